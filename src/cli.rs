@@ -1,0 +1,49 @@
+//! Command-line types only (clap derive); `main` turns them into library calls.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "ccsim",
+    version,
+    about = "Discrete-event simulator of chat contact centers"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the scenario as written and write its report directory.
+    Run {
+        /// The scenario file (TOML).
+        scenario: PathBuf,
+        #[command(flatten)]
+        sim: SimArgs,
+    },
+    /// Parse and check a scenario without simulating it.
+    Validate {
+        /// The scenario file (TOML).
+        scenario: PathBuf,
+    },
+}
+
+/// Options every simulating command takes; they override `[simulation]`.
+#[derive(Debug, Args)]
+pub struct SimArgs {
+    /// Number of replications.
+    #[arg(short = 'r', long, value_parser = clap::value_parser!(u32).range(1..))]
+    pub replications: Option<u32>,
+    /// Base seed of the random streams.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores). Results are identical for any value.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub threads: Option<u32>,
+    /// Report directory (default: reports/<scenario name>/).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}

@@ -1,0 +1,122 @@
+//! The block model's mechanics, driven by hand-placed chats instead of random arrivals.
+
+use super::*;
+use crate::scenario::units::{MINUTE, SECOND};
+use std::path::Path;
+
+fn scenario(capacity: u32, slowdown: f64, shifts: &str) -> Scenario {
+    let text = format!(
+        r#"
+name = "t"
+[simulation]
+horizon = "7d"
+replications = 1
+[[teams]]
+name = "a"
+[[agents]]
+name = "g"
+team = "a"
+capacity = {capacity}
+shifts = ["{shifts}"]
+[[arrivals]]
+name = "in"
+team = "a"
+rate = "1/d"
+[conversation]
+handle_time = {{ dist = "constant", value = "1m" }}
+concurrency_slowdown = {slowdown}
+"#
+    );
+    Scenario::parse(&text, Path::new("t.toml")).unwrap()
+}
+
+/// A simulation with no random arrivals, so a test places every chat itself.
+fn quiet(s: &Scenario) -> Sim<'_> {
+    let mut sim = Sim::new(s, 1, 0);
+    sim.events = EventQueue::default();
+    sim
+}
+
+fn inject(sim: &mut Sim, work: Millis) -> ChatId {
+    let chat = sim.allocate(Chat {
+        generation: 0,
+        state: ChatState::Waiting,
+        window: None,
+        queued_at: sim.now,
+        work: work as f64,
+    });
+    sim.stats.levels.queue_length += 1.0;
+    sim.router
+        .enqueue(chat, TeamId(0), sim.now, &mut sim.assignments);
+    sim.apply_assignments();
+    chat
+}
+
+/// Runs events up to `until`, returning the times at which chats finished.
+fn run_until(sim: &mut Sim, until: Millis) -> Vec<Millis> {
+    let mut finished = Vec::new();
+    while let Some((t, e)) = sim.events.pop() {
+        if t > until {
+            sim.events.schedule(t, e);
+            break;
+        }
+        sim.now = t;
+        sim.stats.advance(t);
+        let before = sim.live;
+        sim.handle(e);
+        for _ in sim.live..before {
+            finished.push(t);
+        }
+    }
+    sim.now = until;
+    sim.stats.advance(until);
+    finished
+}
+
+#[test]
+fn chats_without_slowdown_do_not_delay_each_other() {
+    // SPEC §4: with s = 0 chats do not slow each other.
+    let s = scenario(2, 0.0, "mon-sun 00:00-24:00");
+    let mut sim = quiet(&s);
+    inject(&mut sim, MINUTE);
+    inject(&mut sim, 2 * MINUTE);
+    assert_eq!(run_until(&mut sim, 10 * MINUTE), vec![MINUTE, 2 * MINUTE]);
+}
+
+#[test]
+fn slowdown_shares_the_agent_and_recomputes_finishing_times() {
+    // SPEC §4: each chat drains at 1 / (1 + s(k - 1)); finishing times change with k.
+    let s = scenario(2, 1.0, "mon-sun 00:00-24:00");
+    let mut sim = quiet(&s);
+    inject(&mut sim, 60 * SECOND);
+    assert_eq!(run_until(&mut sim, 30 * SECOND), vec![]);
+    inject(&mut sim, 60 * SECOND);
+    // From 30 s both run at half speed: the first (30 s left) ends at 90 s, when the second
+    // has 30 s left at full speed again: 120 s.
+    assert_eq!(
+        run_until(&mut sim, 10 * MINUTE),
+        vec![90 * SECOND, 120 * SECOND]
+    );
+}
+
+#[test]
+fn an_agent_keeps_its_chat_past_shift_end() {
+    // SPEC §2.9 on_shift_end = "keep": the open chat is finished after the shift.
+    let s = scenario(1, 0.0, "mon 00:00-01:00");
+    let mut sim = quiet(&s);
+    let group = &s.agent_groups[0];
+    if let Some(t) = group.schedule.next_change(0, 0) {
+        sim.events.schedule(t, Event::Shift(0));
+    }
+    run_until(&mut sim, 59 * MINUTE);
+    inject(&mut sim, 10 * MINUTE);
+    assert_eq!(run_until(&mut sim, 2 * 60 * MINUTE), vec![69 * MINUTE]);
+    assert!(!sim.router.agent(AgentId(0)).online);
+    assert!(
+        !sim.desks[0].present,
+        "no longer counts as online once the chat is done"
+    );
+    // A chat arriving now waits: nobody is online.
+    inject(&mut sim, MINUTE);
+    assert_eq!(sim.stats.levels.queue_length, 1.0);
+}

@@ -1,0 +1,213 @@
+//! Validated probability distributions of durations, all in milliseconds.
+
+use std::path::Path;
+
+use super::raw::RawDist;
+use super::units::parse_duration;
+use crate::behaviour::sampler::Sampler;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Dist {
+    Constant(f64),
+    Exponential {
+        mean: f64,
+    },
+    LogNormal {
+        mean: f64,
+        sd: f64,
+    },
+    Gamma {
+        mean: f64,
+        sd: f64,
+    },
+    Uniform {
+        min: f64,
+        max: f64,
+    },
+    Triangular {
+        min: f64,
+        mode: f64,
+        max: f64,
+    },
+    Weibull {
+        scale: f64,
+        shape: f64,
+    },
+    /// Resampled uniformly from observed values (a bootstrap of a real log).
+    Empirical(Vec<f64>),
+}
+
+impl Dist {
+    pub fn mean(&self) -> f64 {
+        match self {
+            Dist::Constant(v) => *v,
+            Dist::Exponential { mean }
+            | Dist::LogNormal { mean, .. }
+            | Dist::Gamma { mean, .. } => *mean,
+            Dist::Uniform { min, max } => (min + max) / 2.0,
+            Dist::Triangular { min, mode, max } => (min + mode + max) / 3.0,
+            Dist::Weibull { scale, shape } => scale * gamma_fn(1.0 + 1.0 / shape),
+            Dist::Empirical(v) => v.iter().sum::<f64>() / v.len() as f64,
+        }
+    }
+}
+
+fn gamma_fn(x: f64) -> f64 {
+    statrs::function::gamma::gamma(x)
+}
+
+/// A problem with one key of a distribution table: (key, message).
+pub type DistProblem = (&'static str, String);
+
+const KEYS: [&str; 9] = [
+    "mean", "sd", "value", "min", "max", "mode", "scale", "shape", "file",
+];
+
+/// Checks a distribution table: which parameters its `dist` takes, that they parse and make
+/// sense. `base` is the folder relative file names start from.
+pub fn parse_dist(raw: &RawDist, base: &Path) -> Result<Dist, DistProblem> {
+    let needs: &[&str] = match raw.dist.as_str() {
+        "constant" => &["value"],
+        "exponential" => &["mean"],
+        "lognormal" | "gamma" => &["mean", "sd"],
+        "uniform" => &["min", "max"],
+        "triangular" => &["min", "mode", "max"],
+        "weibull" => &["scale", "shape"],
+        "empirical" => &["file"],
+        other => {
+            return Err((
+                "dist",
+                format!(
+                    "unknown distribution \"{other}\"; expected one of constant, exponential, \
+                     lognormal, gamma, uniform, triangular, weibull, empirical"
+                ),
+            ));
+        }
+    };
+    let present = |k: &str| match k {
+        "mean" => raw.mean.is_some(),
+        "sd" => raw.sd.is_some(),
+        "value" => raw.value.is_some(),
+        "min" => raw.min.is_some(),
+        "max" => raw.max.is_some(),
+        "mode" => raw.mode.is_some(),
+        "scale" => raw.scale.is_some(),
+        "shape" => raw.shape.is_some(),
+        _ => raw.file.is_some(),
+    };
+    for key in KEYS {
+        let wanted = needs.contains(&key);
+        if wanted && !present(key) {
+            return Err((key, format!("a {} distribution needs `{key}`", raw.dist)));
+        }
+        if !wanted && present(key) {
+            let takes = needs
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            return Err((
+                key,
+                format!("a {} distribution takes only {takes}", raw.dist),
+            ));
+        }
+    }
+    let dur = |key: &'static str, v: &Option<String>| -> Result<f64, DistProblem> {
+        parse_duration(v.as_deref().unwrap_or_default())
+            .map(|ms| ms as f64)
+            .map_err(|m| (key, m))
+    };
+    let positive = |key: &'static str, v: f64| -> Result<f64, DistProblem> {
+        if v > 0.0 {
+            Ok(v)
+        } else {
+            Err((key, format!("`{key}` must be greater than zero")))
+        }
+    };
+    let dist = match raw.dist.as_str() {
+        "constant" => Dist::Constant(dur("value", &raw.value)?),
+        "exponential" => Dist::Exponential {
+            mean: positive("mean", dur("mean", &raw.mean)?)?,
+        },
+        "lognormal" | "gamma" => {
+            let mean = positive("mean", dur("mean", &raw.mean)?)?;
+            let sd = positive("sd", dur("sd", &raw.sd)?)?;
+            if raw.dist == "gamma" {
+                Dist::Gamma { mean, sd }
+            } else {
+                Dist::LogNormal { mean, sd }
+            }
+        }
+        "uniform" => {
+            let (min, max) = (dur("min", &raw.min)?, dur("max", &raw.max)?);
+            if max < min {
+                return Err(("max", "`max` must not be below `min`".into()));
+            }
+            Dist::Uniform { min, max }
+        }
+        "triangular" => {
+            let min = dur("min", &raw.min)?;
+            let mode = dur("mode", &raw.mode)?;
+            let max = dur("max", &raw.max)?;
+            if !(min <= mode && mode <= max && min < max) {
+                return Err(("mode", "need min <= mode <= max with min < max".into()));
+            }
+            Dist::Triangular { min, mode, max }
+        }
+        "weibull" => {
+            let scale = positive("scale", dur("scale", &raw.scale)?)?;
+            let shape = raw.shape.unwrap_or_default();
+            if !(shape.is_finite() && shape > 0.0) {
+                return Err(("shape", "`shape` must be a number greater than zero".into()));
+            }
+            Dist::Weibull { scale, shape }
+        }
+        _ => Dist::Empirical(read_samples(base, raw.file.as_deref().unwrap_or_default())?),
+    };
+    Sampler::new(&dist).map_err(|m| ("dist", m))?;
+    Ok(dist)
+}
+
+/// An empirical sample file: a header row, then one value per row in its first column, either
+/// a duration (`"1m30s"`) or a plain number of seconds.
+fn read_samples(base: &Path, file: &str) -> Result<Vec<f64>, DistProblem> {
+    let path = base.join(file);
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| ("file", format!("cannot read {}: {e}", path.display())))?;
+    let mut samples = Vec::new();
+    for (i, line) in text.lines().enumerate().skip(1) {
+        let cell = line
+            .split(',')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .trim_matches('"');
+        if cell.is_empty() {
+            continue;
+        }
+        let value = match cell.parse::<f64>() {
+            Ok(secs) if secs.is_finite() && secs >= 0.0 => secs * 1000.0,
+            Ok(_) => {
+                return Err((
+                    "file",
+                    format!(
+                        "{} line {}: a sample cannot be negative",
+                        path.display(),
+                        i + 1
+                    ),
+                ));
+            }
+            Err(_) => parse_duration(cell)
+                .map_err(|m| ("file", format!("{} line {}: {m}", path.display(), i + 1)))?
+                as f64,
+        };
+        samples.push(value);
+    }
+    if samples.is_empty() {
+        return Err((
+            "file",
+            format!("{} holds no samples below its header row", path.display()),
+        ));
+    }
+    Ok(samples)
+}

@@ -1,0 +1,102 @@
+//! The scenario as written: serde types close to the TOML, every table closed to unknown keys.
+//! Nothing here is checked beyond its TOML type; `validate` turns it into a `Scenario`.
+
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScenario {
+    pub name: String,
+    pub simulation: RawSimulation,
+    pub teams: Vec<RawTeam>,
+    pub agents: Vec<RawAgents>,
+    pub arrivals: Vec<RawArrivals>,
+    #[serde(default)]
+    pub customers: Option<RawCustomers>,
+    pub conversation: RawConversation,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSimulation {
+    pub start: Option<String>,
+    pub horizon: String,
+    pub warmup: Option<String>,
+    pub drain: Option<String>,
+    pub interval: Option<String>,
+    pub replications: Option<i64>,
+    pub seed: Option<i64>,
+    pub service_level_target: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTeam {
+    pub name: String,
+    pub distribution: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAgents {
+    pub name: String,
+    pub team: Option<String>,
+    pub teams: Option<Vec<String>>,
+    pub count: Option<i64>,
+    pub capacity: Option<i64>,
+    pub shifts: Option<Vec<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawArrivals {
+    pub name: String,
+    pub team: String,
+    pub rate: Option<String>,
+    pub profile: Option<RawProfile>,
+}
+
+/// A profile is either a CSV file beside the scenario or an inline list of windows.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum RawProfile {
+    File(String),
+    Inline(Vec<RawProfileWindow>),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawProfileWindow {
+    pub when: String,
+    pub rate: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCustomers {
+    pub patience: Option<RawDist>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConversation {
+    pub handle_time: RawDist,
+    pub concurrency_slowdown: Option<f64>,
+}
+
+/// One flat table for every distribution, so that a misspelt parameter is an unknown key and
+/// a missing one can be named; `validate` checks which parameters each `dist` takes.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDist {
+    pub dist: String,
+    pub mean: Option<String>,
+    pub sd: Option<String>,
+    pub value: Option<String>,
+    pub min: Option<String>,
+    pub max: Option<String>,
+    pub mode: Option<String>,
+    pub scale: Option<String>,
+    pub shape: Option<f64>,
+    pub file: Option<String>,
+}

@@ -1,0 +1,159 @@
+//! Units as types: every duration in the simulator is an integer number of milliseconds, so
+//! that event order is exact and a run is a pure function of its inputs (SPEC §2.1).
+
+use std::fmt;
+
+/// A point in simulated time or a duration, in milliseconds.
+pub type Millis = i64;
+
+pub const SECOND: Millis = 1_000;
+pub const MINUTE: Millis = 60 * SECOND;
+pub const HOUR: Millis = 60 * MINUTE;
+pub const DAY: Millis = 24 * HOUR;
+pub const WEEK: Millis = 7 * DAY;
+
+/// An arrival rate in chats per millisecond.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Rate(pub f64);
+
+impl Rate {
+    pub fn per_hour(self) -> f64 {
+        self.0 * HOUR as f64
+    }
+}
+
+/// Parses `"45s"`, `"5m"`, `"1h30m"`, `"7d"`, `"250ms"`, `"1.5h"`, or `"0"`.
+pub fn parse_duration(text: &str) -> Result<Millis, String> {
+    let s = text.trim();
+    let expected = || {
+        format!("expected a duration such as \"45s\", \"5m\", \"1h30m\" or \"7d\", got \"{text}\"")
+    };
+    if s.is_empty() {
+        return Err(expected());
+    }
+    if s == "0" {
+        return Ok(0);
+    }
+    if s.starts_with('-') {
+        return Err(format!("a duration cannot be negative, got \"{text}\""));
+    }
+    let mut total = 0.0f64;
+    let mut rest = s;
+    while !rest.is_empty() {
+        let num_len = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .ok_or_else(expected)?;
+        if num_len == 0 {
+            return Err(expected());
+        }
+        let value: f64 = rest[..num_len].parse().map_err(|_| expected())?;
+        rest = &rest[num_len..];
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len());
+        let unit = match &rest[..unit_len] {
+            "ms" => 1,
+            "s" => SECOND,
+            "m" | "min" => MINUTE,
+            "h" => HOUR,
+            "d" => DAY,
+            "w" => WEEK,
+            _ => return Err(expected()),
+        };
+        rest = &rest[unit_len..];
+        total += value * unit as f64;
+    }
+    if !total.is_finite() || total > 1e15 {
+        return Err(format!("duration \"{text}\" is too long"));
+    }
+    Ok(total.round() as Millis)
+}
+
+/// Parses `"2/min"`, `"120/h"`, `"3000/d"`, `"0.5/s"`.
+pub fn parse_rate(text: &str) -> Result<Rate, String> {
+    let expected =
+        || format!("expected a rate such as \"2/min\", \"120/h\" or \"3000/d\", got \"{text}\"");
+    let (count, unit) = text.trim().split_once('/').ok_or_else(expected)?;
+    let count: f64 = count.trim().parse().map_err(|_| expected())?;
+    if !count.is_finite() {
+        return Err(expected());
+    }
+    if count < 0.0 {
+        return Err(format!("a rate cannot be negative, got \"{text}\""));
+    }
+    let per = match unit.trim() {
+        "ms" => 1,
+        "s" | "sec" => SECOND,
+        "m" | "min" => MINUTE,
+        "h" | "hour" => HOUR,
+        "d" | "day" => DAY,
+        "w" | "week" => WEEK,
+        _ => return Err(expected()),
+    };
+    Ok(Rate(count / per as f64))
+}
+
+/// Formats a duration the way scenarios write them, for messages and labels.
+pub struct Human(pub Millis);
+
+impl fmt::Display for Human {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut ms = self.0;
+        if ms == 0 {
+            return write!(f, "0s");
+        }
+        for (unit, size) in [("d", DAY), ("h", HOUR), ("m", MINUTE), ("s", SECOND)] {
+            if ms >= size {
+                write!(f, "{}{unit}", ms / size)?;
+                ms %= size;
+            }
+        }
+        if ms > 0 {
+            write!(f, "{ms}ms")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_in_every_unit_and_compound() {
+        assert_eq!(parse_duration("45s"), Ok(45 * SECOND));
+        assert_eq!(parse_duration("5m"), Ok(5 * MINUTE));
+        assert_eq!(parse_duration("1h30m"), Ok(90 * MINUTE));
+        assert_eq!(parse_duration("7d"), Ok(7 * DAY));
+        assert_eq!(parse_duration("250ms"), Ok(250));
+        assert_eq!(parse_duration("1.5h"), Ok(90 * MINUTE));
+        assert_eq!(parse_duration("0"), Ok(0));
+        assert_eq!(parse_duration("1m30s"), Ok(90 * SECOND));
+    }
+
+    #[test]
+    fn bad_durations_say_what_is_expected() {
+        for bad in ["", "5", "m5", "5x", "-5m", "5m-", "1.2.3s"] {
+            let err = parse_duration(bad).unwrap_err();
+            assert!(err.contains("duration"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn rates_convert_to_per_millisecond() {
+        assert!((parse_rate("2/min").unwrap().per_hour() - 120.0).abs() < 1e-9);
+        assert!((parse_rate("120/h").unwrap().per_hour() - 120.0).abs() < 1e-9);
+        assert!((parse_rate("2400/d").unwrap().per_hour() - 100.0).abs() < 1e-9);
+        assert!(parse_rate("-3/min").unwrap_err().contains("negative"));
+        assert!(parse_rate("3 per min").is_err());
+        assert!(parse_rate("3/fortnight").is_err());
+    }
+
+    #[test]
+    fn human_formatting_round_trips() {
+        for text in ["45s", "5m", "1h30m", "7d", "1d2h3m4s", "250ms"] {
+            let ms = parse_duration(text).unwrap();
+            assert_eq!(Human(ms).to_string(), text);
+        }
+    }
+}

@@ -1,0 +1,322 @@
+//! Streams one replication's numbers as the engine runs: counters, fixed-size histograms and
+//! time integrals. Chat statistics cover chats that arrived in `[warmup, horizon)`, attributed
+//! to the interval they arrived in; time statistics cover `[warmup, horizon)` (SPEC §2.11).
+
+use super::histogram::Histogram;
+use super::metrics::{GroupMetric, IntervalMetric, Metric};
+use crate::scenario::units::{MINUTE, Millis};
+
+/// Resolution of whole-run waiting-time percentiles: 2^-7 ≈ 0.8 %.
+const RUN_SUB_BITS: u32 = 7;
+/// Resolution of per-interval p90: 2^-5 ≈ 3 %, enough for a curve and 4× smaller.
+const INTERVAL_SUB_BITS: u32 = 5;
+/// 2^42 ms ≈ 139 years: no wait is longer.
+const MAX_EXP: u32 = 42;
+
+/// The state whose time average is reported.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Levels {
+    pub queue_length: f64,
+    pub agents_online: f64,
+    pub busy_slots: f64,
+    /// Slots of agents on shift or still holding chats after it: occupancy's denominator.
+    pub present_slots: f64,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct Areas {
+    queue_length: f64,
+    agents_online: f64,
+    busy_slots: f64,
+    present_slots: f64,
+}
+
+impl Areas {
+    fn add(&mut self, l: &Levels, dt: f64) {
+        self.queue_length += l.queue_length * dt;
+        self.agents_online += l.agents_online * dt;
+        self.busy_slots += l.busy_slots * dt;
+        self.present_slots += l.present_slots * dt;
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+struct ChatCounts {
+    arrivals: u64,
+    reached: u64,
+    served: u64,
+    resolved: u64,
+    abandoned: u64,
+    waited: u64,
+    wait_sum: f64,
+    wait_served_sum: f64,
+    sl_hits: u64,
+}
+
+struct IntervalAcc {
+    counts: ChatCounts,
+    areas: Areas,
+    /// Chats that arrived here and still wait: once none do and the interval is over, its
+    /// histogram is reduced to a p90 and handed back to the pool.
+    pending: u32,
+    hist: Option<Histogram>,
+    p90: Option<f64>,
+}
+
+#[derive(Clone, Debug, Default)]
+struct GroupAcc {
+    busy: f64,
+    present: f64,
+    handled: u64,
+}
+
+pub struct Collector {
+    warmup: Millis,
+    horizon: Millis,
+    interval: Millis,
+    sl_target: Millis,
+    last: Millis,
+    counts: ChatCounts,
+    areas: Areas,
+    wait_all: Histogram,
+    wait_served: Histogram,
+    intervals: Vec<IntervalAcc>,
+    spare: Vec<Histogram>,
+    groups: Vec<GroupAcc>,
+    pub levels: Levels,
+    /// Busy and present slots per agent group, integrated alongside `levels`.
+    pub group_levels: Vec<(f64, f64)>,
+}
+
+/// Everything one replication reports.
+#[derive(Clone, Debug)]
+pub struct ReplicationStats {
+    pub metrics: [f64; Metric::COUNT],
+    pub intervals: Vec<[f64; IntervalMetric::COUNT]>,
+    pub groups: Vec<[f64; GroupMetric::COUNT]>,
+}
+
+fn ratio(a: f64, b: f64) -> f64 {
+    if b > 0.0 { a / b } else { f64::NAN }
+}
+
+impl Collector {
+    pub fn new(
+        warmup: Millis,
+        horizon: Millis,
+        interval: Millis,
+        sl_target: Millis,
+        groups: usize,
+    ) -> Self {
+        let n = ((horizon - warmup) + interval - 1) / interval;
+        Collector {
+            warmup,
+            horizon,
+            interval,
+            sl_target,
+            last: 0,
+            counts: ChatCounts::default(),
+            areas: Areas::default(),
+            wait_all: Histogram::new(RUN_SUB_BITS, MAX_EXP),
+            wait_served: Histogram::new(RUN_SUB_BITS, MAX_EXP),
+            intervals: (0..n)
+                .map(|_| IntervalAcc {
+                    counts: ChatCounts::default(),
+                    areas: Areas::default(),
+                    pending: 0,
+                    hist: None,
+                    p90: None,
+                })
+                .collect(),
+            spare: Vec::new(),
+            groups: vec![GroupAcc::default(); groups],
+            levels: Levels::default(),
+            group_levels: vec![(0.0, 0.0); groups],
+        }
+    }
+
+    /// The interval a chat arriving at `t` is counted in, or `None` outside the window.
+    pub fn window(&self, t: Millis) -> Option<u32> {
+        (t >= self.warmup && t < self.horizon).then(|| ((t - self.warmup) / self.interval) as u32)
+    }
+
+    /// Integrates the current levels up to `now`; call before changing them.
+    pub fn advance(&mut self, now: Millis) {
+        if now <= self.last {
+            return;
+        }
+        let from = self.last.max(self.warmup);
+        let to = now.min(self.horizon);
+        self.last = now;
+        if from >= to {
+            return;
+        }
+        let dt = (to - from) as f64;
+        self.areas.add(&self.levels, dt);
+        for (acc, &(busy, present)) in self.groups.iter_mut().zip(&self.group_levels) {
+            acc.busy += busy * dt;
+            acc.present += present * dt;
+        }
+        let mut t = from;
+        while t < to {
+            let k = ((t - self.warmup) / self.interval) as usize;
+            let end = (self.warmup + (k as Millis + 1) * self.interval).min(to);
+            self.intervals[k].areas.add(&self.levels, (end - t) as f64);
+            if end == self.warmup + (k as Millis + 1) * self.interval {
+                self.close_if_done(k);
+            }
+            t = end;
+        }
+    }
+
+    fn close_if_done(&mut self, k: usize) {
+        let acc = &mut self.intervals[k];
+        let over = self.last >= self.warmup + (k as Millis + 1) * self.interval;
+        if acc.pending == 0
+            && over
+            && let Some(mut h) = acc.hist.take()
+        {
+            acc.p90 = h.quantile(0.9);
+            h.clear();
+            self.spare.push(h);
+        }
+    }
+
+    pub fn arrival(&mut self, k: u32) {
+        self.counts.arrivals += 1;
+        self.counts.reached += 1;
+        let spare = &mut self.spare;
+        let acc = &mut self.intervals[k as usize];
+        acc.counts.arrivals += 1;
+        acc.counts.reached += 1;
+        acc.pending += 1;
+        if acc.hist.is_none() {
+            acc.hist = Some(
+                spare
+                    .pop()
+                    .unwrap_or_else(|| Histogram::new(INTERVAL_SUB_BITS, MAX_EXP)),
+            );
+        }
+    }
+
+    fn waited(&mut self, k: u32, wait: Millis) {
+        let w = wait as f64;
+        for c in [&mut self.counts, &mut self.intervals[k as usize].counts] {
+            c.wait_sum += w;
+            c.waited += (wait > 0) as u64;
+        }
+        self.wait_all.record(wait as u64);
+        let acc = &mut self.intervals[k as usize];
+        if let Some(h) = acc.hist.as_mut() {
+            h.record(wait as u64);
+        }
+        acc.pending -= 1;
+        self.close_if_done(k as usize);
+    }
+
+    /// An agent started on the chat: in the block model this is its first reply (SPEC §2.10).
+    pub fn served(&mut self, k: u32, wait: Millis) {
+        let hit = (wait <= self.sl_target) as u64;
+        for c in [&mut self.counts, &mut self.intervals[k as usize].counts] {
+            c.served += 1;
+            c.wait_served_sum += wait as f64;
+            c.sl_hits += hit;
+        }
+        self.wait_served.record(wait as u64);
+        self.waited(k, wait);
+    }
+
+    pub fn abandoned(&mut self, k: u32, wait: Millis) {
+        self.counts.abandoned += 1;
+        self.intervals[k as usize].counts.abandoned += 1;
+        self.waited(k, wait);
+    }
+
+    pub fn resolved(&mut self, group: usize) {
+        self.counts.resolved += 1;
+        self.groups[group].handled += 1;
+    }
+
+    /// Ends the replication; `unfinished` counts window chats still open at the end.
+    pub fn finish(mut self, unfinished: u64) -> ReplicationStats {
+        for k in 0..self.intervals.len() {
+            let acc = &mut self.intervals[k];
+            if let Some(h) = acc.hist.take() {
+                acc.p90 = h.quantile(0.9);
+            }
+        }
+        let c = &self.counts;
+        let minutes = |ms: Option<f64>| ms.map_or(f64::NAN, |v| v / MINUTE as f64);
+        let known = (c.served + c.abandoned) as f64;
+        let mut metrics = [f64::NAN; Metric::COUNT];
+        for &m in Metric::ALL {
+            metrics[m as usize] = match m {
+                Metric::Arrivals => c.arrivals as f64,
+                Metric::Served => c.served as f64,
+                Metric::Resolved => c.resolved as f64,
+                Metric::Abandoned => c.abandoned as f64,
+                Metric::Unfinished => unfinished as f64,
+                Metric::AbandonRate => ratio(c.abandoned as f64, c.reached as f64),
+                Metric::PWait => ratio(c.waited as f64, known),
+                Metric::MeanWait => ratio(c.wait_sum, known) / MINUTE as f64,
+                Metric::MeanWaitServed => ratio(c.wait_served_sum, c.served as f64) / MINUTE as f64,
+                Metric::WaitP50 => minutes(self.wait_all.quantile(0.5)),
+                Metric::WaitP90 => minutes(self.wait_all.quantile(0.9)),
+                Metric::WaitP95 => minutes(self.wait_all.quantile(0.95)),
+                Metric::WaitP99 => minutes(self.wait_all.quantile(0.99)),
+                Metric::MeanTtfr => ratio(c.wait_served_sum, c.served as f64) / MINUTE as f64,
+                Metric::TtfrP90 => minutes(self.wait_served.quantile(0.9)),
+                Metric::ServiceLevel => ratio(c.sl_hits as f64, c.reached as f64),
+                Metric::ServiceLevelAnswered => ratio(c.sl_hits as f64, c.served as f64),
+                Metric::Occupancy => ratio(self.areas.busy_slots, self.areas.present_slots),
+            };
+        }
+        let intervals = self
+            .intervals
+            .iter()
+            .enumerate()
+            .map(|(k, acc)| {
+                let start = self.warmup + k as Millis * self.interval;
+                let span = (self.horizon - start).min(self.interval) as f64;
+                let c = &acc.counts;
+                let mut row = [f64::NAN; IntervalMetric::COUNT];
+                for &m in IntervalMetric::ALL {
+                    row[m as usize] = match m {
+                        IntervalMetric::Arrivals => c.arrivals as f64,
+                        IntervalMetric::AbandonRate => ratio(c.abandoned as f64, c.reached as f64),
+                        IntervalMetric::ServiceLevel => ratio(c.sl_hits as f64, c.reached as f64),
+                        IntervalMetric::MeanWait => {
+                            ratio(c.wait_sum, (c.served + c.abandoned) as f64) / MINUTE as f64
+                        }
+                        IntervalMetric::WaitP90 => minutes(acc.p90),
+                        IntervalMetric::QueueLength => acc.areas.queue_length / span,
+                        IntervalMetric::AgentsOnline => acc.areas.agents_online / span,
+                        IntervalMetric::Occupancy => {
+                            ratio(acc.areas.busy_slots, acc.areas.present_slots)
+                        }
+                    };
+                }
+                row
+            })
+            .collect();
+        let groups = self
+            .groups
+            .iter()
+            .map(|g| {
+                let mut row = [f64::NAN; GroupMetric::COUNT];
+                for &m in GroupMetric::ALL {
+                    row[m as usize] = match m {
+                        GroupMetric::Occupancy => ratio(g.busy, g.present),
+                        GroupMetric::ChatsHandled => g.handled as f64,
+                    };
+                }
+                row
+            })
+            .collect();
+        ReplicationStats {
+            metrics,
+            intervals,
+            groups,
+        }
+    }
+}
