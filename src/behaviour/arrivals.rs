@@ -5,7 +5,7 @@ use rand::rngs::ChaCha8Rng;
 use rand_distr::{Distribution, Exp1};
 
 use crate::scenario::calendar::WeekProfile;
-use crate::scenario::units::Millis;
+use crate::scenario::units::{Millis, round_ms};
 
 pub struct ArrivalProcess {
     rng: ChaCha8Rng,
@@ -35,7 +35,7 @@ impl ArrivalProcess {
             Some(rate) => self.t + mass / rate,
             None => self.profile.advance(self.t, mass, self.offset),
         };
-        self.t.round() as Millis
+        round_ms(self.t)
     }
 }
 

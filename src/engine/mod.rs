@@ -13,7 +13,7 @@ use crate::behaviour::arrivals::ArrivalProcess;
 use crate::behaviour::sampler::Sampler;
 use crate::behaviour::streams::{Stream, rng};
 use crate::routing::{AgentId, Assignment, ChatId, Router};
-use crate::scenario::units::Millis;
+use crate::scenario::units::{Millis, ceil_ms, round_ms};
 use crate::scenario::{Scenario, TeamId};
 use crate::stats::collector::{Collector, ReplicationStats};
 use queue::{Event, EventQueue};
@@ -242,7 +242,7 @@ impl<'a> Sim<'a> {
             .patience
             .as_ref()
             .map(|p| p.sample(&mut self.patience_rng[s]));
-        let window = self.stats.window(self.now);
+        let window = self.stats.window();
         if let Some(k) = window {
             self.stats.arrival(k);
         }
@@ -263,7 +263,7 @@ impl<'a> Sim<'a> {
             && let Some(p) = patience
         {
             self.events
-                .schedule(self.now + p.round() as Millis, Event::Patience(chat));
+                .schedule(self.now + round_ms(p), Event::Patience(chat));
         }
         self.schedule_arrival(source);
     }
@@ -372,7 +372,7 @@ impl<'a> Sim<'a> {
                 .map(|c| c.1)
                 .fold(f64::INFINITY, f64::min)
                 .max(0.0);
-            self.now + (least / speed(self.slowdown, desk.chats.len())).ceil() as Millis
+            self.now + ceil_ms(least / speed(self.slowdown, desk.chats.len()))
         };
         if due != desk.due {
             desk.due = due;

@@ -23,16 +23,17 @@ pub enum Event {
     DrainEnd,
 }
 
+/// `key` packs (time, sequence) into one integer so that ordering is a single comparison,
+/// which the heap's sift loops compile without unpredictable branches.
 #[derive(Debug)]
 struct Entry {
-    time: Millis,
-    seq: u64,
+    key: u128,
     event: Event,
 }
 
 impl PartialEq for Entry {
     fn eq(&self, other: &Self) -> bool {
-        (self.time, self.seq) == (other.time, other.seq)
+        self.key == other.key
     }
 }
 
@@ -47,28 +48,74 @@ impl PartialOrd for Entry {
 impl Ord for Entry {
     /// Reversed, so the max-heap pops the earliest event.
     fn cmp(&self, other: &Self) -> Ordering {
-        (other.time, other.seq).cmp(&(self.time, self.seq))
+        other.key.cmp(&self.key)
     }
 }
 
-#[derive(Debug, Default)]
+/// Each arrival source has at most one pending arrival, and there is one every chat, so those
+/// are kept beside the heap, one slot per source, instead of going through it: that halves the
+/// heap traffic. Their keys come from the same sequence, so the order of events is exactly
+/// that of a single queue.
+#[derive(Debug)]
 pub struct EventQueue {
     heap: BinaryHeap<Entry>,
+    /// Key of the pending arrival of each source (`NONE` when it has none).
+    arrivals: Vec<u128>,
+    /// (key, source) of the earliest pending arrival.
+    next_arrival: (u128, u32),
     seq: u64,
 }
 
+const NONE: u128 = u128::MAX;
+
+impl Default for EventQueue {
+    fn default() -> Self {
+        EventQueue {
+            heap: BinaryHeap::new(),
+            arrivals: Vec::new(),
+            next_arrival: (NONE, 0),
+            seq: 0,
+        }
+    }
+}
+
 impl EventQueue {
+    /// `time` must not be negative (the clock starts at 0).
     pub fn schedule(&mut self, time: Millis, event: Event) {
-        self.heap.push(Entry {
-            time,
-            seq: self.seq,
-            event,
-        });
+        debug_assert!(time >= 0);
+        let key = ((time as u128) << 64) | self.seq as u128;
         self.seq += 1;
+        match event {
+            Event::Arrival(source) => {
+                let i = source as usize;
+                if i >= self.arrivals.len() {
+                    self.arrivals.resize(i + 1, NONE);
+                }
+                debug_assert_eq!(self.arrivals[i], NONE, "one pending arrival per source");
+                self.arrivals[i] = key;
+                if key < self.next_arrival.0 {
+                    self.next_arrival = (key, source);
+                }
+            }
+            _ => self.heap.push(Entry { key, event }),
+        }
     }
 
     pub fn pop(&mut self) -> Option<(Millis, Event)> {
-        self.heap.pop().map(|e| (e.time, e.event))
+        let heap_key = self.heap.peek().map_or(NONE, |e| e.key);
+        let (arrival_key, source) = self.next_arrival;
+        if arrival_key < heap_key {
+            self.arrivals[source as usize] = NONE;
+            self.next_arrival = self
+                .arrivals
+                .iter()
+                .enumerate()
+                .map(|(i, &k)| (k, i as u32))
+                .min()
+                .unwrap_or((NONE, 0));
+            return Some(((arrival_key >> 64) as Millis, Event::Arrival(source)));
+        }
+        self.heap.pop().map(|e| ((e.key >> 64) as Millis, e.event))
     }
 }
 
@@ -93,5 +140,31 @@ mod tests {
                 (10, Event::Shift(3))
             ]
         );
+    }
+
+    #[test]
+    fn pops_in_order_whatever_the_push_order() {
+        use rand::{RngExt, SeedableRng};
+        let mut rng = rand::rngs::ChaCha8Rng::seed_from_u64(5);
+        let mut q = EventQueue::default();
+        let mut expected = Vec::new();
+        for n in 0..2_000u32 {
+            let t = rng.random_range(0..300);
+            q.schedule(t, Event::Arrival(n));
+            expected.push((t, n));
+            if n % 3 == 0 {
+                // Interleave pops, as the engine does.
+                expected.sort();
+                let (t0, n0) = expected.remove(0);
+                assert_eq!(q.pop(), Some((t0, Event::Arrival(n0))));
+            }
+        }
+        expected.sort();
+        let rest: Vec<_> = std::iter::from_fn(|| q.pop()).collect();
+        let want: Vec<_> = expected
+            .into_iter()
+            .map(|(t, n)| (t, Event::Arrival(n)))
+            .collect();
+        assert_eq!(rest, want);
     }
 }

@@ -89,7 +89,7 @@ fn slowdown_shares_the_agent_and_recomputes_finishing_times() {
     let s = scenario(2, 1.0, "mon-sun 00:00-24:00");
     let mut sim = quiet(&s);
     inject(&mut sim, 60 * SECOND);
-    assert_eq!(run_until(&mut sim, 30 * SECOND), vec![]);
+    assert!(run_until(&mut sim, 30 * SECOND).is_empty());
     inject(&mut sim, 60 * SECOND);
     // From 30 s both run at half speed: the first (30 s left) ends at 90 s, when the second
     // has 30 s left at full speed again: 120 s.

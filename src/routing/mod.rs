@@ -50,11 +50,23 @@ enum Place {
 struct TeamState {
     distribution: Distribution,
     members: Vec<AgentId>,
+    /// `capacity::key` of each member, kept current on every change to that agent.
+    standings: capacity::Standings,
     queue: TeamQueue,
+}
+
+impl TeamState {
+    fn pick(&self) -> Option<AgentId> {
+        match self.distribution {
+            Distribution::Capacity => self.standings.best().map(|i| self.members[i]),
+        }
+    }
 }
 
 pub struct Router {
     agents: Vec<AgentState>,
+    /// For each agent, its (team, position among the team's members).
+    memberships: Vec<Vec<(TeamId, usize)>>,
     teams: Vec<TeamState>,
     /// Where each chat is, by `ChatId::index`, with the generation it was last seen with.
     places: Vec<(u32, Place)>,
@@ -69,13 +81,22 @@ impl Router {
             .map(|&distribution| TeamState {
                 distribution,
                 members: Vec::new(),
+                standings: capacity::Standings::default(),
                 queue: TeamQueue::default(),
             })
             .collect();
+        let mut memberships = Vec::with_capacity(agents.len());
         for (i, (ts, _)) in agents.iter().enumerate() {
-            for t in ts {
-                teams[t.0 as usize].members.push(AgentId(i as u32));
+            let mut mine = Vec::new();
+            for &t in ts {
+                let team = &mut teams[t.0 as usize];
+                mine.push((t, team.members.len()));
+                team.members.push(AgentId(i as u32));
             }
+            memberships.push(mine);
+        }
+        for team in &mut teams {
+            team.standings = capacity::Standings::new(team.members.len());
         }
         Router {
             agents: agents
@@ -88,6 +109,7 @@ impl Router {
                     last_assigned: None,
                 })
                 .collect(),
+            memberships,
             teams,
             places: Vec::new(),
             next_ticket: 0,
@@ -120,11 +142,7 @@ impl Router {
     /// A chat enters a team's queue (arrival, after the bot). It goes straight to an agent if
     /// the team's distribution finds one, and waits otherwise.
     pub fn enqueue(&mut self, chat: ChatId, team: TeamId, now: Millis, out: &mut Vec<Assignment>) {
-        let t = &self.teams[team.0 as usize];
-        let pick = match t.distribution {
-            Distribution::Capacity => capacity::pick(&t.members, &self.agents),
-        };
-        match pick {
+        match self.teams[team.0 as usize].pick() {
             Some(agent) => self.assign(chat, agent, now, out),
             None => {
                 self.set_place(chat, Place::Queued(team));
@@ -152,6 +170,7 @@ impl Router {
         if let Place::WithAgent(agent) = self.place(chat) {
             self.set_place(chat, Place::Gone);
             self.agents[agent.0 as usize].held -= 1;
+            self.refresh_keys(agent);
             self.dispatch_for(agent, now, out);
         }
     }
@@ -170,6 +189,7 @@ impl Router {
             return;
         }
         a.online = online;
+        self.refresh_keys(agent);
         if online {
             self.dispatch_for(agent, now, out);
         }
@@ -180,7 +200,17 @@ impl Router {
         let a = &mut self.agents[agent.0 as usize];
         a.held += 1;
         a.last_assigned = Some(now);
+        self.refresh_keys(agent);
         out.push(Assignment { chat, agent });
+    }
+
+    fn refresh_keys(&mut self, agent: AgentId) {
+        let a = &self.agents[agent.0 as usize];
+        for &(team, at) in &self.memberships[agent.0 as usize] {
+            self.teams[team.0 as usize]
+                .standings
+                .set(at, capacity::key(a, at));
+        }
     }
 
     /// Something changed for `agent` (a slot freed, it came online): hand out waiting chats of
@@ -199,10 +229,7 @@ impl Router {
                 if oldest.is_some_and(|o| o.0 < ticket) {
                     continue;
                 }
-                let pick = match t.distribution {
-                    Distribution::Capacity => capacity::pick(&t.members, &self.agents),
-                };
-                if let Some(to) = pick {
+                if let Some(to) = t.pick() {
                     oldest = Some((ticket, chat, team, to));
                 }
             }

@@ -81,6 +81,10 @@ pub struct Collector {
     wait_all: Histogram,
     wait_served: Histogram,
     intervals: Vec<IntervalAcc>,
+    /// The interval `last` falls in and where it ends: time only moves forward, so the
+    /// interval of the present needs no division.
+    current: usize,
+    current_end: Millis,
     spare: Vec<Histogram>,
     groups: Vec<GroupAcc>,
     pub levels: Levels,
@@ -128,6 +132,8 @@ impl Collector {
                     p90: None,
                 })
                 .collect(),
+            current: 0,
+            current_end: warmup + interval,
             spare: Vec::new(),
             groups: vec![GroupAcc::default(); groups],
             levels: Levels::default(),
@@ -135,9 +141,11 @@ impl Collector {
         }
     }
 
-    /// The interval a chat arriving at `t` is counted in, or `None` outside the window.
-    pub fn window(&self, t: Millis) -> Option<u32> {
-        (t >= self.warmup && t < self.horizon).then(|| ((t - self.warmup) / self.interval) as u32)
+    /// The interval a chat arriving now (the time of the last `advance`) is counted in, or
+    /// `None` outside the window.
+    pub fn window(&self) -> Option<u32> {
+        let t = self.last;
+        (t >= self.warmup && t < self.horizon).then_some(self.current as u32)
     }
 
     /// Integrates the current levels up to `now`; call before changing them.
@@ -148,24 +156,26 @@ impl Collector {
         let from = self.last.max(self.warmup);
         let to = now.min(self.horizon);
         self.last = now;
-        if from >= to {
-            return;
-        }
-        let dt = (to - from) as f64;
-        self.areas.add(&self.levels, dt);
-        for (acc, &(busy, present)) in self.groups.iter_mut().zip(&self.group_levels) {
-            acc.busy += busy * dt;
-            acc.present += present * dt;
-        }
-        let mut t = from;
-        while t < to {
-            let k = ((t - self.warmup) / self.interval) as usize;
-            let end = (self.warmup + (k as Millis + 1) * self.interval).min(to);
-            self.intervals[k].areas.add(&self.levels, (end - t) as f64);
-            if end == self.warmup + (k as Millis + 1) * self.interval {
-                self.close_if_done(k);
+        if from < to {
+            let dt = (to - from) as f64;
+            self.areas.add(&self.levels, dt);
+            for (acc, &(busy, present)) in self.groups.iter_mut().zip(&self.group_levels) {
+                acc.busy += busy * dt;
+                acc.present += present * dt;
             }
-            t = end;
+            let mut t = from;
+            while t < to {
+                let end = self.current_end.min(to);
+                self.intervals[self.current]
+                    .areas
+                    .add(&self.levels, (end - t) as f64);
+                t = end;
+                if end == self.current_end {
+                    self.close_if_done(self.current);
+                    self.current += 1;
+                    self.current_end += self.interval;
+                }
+            }
         }
     }
 
