@@ -27,12 +27,8 @@ impl fmt::Display for Problem {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
-    #[error("{}: cannot read the scenario: {source}", path.display())]
-    Read {
-        path: PathBuf,
-        #[source]
-        source: io::Error,
-    },
+    #[error("{}: cannot read the scenario: {error}", path.display())]
+    Read { path: PathBuf, error: io::Error },
     #[error("{}", list(.0))]
     Invalid(Vec<Problem>),
 }
@@ -47,10 +43,6 @@ fn list(problems: &[Problem]) -> String {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
-    #[error("cannot write {}: {source}", path.display())]
-    Write {
-        path: PathBuf,
-        #[source]
-        source: io::Error,
-    },
+    #[error("cannot write {}: {error}", path.display())]
+    Write { path: PathBuf, error: io::Error },
 }

@@ -29,7 +29,7 @@ impl ArrivalProcess {
 
     /// The next arrival time in milliseconds.
     #[inline]
-    pub fn next(&mut self) -> Millis {
+    pub fn next_arrival(&mut self) -> Millis {
         let mass: f64 = Exp1.sample(&mut self.rng);
         self.t = match self.constant {
             Some(rate) => self.t + mass / rate,
@@ -60,7 +60,7 @@ mod tests {
         let weeks = 20;
         let mut n = 0u64;
         loop {
-            let t = p.next();
+            let t = p.next_arrival();
             if t >= weeks * WEEK {
                 break;
             }

@@ -13,7 +13,7 @@ use crate::behaviour::arrivals::ArrivalProcess;
 use crate::behaviour::sampler::Sampler;
 use crate::behaviour::streams::{Stream, rng};
 use crate::routing::{AgentId, Assignment, ChatId, Router};
-use crate::scenario::units::{Millis, ceil_ms, round_ms};
+use crate::scenario::units::{MAX_AHEAD, Millis, ceil_ms, round_ms};
 use crate::scenario::{Scenario, TeamId};
 use crate::stats::collector::{Collector, ReplicationStats};
 use queue::{Event, EventQueue};
@@ -229,7 +229,7 @@ impl<'a> Sim<'a> {
     }
 
     fn schedule_arrival(&mut self, source: u32) {
-        let t = self.arrivals[source as usize].next();
+        let t = self.arrivals[source as usize].next_arrival();
         if t < self.scenario.simulation.horizon {
             self.events.schedule(t, Event::Arrival(source));
         }
@@ -263,7 +263,7 @@ impl<'a> Sim<'a> {
             && let Some(p) = patience
         {
             self.events
-                .schedule(self.now + round_ms(p), Event::Patience(chat));
+                .schedule(self.now + round_ms(p).min(MAX_AHEAD), Event::Patience(chat));
         }
         self.schedule_arrival(source);
     }
@@ -372,7 +372,7 @@ impl<'a> Sim<'a> {
                 .map(|c| c.1)
                 .fold(f64::INFINITY, f64::min)
                 .max(0.0);
-            self.now + ceil_ms(least / speed(self.slowdown, desk.chats.len()))
+            self.now + ceil_ms(least / speed(self.slowdown, desk.chats.len())).min(MAX_AHEAD)
         };
         if due != desk.due {
             desk.due = due;

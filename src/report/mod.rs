@@ -36,7 +36,7 @@ impl Report {
     pub fn write(&self, dir: &Path) -> Result<(), ReportError> {
         let fail = |path: &Path| {
             let path = path.to_path_buf();
-            move |source| ReportError::Write { path, source }
+            move |error| ReportError::Write { path, error }
         };
         fs::create_dir_all(dir).map_err(fail(dir))?;
         for (name, bytes) in &self.files {

@@ -110,14 +110,6 @@ impl WeekSchedule {
         WeekSchedule { on }
     }
 
-    pub fn always(&self) -> bool {
-        self.on == [(0, WEEK)]
-    }
-
-    pub fn never(&self) -> bool {
-        self.on.is_empty()
-    }
-
     pub fn is_on(&self, week_time: Millis) -> bool {
         let t = week_time.rem_euclid(WEEK);
         self.on.iter().any(|&(s, e)| s <= t && t < e)
@@ -151,6 +143,9 @@ impl WeekSchedule {
     }
 }
 
+/// A window of the week `[start, end)` and the arrival rate in it (chats per millisecond).
+pub type RateWindow = ((Millis, Millis), f64);
+
 /// A weekly piecewise-constant arrival rate (chats per millisecond).
 #[derive(Clone, Debug, PartialEq)]
 pub struct WeekProfile {
@@ -166,7 +161,7 @@ impl WeekProfile {
     }
 
     /// Overlapping windows add up: two campaigns running at once double the traffic.
-    pub fn from_windows(windows: &[((Millis, Millis), f64)]) -> Self {
+    pub fn from_windows(windows: &[RateWindow]) -> Self {
         let mut cuts: Vec<Millis> = vec![0];
         for &((s, e), _) in windows {
             cuts.push(s);
@@ -192,10 +187,6 @@ impl WeekProfile {
 
     pub fn is_constant(&self) -> Option<f64> {
         (self.segments.len() == 1).then(|| self.segments[0].1)
-    }
-
-    pub fn peak(&self) -> f64 {
-        self.segments.iter().map(|s| s.1).fold(0.0, f64::max)
     }
 
     /// Expected arrivals over one week.
@@ -256,7 +247,8 @@ mod tests {
         let w = parse_window("sun 22:00-06:00").unwrap();
         assert_eq!(w, vec![(6 * DAY + 22 * HOUR, WEEK), (0, 6 * HOUR)]);
         let all = WeekSchedule::from_windows(parse_window("mon-sun 00:00-24:00").unwrap());
-        assert!(all.always());
+        assert_eq!(all.next_change(12_345, 0), None);
+        assert!(all.is_on(12_345));
     }
 
     #[test]

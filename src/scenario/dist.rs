@@ -98,7 +98,7 @@ pub fn parse_dist(raw: &RawDist, base: &Path) -> Result<Dist, DistProblem> {
     for key in KEYS {
         let wanted = needs.contains(&key);
         if wanted && !present(key) {
-            return Err((key, format!("a {} distribution needs `{key}`", raw.dist)));
+            return Err((key, format!("dist = \"{}\" needs `{key}`", raw.dist)));
         }
         if !wanted && present(key) {
             let takes = needs
@@ -106,10 +106,7 @@ pub fn parse_dist(raw: &RawDist, base: &Path) -> Result<Dist, DistProblem> {
                 .map(|k| format!("`{k}`"))
                 .collect::<Vec<_>>()
                 .join(", ");
-            return Err((
-                key,
-                format!("a {} distribution takes only {takes}", raw.dist),
-            ));
+            return Err((key, format!("dist = \"{}\" takes only {takes}", raw.dist)));
         }
     }
     let dur = |key: &'static str, v: &Option<String>| -> Result<f64, DistProblem> {

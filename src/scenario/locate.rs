@@ -34,10 +34,6 @@ impl KeyPath {
         segs.push(Seg::Index(i));
         KeyPath(segs)
     }
-
-    pub fn is_root(&self) -> bool {
-        self.0.is_empty()
-    }
 }
 
 impl fmt::Display for KeyPath {
@@ -123,8 +119,9 @@ impl<'a> SourceMap<'a> {
     }
 }
 
+/// An empty span (an error at "the document") is held by nothing, so it maps to the root.
 fn holds(outer: Range<usize>, inner: &Range<usize>) -> bool {
-    outer.start <= inner.start && inner.end <= outer.end
+    !inner.is_empty() && outer.start <= inner.start && inner.end <= outer.end
 }
 
 fn search_table(table: &DeTable, path: &KeyPath, span: &Range<usize>, best: &mut KeyPath) {

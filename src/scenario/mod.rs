@@ -11,11 +11,17 @@ pub mod units;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Problem, ScenarioError};
-use calendar::{WeekProfile, WeekSchedule, parse_week_point, parse_window};
+use crate::routing::capacity;
+use calendar::{RateWindow, WeekProfile, WeekSchedule, parse_week_point, parse_window};
 pub use dist::Dist;
 use locate::{KeyPath, SourceMap};
 use raw::{RawArrivals, RawDist, RawProfile, RawScenario};
 use units::{DAY, MINUTE, Millis, parse_duration, parse_rate};
+
+/// Limits that keep memory bounded and the routing keys exact (see `routing::capacity`).
+const MAX_INTERVALS: i64 = 1_000_000;
+const MAX_REPLICATIONS: i64 = 100_000;
+const MAX_AGENTS: i64 = capacity::MAX_MEMBERS as i64 - 1;
 
 /// Index of a team in `Scenario::teams`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -93,9 +99,9 @@ pub struct Conversation {
 impl Scenario {
     /// Reads, parses and validates a scenario file.
     pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
+        let text = std::fs::read_to_string(path).map_err(|error| ScenarioError::Read {
             path: path.to_path_buf(),
-            source,
+            error,
         })?;
         Scenario::parse(&text, path)
     }
@@ -117,12 +123,17 @@ impl Scenario {
             Ok(raw) => raw,
             Err(e) => {
                 let span = e.span().unwrap_or(0..0);
-                let key = map.path_at(&span);
-                return Err(ScenarioError::Invalid(vec![locate(
-                    &key,
-                    span,
-                    friendly(e.message()),
-                )]));
+                let mut key = map.path_at(&span);
+                let mut message = friendly(e.message());
+                // serde names a missing key in its message and points at the enclosing table.
+                if let Some(missing) = message
+                    .strip_prefix("missing field `")
+                    .and_then(|m| m.strip_suffix('`'))
+                {
+                    key = key.key(missing);
+                    message = "is required but missing".to_string();
+                }
+                return Err(ScenarioError::Invalid(vec![locate(&key, span, message)]));
             }
         };
         let base = path.parent().unwrap_or(Path::new("."));
@@ -145,13 +156,6 @@ impl Scenario {
             Err(ScenarioError::Invalid(problems))
         }
     }
-
-    pub fn team_id(&self, name: &str) -> Option<TeamId> {
-        self.teams
-            .iter()
-            .position(|t| t.name == name)
-            .map(|i| TeamId(i as u32))
-    }
 }
 
 /// serde's wording, made to say what a scenario author should write.
@@ -159,10 +163,20 @@ fn friendly(message: &str) -> String {
     if message.contains("untagged enum RawProfile") {
         return "expected a CSV file name or a list of { when = \"mon-fri 08:00-18:00\", rate = \"12/h\" } tables".into();
     }
-    message
-        .replace("RawScenario", "scenario")
-        .trim()
-        .to_string()
+    let mut m = message.trim().to_string();
+    for (serde, plain) in [
+        ("expected i64", "expected a whole number"),
+        ("expected f64", "expected a number"),
+        ("expected a sequence", "expected a list [...]"),
+        (
+            "expected struct RawDist",
+            "expected a table such as { dist = \"exponential\", mean = \"2m\" }",
+        ),
+        ("expected struct ", "expected a table "),
+    ] {
+        m = m.replace(serde, plain);
+    }
+    m
 }
 
 fn fnv1a(bytes: &[u8]) -> u64 {
@@ -213,12 +227,12 @@ impl Validator<'_> {
         }
     }
 
-    fn whole(&mut self, key: KeyPath, value: Option<i64>, default: i64, min: i64) -> i64 {
+    fn whole(&mut self, key: KeyPath, value: Option<i64>, default: i64, min: i64, max: i64) -> i64 {
         let v = value.unwrap_or(default);
-        if v < min || v > u32::MAX as i64 {
+        if v < min || v > max {
             self.fail(
                 key,
-                format!("must be a whole number of at least {min}, got {v}"),
+                format!("must be a whole number from {min} to {max}, got {v}"),
             );
             return default;
         }
@@ -321,18 +335,41 @@ impl Validator<'_> {
                 0
             }
         };
+        let before = self.problems.len();
         let horizon = self.positive_duration(key.key("horizon"), Some(&s.horizon), DAY);
         let warmup = self.duration(key.key("warmup"), s.warmup.as_deref(), 0);
-        if warmup >= horizon {
+        if warmup >= horizon && self.problems.len() == before {
             self.fail(
                 key.key("warmup"),
                 "must be shorter than `horizon`, or no chat would be counted",
             );
         }
         let drain = self.duration(key.key("drain"), s.drain.as_deref(), DAY);
+        if horizon.saturating_add(drain) > capacity::MAX_TIME {
+            self.fail(
+                key.key("horizon"),
+                "`horizon` plus `drain` must stay under 34 years",
+            );
+        }
         let interval =
             self.positive_duration(key.key("interval"), s.interval.as_deref(), 30 * MINUTE);
-        let replications = self.whole(key.key("replications"), s.replications, 10, 1) as u32;
+        let intervals = (horizon - warmup).max(0) / interval;
+        if intervals > MAX_INTERVALS {
+            self.fail(
+                key.key("interval"),
+                format!(
+                    "makes {intervals} reporting intervals between `warmup` and `horizon`; \
+                     at most {MAX_INTERVALS} are allowed: choose a longer interval"
+                ),
+            );
+        }
+        let replications = self.whole(
+            key.key("replications"),
+            s.replications,
+            10,
+            1,
+            MAX_REPLICATIONS,
+        ) as u32;
         let seed = match s.seed {
             Some(v) if v < 0 => {
                 self.fail(key.key("seed"), "must be a whole number of at least 0");
@@ -439,8 +476,14 @@ impl Validator<'_> {
                     "needs `team = \"name\"` or `teams = [\"a\", \"b\"]`",
                 ),
             }
-            let count = self.whole(k.key("count"), a.count, 1, 1) as u32;
-            let capacity = self.whole(k.key("capacity"), a.capacity, 1, 1) as u32;
+            let count = self.whole(k.key("count"), a.count, 1, 1, MAX_AGENTS) as u32;
+            let capacity = self.whole(
+                k.key("capacity"),
+                a.capacity,
+                1,
+                1,
+                capacity::MAX_CAPACITY as i64,
+            ) as u32;
             let mut windows = Vec::new();
             match &a.shifts {
                 None => windows.extend(parse_window("mon-sun 00:00-24:00").unwrap_or_default()),
@@ -464,6 +507,13 @@ impl Validator<'_> {
                 schedule: WeekSchedule::from_windows(windows),
             });
         }
+        let total: u64 = groups.iter().map(|g| g.count as u64).sum();
+        if total > MAX_AGENTS as u64 {
+            self.fail(
+                key,
+                format!("{total} agents in all; at most {MAX_AGENTS} are allowed"),
+            );
+        }
         groups
     }
 
@@ -478,6 +528,7 @@ impl Validator<'_> {
                 }
             },
             (None, Some(RawProfile::Inline(list))) => {
+                let before = self.problems.len();
                 let mut windows = Vec::new();
                 for (j, w) in list.iter().enumerate() {
                     let k = key.key("profile").index(j);
@@ -487,7 +538,7 @@ impl Validator<'_> {
                         (_, Err(m)) => self.fail(k.key("rate"), m),
                     }
                 }
-                Some(WeekProfile::from_windows(&windows))
+                (self.problems.len() == before).then(|| WeekProfile::from_windows(&windows))
             }
             (None, Some(RawProfile::File(file))) => match read_profile(&self.base.join(file)) {
                 Ok(windows) => Some(WeekProfile::from_windows(&windows)),
@@ -533,7 +584,7 @@ fn quoted(names: &[&str]) -> String {
 
 /// A profile CSV: header `weekday,start,end,rate_per_hour`, then rows such as
 /// `mon-fri,08:00,12:00,40`.
-fn read_profile(path: &Path) -> Result<Vec<((Millis, Millis), f64)>, String> {
+fn read_profile(path: &Path) -> Result<Vec<RateWindow>, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let mut lines = text

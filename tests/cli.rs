@@ -1,0 +1,100 @@
+//! `ccsim run` and `ccsim validate` end to end, as a user runs them.
+
+use predicates::prelude::*;
+
+use crate::{ccsim, repo};
+
+#[test]
+fn run_writes_the_report_and_prints_kpis_and_throughput() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("report");
+    ccsim()
+        .current_dir(repo(""))
+        .args(["run", "scenarios/erlang-a.toml", "-r", "3", "--out"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "erlang-a (3 replications, seed 1)",
+        ))
+        .stdout(predicate::str::contains("abandon_rate"))
+        .stdout(predicate::str::contains("chats/s"))
+        .stdout(predicate::str::contains("events/s"));
+    let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    let mut lines = summary.lines();
+    assert_eq!(
+        lines.next(),
+        Some("variant,metric,mean,std,ci95_low,ci95_high,replications")
+    );
+    let metrics: Vec<&str> = lines.map(|l| l.split(',').nth(1).unwrap()).collect();
+    assert_eq!(metrics.len(), 18);
+    for m in [
+        "arrivals",
+        "abandon_rate",
+        "wait_p99",
+        "service_level_answered",
+        "occupancy",
+    ] {
+        assert!(metrics.contains(&m), "{m} missing from summary.csv");
+    }
+    let intervals = std::fs::read_to_string(out.join("intervals.csv")).unwrap();
+    // 29 days of 30-minute intervals, 8 metrics each, plus the header.
+    assert_eq!(intervals.lines().count(), 29 * 48 * 8 + 1);
+    assert!(intervals.starts_with("variant,interval,day,weekday,time,metric,mean,ci95_low,ci95_high,replications\nerlang-a,0,1,tue,00:00,arrivals,"));
+    let agents = std::fs::read_to_string(out.join("agents.csv")).unwrap();
+    assert!(
+        agents.contains("erlang-a,support,5,1,occupancy,"),
+        "{agents}"
+    );
+    let run: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("run.json")).unwrap()).unwrap();
+    assert_eq!(run["seed"], 1);
+    assert_eq!(run["replications"], 3);
+    assert_eq!(run["scenario"], "scenarios/erlang-a.toml");
+    assert!(
+        run["scenario_hash"]
+            .as_str()
+            .unwrap()
+            .starts_with("fnv1a64:")
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+}
+
+#[test]
+fn run_defaults_to_reports_named_after_the_scenario() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::copy(repo("scenarios/erlang-a.toml"), tmp.path().join("x.toml")).unwrap();
+    ccsim()
+        .current_dir(tmp.path())
+        .args(["run", "x.toml", "-r", "1"])
+        .assert()
+        .success();
+    assert!(tmp.path().join("reports/erlang-a/summary.csv").exists());
+}
+
+#[test]
+fn validate_checks_without_simulating() {
+    ccsim()
+        .current_dir(repo(""))
+        .args(["validate", "scenarios/erlang-a.toml"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "ok — 1 teams, 1 agent groups (5 agents), 1 arrival streams",
+        ));
+}
+
+#[test]
+fn every_shipped_scenario_validates() {
+    for entry in std::fs::read_dir(repo("scenarios")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            ccsim().arg("validate").arg(&path).assert().success();
+        }
+    }
+}
