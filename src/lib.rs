@@ -4,6 +4,45 @@
 //! runs its replications in parallel, each one an `engine` run in which the deterministic
 //! `routing` core decides who gets which chat while `behaviour` samples what people do; `stats`
 //! streams the numbers and `report` turns them into files.
+//!
+//! Running a scenario from code takes three calls — parse, run, summarise:
+//!
+//! ```
+//! use std::path::Path;
+//! use ccsim::experiment::{self, Overrides, Plan};
+//! use ccsim::scenario::Scenario;
+//! use ccsim::stats::metrics::Metric;
+//! use ccsim::stats::summary::estimate;
+//!
+//! let text = r#"
+//! name = "tiny"
+//! [simulation]
+//! horizon = "2d"
+//! replications = 4
+//! [[teams]]
+//! name = "support"
+//! [[agents]]
+//! name = "day"
+//! team = "support"
+//! count = 3
+//! capacity = 2
+//! shifts = ["mon-sun 08:00-20:00"]
+//! [[arrivals]]
+//! name = "web"
+//! team = "support"
+//! rate = "1/min"
+//! [customers]
+//! patience = { dist = "exponential", mean = "5m" }
+//! [conversation]
+//! handle_time = { dist = "lognormal", mean = "4m", sd = "3m" }
+//! "#;
+//! let scenario = Scenario::parse(text, Path::new("tiny.toml")).unwrap();
+//! let plan = Plan::new(&scenario, Overrides::default(), None);
+//! let outcome = experiment::run(&scenario, plan, None).unwrap();
+//! let abandon = estimate(outcome.runs.iter().map(|r| r.stats.metrics[Metric::AbandonRate as usize]));
+//! // Nobody works from 20:00 to 08:00, so night-time customers run out of patience.
+//! assert!(abandon.mean > 0.3 && abandon.mean < 0.7);
+//! ```
 
 pub mod behaviour;
 pub mod engine;
