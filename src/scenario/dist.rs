@@ -208,3 +208,64 @@ fn read_samples(base: &Path, file: &str) -> Result<Vec<f64>, DistProblem> {
     }
     Ok(samples)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(dist: &str) -> RawDist {
+        RawDist {
+            dist: dist.to_string(),
+            ..RawDist::default()
+        }
+    }
+
+    #[test]
+    fn empirical_samples_read_durations_and_seconds() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("s.csv"), "handle,source\n1m30s,log\n45,log\n\n\"2m\",log\n")
+            .unwrap();
+        let mut r = raw("empirical");
+        r.file = Some("s.csv".into());
+        let d = parse_dist(&r, dir.path()).unwrap();
+        assert_eq!(d, Dist::Empirical(vec![90_000.0, 45_000.0, 120_000.0]));
+        assert_eq!(d.mean(), 85_000.0);
+    }
+
+    #[test]
+    fn empirical_files_with_bad_rows_name_the_row() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("s.csv"), "handle\n30\nsoon\n").unwrap();
+        let mut r = raw("empirical");
+        r.file = Some("s.csv".into());
+        let (key, message) = parse_dist(&r, dir.path()).unwrap_err();
+        assert_eq!(key, "file");
+        assert!(message.contains("s.csv line 3"), "{message}");
+        std::fs::write(dir.path().join("s.csv"), "handle\n").unwrap();
+        assert!(parse_dist(&r, dir.path()).unwrap_err().1.contains("no samples"));
+    }
+
+    #[test]
+    fn parameters_are_checked_per_family() {
+        let mut r = raw("uniform");
+        r.min = Some("2m".into());
+        r.max = Some("1m".into());
+        assert_eq!(parse_dist(&r, Path::new(".")).unwrap_err().0, "max");
+        let mut r = raw("weibull");
+        r.scale = Some("3m".into());
+        r.shape = Some(-1.0);
+        assert_eq!(parse_dist(&r, Path::new(".")).unwrap_err().0, "shape");
+        let mut r = raw("triangular");
+        r.min = Some("1m".into());
+        r.mode = Some("5m".into());
+        r.max = Some("3m".into());
+        assert_eq!(parse_dist(&r, Path::new(".")).unwrap_err().0, "mode");
+        let mut r = raw("gamma");
+        r.mean = Some("3m".into());
+        r.sd = Some("2m".into());
+        assert_eq!(
+            parse_dist(&r, Path::new(".")).unwrap(),
+            Dist::Gamma { mean: 180_000.0, sd: 120_000.0 }
+        );
+    }
+}
