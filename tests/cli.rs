@@ -40,7 +40,7 @@ fn run_writes_the_report_and_prints_kpis_and_throughput() {
     let intervals = std::fs::read_to_string(out.join("intervals.csv")).unwrap();
     // 29 days of 30-minute intervals, 8 metrics each, plus the header.
     assert_eq!(intervals.lines().count(), 29 * 48 * 8 + 1);
-    assert!(intervals.starts_with("variant,interval,day,weekday,time,metric,mean,ci95_low,ci95_high,replications\nerlang-a,0,1,tue,00:00,arrivals,"));
+    assert!(intervals.starts_with("variant,interval,day,weekday,time,metric,mean,std,ci95_low,ci95_high,replications\nerlang-a,0,1,tue,00:00,arrivals,"));
     let agents = std::fs::read_to_string(out.join("agents.csv")).unwrap();
     assert!(
         agents.contains("erlang-a,support,5,1,occupancy,"),

@@ -17,8 +17,15 @@ pub fn number(x: f64) -> String {
     }
 }
 
-fn writer() -> csv::Writer<Vec<u8>> {
-    csv::Writer::from_writer(Vec::new())
+/// The columns that summarise one metric over replications, in `estimate_cells` order.
+const ESTIMATE: [&str; 5] = ["mean", "std", "ci95_low", "ci95_high", "replications"];
+
+/// A CSV writer into memory whose first row is `leading` columns, then `ESTIMATE`.
+fn writer(leading: &[&str]) -> csv::Writer<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(leading.iter().chain(ESTIMATE.iter()))
+        .expect("in memory");
+    w
 }
 
 fn finish(w: csv::Writer<Vec<u8>>) -> Vec<u8> {
@@ -49,17 +56,7 @@ pub fn kpis(runs: &[RunOutput]) -> Vec<(Metric, Estimate)> {
 }
 
 pub fn summary(variant: &str, runs: &[RunOutput]) -> Vec<u8> {
-    let mut w = writer();
-    w.write_record([
-        "variant",
-        "metric",
-        "mean",
-        "std",
-        "ci95_low",
-        "ci95_high",
-        "replications",
-    ])
-    .expect("in memory");
+    let mut w = writer(&["variant", "metric"]);
     for (m, e) in kpis(runs) {
         let mut row = vec![variant.to_string(), m.name().to_string()];
         row.extend(estimate_cells(&e));
@@ -70,20 +67,7 @@ pub fn summary(variant: &str, runs: &[RunOutput]) -> Vec<u8> {
 
 pub fn intervals(variant: &str, scenario: &Scenario, runs: &[RunOutput]) -> Vec<u8> {
     let sim = &scenario.simulation;
-    let mut w = writer();
-    w.write_record([
-        "variant",
-        "interval",
-        "day",
-        "weekday",
-        "time",
-        "metric",
-        "mean",
-        "ci95_low",
-        "ci95_high",
-        "replications",
-    ])
-    .expect("in memory");
+    let mut w = writer(&["variant", "interval", "day", "weekday", "time", "metric"]);
     let count = runs.first().map_or(0, |r| r.stats.intervals.len());
     for k in 0..count {
         let start = sim.warmup + k as i64 * sim.interval;
@@ -98,39 +82,23 @@ pub fn intervals(variant: &str, scenario: &Scenario, runs: &[RunOutput]) -> Vec<
         let day = (sim.start % DAY + start).div_euclid(DAY);
         for &m in IntervalMetric::ALL {
             let e = estimate(runs.iter().map(|r| r.stats.intervals[k][m as usize]));
-            w.write_record([
-                variant,
-                &k.to_string(),
-                &day.to_string(),
-                weekday,
-                &time,
-                m.name(),
-                &number(e.mean),
-                &number(e.ci_low),
-                &number(e.ci_high),
-                &e.n.to_string(),
-            ])
-            .expect("in memory");
+            let mut row = vec![
+                variant.to_string(),
+                k.to_string(),
+                day.to_string(),
+                weekday.to_string(),
+                time.clone(),
+                m.name().to_string(),
+            ];
+            row.extend(estimate_cells(&e));
+            w.write_record(&row).expect("in memory");
         }
     }
     finish(w)
 }
 
 pub fn agents(variant: &str, scenario: &Scenario, runs: &[RunOutput]) -> Vec<u8> {
-    let mut w = writer();
-    w.write_record([
-        "variant",
-        "group",
-        "agents",
-        "capacity",
-        "metric",
-        "mean",
-        "std",
-        "ci95_low",
-        "ci95_high",
-        "replications",
-    ])
-    .expect("in memory");
+    let mut w = writer(&["variant", "group", "agents", "capacity", "metric"]);
     for (g, group) in scenario.agent_groups.iter().enumerate() {
         for &m in GroupMetric::ALL {
             let e = estimate(runs.iter().map(|r| r.stats.groups[g][m as usize]));

@@ -223,8 +223,11 @@ mod tests {
     #[test]
     fn empirical_samples_read_durations_and_seconds() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("s.csv"), "handle,source\n1m30s,log\n45,log\n\n\"2m\",log\n")
-            .unwrap();
+        std::fs::write(
+            dir.path().join("s.csv"),
+            "handle,source\n1m30s,log\n45,log\n\n\"2m\",log\n",
+        )
+        .unwrap();
         let mut r = raw("empirical");
         r.file = Some("s.csv".into());
         let d = parse_dist(&r, dir.path()).unwrap();
@@ -242,7 +245,12 @@ mod tests {
         assert_eq!(key, "file");
         assert!(message.contains("s.csv line 3"), "{message}");
         std::fs::write(dir.path().join("s.csv"), "handle\n").unwrap();
-        assert!(parse_dist(&r, dir.path()).unwrap_err().1.contains("no samples"));
+        assert!(
+            parse_dist(&r, dir.path())
+                .unwrap_err()
+                .1
+                .contains("no samples")
+        );
     }
 
     #[test]
@@ -265,7 +273,10 @@ mod tests {
         r.sd = Some("2m".into());
         assert_eq!(
             parse_dist(&r, Path::new(".")).unwrap(),
-            Dist::Gamma { mean: 180_000.0, sd: 120_000.0 }
+            Dist::Gamma {
+                mean: 180_000.0,
+                sd: 120_000.0
+            }
         );
     }
 }
