@@ -20,6 +20,8 @@ use units::{DAY, MINUTE, Millis, parse_duration, parse_rate};
 
 /// Limits that keep memory bounded and the routing keys exact (see `routing::capacity`).
 const MAX_INTERVALS: i64 = 1_000_000;
+/// More arrivals than this per replication is a typo (`"2/ms"`), not a plan: hours of work.
+const MAX_ARRIVALS: f64 = 1e10;
 const MAX_REPLICATIONS: i64 = 100_000;
 const MAX_AGENTS: i64 = capacity::MAX_MEMBERS as i64 - 1;
 
@@ -252,7 +254,9 @@ impl Validator<'_> {
             .arrivals
             .iter()
             .enumerate()
-            .filter_map(|(i, a)| self.arrival(root.key("arrivals").index(i), a, &names))
+            .filter_map(|(i, a)| {
+                self.arrival(root.key("arrivals").index(i), a, &names, simulation.horizon)
+            })
             .collect();
         if raw.arrivals.is_empty() {
             self.fail(
@@ -517,7 +521,13 @@ impl Validator<'_> {
         groups
     }
 
-    fn arrival(&mut self, key: KeyPath, a: &RawArrivals, names: &[&str]) -> Option<ArrivalStream> {
+    fn arrival(
+        &mut self,
+        key: KeyPath,
+        a: &RawArrivals,
+        names: &[&str],
+        horizon: Millis,
+    ) -> Option<ArrivalStream> {
         let team = self.team_ref(key.key("team"), &a.team, names);
         let profile = match (&a.rate, &a.profile) {
             (Some(rate), None) => match parse_rate(rate) {
@@ -557,13 +567,21 @@ impl Validator<'_> {
             }
         };
         let profile = profile?;
-        if profile.weekly_volume() <= 0.0 {
-            let k = if a.rate.is_some() {
-                key.key("rate")
-            } else {
-                key.key("profile")
-            };
+        let k = if a.rate.is_some() {
+            key.key("rate")
+        } else {
+            key.key("profile")
+        };
+        let weekly = profile.weekly_volume();
+        if weekly <= 0.0 {
             self.fail(k, "the arrival rate is zero at every hour of the week");
+            return None;
+        }
+        if weekly / units::WEEK as f64 * horizon as f64 > MAX_ARRIVALS {
+            self.fail(
+                k,
+                format!("would bring over {MAX_ARRIVALS:e} chats per replication before `horizon`; check the unit"),
+            );
             return None;
         }
         Some(ArrivalStream {
@@ -626,4 +644,57 @@ fn read_profile(path: &Path) -> Result<Vec<RateWindow>, String> {
         windows.extend(ws.into_iter().map(|w| (w, per_ms)));
     }
     Ok(windows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{RngExt, SeedableRng};
+
+    /// No input makes validation panic: thousands of random edits of real scenarios (including
+    /// multi-byte characters, which TOML error spans can point into) either parse or fail
+    /// with located problems.
+    #[test]
+    fn mangled_scenarios_never_panic() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+        let mut rng = rand::rngs::ChaCha8Rng::seed_from_u64(2026);
+        let alphabet: Vec<char> = "=[]{}\",.-:0123456789abcdemsh/é€ \n#".chars().collect();
+        for file in ["erlang-a.toml", "day-shifts.toml"] {
+            let path = dir.join(file);
+            let original: Vec<char> = std::fs::read_to_string(&path).unwrap().chars().collect();
+            for _ in 0..1500 {
+                let mut text = original.clone();
+                for _ in 0..rng.random_range(1..4) {
+                    let at = rng.random_range(0..text.len());
+                    match rng.random_range(0..3) {
+                        0 => {
+                            text.remove(at);
+                        }
+                        1 => text.insert(at, alphabet[rng.random_range(0..alphabet.len())]),
+                        _ => text[at] = alphabet[rng.random_range(0..alphabet.len())],
+                    }
+                }
+                let text: String = text.into_iter().collect();
+                if let Err(ScenarioError::Invalid(problems)) = Scenario::parse(&text, &path) {
+                    assert!(!problems.is_empty());
+                    for p in problems {
+                        assert!(p.line >= 1 && p.column >= 1, "{p}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_rate_typo_that_would_run_for_hours_is_refused() {
+        let text = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/erlang-a.toml"),
+        )
+        .unwrap()
+        .replace("rate = \"2/min\"", "rate = \"20/ms\"");
+        let err = Scenario::parse(&text, Path::new("x.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("arrivals[0].rate: would bring over"), "{err}");
+    }
 }
