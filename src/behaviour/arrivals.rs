@@ -1,8 +1,9 @@
-//! Arrival times of one source: a Poisson process whose rate follows the weekly profile,
-//! sampled by inverting the cumulative intensity (one exponential draw per arrival).
+//! Arrival times of one source: a Poisson process whose rate follows the weekly profile, scaled
+//! day by day by a volume factor with mean 1 when `day_to_day_cv` is set, sampled by inverting
+//! the cumulative intensity (one exponential draw per arrival).
 
 use rand::rngs::ChaCha8Rng;
-use rand_distr::{Distribution, Exp1};
+use rand_distr::{Distribution, Exp1, Gamma};
 
 use crate::scenario::calendar::WeekProfile;
 use crate::scenario::units::{Millis, round_ms};
@@ -11,19 +12,54 @@ pub struct ArrivalProcess {
     rng: ChaCha8Rng,
     /// Continuous time of the last arrival, so rounding to milliseconds never accumulates.
     t: f64,
+    /// The rate when it never changes: one division per arrival.
     constant: Option<f64>,
     profile: WeekProfile,
     offset: Millis,
+    days: Option<DayFactors>,
+}
+
+/// Gamma-distributed day factors (mean 1, the given coefficient of variation), drawn in day
+/// order from their own stream so that the within-day draws do not depend on them.
+struct DayFactors {
+    gamma: Gamma<f64>,
+    rng: ChaCha8Rng,
+    day: i64,
+    factor: f64,
+}
+
+impl DayFactors {
+    fn at(&mut self, day: i64) -> f64 {
+        while self.day < day {
+            self.day += 1;
+            self.factor = self.gamma.sample(&mut self.rng);
+        }
+        self.factor
+    }
 }
 
 impl ArrivalProcess {
-    pub fn new(profile: &WeekProfile, offset: Millis, rng: ChaCha8Rng) -> Self {
+    /// `cv` is the day-to-day coefficient of variation; `day_rng` its stream.
+    pub fn new(
+        profile: &WeekProfile,
+        offset: Millis,
+        cv: f64,
+        rng: ChaCha8Rng,
+        day_rng: ChaCha8Rng,
+    ) -> Self {
+        let days = (cv > 0.0).then(|| DayFactors {
+            gamma: Gamma::new(1.0 / (cv * cv), cv * cv).expect("a positive cv gives a valid gamma"),
+            rng: day_rng,
+            day: -1,
+            factor: 1.0,
+        });
         ArrivalProcess {
             rng,
             t: 0.0,
-            constant: profile.is_constant(),
+            constant: profile.is_constant().filter(|_| days.is_none()),
             profile: profile.clone(),
             offset,
+            days,
         }
     }
 
@@ -31,9 +67,14 @@ impl ArrivalProcess {
     #[inline]
     pub fn next_arrival(&mut self) -> Millis {
         let mass: f64 = Exp1.sample(&mut self.rng);
-        self.t = match self.constant {
-            Some(rate) => self.t + mass / rate,
-            None => self.profile.advance(self.t, mass, self.offset),
+        self.t = match (self.constant, &mut self.days) {
+            (Some(rate), _) => self.t + mass / rate,
+            (None, Some(days)) => self
+                .profile
+                .advance(self.t, mass, self.offset, &mut |d| days.at(d)),
+            (None, None) => self
+                .profile
+                .advance(self.t, mass, self.offset, &mut |_| 1.0),
         };
         round_ms(self.t)
     }
@@ -46,17 +87,27 @@ mod tests {
     use crate::scenario::calendar::parse_window;
     use crate::scenario::units::{DAY, HOUR, WEEK};
 
+    fn process(profile: &WeekProfile, cv: f64) -> ArrivalProcess {
+        ArrivalProcess::new(
+            profile,
+            0,
+            cv,
+            rng(1, 0, Stream::Arrivals(0)),
+            rng(1, 0, Stream::DayFactor(0)),
+        )
+    }
+
     #[test]
     fn arrivals_follow_the_profile_hour_by_hour() {
-        // 60/h on weekdays 08:00-18:00, nothing else: over 20 weeks, 12 000 per weekday hour
-        // slot in expectation; every arrival falls in an open hour.
+        // 60/h on weekdays 08:00-18:00, nothing else: over 20 weeks, 60 000 arrivals in
+        // expectation; every arrival falls in an open hour.
         let windows: Vec<_> = parse_window("mon-fri 08:00-18:00")
             .unwrap()
             .into_iter()
             .map(|w| (w, 60.0 / HOUR as f64))
             .collect();
         let profile = WeekProfile::from_windows(&windows);
-        let mut p = ArrivalProcess::new(&profile, 0, rng(1, 0, Stream::Arrivals(0)));
+        let mut p = process(&profile, 0.0);
         let weeks = 20;
         let mut n = 0u64;
         loop {
@@ -76,6 +127,37 @@ mod tests {
         assert!(
             (n as f64 - expected).abs() < 4.0 * expected.sqrt(),
             "{n} vs {expected}"
+        );
+    }
+
+    #[test]
+    fn day_to_day_variation_keeps_the_mean_and_spreads_the_days() {
+        // 100/h all week with cv 0.3: daily counts have mean 2400 and variance
+        // 2400 + (0.3 · 2400)² (Poisson noise plus the day factor's).
+        let profile = WeekProfile::constant(100.0 / HOUR as f64);
+        let mut p = process(&profile, 0.3);
+        let days = 400;
+        let mut counts = vec![0f64; days];
+        loop {
+            let t = p.next_arrival();
+            if t >= days as i64 * DAY {
+                break;
+            }
+            counts[(t / DAY) as usize] += 1.0;
+        }
+        let mean = counts.iter().sum::<f64>() / days as f64;
+        let var = counts.iter().map(|c| (c - mean).powi(2)).sum::<f64>() / (days - 1) as f64;
+        let sd = (2400.0 + (0.3f64 * 2400.0).powi(2)).sqrt();
+        // The mean of 400 days is within 4 standard errors; the sd within 20% (its own
+        // standard error is about 3.5% here).
+        assert!(
+            (mean - 2400.0).abs() < 4.0 * sd / (days as f64).sqrt(),
+            "mean {mean}"
+        );
+        assert!(
+            (var.sqrt() / sd - 1.0).abs() < 0.2,
+            "sd {} vs {sd}",
+            var.sqrt()
         );
     }
 }

@@ -15,6 +15,16 @@ pub enum Stream {
     Patience(u32),
     /// Each chat's amount of work, drawn when it arrives.
     Work(u32),
+    /// Where each chat goes, its bot stage, and whether it will be transferred.
+    Route(u32),
+    /// Whether a customer who gave up returns, and when.
+    Returns(u32),
+    /// Day-level volume factors of one source.
+    DayFactor(u32),
+    /// Agents' offers, refusals and absences.
+    Agents,
+    /// When each agent next picks up chats by hand.
+    Pickups,
 }
 
 pub fn rng(seed: u64, replication: u32, stream: Stream) -> ChaCha8Rng {
@@ -22,6 +32,11 @@ pub fn rng(seed: u64, replication: u32, stream: Stream) -> ChaCha8Rng {
         Stream::Arrivals(i) => (0u64, i),
         Stream::Patience(i) => (1u64, i),
         Stream::Work(i) => (2u64, i),
+        Stream::Route(i) => (3u64, i),
+        Stream::Returns(i) => (4u64, i),
+        Stream::DayFactor(i) => (5u64, i),
+        Stream::Agents => (6u64, 0),
+        Stream::Pickups => (7u64, 0),
     };
     let mut r = ChaCha8Rng::seed_from_u64(seed);
     r.set_stream(((replication as u64) << 32) | (kind << 24) | index as u64);

@@ -1,20 +1,21 @@
-//! One replication: the clock, the event loop, and the block model of work (SPEC §4). The
-//! engine samples behaviour, feeds it to the routing core as events, applies the core's
-//! assignments and streams statistics. A replication is a pure function of (scenario, seed,
-//! replication index).
+//! One replication: the clock, the event loop, the block model of work (SPEC §4), and the
+//! presence of agents (shifts, breaks, absences). The engine samples what people do, feeds it
+//! to the routing core as events, carries out the core's decisions and streams statistics. A
+//! replication is a pure function of (scenario, seed, replication index).
 
 pub mod queue;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use rand::RngExt;
 use rand::rngs::ChaCha8Rng;
 
 use crate::behaviour::arrivals::ArrivalProcess;
 use crate::behaviour::sampler::Sampler;
 use crate::behaviour::streams::{Stream, rng};
-use crate::routing::{AgentId, Assignment, ChatId, Router};
+use crate::routing::{AgentId, AgentSpec, ChatId, Decision, QueueId, Router};
 use crate::scenario::units::{MAX_AHEAD, Millis, ceil_ms, round_ms};
-use crate::scenario::{Scenario, TeamId};
+use crate::scenario::{Destination, OnShiftEnd, Scenario};
 use crate::stats::collector::{Collector, ReplicationStats};
 use queue::{Event, EventQueue};
 
@@ -34,20 +35,45 @@ pub struct RunOutput {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum ChatState {
     Free,
+    /// With the bot, before any human queue.
+    Bot,
+    /// In a queue, on offer, or in an agent's queue: not being worked on.
     Waiting,
     InService,
+}
+
+/// How the agent will answer the offer in flight.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Answer {
+    Accept,
+    Refuse,
+    Timeout,
 }
 
 struct Chat {
     generation: u32,
     state: ChatState,
+    source: u32,
     /// Reporting interval of its arrival, if it arrived in the counted window.
     window: Option<u32>,
+    /// The queue it was last routed through: where `requeue` sends it back.
+    queue: QueueId,
+    /// When it entered the human queue; its wait runs from here to its first start.
     queued_at: Millis,
+    started: bool,
+    /// Work left on the current part (SPEC §4 block model).
     work: f64,
+    /// Work at the team it will be transferred to when this part is done, if it will be.
+    transfer: Option<f64>,
+    patience: Option<f64>,
+    bot_resolves: bool,
+    /// The offer in flight: its number (older answers are stale), agent and answer.
+    offer: u32,
+    offer_agent: u32,
+    answer: Answer,
 }
 
-/// An agent's desk: the chats in its slots and the work each still needs.
+/// An agent's desk: the chats in its slots and the work each still needs, and its presence.
 struct Desk {
     group: usize,
     capacity: u32,
@@ -55,8 +81,24 @@ struct Desk {
     last: Millis,
     version: u32,
     due: Millis,
-    /// On shift or still holding chats after it: its slots count as online time.
-    present: bool,
+    /// On shift (whether or not it showed up).
+    on_shift: bool,
+    /// Did not show up for the current shift (absenteeism).
+    absent: bool,
+    /// Set Not ready by a timed-out offer until its next shift.
+    away: bool,
+    on_break: bool,
+    presence: Presence,
+}
+
+/// What an agent's time counts as in `agents.csv`, and whether its slots count as online.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Presence {
+    Offline,
+    NotReady,
+    Ready,
+    /// Off shift but still finishing chats: its slots count as online for occupancy.
+    Finishing,
 }
 
 struct Sim<'a> {
@@ -70,15 +112,26 @@ struct Sim<'a> {
     desks: Vec<Desk>,
     /// Agent ids of each group, a contiguous range.
     group_agents: Vec<std::ops::Range<u32>>,
+    /// The queues each agent may take from by hand, if it picks up at all.
+    scopes: Vec<Option<Vec<QueueId>>>,
     arrivals: Vec<ArrivalProcess>,
     patience_rng: Vec<ChaCha8Rng>,
     work_rng: Vec<ChaCha8Rng>,
+    route_rng: Vec<ChaCha8Rng>,
+    return_rng: Vec<ChaCha8Rng>,
+    agent_rng: ChaCha8Rng,
+    pickup_rng: ChaCha8Rng,
     patience: Option<Sampler>,
     work: Sampler,
+    bots: Vec<Option<Sampler>>,
+    accept_delays: Vec<Option<Sampler>>,
+    pickups: Vec<Option<Sampler>>,
+    return_after: Option<Sampler>,
     slowdown: f64,
     stats: Collector,
-    assignments: Vec<Assignment>,
+    decisions: Vec<Decision>,
     finished: Vec<ChatId>,
+    held: Vec<ChatId>,
     horizon_passed: bool,
     done: bool,
     arrived: u64,
@@ -128,16 +181,25 @@ pub fn run_replication(
     }
 }
 
+fn sampler(d: &crate::scenario::Dist) -> Sampler {
+    Sampler::new(d).expect("distributions are checked when the scenario is validated")
+}
+
 impl<'a> Sim<'a> {
     fn new(scenario: &'a Scenario, seed: u64, replication: u32) -> Self {
         let sim = &scenario.simulation;
-        let mut agents = Vec::new();
+        let mut specs = Vec::new();
         let mut desks = Vec::new();
         let mut group_agents = Vec::new();
         for (g, group) in scenario.agent_groups.iter().enumerate() {
-            let first = agents.len() as u32;
+            let first = specs.len() as u32;
             for _ in 0..group.count {
-                agents.push((group.teams.clone(), group.capacity));
+                specs.push(AgentSpec {
+                    teams: group.teams.clone(),
+                    capacity: group.capacity,
+                    role: group.role,
+                    manual_over_capacity: group.manual_over_capacity,
+                });
                 desks.push(Desk {
                     group: g,
                     capacity: group.capacity,
@@ -145,61 +207,104 @@ impl<'a> Sim<'a> {
                     last: 0,
                     version: 0,
                     due: NEVER,
-                    present: false,
+                    on_shift: false,
+                    absent: false,
+                    away: false,
+                    on_break: false,
+                    presence: Presence::Offline,
                 });
             }
-            group_agents.push(first..agents.len() as u32);
+            group_agents.push(first..specs.len() as u32);
         }
         let distributions: Vec<_> = scenario.teams.iter().map(|t| t.distribution).collect();
-        let sampler =
-            |d| Sampler::new(d).expect("distributions are checked when the scenario is validated");
+        let router = Router::new(&distributions, &specs);
+        let scopes = desks
+            .iter()
+            .enumerate()
+            .map(|(a, d)| {
+                let pickup = scenario.agent_groups[d.group].pickup.as_ref()?;
+                Some(router.pickup_scope(AgentId(a as u32), pickup.waiting))
+            })
+            .collect();
         let sources = scenario.arrivals.len() as u32;
+        let streams = |s: fn(u32) -> Stream| -> Vec<ChaCha8Rng> {
+            (0..sources).map(|i| rng(seed, replication, s(i))).collect()
+        };
+        let group_sizes: Vec<u32> = scenario.agent_groups.iter().map(|g| g.count).collect();
         let mut s = Sim {
             scenario,
             now: 0,
             events: EventQueue::default(),
-            router: Router::new(&distributions, &agents),
+            router,
             chats: Vec::new(),
             free: Vec::new(),
             live: 0,
             desks,
             group_agents,
+            scopes,
             arrivals: scenario
                 .arrivals
                 .iter()
                 .enumerate()
                 .map(|(i, a)| {
+                    let i = i as u32;
                     ArrivalProcess::new(
                         &a.profile,
                         sim.start,
-                        rng(seed, replication, Stream::Arrivals(i as u32)),
+                        a.day_to_day_cv,
+                        rng(seed, replication, Stream::Arrivals(i)),
+                        rng(seed, replication, Stream::DayFactor(i)),
                     )
                 })
                 .collect(),
-            patience_rng: (0..sources)
-                .map(|i| rng(seed, replication, Stream::Patience(i)))
-                .collect(),
-            work_rng: (0..sources)
-                .map(|i| rng(seed, replication, Stream::Work(i)))
-                .collect(),
+            patience_rng: streams(Stream::Patience),
+            work_rng: streams(Stream::Work),
+            route_rng: streams(Stream::Route),
+            return_rng: streams(Stream::Returns),
+            agent_rng: rng(seed, replication, Stream::Agents),
+            pickup_rng: rng(seed, replication, Stream::Pickups),
             patience: scenario.customers.patience.as_ref().map(sampler),
             work: sampler(&scenario.conversation.handle_time),
+            bots: scenario
+                .arrivals
+                .iter()
+                .map(|a| a.bot.as_ref().map(|b| sampler(&b.duration)))
+                .collect(),
+            accept_delays: scenario
+                .agent_groups
+                .iter()
+                .map(|g| g.accept_delay.as_ref().map(sampler))
+                .collect(),
+            pickups: scenario
+                .agent_groups
+                .iter()
+                .map(|g| g.pickup.as_ref().map(|p| sampler(&p.every)))
+                .collect(),
+            return_after: scenario.customers.return_after.as_ref().map(sampler),
             slowdown: scenario.conversation.concurrency_slowdown,
             stats: Collector::new(
                 sim.warmup,
                 sim.horizon,
                 sim.interval,
                 sim.service_level_target,
-                scenario.agent_groups.len(),
+                &group_sizes,
             ),
-            assignments: Vec::new(),
+            decisions: Vec::new(),
             finished: Vec::new(),
+            held: Vec::new(),
             horizon_passed: false,
             done: false,
             arrived: 0,
         };
+        for (g, group) in scenario.agent_groups.iter().enumerate() {
+            s.stats.group_levels[g].offline = group.count as f64;
+        }
         for g in 0..scenario.agent_groups.len() {
             s.shift(g);
+            s.breaks(g);
+        }
+        for a in 0..s.desks.len() {
+            s.schedule_pickup(a as u32);
         }
         for i in 0..sources {
             s.schedule_arrival(i);
@@ -212,14 +317,29 @@ impl<'a> Sim<'a> {
 
     fn handle(&mut self, event: Event) {
         match event {
-            Event::Arrival(source) => self.arrival(source),
+            Event::Arrival(source) => {
+                self.new_contact(source);
+                self.schedule_arrival(source);
+            }
+            Event::Return(source) => self.new_contact(source),
+            Event::BotDone(chat) => self.bot_done(chat),
             Event::Patience(chat) => self.patience_ends(chat),
+            Event::OfferAnswer { chat, offer } => self.offer_answered(chat, offer),
             Event::Completion { agent, version } => {
                 if self.desks[agent as usize].version == version {
                     self.completion(agent as usize);
                 }
             }
             Event::Shift(group) => self.shift(group as usize),
+            Event::Break(group) => self.breaks(group as usize),
+            Event::Pickup(agent) => {
+                if let Some(scope) = &self.scopes[agent as usize] {
+                    self.router
+                        .pickup(AgentId(agent), scope, self.now, &mut self.decisions);
+                    self.carry_out();
+                }
+                self.schedule_pickup(agent);
+            }
             Event::Horizon => {
                 self.horizon_passed = true;
                 self.done = self.live == 0;
@@ -235,37 +355,120 @@ impl<'a> Sim<'a> {
         }
     }
 
-    fn arrival(&mut self, source: u32) {
+    fn schedule_pickup(&mut self, agent: u32) {
+        if self.horizon_passed && self.live == 0 {
+            return;
+        }
+        if let Some(every) = &self.pickups[self.desks[agent as usize].group] {
+            let wait = round_ms(every.sample(&mut self.pickup_rng)).clamp(1, MAX_AHEAD);
+            self.events.schedule(self.now + wait, Event::Pickup(agent));
+        }
+    }
+
+    /// A customer contacts the center (a new arrival or a return). Everything about them is
+    /// drawn now, from their source's streams, so that routing never changes who they are.
+    fn new_contact(&mut self, source: u32) {
         let s = source as usize;
+        let scenario = self.scenario;
+        let stream = &scenario.arrivals[s];
+        let conversation = &scenario.conversation;
         let work = self.work.sample(&mut self.work_rng[s]);
         let patience = self
             .patience
             .as_ref()
             .map(|p| p.sample(&mut self.patience_rng[s]));
+        let route = &mut self.route_rng[s];
+        let destination = if stream.route.len() == 1 {
+            stream.route[0].0
+        } else {
+            let u: f64 = route.random();
+            stream
+                .route
+                .iter()
+                .find(|r| u < r.1)
+                .unwrap_or(&stream.route[stream.route.len() - 1])
+                .0
+        };
+        let bot = self.bots[s].as_ref().map(|d| d.sample(route));
+        let bot_resolves = stream
+            .bot
+            .as_ref()
+            .is_some_and(|b| route.random_bool(b.resolve_probability));
+        let transfer = (conversation.transfer_probability > 0.0
+            && route.random_bool(conversation.transfer_probability))
+        .then(|| self.work.sample(&mut self.work_rng[s]));
         let window = self.stats.window();
         if let Some(k) = window {
             self.stats.arrival(k);
         }
+        let queue = match destination {
+            Destination::Team(t) => QueueId(t.0),
+            Destination::WaitingBox => self.router.waiting_box(),
+        };
         let chat = self.allocate(Chat {
             generation: 0,
-            state: ChatState::Waiting,
+            state: ChatState::Bot,
+            source,
             window,
+            queue,
             queued_at: self.now,
+            started: false,
             work,
+            transfer,
+            patience,
+            bot_resolves,
+            offer: 0,
+            offer_agent: 0,
+            answer: Answer::Accept,
         });
         self.arrived += 1;
-        self.stats.levels.queue_length += 1.0;
-        let team: TeamId = self.scenario.arrivals[s].team;
-        self.router
-            .enqueue(chat, team, self.now, &mut self.assignments);
-        self.apply_assignments();
-        if self.chats[chat.index as usize].state == ChatState::Waiting
-            && let Some(p) = patience
-        {
-            self.events
-                .schedule(self.now + round_ms(p).min(MAX_AHEAD), Event::Patience(chat));
+        match bot {
+            Some(d) => self
+                .events
+                .schedule(self.now + round_ms(d).min(MAX_AHEAD), Event::BotDone(chat)),
+            None => self.enter_human_queue(chat),
         }
-        self.schedule_arrival(source);
+    }
+
+    fn bot_done(&mut self, id: ChatId) {
+        let Some(chat) = self.chat(id) else { return };
+        if chat.bot_resolves {
+            if chat.window.is_some() {
+                self.stats.bot_resolved();
+            }
+            self.release(id);
+        } else {
+            self.enter_human_queue(id);
+        }
+    }
+
+    /// The chat leaves the bot for a human queue: its wait and its customer's patience start
+    /// now (SPEC §2.10).
+    fn enter_human_queue(&mut self, id: ChatId) {
+        let c = &mut self.chats[id.index as usize];
+        c.queued_at = self.now;
+        if let Some(k) = c.window {
+            self.stats.reached(k);
+        }
+        if let Some(p) = c.patience {
+            self.events
+                .schedule(self.now + round_ms(p).min(MAX_AHEAD), Event::Patience(id));
+        }
+        let queue = c.queue;
+        self.route_to(id, queue);
+    }
+
+    /// Puts a chat that is not being worked on into a queue and lets routing decide.
+    fn route_to(&mut self, id: ChatId, queue: QueueId) {
+        let c = &mut self.chats[id.index as usize];
+        c.queue = queue;
+        c.state = ChatState::Waiting;
+        // A new routing: answers to earlier offers are stale.
+        c.offer = c.offer.wrapping_add(1);
+        self.stats.levels.queue_length += 1.0;
+        self.router
+            .enqueue(id, queue, self.now, &mut self.decisions);
+        self.carry_out();
     }
 
     fn allocate(&mut self, chat: Chat) -> ChatId {
@@ -307,8 +510,9 @@ impl<'a> Sim<'a> {
 
     fn patience_ends(&mut self, id: ChatId) {
         let Some(chat) = self.chat(id) else { return };
-        let (window, wait) = (chat.window, self.now - chat.queued_at);
-        if chat.state != ChatState::Waiting || !self.router.withdraw(id) {
+        let (window, wait, source) = (chat.window, self.now - chat.queued_at, chat.source as usize);
+        let waiting = chat.state == ChatState::Waiting && !chat.started;
+        if !waiting || !self.router.withdraw(id, self.now, &mut self.decisions) {
             return;
         }
         self.stats.levels.queue_length -= 1.0;
@@ -316,32 +520,122 @@ impl<'a> Sim<'a> {
             self.stats.abandoned(k, wait);
         }
         self.release(id);
-    }
-
-    fn apply_assignments(&mut self) {
-        let mut list = std::mem::take(&mut self.assignments);
-        for a in list.drain(..) {
-            self.start(a);
+        if let Some(after) = &self.return_after
+            && self.return_rng[source].random_bool(self.scenario.customers.return_probability)
+        {
+            let t = self.now + round_ms(after.sample(&mut self.return_rng[source])).min(MAX_AHEAD);
+            if t < self.scenario.simulation.horizon {
+                self.events.schedule(t, Event::Return(source as u32));
+            }
         }
-        self.assignments = list;
+        self.carry_out();
     }
 
-    /// An agent starts on a chat: its wait ends (the block model's first reply, SPEC §2.10).
-    fn start(&mut self, a: Assignment) {
+    /// Carries out routing's decisions, including those that carrying them out produces.
+    fn carry_out(&mut self) {
+        let mut i = 0;
+        while i < self.decisions.len() {
+            match self.decisions[i] {
+                Decision::Offer {
+                    chat,
+                    agent,
+                    forced,
+                } => self.offer(chat, agent, forced),
+                Decision::Start { chat, agent } => self.start(chat, agent),
+                Decision::Stranded { chat } => {
+                    if self.chats[chat.index as usize].window.is_some() {
+                        self.stats.stranded();
+                    }
+                }
+            }
+            i += 1;
+        }
+        self.decisions.clear();
+    }
+
+    /// The agent sees the offer and answers after its `accept_delay`: it refuses with its
+    /// `refuse_probability` (never a forced offer), and an answer later than the team's
+    /// `offer_timeout` is a timeout (SPEC §2.4, seed 001).
+    fn offer(&mut self, chat: ChatId, agent: AgentId, forced: bool) {
+        let group = self.desks[agent.0 as usize].group;
+        let scenario = self.scenario;
+        let g = &scenario.agent_groups[group];
+        let delay = self.accept_delays[group]
+            .as_ref()
+            .map_or(0.0, |d| d.sample(&mut self.agent_rng));
+        let refuse = !forced
+            && g.refuse_probability > 0.0
+            && self.agent_rng.random_bool(g.refuse_probability);
+        let c = &mut self.chats[chat.index as usize];
+        let timeout = scenario
+            .teams
+            .get(c.queue.0 as usize)
+            .and_then(|t| t.offer_timeout)
+            .filter(|_| !forced);
+        let (answer, after) = match timeout {
+            Some(t) if delay > t as f64 => (Answer::Timeout, t),
+            _ if refuse => (Answer::Refuse, round_ms(delay)),
+            _ => (Answer::Accept, round_ms(delay)),
+        };
+        if answer == Answer::Accept && after == 0 {
+            self.router.accept(chat, &mut self.decisions);
+            return;
+        }
+        c.offer = c.offer.wrapping_add(1);
+        c.offer_agent = agent.0;
+        c.answer = answer;
+        let offer = c.offer;
+        self.events.schedule(
+            self.now + after.min(MAX_AHEAD),
+            Event::OfferAnswer { chat, offer },
+        );
+    }
+
+    fn offer_answered(&mut self, id: ChatId, offer: u32) {
+        let Some(c) = self.chat(id) else { return };
+        if c.offer != offer || c.state != ChatState::Waiting {
+            return;
+        }
+        let (agent, answer, queue) = (c.offer_agent as usize, c.answer, c.queue.0 as usize);
+        if answer == Answer::Accept {
+            self.router.accept(id, &mut self.decisions);
+        } else {
+            self.stats.refusal(self.desks[agent].group);
+            if answer == Answer::Timeout
+                && self
+                    .scenario
+                    .teams
+                    .get(queue)
+                    .is_some_and(|t| t.not_ready_on_timeout)
+            {
+                self.desks[agent].away = true;
+                self.update_ready(agent);
+            }
+            self.router.refuse(id, self.now, &mut self.decisions);
+        }
+        self.carry_out();
+    }
+
+    /// An agent starts on a chat. The first time, the customer's wait ends (the block model's
+    /// first reply, SPEC §2.10).
+    fn start(&mut self, id: ChatId, agent: AgentId) {
         let now = self.now;
-        let chat = &mut self.chats[a.chat.index as usize];
+        let chat = &mut self.chats[id.index as usize];
         debug_assert_eq!(chat.state, ChatState::Waiting);
         chat.state = ChatState::InService;
-        let (window, wait, work) = (chat.window, now - chat.queued_at, chat.work);
         self.stats.levels.queue_length -= 1.0;
-        if let Some(k) = window {
-            self.stats.served(k, wait);
+        if !chat.started {
+            chat.started = true;
+            if let Some(k) = chat.window {
+                self.stats.served(k, now - chat.queued_at);
+            }
         }
-        let agent = a.agent.0 as usize;
+        let work = chat.work;
+        let agent = agent.0 as usize;
         self.drain_work(agent);
-        self.desks[agent].chats.push((a.chat, work));
+        self.desks[agent].chats.push((id, work));
         self.stats.levels.busy_slots += 1.0;
-        self.stats.group_levels[self.desks[agent].group].0 += 1.0;
+        self.stats.group_levels[self.desks[agent].group].busy += 1.0;
         self.reschedule(agent);
         self.refresh_presence(agent);
     }
@@ -390,6 +684,18 @@ impl<'a> Sim<'a> {
         }
     }
 
+    /// Takes a chat off an agent's desk, keeping the work it still needs.
+    fn off_desk(&mut self, agent: usize, id: ChatId) {
+        self.drain_work(agent);
+        let desk = &mut self.desks[agent];
+        if let Some(i) = desk.chats.iter().position(|c| c.0 == id) {
+            let (_, left) = desk.chats.swap_remove(i);
+            self.chats[id.index as usize].work = left.max(0.0);
+            self.stats.levels.busy_slots -= 1.0;
+            self.stats.group_levels[desk.group].busy -= 1.0;
+        }
+    }
+
     fn completion(&mut self, agent: usize) {
         self.drain_work(agent);
         let desk = &mut self.desks[agent];
@@ -406,52 +712,145 @@ impl<'a> Sim<'a> {
         let mut list = std::mem::take(&mut self.finished);
         for chat in list.drain(..) {
             self.stats.levels.busy_slots -= 1.0;
-            self.stats.group_levels[group].0 -= 1.0;
-            if self.chats[chat.index as usize].window.is_some() {
-                self.stats.resolved(group);
+            self.stats.group_levels[group].busy -= 1.0;
+            self.router.release(chat, self.now, &mut self.decisions);
+            let c = &mut self.chats[chat.index as usize];
+            match c.transfer.take() {
+                // The agent hands the chat to another team, which takes it from the start.
+                Some(work) => {
+                    c.work = work;
+                    if c.window.is_some() {
+                        self.stats.transfer();
+                    }
+                    let to = self
+                        .scenario
+                        .conversation
+                        .transfer_to
+                        .expect("validated with the probability");
+                    self.carry_out();
+                    self.route_to(chat, QueueId(to.0));
+                }
+                None => {
+                    if c.window.is_some() {
+                        self.stats.resolved(group);
+                    }
+                    self.carry_out();
+                    self.release(chat);
+                }
             }
-            self.router.finish(chat, self.now, &mut self.assignments);
-            self.apply_assignments();
-            self.release(chat);
         }
         self.finished = list;
         self.reschedule(agent);
         self.refresh_presence(agent);
     }
 
+    /// A group's shift starts or ends. At a start each agent may be absent for the whole shift
+    /// (absenteeism, drawn per agent and shift); at an end the agent keeps or hands back its
+    /// chats (SPEC §2.9).
     fn shift(&mut self, g: usize) {
-        let group = &self.scenario.agent_groups[g];
+        let scenario = self.scenario;
+        let group = &scenario.agent_groups[g];
         let start = self.scenario.simulation.start;
         let on = group.schedule.is_on(self.now + start);
         for a in self.group_agents[g].clone() {
-            let was = self.router.agent(AgentId(a)).online;
-            if was != on {
-                self.stats.levels.agents_online += if on { 1.0 } else { -1.0 };
+            let agent = a as usize;
+            let desk = &mut self.desks[agent];
+            if desk.on_shift == on {
+                continue;
             }
+            desk.on_shift = on;
+            desk.away = false;
+            desk.absent =
+                on && group.absenteeism > 0.0 && self.agent_rng.random_bool(group.absenteeism);
+            let online = on && !desk.absent;
+            self.update_ready(agent);
             self.router
-                .set_online(AgentId(a), on, self.now, &mut self.assignments);
-            self.apply_assignments();
-            self.refresh_presence(a as usize);
+                .set_online(AgentId(a), online, self.now, &mut self.decisions);
+            self.carry_out();
+            if !on && group.on_shift_end == OnShiftEnd::Requeue {
+                self.hand_back(agent);
+            }
+            self.refresh_presence(agent);
         }
         if let Some(t) = group.schedule.next_change(self.now, start) {
             self.events.schedule(t, Event::Shift(g as u32));
         }
     }
 
-    fn refresh_presence(&mut self, agent: usize) {
-        let present =
-            self.router.agent(AgentId(agent as u32)).online || !self.desks[agent].chats.is_empty();
-        let desk = &mut self.desks[agent];
-        if present != desk.present {
-            desk.present = present;
-            let slots = if present {
-                desk.capacity as f64
+    /// `on_shift_end = "requeue"`: every chat the agent holds goes back to its queue.
+    fn hand_back(&mut self, agent: usize) {
+        let mut held = std::mem::take(&mut self.held);
+        self.router.chats_of(AgentId(agent as u32), &mut held);
+        for &id in &held {
+            let state = self.chats[id.index as usize].state;
+            if state == ChatState::InService {
+                self.off_desk(agent, id);
             } else {
-                -(desk.capacity as f64)
-            };
-            self.stats.levels.present_slots += slots;
-            self.stats.group_levels[desk.group].1 += slots;
+                self.stats.levels.queue_length -= 1.0;
+            }
+            self.router.release(id, self.now, &mut self.decisions);
+            self.carry_out();
+            let queue = self.chats[id.index as usize].queue;
+            self.route_to(id, queue);
         }
+        self.held = held;
+        self.reschedule(agent);
+    }
+
+    fn breaks(&mut self, g: usize) {
+        let scenario = self.scenario;
+        let group = &scenario.agent_groups[g];
+        let start = self.scenario.simulation.start;
+        let on_break = group.breaks.is_on(self.now + start);
+        for a in self.group_agents[g].clone() {
+            self.desks[a as usize].on_break = on_break;
+            self.update_ready(a as usize);
+        }
+        if let Some(t) = group.breaks.next_change(self.now, start) {
+            self.events.schedule(t, Event::Break(g as u32));
+        }
+    }
+
+    /// Ready unless on a break or set Not ready by a missed offer.
+    fn update_ready(&mut self, agent: usize) {
+        let desk = &self.desks[agent];
+        let ready = !desk.on_break && !desk.away;
+        self.router
+            .set_ready(AgentId(agent as u32), ready, self.now, &mut self.decisions);
+        self.carry_out();
+        self.refresh_presence(agent);
+    }
+
+    fn refresh_presence(&mut self, agent: usize) {
+        let a = self.router.agent(AgentId(agent as u32));
+        let desk = &mut self.desks[agent];
+        let presence = match (a.online, a.ready) {
+            (true, true) => Presence::Ready,
+            (true, false) => Presence::NotReady,
+            (false, _) if !desk.chats.is_empty() => Presence::Finishing,
+            (false, _) => Presence::Offline,
+        };
+        if presence == desk.presence {
+            return;
+        }
+        let slots = desk.capacity as f64;
+        let levels = &mut self.stats.levels;
+        let group = &mut self.stats.group_levels[desk.group];
+        for (p, sign) in [(desk.presence, -1.0), (presence, 1.0)] {
+            match p {
+                Presence::Ready => group.ready += sign,
+                Presence::NotReady => group.not_ready += sign,
+                Presence::Offline | Presence::Finishing => group.offline += sign,
+            }
+            if p != Presence::Offline {
+                group.present += sign * slots;
+                levels.present_slots += sign * slots;
+            }
+            if matches!(p, Presence::Ready | Presence::NotReady) {
+                levels.agents_online += sign;
+            }
+        }
+        desk.presence = presence;
     }
 }
 

@@ -11,12 +11,22 @@ use crate::scenario::units::Millis;
 pub enum Event {
     /// The next customer of arrival source `n`.
     Arrival(u32),
+    /// A customer of source `n` who gave up contacts the center again.
+    Return(u32),
+    /// The bot is done with the chat: resolved, or on to a human queue.
+    BotDone(ChatId),
     /// A waiting customer's patience runs out (ignored if an agent took the chat first).
     Patience(ChatId),
+    /// The agent answers offer number `offer` of the chat (stale if another came since).
+    OfferAnswer { chat: ChatId, offer: u32 },
     /// The earliest chat of an agent finishes; stale unless `version` is the agent's current.
     Completion { agent: u32, version: u32 },
     /// Agent group `n` goes on or off shift.
     Shift(u32),
+    /// Agent group `n` starts or ends a break.
+    Break(u32),
+    /// Agent `n` looks at the queues it may take from.
+    Pickup(u32),
     /// Arrivals stop; the run drains.
     Horizon,
     /// The drain period is over: whatever is open is `unfinished`.

@@ -41,14 +41,20 @@ fn inject(sim: &mut Sim, work: Millis) -> ChatId {
     let chat = sim.allocate(Chat {
         generation: 0,
         state: ChatState::Waiting,
+        source: 0,
         window: None,
+        queue: QueueId(0),
         queued_at: sim.now,
+        started: false,
         work: work as f64,
+        transfer: None,
+        patience: None,
+        bot_resolves: false,
+        offer: 0,
+        offer_agent: 0,
+        answer: Answer::Accept,
     });
-    sim.stats.levels.queue_length += 1.0;
-    sim.router
-        .enqueue(chat, TeamId(0), sim.now, &mut sim.assignments);
-    sim.apply_assignments();
+    sim.route_to(chat, QueueId(0));
     chat
 }
 
@@ -113,7 +119,7 @@ fn an_agent_keeps_its_chat_past_shift_end() {
     assert_eq!(run_until(&mut sim, 2 * 60 * MINUTE), vec![69 * MINUTE]);
     assert!(!sim.router.agent(AgentId(0)).online);
     assert!(
-        !sim.desks[0].present,
+        sim.desks[0].presence == Presence::Offline,
         "no longer counts as online once the chat is done"
     );
     // A chat arriving now waits: nobody is online.

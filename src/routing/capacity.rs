@@ -16,9 +16,9 @@ pub const MAX_TIME: Millis = (1 << 40) - 2;
 pub const MAX_MEMBERS: usize = 1 << 16;
 
 /// The standing of the member at `position` of a team: larger is better; 0 for an agent who
-/// cannot take a chat (offline or full).
+/// cannot take a chat (offline, Not ready or full).
 pub fn key(a: &AgentState, position: usize) -> u64 {
-    if !a.online || a.held >= a.capacity {
+    if !a.available() || a.held >= a.capacity {
         return 0;
     }
     let free = (a.capacity - a.held) as u64;
@@ -73,15 +73,19 @@ impl Standings {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::routing::{AgentSpec, Role};
 
     fn agent(capacity: u32, held: u32, last: Option<Millis>) -> AgentState {
-        AgentState {
+        let mut a = AgentState::new(&AgentSpec {
             teams: Vec::new(),
             capacity,
-            held,
-            online: true,
-            last_assigned: last,
-        }
+            role: Role::Agent,
+            manual_over_capacity: false,
+        });
+        a.held = held;
+        a.online = true;
+        a.last_assigned = last;
+        a
     }
 
     #[test]
@@ -112,6 +116,9 @@ mod tests {
         let mut off = agent(2, 0, None);
         off.online = false;
         assert_eq!(key(&off, 0), 0);
+        let mut away = agent(2, 0, None);
+        away.ready = false;
+        assert_eq!(key(&away, 0), 0);
         assert_eq!(key(&agent(2, 2, None), 0), 0);
         let mut s = Standings::new(5);
         assert_eq!(s.best(), None);

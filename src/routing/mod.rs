@@ -1,17 +1,27 @@
 //! The routing rules of SPEC §1–§2 as a deterministic state machine: no randomness, no I/O, no
-//! clock of its own. The engine tells it what happened (a chat entered a queue, a customer
-//! left, a chat ended, an agent went on or off shift) and it answers with the assignments the
-//! platform would make. A real platform could embed this module as it is.
+//! clock of its own. The engine tells it what happened (a chat entered a queue, an agent
+//! answered an offer, a customer left, a chat ended, an agent's presence changed, an agent
+//! picked up work by hand) and it answers with the decisions the platform would make. A real
+//! platform could embed this module as it is.
 
 pub mod capacity;
 pub mod queue;
+pub mod sequential;
+
+use std::collections::VecDeque;
 
 use crate::scenario::units::Millis;
 use crate::scenario::{Distribution, TeamId};
 use queue::TeamQueue;
+use sequential::Ring;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct AgentId(pub u32);
+
+/// A queue chats wait in: a team's, or the Waiting box ("Aguardando", SPEC §1), where chats go
+/// when no route sends them to a team. The Waiting box is numbered after the teams.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct QueueId(pub u32);
 
 /// A chat's slot in the engine's table plus the generation of that slot, so that a stale
 /// reference (a queue entry of a customer who left) never matches the slot's next occupant.
@@ -21,11 +31,43 @@ pub struct ChatId {
     pub generation: u32,
 }
 
-/// The platform's decision: this chat now sits in one of this agent's slots.
+/// What the platform does; the engine carries it out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Assignment {
-    pub chat: ChatId,
-    pub agent: AgentId,
+pub enum Decision {
+    /// The chat is offered to the agent, who accepts or refuses (seed 001). A `forced` offer
+    /// comes back to an agent who refused when nobody else could take it: it must be accepted.
+    Offer {
+        chat: ChatId,
+        agent: AgentId,
+        forced: bool,
+    },
+    /// The chat now sits in one of the agent's slots: the agent is working on it.
+    Start { chat: ChatId, agent: AgentId },
+    /// A `sequential` chat found no eligible agent: it stays in the team queue until someone
+    /// takes it by hand (SPEC §2.2, seed 004).
+    Stranded { chat: ChatId },
+}
+
+/// Who may take chats from which queues by hand (seeds 000, 002), and whether routing hands
+/// the agent chats automatically.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// Receives its teams' chats and may take from their queues.
+    Agent,
+    /// Watches its teams: takes from their queues by hand, receives nothing automatically.
+    Supervisor,
+    /// Takes from every team's queue by hand, receives nothing automatically.
+    Admin,
+}
+
+/// What routing needs to know of an agent when it is created.
+#[derive(Clone, Debug)]
+pub struct AgentSpec {
+    pub teams: Vec<TeamId>,
+    pub capacity: u32,
+    pub role: Role,
+    /// May a manual take exceed capacity (SPEC §2.5)?
+    pub manual_over_capacity: bool,
 }
 
 /// What routing knows of an agent.
@@ -33,65 +75,110 @@ pub struct Assignment {
 pub struct AgentState {
     pub teams: Vec<TeamId>,
     pub capacity: u32,
-    /// Chats in the agent's slots.
+    pub role: Role,
+    manual_over_capacity: bool,
+    /// Slots in use: chats being worked on, plus offers under `capacity` distribution, which
+    /// hold the slot they were picked for.
     pub held: u32,
-    /// On shift (and so Ready): only online agents receive chats (SPEC §1).
+    /// Everything the agent owns: offers, its queue and its slots (for `max_chats`).
+    pub assigned: u32,
+    /// On shift: only online agents receive chats (SPEC §1).
     pub online: bool,
+    /// Ready, not on a break or set Not ready.
+    pub ready: bool,
     pub last_assigned: Option<Millis>,
+    /// The agent's queue: accepted chats beyond its capacity, in arrival order (SPEC §2.2).
+    backlog: VecDeque<ChatId>,
+}
+
+impl AgentState {
+    pub fn new(spec: &AgentSpec) -> Self {
+        AgentState {
+            teams: spec.teams.clone(),
+            capacity: spec.capacity,
+            role: spec.role,
+            manual_over_capacity: spec.manual_over_capacity,
+            held: 0,
+            assigned: 0,
+            online: false,
+            ready: true,
+            last_assigned: None,
+            backlog: VecDeque::new(),
+        }
+    }
+
+    pub fn available(&self) -> bool {
+        self.online && self.ready
+    }
+
+    pub fn backlog(&self) -> usize {
+        self.backlog.len()
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Place {
     Gone,
-    Queued(TeamId),
-    WithAgent(AgentId),
+    Queued(QueueId),
+    Offered { agent: AgentId, reserved: bool },
+    Backlog(AgentId),
+    Slot(AgentId),
+}
+
+/// Routing's record of one chat slot.
+#[derive(Clone, Debug)]
+struct ChatRecord {
+    generation: u32,
+    place: Place,
+    /// The team whose distribution routes the chat (for picks after a refusal).
+    team: TeamId,
+    /// Agents who refused this chat, last one last; cleared, not freed, on reuse.
+    refused: Vec<AgentId>,
 }
 
 struct TeamState {
     distribution: Distribution,
+    /// Members who receive chats automatically (role `agent`), in index order.
     members: Vec<AgentId>,
     /// `capacity::key` of each member, kept current on every change to that agent.
     standings: capacity::Standings,
+    ring: Ring,
     queue: TeamQueue,
-}
-
-impl TeamState {
-    fn pick(&self) -> Option<AgentId> {
-        match self.distribution {
-            Distribution::Capacity => self.standings.best().map(|i| self.members[i]),
-        }
-    }
 }
 
 pub struct Router {
     agents: Vec<AgentState>,
     /// For each agent, its (team, position among the team's members).
     memberships: Vec<Vec<(TeamId, usize)>>,
+    /// The teams' queues, then the Waiting box.
     teams: Vec<TeamState>,
-    /// Where each chat is, by `ChatId::index`, with the generation it was last seen with.
-    places: Vec<(u32, Place)>,
+    chats: Vec<ChatRecord>,
     next_ticket: u64,
 }
 
 impl Router {
-    /// `agents[i]` is (teams, capacity) of agent `i`; everyone starts offline.
-    pub fn new(distributions: &[Distribution], agents: &[(Vec<TeamId>, u32)]) -> Self {
+    /// Everyone starts offline and Ready.
+    pub fn new(distributions: &[Distribution], agents: &[AgentSpec]) -> Self {
         let mut teams: Vec<TeamState> = distributions
             .iter()
+            .chain(std::iter::once(&Distribution::Manual))
             .map(|&distribution| TeamState {
                 distribution,
                 members: Vec::new(),
                 standings: capacity::Standings::default(),
+                ring: Ring::default(),
                 queue: TeamQueue::default(),
             })
             .collect();
         let mut memberships = Vec::with_capacity(agents.len());
-        for (i, (ts, _)) in agents.iter().enumerate() {
+        for (i, spec) in agents.iter().enumerate() {
             let mut mine = Vec::new();
-            for &t in ts {
-                let team = &mut teams[t.0 as usize];
-                mine.push((t, team.members.len()));
-                team.members.push(AgentId(i as u32));
+            if spec.role == Role::Agent {
+                for &t in &spec.teams {
+                    let team = &mut teams[t.0 as usize];
+                    mine.push((t, team.members.len()));
+                    team.members.push(AgentId(i as u32));
+                }
             }
             memberships.push(mine);
         }
@@ -99,109 +186,330 @@ impl Router {
             team.standings = capacity::Standings::new(team.members.len());
         }
         Router {
-            agents: agents
-                .iter()
-                .map(|(teams, capacity)| AgentState {
-                    teams: teams.clone(),
-                    capacity: *capacity,
-                    held: 0,
-                    online: false,
-                    last_assigned: None,
-                })
-                .collect(),
+            agents: agents.iter().map(AgentState::new).collect(),
             memberships,
             teams,
-            places: Vec::new(),
+            chats: Vec::new(),
             next_ticket: 0,
         }
+    }
+
+    pub fn waiting_box(&self) -> QueueId {
+        QueueId(self.teams.len() as u32 - 1)
     }
 
     pub fn agent(&self, id: AgentId) -> &AgentState {
         &self.agents[id.0 as usize]
     }
 
-    pub fn waiting(&self, team: TeamId) -> u32 {
-        self.teams[team.0 as usize].queue.waiting()
+    pub fn waiting(&self, queue: QueueId) -> u32 {
+        self.teams[queue.0 as usize].queue.waiting()
+    }
+
+    /// The queues an agent may take from by hand (seeds 000, 002, 004).
+    pub fn pickup_scope(&self, agent: AgentId, waiting_box: bool) -> Vec<QueueId> {
+        let a = self.agent(agent);
+        let mut scope: Vec<QueueId> = match a.role {
+            Role::Admin => (0..self.teams.len() as u32 - 1).map(QueueId).collect(),
+            Role::Agent | Role::Supervisor => a.teams.iter().map(|t| QueueId(t.0)).collect(),
+        };
+        if waiting_box {
+            scope.push(self.waiting_box());
+        }
+        scope
+    }
+
+    fn record(&mut self, chat: ChatId) -> Option<&mut ChatRecord> {
+        self.chats
+            .get_mut(chat.index as usize)
+            .filter(|r| r.generation == chat.generation)
     }
 
     fn place(&self, chat: ChatId) -> Place {
-        match self.places.get(chat.index as usize) {
-            Some(&(generation, place)) if generation == chat.generation => place,
+        match self.chats.get(chat.index as usize) {
+            Some(r) if r.generation == chat.generation => r.place,
             _ => Place::Gone,
         }
     }
 
     fn set_place(&mut self, chat: ChatId, place: Place) {
-        let i = chat.index as usize;
-        if i >= self.places.len() {
-            self.places.resize(i + 1, (0, Place::Gone));
+        if let Some(r) = self.record(chat) {
+            r.place = place;
         }
-        self.places[i] = (chat.generation, place);
     }
 
-    /// A chat enters a team's queue (arrival, after the bot). It goes straight to an agent if
-    /// the team's distribution finds one, and waits otherwise.
-    pub fn enqueue(&mut self, chat: ChatId, team: TeamId, now: Millis, out: &mut Vec<Assignment>) {
-        match self.teams[team.0 as usize].pick() {
-            Some(agent) => self.assign(chat, agent, now, out),
+    /// A chat enters a queue (after the bot, on a transfer or a requeue). Under `capacity` or
+    /// `sequential` it is offered to an agent if one is eligible; otherwise it waits.
+    pub fn enqueue(&mut self, chat: ChatId, queue: QueueId, now: Millis, out: &mut Vec<Decision>) {
+        let i = chat.index as usize;
+        if i >= self.chats.len() {
+            self.chats.resize_with(i + 1, || ChatRecord {
+                generation: 0,
+                place: Place::Gone,
+                team: TeamId(0),
+                refused: Vec::new(),
+            });
+        }
+        // Each entry into a queue is a new routing: earlier refusals no longer count.
+        let r = &mut self.chats[i];
+        r.generation = chat.generation;
+        r.refused.clear();
+        r.team = TeamId(queue.0);
+        let distribution = self.teams[queue.0 as usize].distribution;
+        let pick = match distribution {
+            Distribution::Manual => None,
+            _ => self.pick(chat, TeamId(queue.0)),
+        };
+        match pick {
+            Some(agent) => self.offer(chat, agent, false, now, out),
             None => {
-                self.set_place(chat, Place::Queued(team));
-                let ticket = self.next_ticket;
-                self.next_ticket += 1;
-                self.teams[team.0 as usize].queue.push(ticket, chat);
+                self.push_queue(chat, queue);
+                if let Distribution::Sequential { .. } = distribution {
+                    out.push(Decision::Stranded { chat });
+                }
             }
         }
     }
 
-    /// The customer left before an agent took the chat. Returns whether it was still waiting.
-    pub fn withdraw(&mut self, chat: ChatId) -> bool {
+    fn push_queue(&mut self, chat: ChatId, queue: QueueId) {
+        self.set_place(chat, Place::Queued(queue));
+        let ticket = self.next_ticket;
+        self.next_ticket += 1;
+        self.teams[queue.0 as usize].queue.push(ticket, chat);
+    }
+
+    /// The team's choice for `chat`, leaving out agents who refused it.
+    fn pick(&mut self, chat: ChatId, team: TeamId) -> Option<AgentId> {
+        let refused = &self.chats[chat.index as usize].refused;
+        let agents = &self.agents;
+        let t = &mut self.teams[team.0 as usize];
+        match t.distribution {
+            Distribution::Manual => None,
+            Distribution::Capacity if refused.is_empty() => {
+                t.standings.best().map(|p| t.members[p])
+            }
+            Distribution::Capacity => t
+                .members
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| !refused.contains(a))
+                .map(|(p, &a)| (capacity::key(&agents[a.0 as usize], p), a))
+                .filter(|&(k, _)| k > 0)
+                .max()
+                .map(|(_, a)| a),
+            Distribution::Sequential { max_chats } => {
+                let members = &t.members;
+                let eligible = |p: usize| {
+                    let a = &agents[members[p].0 as usize];
+                    a.available()
+                        && max_chats.is_none_or(|m| a.assigned < m)
+                        && !refused.contains(&members[p])
+                };
+                t.ring.pick(members.len(), eligible).map(|p| members[p])
+            }
+        }
+    }
+
+    fn reserves(&self, chat: ChatId) -> bool {
+        let team = self.chats[chat.index as usize].team;
+        self.teams[team.0 as usize].distribution == Distribution::Capacity
+    }
+
+    fn offer(
+        &mut self,
+        chat: ChatId,
+        agent: AgentId,
+        forced: bool,
+        now: Millis,
+        out: &mut Vec<Decision>,
+    ) {
+        let reserved = self.reserves(chat);
+        self.set_place(chat, Place::Offered { agent, reserved });
+        let a = &mut self.agents[agent.0 as usize];
+        a.assigned += 1;
+        a.held += reserved as u32;
+        a.last_assigned = Some(now);
+        self.refresh_keys(agent);
+        out.push(Decision::Offer {
+            chat,
+            agent,
+            forced,
+        });
+    }
+
+    /// The agent accepted the offer: the chat takes a slot, or waits in the agent's queue when
+    /// `sequential` gave the agent more chats than its capacity (SPEC §2.2).
+    pub fn accept(&mut self, chat: ChatId, out: &mut Vec<Decision>) {
+        let Place::Offered { agent, reserved } = self.place(chat) else {
+            return;
+        };
+        let a = &mut self.agents[agent.0 as usize];
+        if reserved || a.held < a.capacity {
+            a.held += !reserved as u32;
+            self.set_place(chat, Place::Slot(agent));
+            out.push(Decision::Start { chat, agent });
+        } else {
+            a.backlog.push_back(chat);
+            self.set_place(chat, Place::Backlog(agent));
+        }
+        self.refresh_keys(agent);
+    }
+
+    /// The agent refused (or let the offer time out). The chat goes to the next eligible agent
+    /// who has not refused it; with nobody left it returns to this agent, who must accept
+    /// (SPEC §2.4, seed 001).
+    pub fn refuse(&mut self, chat: ChatId, now: Millis, out: &mut Vec<Decision>) {
+        let Place::Offered { agent, .. } = self.place(chat) else {
+            return;
+        };
+        self.unassign(chat, agent);
+        if let Some(r) = self.record(chat) {
+            r.refused.retain(|&a| a != agent);
+            r.refused.push(agent);
+        }
+        let team = self.chats[chat.index as usize].team;
+        match self.pick(chat, team) {
+            Some(next) => self.offer(chat, next, false, now, out),
+            None => self.offer(chat, agent, true, now, out),
+        }
+        self.dispatch_for(agent, now, out);
+    }
+
+    /// The customer left before an agent started on the chat (SPEC §2.10). Returns whether it
+    /// was still waiting: in a queue, on offer, or in an agent's queue.
+    pub fn withdraw(&mut self, chat: ChatId, now: Millis, out: &mut Vec<Decision>) -> bool {
         match self.place(chat) {
-            Place::Queued(team) => {
-                self.teams[team.0 as usize].queue.forget_one();
+            Place::Queued(q) => {
+                self.teams[q.0 as usize].queue.forget_one();
                 self.set_place(chat, Place::Gone);
                 true
             }
-            _ => false,
+            Place::Offered { agent, .. } | Place::Backlog(agent) => {
+                self.unassign(chat, agent);
+                self.set_place(chat, Place::Gone);
+                self.dispatch_for(agent, now, out);
+                true
+            }
+            Place::Slot(_) | Place::Gone => false,
         }
     }
 
-    /// The chat in an agent's slot ended; the freed slot takes the oldest waiting chat.
-    pub fn finish(&mut self, chat: ChatId, now: Millis, out: &mut Vec<Assignment>) {
-        if let Place::WithAgent(agent) = self.place(chat) {
-            self.set_place(chat, Place::Gone);
-            self.agents[agent.0 as usize].held -= 1;
-            self.refresh_keys(agent);
-            self.dispatch_for(agent, now, out);
+    /// The chat leaves its agent: it ended, or it is being transferred or handed back. The
+    /// freed slot takes the agent's own queue first, then waiting chats (SPEC §2.2–2.3).
+    pub fn release(&mut self, chat: ChatId, now: Millis, out: &mut Vec<Decision>) {
+        let agent = match self.place(chat) {
+            Place::Slot(a) | Place::Backlog(a) | Place::Offered { agent: a, .. } => a,
+            Place::Queued(_) | Place::Gone => return,
+        };
+        self.unassign(chat, agent);
+        self.set_place(chat, Place::Gone);
+        self.dispatch_for(agent, now, out);
+    }
+
+    /// Takes the chat off the agent, whatever stage it is at, without refilling the slot.
+    fn unassign(&mut self, chat: ChatId, agent: AgentId) {
+        let place = self.place(chat);
+        let a = &mut self.agents[agent.0 as usize];
+        match place {
+            Place::Slot(_) | Place::Offered { reserved: true, .. } => a.held -= 1,
+            Place::Backlog(_) => a.backlog.retain(|&c| c != chat),
+            _ => {}
+        }
+        a.assigned -= 1;
+        self.refresh_keys(agent);
+    }
+
+    /// Every chat the agent holds, in slots, queue and on offer (for `on_shift_end = "requeue"`).
+    pub fn chats_of(&self, agent: AgentId, into: &mut Vec<ChatId>) {
+        into.clear();
+        for (i, r) in self.chats.iter().enumerate() {
+            let mine = match r.place {
+                Place::Slot(a) | Place::Backlog(a) | Place::Offered { agent: a, .. } => a == agent,
+                _ => false,
+            };
+            if mine {
+                into.push(ChatId {
+                    index: i as u32,
+                    generation: r.generation,
+                });
+            }
         }
     }
 
     /// Shift start or end. Going offline keeps the agent's chats (`on_shift_end = "keep"`,
-    /// SPEC §2.9); coming online under `capacity` takes the waiting backlog (seed 004).
+    /// SPEC §2.9). Coming online, `capacity` teams hand the agent their waiting chats; under
+    /// `sequential` the agent must take the backlog by hand (seed 004).
     pub fn set_online(
         &mut self,
         agent: AgentId,
         online: bool,
         now: Millis,
-        out: &mut Vec<Assignment>,
+        out: &mut Vec<Decision>,
     ) {
         let a = &mut self.agents[agent.0 as usize];
-        if a.online == online {
-            return;
-        }
-        a.online = online;
-        self.refresh_keys(agent);
-        if online {
+        if a.online != online {
+            a.online = online;
+            self.refresh_keys(agent);
             self.dispatch_for(agent, now, out);
         }
     }
 
-    fn assign(&mut self, chat: ChatId, agent: AgentId, now: Millis, out: &mut Vec<Assignment>) {
-        self.set_place(chat, Place::WithAgent(agent));
+    /// Ready or Not ready (a break, a missed offer). Only Ready agents receive chats (SPEC §1).
+    pub fn set_ready(&mut self, agent: AgentId, ready: bool, now: Millis, out: &mut Vec<Decision>) {
         let a = &mut self.agents[agent.0 as usize];
-        a.held += 1;
-        a.last_assigned = Some(now);
-        self.refresh_keys(agent);
-        out.push(Assignment { chat, agent });
+        if a.ready != ready {
+            a.ready = ready;
+            self.refresh_keys(agent);
+            self.dispatch_for(agent, now, out);
+        }
+    }
+
+    /// A manual take ("assumir", "atribuir a mim", seeds 002, 004): the agent takes the oldest
+    /// chat waiting in the queues of `scope`, and goes on while it has a free slot. Beyond
+    /// capacity only with `manual_over_capacity`, and then one chat (SPEC §2.5).
+    pub fn pickup(
+        &mut self,
+        agent: AgentId,
+        scope: &[QueueId],
+        now: Millis,
+        out: &mut Vec<Decision>,
+    ) {
+        let mut taken = 0;
+        loop {
+            let a = &self.agents[agent.0 as usize];
+            let room = a.held < a.capacity || (a.manual_over_capacity && taken == 0);
+            if !a.available() || !room {
+                return;
+            }
+            let Some((queue, chat)) = self.oldest(scope) else {
+                return;
+            };
+            self.teams[queue.0 as usize].queue.pop_head();
+            let a = &mut self.agents[agent.0 as usize];
+            a.held += 1;
+            a.assigned += 1;
+            a.last_assigned = Some(now);
+            self.set_place(chat, Place::Slot(agent));
+            self.refresh_keys(agent);
+            out.push(Decision::Start { chat, agent });
+            taken += 1;
+        }
+    }
+
+    /// The oldest chat waiting in any of `queues`.
+    fn oldest(&mut self, queues: &[QueueId]) -> Option<(QueueId, ChatId)> {
+        let mut best: Option<(u64, QueueId, ChatId)> = None;
+        for &q in queues {
+            let chats = &self.chats;
+            let t = &mut self.teams[q.0 as usize];
+            let live = |c: ChatId| matches!(chats.get(c.index as usize), Some(r) if r.generation == c.generation && r.place == Place::Queued(q));
+            if let Some((ticket, chat)) = t.queue.head(live)
+                && best.is_none_or(|b| ticket < b.0)
+            {
+                best = Some((ticket, q, chat));
+            }
+        }
+        best.map(|(_, q, c)| (q, c))
     }
 
     fn refresh_keys(&mut self, agent: AgentId) {
@@ -213,31 +521,54 @@ impl Router {
         }
     }
 
-    /// Something changed for `agent` (a slot freed, it came online): hand out waiting chats of
-    /// its teams, oldest first, while anyone eligible can take them.
-    fn dispatch_for(&mut self, agent: AgentId, now: Millis, out: &mut Vec<Assignment>) {
+    /// Something changed for `agent` (a slot freed, it came online or Ready): the agent's own
+    /// queue fills the slot first; then `capacity` teams hand out waiting chats, oldest first,
+    /// while anyone eligible can take them. `sequential` never sweeps (SPEC §2.2).
+    fn dispatch_for(&mut self, agent: AgentId, now: Millis, out: &mut Vec<Decision>) {
+        loop {
+            let a = &mut self.agents[agent.0 as usize];
+            if a.held >= a.capacity {
+                break;
+            }
+            let Some(chat) = a.backlog.pop_front() else {
+                break;
+            };
+            a.held += 1;
+            self.set_place(chat, Place::Slot(agent));
+            self.refresh_keys(agent);
+            out.push(Decision::Start { chat, agent });
+        }
+        let memberships = &self.memberships[agent.0 as usize];
+        if memberships.is_empty() {
+            return;
+        }
         loop {
             let mut oldest: Option<(u64, ChatId, TeamId, AgentId)> = None;
-            for ti in 0..self.agents[agent.0 as usize].teams.len() {
-                let team = self.agents[agent.0 as usize].teams[ti];
-                let places = &self.places;
+            for mi in 0..self.memberships[agent.0 as usize].len() {
+                let (team, _) = self.memberships[agent.0 as usize][mi];
+                let chats = &self.chats;
                 let t = &mut self.teams[team.0 as usize];
-                let live = |c: ChatId| matches!(places.get(c.index as usize), Some(&(g, Place::Queued(q))) if g == c.generation && q == team);
+                if t.distribution != Distribution::Capacity {
+                    continue;
+                }
+                let q = QueueId(team.0);
+                let live = |c: ChatId| matches!(chats.get(c.index as usize), Some(r) if r.generation == c.generation && r.place == Place::Queued(q));
                 let Some((ticket, chat)) = t.queue.head(live) else {
                     continue;
                 };
                 if oldest.is_some_and(|o| o.0 < ticket) {
                     continue;
                 }
-                if let Some(to) = t.pick() {
-                    oldest = Some((ticket, chat, team, to));
+                if let Some(p) = t.standings.best() {
+                    oldest = Some((ticket, chat, team, t.members[p]));
                 }
             }
             let Some((_, chat, team, to)) = oldest else {
                 return;
             };
             self.teams[team.0 as usize].queue.pop_head();
-            self.assign(chat, to, now, out);
+            self.chats[chat.index as usize].team = team;
+            self.offer(chat, to, false, now, out);
         }
     }
 }

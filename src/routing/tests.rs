@@ -3,6 +3,7 @@
 use super::*;
 
 const CAP: Distribution = Distribution::Capacity;
+const SEQ: Distribution = Distribution::Sequential { max_chats: None };
 
 fn chat(i: u32) -> ChatId {
     ChatId {
@@ -15,10 +16,26 @@ fn team(i: u32) -> TeamId {
     TeamId(i)
 }
 
-/// One capacity team, agents with the given capacities, all online at t = 0.
-fn one_team(capacities: &[u32]) -> Router {
-    let agents: Vec<_> = capacities.iter().map(|&c| (vec![team(0)], c)).collect();
-    let mut r = Router::new(&[CAP], &agents);
+fn queue(i: u32) -> QueueId {
+    QueueId(i)
+}
+
+fn spec(teams: &[u32], capacity: u32, role: Role) -> AgentSpec {
+    AgentSpec {
+        teams: teams.iter().map(|&t| team(t)).collect(),
+        capacity,
+        role,
+        manual_over_capacity: false,
+    }
+}
+
+/// One team of the given distribution, agents with the given capacities, all online.
+fn one_team(distribution: Distribution, capacities: &[u32]) -> Router {
+    let agents: Vec<_> = capacities
+        .iter()
+        .map(|&c| spec(&[0], c, Role::Agent))
+        .collect();
+    let mut r = Router::new(&[distribution], &agents);
     let mut out = Vec::new();
     for i in 0..capacities.len() {
         r.set_online(AgentId(i as u32), true, 0, &mut out);
@@ -26,94 +43,126 @@ fn one_team(capacities: &[u32]) -> Router {
     r
 }
 
-fn enqueue(r: &mut Router, c: u32, now: Millis) -> Option<AgentId> {
-    let mut out = Vec::new();
-    r.enqueue(chat(c), team(0), now, &mut out);
-    assert!(out.len() <= 1);
-    out.first().map(|a| a.agent)
+/// Offers in `out` are accepted at once; returns the agents that started chats, in order.
+fn accept_all(r: &mut Router, out: &mut Vec<Decision>) -> Vec<(u32, u32)> {
+    let mut started = Vec::new();
+    let mut i = 0;
+    while i < out.len() {
+        match out[i] {
+            Decision::Offer { chat, .. } => r.accept(chat, out),
+            Decision::Start { chat, agent } => started.push((chat.index, agent.0)),
+            Decision::Stranded { .. } => {}
+        }
+        i += 1;
+    }
+    out.clear();
+    started
 }
+
+/// Enqueues chat `c` at `now` and accepts any offer; the agent it started with, if any.
+fn arrive(r: &mut Router, c: u32, now: Millis) -> Option<u32> {
+    let mut out = Vec::new();
+    r.enqueue(chat(c), queue(0), now, &mut out);
+    accept_all(r, &mut out).first().map(|&(_, a)| a)
+}
+
+/// Enqueues chat `c` and returns the decisions as they are, offers unanswered.
+fn arrive_raw(r: &mut Router, c: u32, now: Millis) -> Vec<Decision> {
+    let mut out = Vec::new();
+    r.enqueue(chat(c), queue(0), now, &mut out);
+    out
+}
+
+fn offered_to(out: &[Decision]) -> Option<(u32, bool)> {
+    out.iter().find_map(|d| match d {
+        Decision::Offer { agent, forced, .. } => Some((agent.0, *forced)),
+        _ => None,
+    })
+}
+
+// ---- capacity (SPEC §2.3, seed 004) ----
 
 #[test]
 fn capacity_goes_to_the_agent_with_most_free_slots() {
     // SPEC §2.3: "the eligible agent with the most free slots".
-    let mut r = one_team(&[2, 3]);
-    assert_eq!(enqueue(&mut r, 0, 0), Some(AgentId(1)));
+    let mut r = one_team(CAP, &[2, 3]);
+    assert_eq!(arrive(&mut r, 0, 0), Some(1));
     // Both now have 2 free; agent 0 was never assigned, so it has been idle the longest.
-    assert_eq!(enqueue(&mut r, 1, 10), Some(AgentId(0)));
+    assert_eq!(arrive(&mut r, 1, 10), Some(0));
     // Both have 1 free; agent 1 was assigned at 0, agent 0 at 10: agent 1 idles longer.
-    assert_eq!(enqueue(&mut r, 2, 20), Some(AgentId(1)));
+    assert_eq!(arrive(&mut r, 2, 20), Some(1));
 }
 
 #[test]
 fn capacity_ties_go_to_the_lowest_index_when_idle_times_match() {
     // SPEC §2.3: "then to the lowest index".
-    let mut r = one_team(&[1, 1, 1]);
-    assert_eq!(enqueue(&mut r, 0, 0), Some(AgentId(0)));
-    assert_eq!(enqueue(&mut r, 1, 0), Some(AgentId(1)));
+    let mut r = one_team(CAP, &[1, 1, 1]);
+    assert_eq!(arrive(&mut r, 0, 0), Some(0));
+    assert_eq!(arrive(&mut r, 1, 0), Some(1));
 }
 
 #[test]
 fn capacity_never_exceeds_capacity_and_queues_the_rest() {
     // SPEC §1: "never above capacity".
-    let mut r = one_team(&[2]);
-    assert!(enqueue(&mut r, 0, 0).is_some());
-    assert!(enqueue(&mut r, 1, 0).is_some());
-    assert_eq!(enqueue(&mut r, 2, 0), None);
+    let mut r = one_team(CAP, &[2]);
+    assert!(arrive(&mut r, 0, 0).is_some());
+    assert!(arrive(&mut r, 1, 0).is_some());
+    assert_eq!(arrive(&mut r, 2, 0), None);
     assert_eq!(r.agent(AgentId(0)).held, 2);
-    assert_eq!(r.waiting(team(0)), 1);
+    assert_eq!(r.waiting(queue(0)), 1);
 }
 
 #[test]
 fn a_freed_slot_takes_the_oldest_waiting_chat() {
     // SPEC §2.3: runs "when a slot frees; the oldest waiting chat goes first".
-    let mut r = one_team(&[1]);
-    enqueue(&mut r, 0, 0);
-    enqueue(&mut r, 1, 1);
-    enqueue(&mut r, 2, 2);
+    let mut r = one_team(CAP, &[1]);
+    arrive(&mut r, 0, 0);
+    arrive(&mut r, 1, 1);
+    arrive(&mut r, 2, 2);
     let mut out = Vec::new();
-    r.finish(chat(0), 5, &mut out);
-    assert_eq!(
-        out,
-        vec![Assignment {
-            chat: chat(1),
-            agent: AgentId(0)
-        }]
-    );
-    assert_eq!(r.waiting(team(0)), 1);
+    r.release(chat(0), 5, &mut out);
+    assert_eq!(accept_all(&mut r, &mut out), vec![(1, 0)]);
+    assert_eq!(r.waiting(queue(0)), 1);
 }
 
 #[test]
 fn capacity_hands_out_the_backlog_when_an_agent_comes_online() {
     // Seed 004: under capacity distribution, chats that arrived before anyone was online
     // "serão distribuídas automaticamente".
-    let mut r = Router::new(&[CAP], &[(vec![team(0)], 2)]);
+    let mut r = Router::new(&[CAP], &[spec(&[0], 2, Role::Agent)]);
     let mut out = Vec::new();
     for c in 0..3 {
-        r.enqueue(chat(c), team(0), c as Millis, &mut out);
+        r.enqueue(chat(c), queue(0), c as Millis, &mut out);
     }
-    assert!(out.is_empty(), "nobody is online");
+    assert!(
+        out.is_empty(),
+        "nobody is online, and capacity chats are not stranded"
+    );
     r.set_online(AgentId(0), true, 100, &mut out);
-    let got: Vec<u32> = out.iter().map(|a| a.chat.index).collect();
-    assert_eq!(got, vec![0, 1], "oldest first, up to capacity");
-    assert_eq!(r.waiting(team(0)), 1);
+    assert_eq!(
+        accept_all(&mut r, &mut out),
+        vec![(0, 0), (1, 0)],
+        "oldest first, up to capacity"
+    );
+    assert_eq!(r.waiting(queue(0)), 1);
 }
 
 #[test]
 fn an_offline_agent_receives_nothing_and_keeps_its_chats() {
     // SPEC §1: only online agents receive chats; §2.9 on_shift_end = "keep".
-    let mut r = one_team(&[2, 2]);
-    assert_eq!(enqueue(&mut r, 0, 0), Some(AgentId(0)));
+    let mut r = one_team(CAP, &[2, 2]);
+    assert_eq!(arrive(&mut r, 0, 0), Some(0));
     let mut out = Vec::new();
     r.set_online(AgentId(0), false, 1, &mut out);
     assert_eq!(r.agent(AgentId(0)).held, 1, "keeps the open chat");
-    assert_eq!(enqueue(&mut r, 1, 2), Some(AgentId(1)));
-    assert_eq!(enqueue(&mut r, 2, 3), Some(AgentId(1)));
+    assert_eq!(arrive(&mut r, 1, 2), Some(1));
+    assert_eq!(arrive(&mut r, 2, 3), Some(1));
     assert_eq!(
-        enqueue(&mut r, 3, 4),
+        arrive(&mut r, 3, 4),
         None,
         "agent 0 has a free slot but is offline"
     );
-    r.finish(chat(0), 5, &mut out);
+    r.release(chat(0), 5, &mut out);
     assert!(
         out.is_empty(),
         "a slot freeing on an offline agent takes nothing"
@@ -121,54 +170,372 @@ fn an_offline_agent_receives_nothing_and_keeps_its_chats() {
 }
 
 #[test]
+fn a_not_ready_agent_is_skipped_and_takes_waiting_chats_when_ready_again() {
+    // SPEC §1: only Ready agents receive chats; §2.3: the pick runs when an agent becomes Ready.
+    let mut r = one_team(CAP, &[1]);
+    let mut out = Vec::new();
+    r.set_ready(AgentId(0), false, 0, &mut out);
+    assert_eq!(arrive(&mut r, 0, 1), None);
+    r.set_ready(AgentId(0), true, 2, &mut out);
+    assert_eq!(accept_all(&mut r, &mut out), vec![(0, 0)]);
+}
+
+#[test]
 fn a_customer_who_left_is_skipped_in_the_queue() {
     // SPEC §2.10: abandonment removes the chat from the queue before anyone takes it.
-    let mut r = one_team(&[1]);
-    enqueue(&mut r, 0, 0);
-    enqueue(&mut r, 1, 1);
-    enqueue(&mut r, 2, 2);
-    assert!(r.withdraw(chat(1)));
-    assert!(!r.withdraw(chat(0)), "already with an agent");
-    assert_eq!(r.waiting(team(0)), 1);
+    let mut r = one_team(CAP, &[1]);
+    arrive(&mut r, 0, 0);
+    arrive(&mut r, 1, 1);
+    arrive(&mut r, 2, 2);
     let mut out = Vec::new();
-    r.finish(chat(0), 3, &mut out);
-    assert_eq!(out[0].chat, chat(2));
+    assert!(r.withdraw(chat(1), 3, &mut out));
+    assert!(!r.withdraw(chat(0), 3, &mut out), "already with an agent");
+    assert_eq!(r.waiting(queue(0)), 1);
+    r.release(chat(0), 3, &mut out);
+    assert_eq!(accept_all(&mut r, &mut out), vec![(2, 0)]);
 }
 
 #[test]
 fn a_reused_slot_is_not_confused_with_a_stale_queue_entry() {
-    let mut r = one_team(&[1]);
-    enqueue(&mut r, 0, 0);
-    enqueue(&mut r, 1, 1);
-    assert!(r.withdraw(chat(1)));
+    let mut r = one_team(CAP, &[1]);
+    arrive(&mut r, 0, 0);
+    arrive(&mut r, 1, 1);
+    let mut out = Vec::new();
+    assert!(r.withdraw(chat(1), 1, &mut out));
     // The engine reuses slot 1 for a new chat with the next generation.
     let reborn = ChatId {
         index: 1,
         generation: 1,
     };
+    r.enqueue(reborn, queue(0), 2, &mut out);
+    r.release(chat(0), 3, &mut out);
+    let started = accept_all(&mut r, &mut out);
+    assert_eq!(started, vec![(1, 0)]);
+}
+
+#[test]
+fn an_agent_of_two_teams_takes_the_oldest_chat_across_them() {
+    // SPEC §1: agents belong to one or more teams; §2.3 the oldest waiting chat goes first.
+    let mut r = Router::new(&[CAP, CAP], &[spec(&[0, 1], 1, Role::Agent)]);
     let mut out = Vec::new();
-    r.enqueue(reborn, team(0), 2, &mut out);
-    r.finish(chat(0), 3, &mut out);
+    r.set_online(AgentId(0), true, 0, &mut out);
+    r.enqueue(chat(0), queue(0), 0, &mut out);
+    r.enqueue(chat(1), queue(1), 1, &mut out);
+    r.enqueue(chat(2), queue(0), 2, &mut out);
+    accept_all(&mut r, &mut out);
+    r.release(chat(0), 3, &mut out);
+    assert_eq!(
+        accept_all(&mut r, &mut out),
+        vec![(1, 0)],
+        "team 1's chat waited longer"
+    );
+}
+
+// ---- sequential (SPEC §2.2, seed 004) ----
+
+#[test]
+fn sequential_gives_each_of_n_agents_every_nth_chat() {
+    // SPEC §2.2: "the pick is the next eligible agent after the last one picked".
+    let mut r = one_team(SEQ, &[1, 1, 1]);
+    let got: Vec<_> = (0..9).map(|c| arrive(&mut r, c, c as Millis)).collect();
+    let want: Vec<_> = (0..9).map(|c| Some(c % 3)).collect();
+    // Beyond capacity the chats still go round (they wait in the agents' queues).
+    let assigned: Vec<_> = (0..3).map(|a| r.agent(AgentId(a)).assigned).collect();
+    assert_eq!(assigned, vec![3, 3, 3]);
+    assert_eq!(got[..3], want[..3]);
+}
+
+#[test]
+fn sequential_skips_a_not_ready_agent_who_keeps_its_place() {
+    // SPEC §2.2: "ineligible agents (offline, Not ready, at max_chats) are skipped but keep
+    // their place".
+    let mut r = one_team(SEQ, &[5, 5, 5]);
+    let mut out = Vec::new();
+    assert_eq!(arrive(&mut r, 0, 0), Some(0));
+    r.set_ready(AgentId(1), false, 1, &mut out);
+    assert_eq!(arrive(&mut r, 1, 2), Some(2));
+    r.set_ready(AgentId(1), true, 3, &mut out);
+    assert!(out.is_empty(), "sequential never sweeps");
+    assert_eq!(arrive(&mut r, 2, 4), Some(0));
+    assert_eq!(arrive(&mut r, 3, 5), Some(1));
+}
+
+#[test]
+fn sequential_ignores_load_and_extra_chats_wait_in_the_agents_queue() {
+    // SPEC §2.2: without max_chats "an agent can be given more chats than its capacity, and
+    // those beyond capacity wait in the agent's queue, in arrival order, until a slot frees".
+    let mut r = one_team(SEQ, &[1]);
+    assert_eq!(arrive(&mut r, 0, 0), Some(0));
+    assert_eq!(
+        arrive(&mut r, 1, 1),
+        None,
+        "accepted into the agent's queue, not started"
+    );
+    assert_eq!(arrive(&mut r, 2, 2), None);
+    assert_eq!(r.agent(AgentId(0)).backlog(), 2);
+    assert_eq!(r.waiting(queue(0)), 0, "not in the team queue");
+    let mut out = Vec::new();
+    r.release(chat(0), 3, &mut out);
+    assert_eq!(
+        accept_all(&mut r, &mut out),
+        vec![(1, 0)],
+        "its own queue, in arrival order"
+    );
+    // A customer waiting in the agent's queue may still give up.
+    assert!(r.withdraw(chat(2), 4, &mut out));
+    assert_eq!(r.agent(AgentId(0)).backlog(), 0);
+}
+
+#[test]
+fn sequential_max_chats_skips_an_agent_at_the_limit() {
+    // SPEC §2.2: `max_chats` makes an agent at the limit ineligible.
+    let mut r = one_team(Distribution::Sequential { max_chats: Some(1) }, &[3, 3]);
+    assert_eq!(arrive(&mut r, 0, 0), Some(0));
+    assert_eq!(arrive(&mut r, 1, 1), Some(1));
+    let out = arrive_raw(&mut r, 2, 2);
     assert_eq!(
         out,
-        vec![Assignment {
-            chat: reborn,
+        vec![Decision::Stranded { chat: chat(2) }],
+        "both are at max_chats"
+    );
+}
+
+#[test]
+fn sequential_strands_chats_that_arrive_with_nobody_online() {
+    // Seed 004: "as conversas que chegaram ao time antes que qualquer atendente estivesse
+    // online ... não serão distribuídas automaticamente".
+    let mut r = Router::new(&[SEQ], &[spec(&[0], 2, Role::Agent)]);
+    let out = arrive_raw(&mut r, 0, 0);
+    assert_eq!(out, vec![Decision::Stranded { chat: chat(0) }]);
+    let mut out = Vec::new();
+    r.set_online(AgentId(0), true, 10, &mut out);
+    assert!(
+        out.is_empty(),
+        "an agent who comes online does not receive the backlog"
+    );
+    assert_eq!(r.waiting(queue(0)), 1);
+    // "Assim que novas conversas chegarem ao time, ele receberá as conversas automaticamente."
+    assert_eq!(arrive(&mut r, 1, 11), Some(0));
+    // The stranded chat still waits until somebody takes it by hand.
+    assert_eq!(r.waiting(queue(0)), 1);
+    r.pickup(AgentId(0), &[queue(0)], 12, &mut out);
+    assert_eq!(
+        out,
+        vec![Decision::Start {
+            chat: chat(0),
             agent: AgentId(0)
         }]
     );
 }
 
 #[test]
-fn an_agent_of_two_teams_takes_the_oldest_chat_across_them() {
-    // SPEC §1: agents belong to one or more teams; §2.3 the oldest waiting chat goes first.
-    let agents = vec![(vec![team(0), team(1)], 1)];
-    let mut r = Router::new(&[CAP, CAP], &agents);
+fn manual_distribution_hands_out_nothing() {
+    // SPEC §1: `manual`: "nothing is automatic; agents take chats from the queue themselves".
+    let mut r = one_team(Distribution::Manual, &[3]);
+    let out = arrive_raw(&mut r, 0, 0);
+    assert!(out.is_empty());
+    let mut out = Vec::new();
+    r.release(chat(99), 1, &mut out);
+    r.set_ready(AgentId(0), false, 1, &mut out);
+    r.set_ready(AgentId(0), true, 2, &mut out);
+    assert!(out.is_empty());
+    r.pickup(AgentId(0), &[queue(0)], 3, &mut out);
+    assert_eq!(
+        out,
+        vec![Decision::Start {
+            chat: chat(0),
+            agent: AgentId(0)
+        }]
+    );
+}
+
+// ---- offers (SPEC §2.4, seed 001) ----
+
+#[test]
+fn a_refused_chat_goes_to_the_next_agent_not_yet_tried() {
+    // Seed 001: "caso recuse a plataforma busca por outro analista disponível".
+    let mut r = one_team(CAP, &[1, 1, 1]);
+    let out = arrive_raw(&mut r, 0, 0);
+    assert_eq!(offered_to(&out), Some((0, false)));
+    let mut out = Vec::new();
+    r.refuse(chat(0), 1, &mut out);
+    assert_eq!(offered_to(&out), Some((1, false)));
+    out.clear();
+    r.refuse(chat(0), 2, &mut out);
+    assert_eq!(
+        offered_to(&out),
+        Some((2, false)),
+        "agent 0 is not offered it again"
+    );
+}
+
+#[test]
+fn with_nobody_left_the_chat_returns_to_the_refusing_agent_who_must_accept() {
+    // Seed 001: "Caso não tenha, o chamado retorna para você."
+    let mut r = one_team(SEQ, &[1, 1]);
+    let out = arrive_raw(&mut r, 0, 0);
+    assert_eq!(offered_to(&out), Some((0, false)));
+    let mut out = Vec::new();
+    r.refuse(chat(0), 1, &mut out);
+    assert_eq!(offered_to(&out), Some((1, false)));
+    out.clear();
+    r.refuse(chat(0), 2, &mut out);
+    assert_eq!(
+        offered_to(&out),
+        Some((1, true)),
+        "back to the last agent who refused, forced"
+    );
+    out.clear();
+    r.accept(chat(0), &mut out);
+    assert_eq!(
+        out,
+        vec![Decision::Start {
+            chat: chat(0),
+            agent: AgentId(1)
+        }]
+    );
+}
+
+#[test]
+fn a_capacity_offer_holds_its_slot_until_answered() {
+    // SPEC §2.3 picks by free slots: an offer in flight must not let a second chat into the
+    // same slot.
+    let mut r = one_team(CAP, &[1]);
+    assert_eq!(offered_to(&arrive_raw(&mut r, 0, 0)), Some((0, false)));
+    assert!(
+        arrive_raw(&mut r, 1, 1).is_empty(),
+        "the only slot is held by the offer"
+    );
+    // The customer leaves during the offer: the slot goes to the waiting chat.
+    let mut out = Vec::new();
+    assert!(r.withdraw(chat(0), 2, &mut out));
+    assert_eq!(offered_to(&out), Some((0, false)));
+}
+
+// ---- manual takes and roles (SPEC §2.5, seeds 000, 002, 004) ----
+
+#[test]
+fn pickup_takes_the_oldest_chat_while_slots_are_free() {
+    // Seeds 002/004: an agent opens a queue and takes the oldest chat ("assumir").
+    let mut r = Router::new(
+        &[Distribution::Manual, Distribution::Manual],
+        &[spec(&[0, 1], 2, Role::Agent)],
+    );
     let mut out = Vec::new();
     r.set_online(AgentId(0), true, 0, &mut out);
-    r.enqueue(chat(0), team(0), 0, &mut out);
-    r.enqueue(chat(1), team(1), 1, &mut out);
-    r.enqueue(chat(2), team(0), 2, &mut out);
-    out.clear();
-    r.finish(chat(0), 3, &mut out);
-    assert_eq!(out[0].chat, chat(1), "team 1's chat waited longer");
+    r.enqueue(chat(0), queue(1), 0, &mut out);
+    r.enqueue(chat(1), queue(0), 1, &mut out);
+    r.enqueue(chat(2), queue(0), 2, &mut out);
+    r.pickup(AgentId(0), &[queue(0), queue(1)], 3, &mut out);
+    assert_eq!(
+        accept_all(&mut r, &mut out),
+        vec![(0, 0), (1, 0)],
+        "oldest across its queues, up to capacity"
+    );
+    r.pickup(AgentId(0), &[queue(0), queue(1)], 4, &mut out);
+    assert!(out.is_empty(), "no free slot");
+}
+
+#[test]
+fn manual_over_capacity_allows_one_more_chat() {
+    // SPEC §2.5: a manual take may exceed capacity only if manual_over_capacity = true.
+    let mut s = spec(&[0], 1, Role::Agent);
+    s.manual_over_capacity = true;
+    let mut r = Router::new(&[Distribution::Manual], &[s]);
+    let mut out = Vec::new();
+    r.set_online(AgentId(0), true, 0, &mut out);
+    for c in 0..3 {
+        r.enqueue(chat(c), queue(0), c as Millis, &mut out);
+    }
+    r.pickup(AgentId(0), &[queue(0)], 5, &mut out);
+    assert_eq!(out.len(), 1);
+    r.pickup(AgentId(0), &[queue(0)], 6, &mut out);
+    assert_eq!(out.len(), 2, "one more beyond capacity per take");
+    assert_eq!(r.agent(AgentId(0)).held, 2);
+}
+
+#[test]
+fn an_unavailable_agent_takes_nothing() {
+    let mut r = Router::new(&[Distribution::Manual], &[spec(&[0], 1, Role::Agent)]);
+    let mut out = Vec::new();
+    r.enqueue(chat(0), queue(0), 0, &mut out);
+    r.pickup(AgentId(0), &[queue(0)], 1, &mut out);
+    assert!(out.is_empty(), "offline");
+}
+
+#[test]
+fn roles_decide_which_queues_a_take_may_come_from() {
+    // Seed 000: admins see every conversation, supervisors only their teams'; agents take from
+    // their own teams (seed 002). The Waiting box only when the pickup includes it (seed 004).
+    let specs = [
+        spec(&[0], 1, Role::Agent),
+        spec(&[1], 1, Role::Supervisor),
+        spec(&[], 1, Role::Admin),
+    ];
+    let r = Router::new(&[CAP, CAP, CAP], &specs);
+    assert_eq!(r.pickup_scope(AgentId(0), false), vec![queue(0)]);
+    assert_eq!(
+        r.pickup_scope(AgentId(0), true),
+        vec![queue(0), r.waiting_box()]
+    );
+    assert_eq!(r.pickup_scope(AgentId(1), false), vec![queue(1)]);
+    assert_eq!(
+        r.pickup_scope(AgentId(2), false),
+        vec![queue(0), queue(1), queue(2)]
+    );
+}
+
+#[test]
+fn supervisors_receive_no_chats_automatically() {
+    let mut r = Router::new(&[CAP], &[spec(&[0], 5, Role::Supervisor)]);
+    let mut out = Vec::new();
+    r.set_online(AgentId(0), true, 0, &mut out);
+    r.enqueue(chat(0), queue(0), 1, &mut out);
+    assert!(out.is_empty());
+    r.pickup(AgentId(0), &[queue(0)], 2, &mut out);
+    assert_eq!(
+        out,
+        vec![Decision::Start {
+            chat: chat(0),
+            agent: AgentId(0)
+        }]
+    );
+}
+
+#[test]
+fn the_waiting_box_is_never_distributed_automatically() {
+    // SPEC §1: the Waiting box holds chats no rule sent to a team; someone takes them by hand.
+    let mut r = one_team(CAP, &[3]);
+    let mut out = Vec::new();
+    let wb = r.waiting_box();
+    r.enqueue(chat(0), wb, 0, &mut out);
+    assert!(out.is_empty());
+    r.pickup(AgentId(0), &[queue(0)], 1, &mut out);
+    assert!(out.is_empty(), "not in the agent's scope");
+    r.pickup(AgentId(0), &[queue(0), wb], 2, &mut out);
+    assert_eq!(
+        out,
+        vec![Decision::Start {
+            chat: chat(0),
+            agent: AgentId(0)
+        }]
+    );
+}
+
+// ---- handing chats back (SPEC §2.9 requeue, transfers) ----
+
+#[test]
+fn chats_of_lists_everything_an_agent_holds_and_release_frees_it() {
+    let mut r = one_team(SEQ, &[1]);
+    arrive(&mut r, 0, 0);
+    arrive(&mut r, 1, 1);
+    let mut held = Vec::new();
+    r.chats_of(AgentId(0), &mut held);
+    assert_eq!(held, vec![chat(0), chat(1)]);
+    let mut out = Vec::new();
+    r.release(chat(1), 2, &mut out);
+    r.release(chat(0), 2, &mut out);
+    assert!(out.is_empty());
+    let a = r.agent(AgentId(0));
+    assert_eq!((a.held, a.assigned, a.backlog()), (0, 0, 0));
 }

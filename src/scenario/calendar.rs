@@ -209,23 +209,31 @@ impl WeekProfile {
     }
 
     /// Inverts the cumulative intensity: the time (continuous, ms) at which `mass` expected
-    /// arrivals have accumulated after `t`, with the week clock shifted by `offset`. Requires a
-    /// positive weekly volume, or it would never return.
-    pub fn advance(&self, t: f64, mut mass: f64, offset: Millis) -> f64 {
-        let week = WEEK as f64;
-        let mut abs = t + offset as f64;
+    /// arrivals have accumulated after `t`, with the week clock shifted by `offset` and the
+    /// rate of simulated day `d` multiplied by `factor(d)` (called for days in increasing
+    /// order). Requires a positive weekly volume, or it would never return.
+    pub fn advance(
+        &self,
+        mut t: f64,
+        mut mass: f64,
+        offset: Millis,
+        factor: &mut dyn FnMut(i64) -> f64,
+    ) -> f64 {
+        let (week, day) = (WEEK as f64, DAY as f64);
         loop {
-            let week_base = (abs / week).floor() * week;
-            let week_t = abs - week_base;
+            let abs = t + offset as f64;
+            let week_t = abs - (abs / week).floor() * week;
             let i = self.segment_at(week_t);
-            let end = self.segments.get(i + 1).map_or(week, |n| n.0 as f64);
-            let rate = self.segments[i].1;
-            let room = rate * (end - week_t);
+            let segment_end = t + self.segments.get(i + 1).map_or(week, |n| n.0 as f64) - week_t;
+            let today = (t / day).floor();
+            let end = segment_end.min((today + 1.0) * day);
+            let rate = self.segments[i].1 * factor(today as i64);
+            let room = rate * (end - t);
             if rate > 0.0 && room >= mass {
-                return abs + mass / rate - offset as f64;
+                return t + mass / rate;
             }
             mass -= room.max(0.0);
-            abs = week_base + end;
+            t = end;
         }
     }
 }
@@ -295,10 +303,10 @@ mod tests {
             .collect();
         let p = WeekProfile::from_windows(&windows);
         // 30 expected arrivals after midnight land at 08:30.
-        let t = p.advance(0.0, 30.0, 0);
+        let t = p.advance(0.0, 30.0, 0, &mut |_| 1.0);
         assert!((t - (8 * HOUR + 30 * MINUTE) as f64).abs() < 1e-6);
         // 90 expected arrivals need the next day's window too.
-        let t = p.advance(0.0, 90.0, 0);
+        let t = p.advance(0.0, 90.0, 0, &mut |_| 1.0);
         assert!((t - (DAY + 8 * HOUR + 30 * MINUTE) as f64).abs() < 1e-6);
     }
 }

@@ -34,6 +34,9 @@ pub struct RawSimulation {
 pub struct RawTeam {
     pub name: String,
     pub distribution: Option<String>,
+    pub max_chats: Option<i64>,
+    pub offer_timeout: Option<String>,
+    pub not_ready_on_timeout: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -45,15 +48,63 @@ pub struct RawAgents {
     pub count: Option<i64>,
     pub capacity: Option<i64>,
     pub shifts: Option<Vec<String>>,
+    pub role: Option<String>,
+    pub breaks: Option<Vec<RawBreak>>,
+    pub absenteeism: Option<f64>,
+    pub refuse_probability: Option<f64>,
+    pub accept_delay: Option<RawDist>,
+    pub pickup: Option<RawPickup>,
+    pub on_shift_end: Option<String>,
+    pub manual_over_capacity: Option<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBreak {
+    pub at: String,
+    pub length: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPickup {
+    pub every: RawDist,
+    pub waiting: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawArrivals {
     pub name: String,
-    pub team: String,
+    pub team: Option<String>,
+    pub route: Option<RawRoute>,
     pub rate: Option<String>,
     pub profile: Option<RawProfile>,
+    pub day_to_day_cv: Option<f64>,
+    pub bot: Option<RawBot>,
+}
+
+/// `route = "waiting"`, or a weighted list of teams and the Waiting box.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum RawRoute {
+    To(String),
+    Weighted(Vec<RawRouteEntry>),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRouteEntry {
+    pub team: Option<String>,
+    pub to: Option<String>,
+    pub weight: f64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBot {
+    pub duration: RawDist,
+    pub resolve_probability: Option<f64>,
 }
 
 /// A profile is either a CSV file beside the scenario or an inline list of windows.
@@ -75,6 +126,8 @@ pub struct RawProfileWindow {
 #[serde(deny_unknown_fields)]
 pub struct RawCustomers {
     pub patience: Option<RawDist>,
+    pub return_probability: Option<f64>,
+    pub return_after: Option<RawDist>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -82,6 +135,8 @@ pub struct RawCustomers {
 pub struct RawConversation {
     pub handle_time: RawDist,
     pub concurrency_slowdown: Option<f64>,
+    pub transfer_probability: Option<f64>,
+    pub transfer_to: Option<String>,
 }
 
 /// One flat table for every distribution, so that a misspelt parameter is an unknown key and

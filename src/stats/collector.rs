@@ -4,7 +4,7 @@
 
 use super::histogram::Histogram;
 use super::metrics::{GroupMetric, IntervalMetric, Metric};
-use crate::scenario::units::{MINUTE, Millis};
+use crate::scenario::units::{self, MINUTE, Millis};
 
 /// Resolution of whole-run waiting-time percentiles: 2^-7 ≈ 0.8 %.
 const RUN_SUB_BITS: u32 = 7;
@@ -43,6 +43,10 @@ impl Areas {
 #[derive(Clone, Debug, Default)]
 struct ChatCounts {
     arrivals: u64,
+    bot_resolved: u64,
+    stranded: u64,
+    refusals: u64,
+    transfers: u64,
     reached: u64,
     served: u64,
     resolved: u64,
@@ -63,11 +67,32 @@ struct IntervalAcc {
     p90: Option<f64>,
 }
 
+/// What is integrated over time per agent group: slots busy and present (occupancy), and how
+/// many of its agents are Ready, Not ready and offline.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct GroupLevels {
+    pub busy: f64,
+    pub present: f64,
+    pub ready: f64,
+    pub not_ready: f64,
+    pub offline: f64,
+}
+
+impl GroupLevels {
+    fn add(&mut self, l: &GroupLevels, dt: f64) {
+        self.busy += l.busy * dt;
+        self.present += l.present * dt;
+        self.ready += l.ready * dt;
+        self.not_ready += l.not_ready * dt;
+        self.offline += l.offline * dt;
+    }
+}
+
 #[derive(Clone, Debug, Default)]
 struct GroupAcc {
-    busy: f64,
-    present: f64,
+    areas: GroupLevels,
     handled: u64,
+    refusals: u64,
 }
 
 pub struct Collector {
@@ -88,8 +113,10 @@ pub struct Collector {
     spare: Vec<Histogram>,
     groups: Vec<GroupAcc>,
     pub levels: Levels,
-    /// Busy and present slots per agent group, integrated alongside `levels`.
-    pub group_levels: Vec<(f64, f64)>,
+    /// Per agent group, integrated alongside `levels`.
+    pub group_levels: Vec<GroupLevels>,
+    /// Agents per group, for hours per agent.
+    group_sizes: Vec<u32>,
 }
 
 /// Everything one replication reports.
@@ -110,7 +137,7 @@ impl Collector {
         horizon: Millis,
         interval: Millis,
         sl_target: Millis,
-        groups: usize,
+        group_sizes: &[u32],
     ) -> Self {
         let n = ((horizon - warmup) + interval - 1) / interval;
         Collector {
@@ -135,9 +162,10 @@ impl Collector {
             current: 0,
             current_end: warmup + interval,
             spare: Vec::new(),
-            groups: vec![GroupAcc::default(); groups],
+            groups: vec![GroupAcc::default(); group_sizes.len()],
             levels: Levels::default(),
-            group_levels: vec![(0.0, 0.0); groups],
+            group_levels: vec![GroupLevels::default(); group_sizes.len()],
+            group_sizes: group_sizes.to_vec(),
         }
     }
 
@@ -159,9 +187,8 @@ impl Collector {
         if from < to {
             let dt = (to - from) as f64;
             self.areas.add(&self.levels, dt);
-            for (acc, &(busy, present)) in self.groups.iter_mut().zip(&self.group_levels) {
-                acc.busy += busy * dt;
-                acc.present += present * dt;
+            for (acc, l) in self.groups.iter_mut().zip(&self.group_levels) {
+                acc.areas.add(l, dt);
             }
             let mut t = from;
             while t < to {
@@ -194,10 +221,32 @@ impl Collector {
 
     pub fn arrival(&mut self, k: u32) {
         self.counts.arrivals += 1;
+        self.intervals[k as usize].counts.arrivals += 1;
+    }
+
+    pub fn bot_resolved(&mut self) {
+        self.counts.bot_resolved += 1;
+    }
+
+    pub fn stranded(&mut self) {
+        self.counts.stranded += 1;
+    }
+
+    pub fn transfer(&mut self) {
+        self.counts.transfers += 1;
+    }
+
+    /// A refusal or a timed-out offer by an agent of `group` (counted whatever the chat).
+    pub fn refusal(&mut self, group: usize) {
+        self.counts.refusals += 1;
+        self.groups[group].refusals += 1;
+    }
+
+    /// The chat entered a human queue (after the bot): from now its wait counts.
+    pub fn reached(&mut self, k: u32) {
         self.counts.reached += 1;
         let spare = &mut self.spare;
         let acc = &mut self.intervals[k as usize];
-        acc.counts.arrivals += 1;
         acc.counts.reached += 1;
         acc.pending += 1;
         if acc.hist.is_none() {
@@ -262,6 +311,7 @@ impl Collector {
         for &m in Metric::ALL {
             metrics[m as usize] = match m {
                 Metric::Arrivals => c.arrivals as f64,
+                Metric::BotResolved => c.bot_resolved as f64,
                 Metric::Served => c.served as f64,
                 Metric::Resolved => c.resolved as f64,
                 Metric::Abandoned => c.abandoned as f64,
@@ -279,6 +329,9 @@ impl Collector {
                 Metric::ServiceLevel => ratio(c.sl_hits as f64, c.reached as f64),
                 Metric::ServiceLevelAnswered => ratio(c.sl_hits as f64, c.served as f64),
                 Metric::Occupancy => ratio(self.areas.busy_slots, self.areas.present_slots),
+                Metric::Refusals => c.refusals as f64,
+                Metric::Transfers => c.transfers as f64,
+                Metric::Stranded => c.stranded as f64,
             };
         }
         let intervals = self
@@ -312,12 +365,19 @@ impl Collector {
         let groups = self
             .groups
             .iter()
-            .map(|g| {
+            .zip(&self.group_sizes)
+            .map(|(g, &size)| {
+                let agent_hours = size as f64 * units::HOUR as f64;
+
                 let mut row = [f64::NAN; GroupMetric::COUNT];
                 for &m in GroupMetric::ALL {
                     row[m as usize] = match m {
-                        GroupMetric::Occupancy => ratio(g.busy, g.present),
+                        GroupMetric::Occupancy => ratio(g.areas.busy, g.areas.present),
                         GroupMetric::ChatsHandled => g.handled as f64,
+                        GroupMetric::Refusals => g.refusals as f64,
+                        GroupMetric::ReadyHours => g.areas.ready / agent_hours,
+                        GroupMetric::NotReadyHours => g.areas.not_ready / agent_hours,
+                        GroupMetric::OfflineHours => g.areas.offline / agent_hours,
                     };
                 }
                 row

@@ -21,6 +21,7 @@ metric_enum!(
     /// Per-replication KPIs of `summary.csv`.
     Metric {
         Arrivals => "arrivals",
+        BotResolved => "bot_resolved",
         Served => "served",
         Resolved => "resolved",
         Abandoned => "abandoned",
@@ -38,6 +39,9 @@ metric_enum!(
         ServiceLevel => "service_level",
         ServiceLevelAnswered => "service_level_answered",
         Occupancy => "occupancy",
+        Refusals => "refusals",
+        Transfers => "transfers",
+        Stranded => "stranded",
     }
 );
 
@@ -60,5 +64,9 @@ metric_enum!(
     GroupMetric {
         Occupancy => "occupancy",
         ChatsHandled => "chats_handled",
+        Refusals => "refusals",
+        ReadyHours => "ready_hours",
+        NotReadyHours => "not_ready_hours",
+        OfflineHours => "offline_hours",
     }
 );
