@@ -77,7 +77,7 @@ struct Chat {
 struct Desk {
     group: usize,
     capacity: u32,
-    chats: Vec<(ChatId, f64)>,
+    chats: Vec<OnDesk>,
     last: Millis,
     version: u32,
     due: Millis,
@@ -89,6 +89,16 @@ struct Desk {
     away: bool,
     on_break: bool,
     presence: Presence,
+}
+
+/// A chat in one of an agent's slots.
+#[derive(Clone, Copy, Debug)]
+struct OnDesk {
+    chat: ChatId,
+    /// Work still needed, in ms at full speed.
+    left: f64,
+    /// When it took the slot, for the group's busy slot-time.
+    since: Millis,
 }
 
 /// What an agent's time counts as in `agents.csv`, and whether its slots count as online.
@@ -130,7 +140,7 @@ struct Sim<'a> {
     slowdown: f64,
     stats: Collector,
     decisions: Vec<Decision>,
-    finished: Vec<ChatId>,
+    finished: Vec<OnDesk>,
     held: Vec<ChatId>,
     horizon_passed: bool,
     done: bool,
@@ -169,6 +179,11 @@ pub fn run_replication(
         p.fetch_add((horizon - reported) as u64, Ordering::Relaxed);
     }
     sim.stats.advance(sim.now.max(horizon));
+    for desk in &sim.desks {
+        for c in &desk.chats {
+            sim.stats.slot_time(desk.group, c.since);
+        }
+    }
     let unfinished = sim
         .chats
         .iter()
@@ -297,7 +312,7 @@ impl<'a> Sim<'a> {
             arrived: 0,
         };
         for (g, group) in scenario.agent_groups.iter().enumerate() {
-            s.stats.group_levels[g].offline = group.count as f64;
+            s.stats.group(g).offline = group.count as f64;
         }
         for g in 0..scenario.agent_groups.len() {
             s.shift(g);
@@ -450,12 +465,16 @@ impl<'a> Sim<'a> {
         if let Some(k) = c.window {
             self.stats.reached(k);
         }
-        if let Some(p) = c.patience {
+        let queue = c.queue;
+        self.route_to(id, queue);
+        // Most chats start at once: only those still waiting need their patience timed.
+        let c = &self.chats[id.index as usize];
+        if !c.started
+            && let Some(p) = c.patience
+        {
             self.events
                 .schedule(self.now + round_ms(p).min(MAX_AHEAD), Event::Patience(id));
         }
-        let queue = c.queue;
-        self.route_to(id, queue);
     }
 
     /// Puts a chat that is not being worked on into a queue and lets routing decide.
@@ -560,6 +579,11 @@ impl<'a> Sim<'a> {
         let group = self.desks[agent.0 as usize].group;
         let scenario = self.scenario;
         let g = &scenario.agent_groups[group];
+        if self.accept_delays[group].is_none() && (forced || g.refuse_probability == 0.0) {
+            // Agents who answer at once and never refuse: the common case, no draw at all.
+            self.router.accept(chat, &mut self.decisions);
+            return;
+        }
         let delay = self.accept_delays[group]
             .as_ref()
             .map_or(0.0, |d| d.sample(&mut self.agent_rng));
@@ -633,9 +657,12 @@ impl<'a> Sim<'a> {
         let work = chat.work;
         let agent = agent.0 as usize;
         self.drain_work(agent);
-        self.desks[agent].chats.push((id, work));
+        self.desks[agent].chats.push(OnDesk {
+            chat: id,
+            left: work,
+            since: now,
+        });
         self.stats.levels.busy_slots += 1.0;
-        self.stats.group_levels[self.desks[agent].group].busy += 1.0;
         self.reschedule(agent);
         self.refresh_presence(agent);
     }
@@ -648,8 +675,8 @@ impl<'a> Sim<'a> {
         desk.last = self.now;
         if dt > 0.0 && !desk.chats.is_empty() {
             let done = dt * speed(self.slowdown, desk.chats.len());
-            for (_, left) in desk.chats.iter_mut() {
-                *left -= done;
+            for c in desk.chats.iter_mut() {
+                c.left -= done;
             }
         }
     }
@@ -663,7 +690,7 @@ impl<'a> Sim<'a> {
             let least = desk
                 .chats
                 .iter()
-                .map(|c| c.1)
+                .map(|c| c.left)
                 .fold(f64::INFINITY, f64::min)
                 .max(0.0);
             self.now + ceil_ms(least / speed(self.slowdown, desk.chats.len())).min(MAX_AHEAD)
@@ -688,11 +715,11 @@ impl<'a> Sim<'a> {
     fn off_desk(&mut self, agent: usize, id: ChatId) {
         self.drain_work(agent);
         let desk = &mut self.desks[agent];
-        if let Some(i) = desk.chats.iter().position(|c| c.0 == id) {
-            let (_, left) = desk.chats.swap_remove(i);
+        if let Some(i) = desk.chats.iter().position(|c| c.chat == id) {
+            let OnDesk { left, since, .. } = desk.chats.swap_remove(i);
             self.chats[id.index as usize].work = left.max(0.0);
             self.stats.levels.busy_slots -= 1.0;
-            self.stats.group_levels[desk.group].busy -= 1.0;
+            self.stats.slot_time(desk.group, since);
         }
     }
 
@@ -701,18 +728,18 @@ impl<'a> Sim<'a> {
         let desk = &mut self.desks[agent];
         let group = desk.group;
         let finished = &mut self.finished;
-        desk.chats.retain(|&(chat, left)| {
-            let done = left <= DONE;
+        desk.chats.retain(|c| {
+            let done = c.left <= DONE;
             if done {
-                finished.push(chat);
+                finished.push(*c);
             }
             !done
         });
         desk.due = NEVER;
         let mut list = std::mem::take(&mut self.finished);
-        for chat in list.drain(..) {
+        for OnDesk { chat, since, .. } in list.drain(..) {
             self.stats.levels.busy_slots -= 1.0;
-            self.stats.group_levels[group].busy -= 1.0;
+            self.stats.slot_time(group, since);
             self.router.release(chat, self.now, &mut self.decisions);
             let c = &mut self.chats[chat.index as usize];
             match c.transfer.take() {
@@ -834,9 +861,10 @@ impl<'a> Sim<'a> {
             return;
         }
         let slots = desk.capacity as f64;
-        let levels = &mut self.stats.levels;
-        let group = &mut self.stats.group_levels[desk.group];
-        for (p, sign) in [(desk.presence, -1.0), (presence, 1.0)] {
+        let before = std::mem::replace(&mut desk.presence, presence);
+        let group = self.stats.group(desk.group);
+        let (mut present, mut online) = (0.0, 0.0);
+        for (p, sign) in [(before, -1.0), (presence, 1.0)] {
             match p {
                 Presence::Ready => group.ready += sign,
                 Presence::NotReady => group.not_ready += sign,
@@ -844,13 +872,14 @@ impl<'a> Sim<'a> {
             }
             if p != Presence::Offline {
                 group.present += sign * slots;
-                levels.present_slots += sign * slots;
+                present += sign * slots;
             }
             if matches!(p, Presence::Ready | Presence::NotReady) {
-                levels.agents_online += sign;
+                online += sign;
             }
         }
-        desk.presence = presence;
+        self.stats.levels.present_slots += present;
+        self.stats.levels.agents_online += online;
     }
 }
 

@@ -344,15 +344,19 @@ impl Router {
             return;
         };
         let a = &mut self.agents[agent.0 as usize];
-        if reserved || a.held < a.capacity {
-            a.held += !reserved as u32;
+        if reserved {
+            // The slot was taken when the offer was made: the picks see no change.
             self.set_place(chat, Place::Slot(agent));
+            out.push(Decision::Start { chat, agent });
+        } else if a.held < a.capacity {
+            a.held += 1;
+            self.set_place(chat, Place::Slot(agent));
+            self.refresh_keys(agent);
             out.push(Decision::Start { chat, agent });
         } else {
             a.backlog.push_back(chat);
             self.set_place(chat, Place::Backlog(agent));
         }
-        self.refresh_keys(agent);
     }
 
     /// The agent refused (or let the offer time out). The chat goes to the next eligible agent

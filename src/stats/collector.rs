@@ -67,11 +67,10 @@ struct IntervalAcc {
     p90: Option<f64>,
 }
 
-/// What is integrated over time per agent group: slots busy and present (occupancy), and how
-/// many of its agents are Ready, Not ready and offline.
+/// What is integrated over time per agent group: slots present (occupancy's denominator), and
+/// how many of its agents are Ready, Not ready and offline.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct GroupLevels {
-    pub busy: f64,
     pub present: f64,
     pub ready: f64,
     pub not_ready: f64,
@@ -80,7 +79,6 @@ pub struct GroupLevels {
 
 impl GroupLevels {
     fn add(&mut self, l: &GroupLevels, dt: f64) {
-        self.busy += l.busy * dt;
         self.present += l.present * dt;
         self.ready += l.ready * dt;
         self.not_ready += l.not_ready * dt;
@@ -91,6 +89,8 @@ impl GroupLevels {
 #[derive(Clone, Debug, Default)]
 struct GroupAcc {
     areas: GroupLevels,
+    /// Slot-time spent on chats, added per chat when it leaves its slot.
+    busy: f64,
     handled: u64,
     refusals: u64,
 }
@@ -113,8 +113,10 @@ pub struct Collector {
     spare: Vec<Histogram>,
     groups: Vec<GroupAcc>,
     pub levels: Levels,
-    /// Per agent group, integrated alongside `levels`.
-    pub group_levels: Vec<GroupLevels>,
+    /// Per agent group; integrated lazily, when they change (see `group`).
+    group_levels: Vec<GroupLevels>,
+    /// When each group's levels were last integrated.
+    group_last: Vec<Millis>,
     /// Agents per group, for hours per agent.
     group_sizes: Vec<u32>,
 }
@@ -165,6 +167,7 @@ impl Collector {
             groups: vec![GroupAcc::default(); group_sizes.len()],
             levels: Levels::default(),
             group_levels: vec![GroupLevels::default(); group_sizes.len()],
+            group_last: vec![0; group_sizes.len()],
             group_sizes: group_sizes.to_vec(),
         }
     }
@@ -187,9 +190,6 @@ impl Collector {
         if from < to {
             let dt = (to - from) as f64;
             self.areas.add(&self.levels, dt);
-            for (acc, l) in self.groups.iter_mut().zip(&self.group_levels) {
-                acc.areas.add(l, dt);
-            }
             let mut t = from;
             while t < to {
                 let end = self.current_end.min(to);
@@ -217,6 +217,28 @@ impl Collector {
             h.clear();
             self.spare.push(h);
         }
+    }
+
+    /// The levels of agent group `g`, to be changed now (the time of the last `advance`).
+    /// Groups change far less often than events happen, so each is integrated only here.
+    pub fn group(&mut self, g: usize) -> &mut GroupLevels {
+        self.integrate_group(g);
+        &mut self.group_levels[g]
+    }
+
+    /// A chat that took a slot of group `g` at `since` leaves it now.
+    pub fn slot_time(&mut self, g: usize, since: Millis) {
+        let clip = |t: Millis| t.clamp(self.warmup, self.horizon);
+        self.groups[g].busy += (clip(self.last) - clip(since)) as f64;
+    }
+
+    fn integrate_group(&mut self, g: usize) {
+        let clip = |t: Millis| t.clamp(self.warmup, self.horizon);
+        let dt = (clip(self.last) - clip(self.group_last[g])) as f64;
+        if dt > 0.0 {
+            self.groups[g].areas.add(&self.group_levels[g], dt);
+        }
+        self.group_last[g] = self.last;
     }
 
     pub fn arrival(&mut self, k: u32) {
@@ -298,6 +320,9 @@ impl Collector {
 
     /// Ends the replication; `unfinished` counts window chats still open at the end.
     pub fn finish(mut self, unfinished: u64) -> ReplicationStats {
+        for g in 0..self.groups.len() {
+            self.integrate_group(g);
+        }
         for k in 0..self.intervals.len() {
             let acc = &mut self.intervals[k];
             if let Some(h) = acc.hist.take() {
@@ -372,7 +397,7 @@ impl Collector {
                 let mut row = [f64::NAN; GroupMetric::COUNT];
                 for &m in GroupMetric::ALL {
                     row[m as usize] = match m {
-                        GroupMetric::Occupancy => ratio(g.areas.busy, g.areas.present),
+                        GroupMetric::Occupancy => ratio(g.busy, g.areas.present),
                         GroupMetric::ChatsHandled => g.handled as f64,
                         GroupMetric::Refusals => g.refusals as f64,
                         GroupMetric::ReadyHours => g.areas.ready / agent_hours,
