@@ -4,6 +4,7 @@ mod broken;
 mod cli;
 mod determinism;
 mod erlang;
+mod policies;
 mod shifts;
 
 use std::path::{Path, PathBuf};

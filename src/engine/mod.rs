@@ -15,7 +15,7 @@ use crate::behaviour::sampler::Sampler;
 use crate::behaviour::streams::{Stream, rng};
 use crate::routing::{AgentId, AgentSpec, ChatId, Decision, QueueId, Router};
 use crate::scenario::units::{MAX_AHEAD, Millis, ceil_ms, round_ms};
-use crate::scenario::{Destination, OnShiftEnd, Scenario};
+use crate::scenario::{Destination, OnShiftEnd, Scenario, TransferTarget};
 use crate::stats::collector::{Collector, ReplicationStats};
 use queue::{Event, EventQueue};
 
@@ -122,6 +122,8 @@ struct Sim<'a> {
     desks: Vec<Desk>,
     /// Agent ids of each group, a contiguous range.
     group_agents: Vec<std::ops::Range<u32>>,
+    /// The same, as lists, for transfers to a group.
+    members: Vec<Vec<AgentId>>,
     /// The queues each agent may take from by hand, if it picks up at all.
     scopes: Vec<Option<Vec<QueueId>>>,
     arrivals: Vec<ArrivalProcess>,
@@ -255,6 +257,10 @@ impl<'a> Sim<'a> {
             free: Vec::new(),
             live: 0,
             desks,
+            members: group_agents
+                .iter()
+                .map(|r| r.clone().map(AgentId).collect())
+                .collect(),
             group_agents,
             scopes,
             arrivals: scenario
@@ -740,27 +746,44 @@ impl<'a> Sim<'a> {
         for OnDesk { chat, since, .. } in list.drain(..) {
             self.stats.levels.busy_slots -= 1.0;
             self.stats.slot_time(group, since);
-            self.router.release(chat, self.now, &mut self.decisions);
             let c = &mut self.chats[chat.index as usize];
-            match c.transfer.take() {
+            let transfer = c.transfer.take();
+            let counted = c.window.is_some();
+            let target = self.scenario.conversation.transfer_to;
+            match (transfer, target) {
                 // The agent hands the chat to another team, which takes it from the start.
-                Some(work) => {
+                (Some(work), Some(TransferTarget::Team(to))) => {
                     c.work = work;
-                    if c.window.is_some() {
+                    if counted {
                         self.stats.transfer();
                     }
-                    let to = self
-                        .scenario
-                        .conversation
-                        .transfer_to
-                        .expect("validated with the probability");
+                    self.router.release(chat, self.now, &mut self.decisions);
                     self.carry_out();
                     self.route_to(chat, QueueId(to.0));
                 }
-                None => {
-                    if c.window.is_some() {
+                // To an agent of a group, only if one is available; otherwise this agent
+                // finishes the chat itself (seed 001).
+                (Some(work), Some(TransferTarget::Agents(g)))
+                    if self.router.transfer_to_agent(
+                        chat,
+                        &self.members[g],
+                        &mut self.decisions,
+                    ) =>
+                {
+                    let c = &mut self.chats[chat.index as usize];
+                    c.work = work;
+                    c.state = ChatState::Waiting;
+                    self.stats.levels.queue_length += 1.0;
+                    if counted {
+                        self.stats.transfer();
+                    }
+                    self.carry_out();
+                }
+                _ => {
+                    if counted {
                         self.stats.resolved(group);
                     }
+                    self.router.release(chat, self.now, &mut self.decisions);
                     self.carry_out();
                     self.release(chat);
                 }

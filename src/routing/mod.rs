@@ -410,6 +410,47 @@ impl Router {
         self.dispatch_for(agent, now, out);
     }
 
+    /// A transfer to another agent: only to one who is available, online and Ready (seed 001:
+    /// "para transferir um atendimento para outro analista ele precisa estar disponível").
+    /// Among `candidates` it goes to the available one with the most free slots (the first
+    /// listed on a tie), into a slot or, if full, its queue. Returns false, changing nothing,
+    /// when nobody is available.
+    pub fn transfer_to_agent(
+        &mut self,
+        chat: ChatId,
+        candidates: &[AgentId],
+        out: &mut Vec<Decision>,
+    ) -> bool {
+        let Place::Slot(from) = self.place(chat) else {
+            return false;
+        };
+        let free = |a: &AgentState| a.capacity as i64 - a.held as i64;
+        let Some(&to) = candidates
+            .iter()
+            .filter(|&&c| c != from && self.agent(c).available())
+            .max_by(|&&x, &&y| {
+                free(self.agent(x))
+                    .cmp(&free(self.agent(y)))
+                    .then(y.0.cmp(&x.0))
+            })
+        else {
+            return false;
+        };
+        self.unassign(chat, from);
+        let a = &mut self.agents[to.0 as usize];
+        a.assigned += 1;
+        if a.held < a.capacity {
+            a.held += 1;
+            self.set_place(chat, Place::Slot(to));
+            out.push(Decision::Start { chat, agent: to });
+        } else {
+            a.backlog.push_back(chat);
+            self.set_place(chat, Place::Backlog(to));
+        }
+        self.refresh_keys(to);
+        true
+    }
+
     /// Takes the chat off the agent, whatever stage it is at, without refilling the slot.
     fn unassign(&mut self, chat: ChatId, agent: AgentId) {
         let place = self.place(chat);

@@ -525,6 +525,30 @@ fn the_waiting_box_is_never_distributed_automatically() {
 // ---- handing chats back (SPEC §2.9 requeue, transfers) ----
 
 #[test]
+fn a_transfer_to_an_agent_needs_that_agent_available() {
+    // Seed 001: "para transferir um atendimento para outro analista ele precisa estar
+    // disponível ... Caso o usuário esteja com a bolinha vermelha ou cinza, o atendimento não
+    // poderá ser transferido."
+    let mut r = one_team(CAP, &[2, 1, 2]);
+    assert_eq!(arrive(&mut r, 0, 0), Some(0));
+    let mut out = Vec::new();
+    r.set_ready(AgentId(2), false, 1, &mut out);
+    r.set_online(AgentId(1), false, 1, &mut out);
+    assert!(!r.transfer_to_agent(chat(0), &[AgentId(1), AgentId(2)], &mut out));
+    assert_eq!(r.agent(AgentId(0)).held, 1, "the chat stays where it was");
+    r.set_ready(AgentId(2), true, 2, &mut out);
+    assert!(r.transfer_to_agent(chat(0), &[AgentId(1), AgentId(2)], &mut out));
+    assert_eq!(
+        out,
+        vec![Decision::Start {
+            chat: chat(0),
+            agent: AgentId(2)
+        }]
+    );
+    assert_eq!((r.agent(AgentId(0)).held, r.agent(AgentId(2)).held), (0, 1));
+}
+
+#[test]
 fn chats_of_lists_everything_an_agent_holds_and_release_frees_it() {
     let mut r = one_team(SEQ, &[1]);
     arrive(&mut r, 0, 0);

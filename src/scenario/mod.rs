@@ -149,7 +149,16 @@ pub struct Conversation {
     pub concurrency_slowdown: f64,
     /// Share of chats the agent hands to `transfer_to` when done with its part.
     pub transfer_probability: f64,
-    pub transfer_to: Option<TeamId>,
+    pub transfer_to: Option<TransferTarget>,
+}
+
+/// Where transferred chats go.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TransferTarget {
+    /// Another team's queue.
+    Team(TeamId),
+    /// An available agent of the agent group with this index (seed 001), or nowhere.
+    Agents(usize),
 }
 
 impl Scenario {

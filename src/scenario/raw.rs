@@ -136,7 +136,21 @@ pub struct RawConversation {
     pub handle_time: RawDist,
     pub concurrency_slowdown: Option<f64>,
     pub transfer_probability: Option<f64>,
-    pub transfer_to: Option<String>,
+    pub transfer_to: Option<RawTransferTo>,
+}
+
+/// `transfer_to = "team"` or `transfer_to = { group = "agent group" }`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum RawTransferTo {
+    Team(String),
+    Group(RawGroupRef),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawGroupRef {
+    pub group: String,
 }
 
 /// One flat table for every distribution, so that a misspelt parameter is an unknown key and

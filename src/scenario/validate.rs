@@ -6,11 +6,13 @@ use std::path::Path;
 use super::calendar::{RateWindow, WeekProfile, WeekSchedule, parse_week_point, parse_window};
 use super::dist::{self, Dist};
 use super::locate::KeyPath;
-use super::raw::{RawAgents, RawArrivals, RawDist, RawProfile, RawRoute, RawScenario};
+use super::raw::{
+    RawAgents, RawArrivals, RawDist, RawProfile, RawRoute, RawScenario, RawTransferTo,
+};
 use super::units::{self, DAY, MINUTE, Millis, parse_duration, parse_rate};
 use super::{
     AgentGroup, ArrivalStream, Bot, Conversation, Customers, Destination, Distribution, OnShiftEnd,
-    Pickup, Role, Scenario, Simulation, Team, TeamId,
+    Pickup, Role, Scenario, Simulation, Team, TeamId, TransferTarget,
 };
 use crate::routing::capacity;
 
@@ -667,10 +669,24 @@ impl<'a> Validator<'a> {
         }
         let transfer_probability =
             self.probability(key.key("transfer_probability"), c.transfer_probability);
-        let transfer_to = c
-            .transfer_to
-            .as_ref()
-            .and_then(|t| self.team_ref(key.key("transfer_to"), t, names));
+        let transfer_to = match &c.transfer_to {
+            None => None,
+            Some(RawTransferTo::Team(t)) => self
+                .team_ref(key.key("transfer_to"), t, names)
+                .map(TransferTarget::Team),
+            Some(RawTransferTo::Group(g)) => {
+                match raw.agents.iter().position(|a| a.name == g.group) {
+                    Some(i) => Some(TransferTarget::Agents(i)),
+                    None => {
+                        self.fail(
+                            key.key("transfer_to").key("group"),
+                            format!("agent group \"{}\" does not exist", g.group),
+                        );
+                        None
+                    }
+                }
+            }
+        };
         if transfer_probability > 0.0 && c.transfer_to.is_none() {
             self.fail(
                 key.key("transfer_to"),
@@ -723,7 +739,7 @@ impl<'a> Validator<'a> {
                 }
             }
         }
-        if let Some(t) = conversation.and_then(|c| c.transfer_to)
+        if let Some(TransferTarget::Team(t)) = conversation.and_then(|c| c.transfer_to)
             && !serves(Destination::Team(t))
         {
             self.fail(
