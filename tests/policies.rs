@@ -352,7 +352,7 @@ handle_time = {{ dist = "exponential", mean = "5m" }}
 fn absent_agents_miss_whole_shifts() {
     // absenteeism 0.4: each agent misses each daily shift with probability 0.4, so it is
     // Ready 60% of its shift hours on average.
-    let s = scenario(&format!(
+    let s = scenario(
         r#"
 name = "absent"
 [simulation]
@@ -372,9 +372,9 @@ name = "in"
 team = "t"
 rate = "1/h"
 [conversation]
-handle_time = {{ dist = "exponential", mean = "5m" }}
-"#
-    ));
+handle_time = { dist = "exponential", mean = "5m" }
+"#,
+    );
     let share: Vec<f64> = run(&s)
         .iter()
         .map(|r| group(r, 0, GroupMetric::ReadyHours) / (56.0 * 8.0))
