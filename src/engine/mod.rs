@@ -831,6 +831,9 @@ impl<'a> Sim<'a> {
     fn hand_back(&mut self, agent: usize) {
         let mut held = std::mem::take(&mut self.held);
         self.router.chats_of(AgentId(agent as u32), &mut held);
+        // Chats not yet started go first: were a slot freed before them, the agent's queue
+        // would move one into it and count a first reply that never happened.
+        held.sort_by_key(|id| self.chats[id.index as usize].state == ChatState::InService);
         for &id in &held {
             let state = self.chats[id.index as usize].state;
             if state == ChatState::InService {

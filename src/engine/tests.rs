@@ -5,6 +5,16 @@ use crate::scenario::units::{MINUTE, SECOND};
 use std::path::Path;
 
 fn scenario(capacity: u32, slowdown: f64, shifts: &str) -> Scenario {
+    scenario_with(capacity, slowdown, shifts, "capacity", "keep")
+}
+
+fn scenario_with(
+    capacity: u32,
+    slowdown: f64,
+    shifts: &str,
+    distribution: &str,
+    on_shift_end: &str,
+) -> Scenario {
     let text = format!(
         r#"
 name = "t"
@@ -13,11 +23,13 @@ horizon = "7d"
 replications = 1
 [[teams]]
 name = "a"
+distribution = "{distribution}"
 [[agents]]
 name = "g"
 team = "a"
 capacity = {capacity}
 shifts = ["{shifts}"]
+on_shift_end = "{on_shift_end}"
 [[arrivals]]
 name = "in"
 team = "a"
@@ -125,4 +137,35 @@ fn an_agent_keeps_its_chat_past_shift_end() {
     // A chat arriving now waits: nobody is online.
     inject(&mut sim, MINUTE);
     assert_eq!(sim.stats.levels.queue_length, 1.0);
+}
+
+#[test]
+fn requeue_hands_back_every_chat_and_only_the_started_one_counts_as_started() {
+    // SPEC §2.9 on_shift_end = "requeue"; §2.2: sequential gives the agent chats beyond its
+    // capacity, which wait in its queue. At the shift end all three go back to the team queue;
+    // the two that never reached a slot must not count as started on the way out.
+    let s = scenario_with(1, 0.0, "mon 00:00-01:00", "sequential", "requeue");
+    let mut sim = quiet(&s);
+    if let Some(t) = s.agent_groups[0].schedule.next_change(0, 0) {
+        sim.events.schedule(t, Event::Shift(0));
+    }
+    let chats: Vec<ChatId> = (0..3).map(|_| inject(&mut sim, 120 * MINUTE)).collect();
+    assert_eq!(sim.router.agent(AgentId(0)).backlog(), 2);
+    assert!(
+        run_until(&mut sim, 2 * 60 * MINUTE).is_empty(),
+        "nothing finishes"
+    );
+    let started: Vec<bool> = chats
+        .iter()
+        .map(|c| sim.chats[c.index as usize].started)
+        .collect();
+    assert_eq!(started, vec![true, false, false]);
+    for c in &chats {
+        assert_eq!(sim.chats[c.index as usize].state, ChatState::Waiting);
+    }
+    assert_eq!(sim.router.waiting(QueueId(0)), 3);
+    assert_eq!(sim.stats.levels.queue_length, 3.0);
+    assert_eq!(sim.stats.levels.busy_slots, 0.0);
+    // The first chat keeps the work already done: 60 of its 120 minutes are left.
+    assert!((sim.chats[chats[0].index as usize].work - (60 * MINUTE) as f64).abs() < 1.0);
 }
