@@ -670,7 +670,7 @@ impl<'a> Sim<'a> {
         });
         self.stats.levels.busy_slots += 1.0;
         self.reschedule(agent);
-        self.refresh_presence(agent);
+        self.chats_changed(agent);
     }
 
     /// Brings the agent's remaining work up to now at the speed its current load allows
@@ -791,7 +791,15 @@ impl<'a> Sim<'a> {
         }
         self.finished = list;
         self.reschedule(agent);
-        self.refresh_presence(agent);
+        self.chats_changed(agent);
+    }
+
+    /// The agent's number of chats changed: that matters to its presence only off shift,
+    /// where holding chats keeps its slots online (the hot path skips the rest).
+    fn chats_changed(&mut self, agent: usize) {
+        if !self.router.agent(AgentId(agent as u32)).online {
+            self.refresh_presence(agent);
+        }
     }
 
     /// A group's shift starts or ends. At a start each agent may be absent for the whole shift
