@@ -6,6 +6,7 @@ mod determinism;
 mod erlang;
 mod policies;
 mod shifts;
+mod turns;
 
 use std::path::{Path, PathBuf};
 

@@ -3,9 +3,9 @@
 
 use rand::Rng;
 use rand::RngExt;
-use rand_distr::{Distribution, Exp, Gamma, LogNormal, Triangular, Weibull};
+use rand_distr::{Distribution, Exp, Gamma, Geometric, LogNormal, Poisson, Triangular, Weibull};
 
-use crate::scenario::Dist;
+use crate::scenario::{Count, Dist};
 
 #[derive(Clone, Debug)]
 pub enum Sampler {
@@ -66,6 +66,39 @@ impl Sampler {
     }
 }
 
+/// Draws whole numbers of at least 1 (the turns of a conversation).
+#[derive(Clone, Debug)]
+pub enum CountSampler {
+    Fixed(u32),
+    Geometric(Geometric),
+    Poisson(Poisson<f64>),
+}
+
+impl CountSampler {
+    pub fn new(c: &Count) -> Result<CountSampler, String> {
+        let e = |err: &dyn std::fmt::Display| format!("invalid parameters: {err}");
+        Ok(match *c {
+            Count::Fixed(n) => CountSampler::Fixed(n),
+            // Further turns: geometric on 0, 1, ... with mean `mean - 1`.
+            Count::Geometric { mean } => {
+                CountSampler::Geometric(Geometric::new(1.0 / mean).map_err(|x| e(&x))?)
+            }
+            Count::Poisson { mean } if mean <= 1.0 => CountSampler::Fixed(1),
+            Count::Poisson { mean } => {
+                CountSampler::Poisson(Poisson::new(mean - 1.0).map_err(|x| e(&x))?)
+            }
+        })
+    }
+
+    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> u32 {
+        match self {
+            CountSampler::Fixed(n) => *n,
+            CountSampler::Geometric(d) => 1 + d.sample(rng).min(u32::MAX as u64 - 1) as u32,
+            CountSampler::Poisson(d) => 1 + d.sample(rng).min(1e9) as u32,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,6 +150,31 @@ mod tests {
                 d.mean()
             );
             assert!(xs.iter().all(|&x| x >= 0.0));
+        }
+    }
+
+    #[test]
+    fn counts_are_at_least_one_with_the_declared_mean() {
+        let mut r = rng(3, 0, Stream::Work(0));
+        for c in [
+            Count::Fixed(3),
+            Count::Geometric { mean: 5.0 },
+            Count::Poisson { mean: 4.0 },
+        ] {
+            let s = CountSampler::new(&c).unwrap();
+            let n = 200_000;
+            let xs: Vec<f64> = (0..n).map(|_| s.sample(&mut r) as f64).collect();
+            assert!(xs.iter().all(|&x| x >= 1.0));
+            let mean = xs.iter().sum::<f64>() / n as f64;
+            let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
+            let want = match c {
+                Count::Fixed(k) => k as f64,
+                Count::Geometric { mean } | Count::Poisson { mean } => mean,
+            };
+            assert!(
+                (mean - want).abs() <= 4.0 * (var / n as f64).sqrt() + 1e-12,
+                "{c:?}: {mean}"
+            );
         }
     }
 }

@@ -7,15 +7,15 @@ pub mod queue;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use rand::RngExt;
-use rand::rngs::ChaCha8Rng;
+use rand::rngs::{ChaCha8Rng, Xoshiro256PlusPlus};
+use rand::{RngExt, SeedableRng};
 
 use crate::behaviour::arrivals::ArrivalProcess;
-use crate::behaviour::sampler::Sampler;
+use crate::behaviour::sampler::{CountSampler, Sampler};
 use crate::behaviour::streams::{Stream, rng};
 use crate::routing::{AgentId, AgentSpec, ChatId, Decision, QueueId, Router};
 use crate::scenario::units::{MAX_AHEAD, Millis, ceil_ms, round_ms};
-use crate::scenario::{Destination, OnShiftEnd, Scenario, TransferTarget};
+use crate::scenario::{Destination, OnShiftEnd, Scenario, TransferTarget, WorkModel};
 use crate::stats::collector::{Collector, ReplicationStats};
 use queue::{Event, EventQueue};
 
@@ -71,6 +71,67 @@ struct Chat {
     offer: u32,
     offer_agent: u32,
     answer: Answer,
+    /// Turn model: the conversation.
+    talk: Option<Talk>,
+}
+
+impl Chat {
+    /// Has the customer had a human reply? In the block model, when an agent starts on it.
+    fn first_replied(&self) -> bool {
+        match &self.talk {
+            Some(t) => t.replied,
+            None => self.started,
+        }
+    }
+}
+
+/// A conversation in the turn model (SPEC §4).
+#[derive(Clone, Debug)]
+struct Talk {
+    /// The chat's own stream: its reply times and silences are the same whoever handles it.
+    rng: Xoshiro256PlusPlus,
+    /// Agent messages still to come.
+    turns_left: u32,
+    replied: bool,
+    /// The chat's wait for an agent, kept for `mean_wait_served` at the first reply.
+    wait: Millis,
+    /// Numbers the scheduled step: older steps are stale.
+    version: u32,
+    next: Step,
+}
+
+impl Talk {
+    fn new(rng: Xoshiro256PlusPlus, turns_left: u32) -> Self {
+        Talk {
+            rng,
+            turns_left,
+            replied: false,
+            wait: 0,
+            version: 0,
+            next: Step::AgentReply,
+        }
+    }
+}
+
+/// What happens next in a conversation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Step {
+    AgentReply,
+    CustomerMessage,
+    /// The customer gives up waiting for a later reply.
+    CustomerLeaves,
+    /// The agent finishes the chat.
+    WrapUp,
+}
+
+struct TurnSamplers {
+    turns: CountSampler,
+    first_reply: Sampler,
+    agent_reply: Sampler,
+    customer_reply: Sampler,
+    customer_silent_probability: f64,
+    wrap_up: Option<Sampler>,
+    patience_in_conversation: Option<Sampler>,
 }
 
 /// An agent's desk: the chats in its slots and the work each still needs, and its presence.
@@ -134,7 +195,10 @@ struct Sim<'a> {
     agent_rng: ChaCha8Rng,
     pickup_rng: ChaCha8Rng,
     patience: Option<Sampler>,
-    work: Sampler,
+    /// Block model: work per chat.
+    work: Option<Sampler>,
+    /// Turn model: the conversation's samplers.
+    turns: Option<TurnSamplers>,
     bots: Vec<Option<Sampler>>,
     accept_delays: Vec<Option<Sampler>>,
     pickups: Vec<Option<Sampler>>,
@@ -285,7 +349,27 @@ impl<'a> Sim<'a> {
             agent_rng: rng(seed, replication, Stream::Agents),
             pickup_rng: rng(seed, replication, Stream::Pickups),
             patience: scenario.customers.patience.as_ref().map(sampler),
-            work: sampler(&scenario.conversation.handle_time),
+            work: match &scenario.conversation.model {
+                WorkModel::Block { handle_time } => Some(sampler(handle_time)),
+                WorkModel::Turns(_) => None,
+            },
+            turns: match &scenario.conversation.model {
+                WorkModel::Block { .. } => None,
+                WorkModel::Turns(t) => Some(TurnSamplers {
+                    turns: CountSampler::new(&t.turns)
+                        .expect("counts are checked when the scenario is validated"),
+                    first_reply: sampler(&t.first_reply),
+                    agent_reply: sampler(&t.agent_reply),
+                    customer_reply: sampler(&t.customer_reply),
+                    customer_silent_probability: t.customer_silent_probability,
+                    wrap_up: t.wrap_up.as_ref().map(sampler),
+                    patience_in_conversation: scenario
+                        .customers
+                        .patience_in_conversation
+                        .as_ref()
+                        .map(sampler),
+                }),
+            },
             bots: scenario
                 .arrivals
                 .iter()
@@ -346,6 +430,7 @@ impl<'a> Sim<'a> {
             Event::BotDone(chat) => self.bot_done(chat),
             Event::Patience(chat) => self.patience_ends(chat),
             Event::OfferAnswer { chat, offer } => self.offer_answered(chat, offer),
+            Event::Talk { chat, version } => self.talk(chat, version),
             Event::Completion { agent, version } => {
                 if self.desks[agent as usize].version == version {
                     self.completion(agent as usize);
@@ -393,7 +478,18 @@ impl<'a> Sim<'a> {
         let scenario = self.scenario;
         let stream = &scenario.arrivals[s];
         let conversation = &scenario.conversation;
-        let work = self.work.sample(&mut self.work_rng[s]);
+        // Block model: the chat's work. Turn model: a seed for its own conversation stream, so
+        // that the customer's replies do not depend on anybody else's.
+        let work_rng = &mut self.work_rng[s];
+        let (work, talk) = match (&self.work, &self.turns) {
+            (Some(w), _) => (w.sample(work_rng), None),
+            (None, Some(t)) => {
+                let mut rng = Xoshiro256PlusPlus::seed_from_u64(work_rng.random());
+                let turns_left = t.turns.sample(&mut rng);
+                (0.0, Some(Talk::new(rng, turns_left)))
+            }
+            (None, None) => unreachable!("a scenario has a block or a turn model"),
+        };
         let patience = self
             .patience
             .as_ref()
@@ -417,7 +513,11 @@ impl<'a> Sim<'a> {
             .is_some_and(|b| route.random_bool(b.resolve_probability));
         let transfer = (conversation.transfer_probability > 0.0
             && route.random_bool(conversation.transfer_probability))
-        .then(|| self.work.sample(&mut self.work_rng[s]));
+        .then(|| {
+            self.work
+                .as_ref()
+                .map_or(0.0, |w| w.sample(&mut self.work_rng[s]))
+        });
         let window = self.stats.window();
         if let Some(k) = window {
             self.stats.arrival(k);
@@ -441,6 +541,7 @@ impl<'a> Sim<'a> {
             offer: 0,
             offer_agent: 0,
             answer: Answer::Accept,
+            talk,
         });
         self.arrived += 1;
         match bot {
@@ -473,9 +574,10 @@ impl<'a> Sim<'a> {
         }
         let queue = c.queue;
         self.route_to(id, queue);
-        // Most chats start at once: only those still waiting need their patience timed.
+        // In the block model most chats start, which is their first reply, at once: only
+        // those still waiting need their patience timed.
         let c = &self.chats[id.index as usize];
-        if !c.started
+        if !c.first_replied()
             && let Some(p) = c.patience
         {
             self.events
@@ -488,8 +590,11 @@ impl<'a> Sim<'a> {
         let c = &mut self.chats[id.index as usize];
         c.queue = queue;
         c.state = ChatState::Waiting;
-        // A new routing: answers to earlier offers are stale.
+        // A new routing: answers to earlier offers and steps of the conversation are stale.
         c.offer = c.offer.wrapping_add(1);
+        if let Some(talk) = c.talk.as_mut() {
+            talk.version = talk.version.wrapping_add(1);
+        }
         self.stats.levels.queue_length += 1.0;
         self.router
             .enqueue(id, queue, self.now, &mut self.decisions);
@@ -536,11 +641,30 @@ impl<'a> Sim<'a> {
     fn patience_ends(&mut self, id: ChatId) {
         let Some(chat) = self.chat(id) else { return };
         let (window, wait, source) = (chat.window, self.now - chat.queued_at, chat.source as usize);
-        let waiting = chat.state == ChatState::Waiting && !chat.started;
-        if !waiting || !self.router.withdraw(id, self.now, &mut self.decisions) {
+        if chat.first_replied() {
             return;
         }
-        self.stats.levels.queue_length -= 1.0;
+        // Its wait is counted here unless an agent had started on it (turn model).
+        let wait = (!chat.started).then_some(wait);
+        match chat.state {
+            ChatState::Waiting => {
+                if !self.router.withdraw(id, self.now, &mut self.decisions) {
+                    return;
+                }
+                self.stats.levels.queue_length -= 1.0;
+            }
+            ChatState::InService => {
+                let Some(agent) = self.router.holder(id) else {
+                    return;
+                };
+                let agent = agent.0 as usize;
+                self.off_desk(agent, id);
+                self.router.release(id, self.now, &mut self.decisions);
+                self.reschedule(agent);
+                self.chats_changed(agent);
+            }
+            ChatState::Bot | ChatState::Free => return,
+        }
         if let Some(k) = window {
             self.stats.abandoned(k, wait);
         }
@@ -656,11 +780,23 @@ impl<'a> Sim<'a> {
         self.stats.levels.queue_length -= 1.0;
         if !chat.started {
             chat.started = true;
+            let wait = now - chat.queued_at;
             if let Some(k) = chat.window {
-                self.stats.served(k, now - chat.queued_at);
+                self.stats.started(k, wait);
+                if chat.talk.is_none() {
+                    self.stats.first_reply(k, wait, wait);
+                }
+            }
+            if let Some(talk) = chat.talk.as_mut() {
+                talk.wait = wait;
             }
         }
-        let work = chat.work;
+        // The turn model ends chats by their conversation: no work to drain.
+        let work = if chat.talk.is_some() {
+            f64::INFINITY
+        } else {
+            chat.work
+        };
         let agent = agent.0 as usize;
         self.drain_work(agent);
         self.desks[agent].chats.push(OnDesk {
@@ -671,6 +807,111 @@ impl<'a> Sim<'a> {
         self.stats.levels.busy_slots += 1.0;
         self.reschedule(agent);
         self.chats_changed(agent);
+        if self.chats[id.index as usize].talk.is_some() {
+            let first = !self.chats[id.index as usize].first_replied();
+            self.agent_writes(id, agent, first);
+        }
+    }
+
+    /// Turn model: the agent starts writing a reply, which takes the sampled reply time
+    /// stretched by the chats it holds: `reply × (1 + s(k - 1))` (SPEC §4).
+    fn agent_writes(&mut self, id: ChatId, agent: usize, first: bool) {
+        let Some(turns) = self.turns.as_ref() else {
+            return;
+        };
+        let k = self.desks[agent].chats.len() as f64;
+        let stretch = 1.0 + self.slowdown * (k - 1.0);
+        let c = &mut self.chats[id.index as usize];
+        let Some(talk) = c.talk.as_mut() else { return };
+        let reply = if first {
+            &turns.first_reply
+        } else {
+            &turns.agent_reply
+        };
+        let after = reply.sample(&mut talk.rng) * stretch;
+        // Later replies race the customer's patience in conversation.
+        let leaves = match (&turns.patience_in_conversation, first) {
+            (Some(p), false) => Some(p.sample(&mut talk.rng)).filter(|&p| p < after),
+            _ => None,
+        };
+        match leaves {
+            Some(p) => self.talk_next(id, Step::CustomerLeaves, p),
+            None => self.talk_next(id, Step::AgentReply, after),
+        }
+    }
+
+    fn talk_next(&mut self, id: ChatId, step: Step, after: f64) {
+        let talk = self.chats[id.index as usize]
+            .talk
+            .as_mut()
+            .expect("turn model");
+        talk.version = talk.version.wrapping_add(1);
+        talk.next = step;
+        let version = talk.version;
+        self.events.schedule(
+            self.now + round_ms(after).min(MAX_AHEAD),
+            Event::Talk { chat: id, version },
+        );
+    }
+
+    /// The next step of a conversation in the turn model (SPEC §4).
+    fn talk(&mut self, id: ChatId, version: u32) {
+        let Some(c) = self.chat(id) else { return };
+        let Some(talk) = c.talk.as_ref() else { return };
+        if c.state != ChatState::InService || talk.version != version {
+            return;
+        }
+        let turns = self.turns.as_ref().expect("turn model");
+        let Some(agent) = self.router.holder(id) else {
+            return;
+        };
+        let agent = agent.0 as usize;
+        let (k, step) = (c.window, talk.next);
+        match step {
+            Step::AgentReply => {
+                let queued_at = c.queued_at;
+                let c = &mut self.chats[id.index as usize];
+                let talk = c.talk.as_mut().expect("turn model");
+                if !talk.replied {
+                    talk.replied = true;
+                    if let Some(k) = k {
+                        self.stats.first_reply(k, talk.wait, self.now - queued_at);
+                    }
+                }
+                talk.turns_left = talk.turns_left.saturating_sub(1);
+                let silent =
+                    talk.turns_left > 0 && talk.rng.random_bool(turns.customer_silent_probability);
+                if talk.turns_left == 0 || silent {
+                    let wrap = turns
+                        .wrap_up
+                        .as_ref()
+                        .map_or(0.0, |w| w.sample(&mut talk.rng));
+                    self.talk_next(id, Step::WrapUp, wrap);
+                } else {
+                    let answer = turns.customer_reply.sample(&mut talk.rng);
+                    self.talk_next(id, Step::CustomerMessage, answer);
+                }
+            }
+            Step::CustomerMessage => self.agent_writes(id, agent, false),
+            Step::CustomerLeaves => {
+                if k.is_some() {
+                    self.stats.abandoned_in_conversation();
+                }
+                self.off_desk(agent, id);
+                self.router.release(id, self.now, &mut self.decisions);
+                self.carry_out();
+                self.release(id);
+                self.reschedule(agent);
+                self.chats_changed(agent);
+            }
+            Step::WrapUp => {
+                let group = self.desks[agent].group;
+                self.off_desk(agent, id);
+                self.part_done(id, group);
+                self.reschedule(agent);
+                self.chats_changed(agent);
+            }
+        }
     }
 
     /// Brings the agent's remaining work up to now at the speed its current load allows
@@ -699,7 +940,12 @@ impl<'a> Sim<'a> {
                 .map(|c| c.left)
                 .fold(f64::INFINITY, f64::min)
                 .max(0.0);
-            self.now + ceil_ms(least / speed(self.slowdown, desk.chats.len())).min(MAX_AHEAD)
+            if least.is_infinite() {
+                // Turn model: chats end by their conversation, not by work.
+                NEVER
+            } else {
+                self.now + ceil_ms(least / speed(self.slowdown, desk.chats.len())).min(MAX_AHEAD)
+            }
         };
         if due != desk.due {
             desk.due = due;
@@ -746,10 +992,27 @@ impl<'a> Sim<'a> {
         for OnDesk { chat, since, .. } in list.drain(..) {
             self.stats.levels.busy_slots -= 1.0;
             self.stats.slot_time(group, since);
+            self.part_done(chat, group);
+        }
+        self.finished = list;
+        self.reschedule(agent);
+        self.chats_changed(agent);
+    }
+
+    /// The agent is done with its part of the chat (off its desk already): the chat is
+    /// transferred or resolved.
+    fn part_done(&mut self, chat: ChatId, group: usize) {
+        {
             let c = &mut self.chats[chat.index as usize];
             let transfer = c.transfer.take();
             let counted = c.window.is_some();
             let target = self.scenario.conversation.transfer_to;
+            if transfer.is_some()
+                && let (Some(talk), Some(turns)) = (c.talk.as_mut(), self.turns.as_ref())
+            {
+                // A fresh conversation with the next agent; the first reply was already sent.
+                talk.turns_left = turns.turns.sample(&mut talk.rng);
+            }
             match (transfer, target) {
                 // The agent hands the chat to another team, which takes it from the start.
                 (Some(work), Some(TransferTarget::Team(to))) => {
@@ -789,9 +1052,6 @@ impl<'a> Sim<'a> {
                 }
             }
         }
-        self.finished = list;
-        self.reschedule(agent);
-        self.chats_changed(agent);
     }
 
     /// The agent's number of chats changed: that matters to its presence only off shift,

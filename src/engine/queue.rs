@@ -19,6 +19,9 @@ pub enum Event {
     Patience(ChatId),
     /// The agent answers offer number `offer` of the chat (stale if another came since).
     OfferAnswer { chat: ChatId, offer: u32 },
+    /// The next step of the chat's conversation (turn model; stale unless `version` is the
+    /// conversation's current).
+    Talk { chat: ChatId, version: u32 },
     /// The earliest chat of an agent finishes; stale unless `version` is the agent's current.
     Completion { agent: u32, version: u32 },
     /// Agent group `n` goes on or off shift.

@@ -65,6 +65,7 @@ fn inject(sim: &mut Sim, work: Millis) -> ChatId {
         offer: 0,
         offer_agent: 0,
         answer: Answer::Accept,
+        talk: None,
     });
     sim.route_to(chat, QueueId(0));
     chat

@@ -464,6 +464,14 @@ impl Router {
         self.refresh_keys(agent);
     }
 
+    /// The agent whose slot the chat is in.
+    pub fn holder(&self, chat: ChatId) -> Option<AgentId> {
+        match self.place(chat) {
+            Place::Slot(a) => Some(a),
+            _ => None,
+        }
+    }
+
     /// Every chat the agent holds, in slots, queue and on offer (for `on_shift_end = "requeue"`).
     pub fn chats_of(&self, agent: AgentId, into: &mut Vec<ChatId>) {
         into.clear();

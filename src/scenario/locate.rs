@@ -29,6 +29,14 @@ impl KeyPath {
         KeyPath(segs)
     }
 
+    /// The path cut after its last segment named `key` (unchanged if there is none).
+    pub fn up_to(&self, key: &str) -> Self {
+        match self.0.iter().rposition(|s| *s == Seg::Key(key.to_string())) {
+            Some(i) => KeyPath(self.0[..=i].to_vec()),
+            None => self.clone(),
+        }
+    }
+
     pub fn index(&self, i: usize) -> Self {
         let mut segs = self.0.clone();
         segs.push(Seg::Index(i));

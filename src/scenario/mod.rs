@@ -137,6 +137,8 @@ pub struct ArrivalStream {
 pub struct Customers {
     /// Time a customer waits for the first human reply; `None`: nobody abandons.
     pub patience: Option<Dist>,
+    /// Turn model: time a customer waits for each later reply before leaving.
+    pub patience_in_conversation: Option<Dist>,
     /// Share of customers who gave up that contact again, and after how long.
     pub return_probability: f64,
     pub return_after: Option<Dist>,
@@ -144,12 +146,48 @@ pub struct Customers {
 
 #[derive(Clone, Debug)]
 pub struct Conversation {
-    /// Work per chat (block model, SPEC §4).
-    pub handle_time: Dist,
+    pub model: WorkModel,
+    /// `s`: the block model drains each chat at `1 / (1 + s(k - 1))`; the turn model
+    /// stretches each agent reply by `1 + s(k - 1)`, for `k` chats held (SPEC §4).
     pub concurrency_slowdown: f64,
     /// Share of chats the agent hands to `transfer_to` when done with its part.
     pub transfer_probability: f64,
     pub transfer_to: Option<TransferTarget>,
+}
+
+/// How the work of a chat is modelled (SPEC §4).
+#[derive(Clone, Debug)]
+pub enum WorkModel {
+    /// An amount of work per chat, drawn at arrival.
+    Block { handle_time: Dist },
+    /// A conversation of timed messages.
+    Turns(TurnModel),
+}
+
+#[derive(Clone, Debug)]
+pub struct TurnModel {
+    /// Agent messages in the conversation, the first reply included; at least 1.
+    pub turns: Count,
+    pub first_reply: Dist,
+    pub agent_reply: Dist,
+    pub customer_reply: Dist,
+    /// After each agent message, the chance that the customer writes no more.
+    pub customer_silent_probability: f64,
+    pub wrap_up: Option<Dist>,
+}
+
+/// A whole number of at least 1.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Count {
+    Fixed(u32),
+    /// 1 + a geometric number of further turns, mean `mean`.
+    Geometric {
+        mean: f64,
+    },
+    /// 1 + a Poisson number of further turns, mean `mean`.
+    Poisson {
+        mean: f64,
+    },
 }
 
 /// Where transferred chats go.
@@ -197,6 +235,13 @@ impl Scenario {
                 {
                     key = key.key(missing);
                     message = "is required but missing".to_string();
+                }
+                // A dotted table header (`[inactivity.auto_close]`) points below the unknown key.
+                if let Some(unknown) = message
+                    .strip_prefix("unknown field `")
+                    .and_then(|m| m.split('`').next())
+                {
+                    key = key.up_to(unknown);
                 }
                 return Err(ScenarioError::Invalid(vec![locate(&key, span, message)]));
             }

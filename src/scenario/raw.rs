@@ -126,6 +126,7 @@ pub struct RawProfileWindow {
 #[serde(deny_unknown_fields)]
 pub struct RawCustomers {
     pub patience: Option<RawDist>,
+    pub patience_in_conversation: Option<RawDist>,
     pub return_probability: Option<f64>,
     pub return_after: Option<RawDist>,
 }
@@ -133,7 +134,13 @@ pub struct RawCustomers {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawConversation {
-    pub handle_time: RawDist,
+    pub handle_time: Option<RawDist>,
+    pub turns: Option<RawCount>,
+    pub first_reply: Option<RawDist>,
+    pub agent_reply: Option<RawDist>,
+    pub customer_reply: Option<RawDist>,
+    pub customer_silent_probability: Option<f64>,
+    pub wrap_up: Option<RawDist>,
     pub concurrency_slowdown: Option<f64>,
     pub transfer_probability: Option<f64>,
     pub transfer_to: Option<RawTransferTo>,
@@ -151,6 +158,21 @@ pub enum RawTransferTo {
 #[serde(deny_unknown_fields)]
 pub struct RawGroupRef {
     pub group: String,
+}
+
+/// A count: a whole number, or `{ dist = "geometric" | "poisson", mean = 5 }`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum RawCount {
+    Fixed(i64),
+    Dist(RawCountDist),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCountDist {
+    pub dist: String,
+    pub mean: f64,
 }
 
 /// One flat table for every distribution, so that a misspelt parameter is an unknown key and

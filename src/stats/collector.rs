@@ -54,6 +54,8 @@ struct ChatCounts {
     waited: u64,
     wait_sum: f64,
     wait_served_sum: f64,
+    ttfr_sum: f64,
+    abandoned_in_conversation: u64,
     sl_hits: u64,
 }
 
@@ -104,7 +106,7 @@ pub struct Collector {
     counts: ChatCounts,
     areas: Areas,
     wait_all: Histogram,
-    wait_served: Histogram,
+    ttfr: Histogram,
     intervals: Vec<IntervalAcc>,
     /// The interval `last` falls in and where it ends: time only moves forward, so the
     /// interval of the present needs no division.
@@ -151,7 +153,7 @@ impl Collector {
             counts: ChatCounts::default(),
             areas: Areas::default(),
             wait_all: Histogram::new(RUN_SUB_BITS, MAX_EXP),
-            wait_served: Histogram::new(RUN_SUB_BITS, MAX_EXP),
+            ttfr: Histogram::new(RUN_SUB_BITS, MAX_EXP),
             intervals: (0..n)
                 .map(|_| IntervalAcc {
                     counts: ChatCounts::default(),
@@ -295,22 +297,37 @@ impl Collector {
         self.close_if_done(k as usize);
     }
 
-    /// An agent started on the chat: in the block model this is its first reply (SPEC §2.10).
-    pub fn served(&mut self, k: u32, wait: Millis) {
-        let hit = (wait <= self.sl_target) as u64;
-        for c in [&mut self.counts, &mut self.intervals[k as usize].counts] {
-            c.served += 1;
-            c.wait_served_sum += wait as f64;
-            c.sl_hits += hit;
-        }
-        self.wait_served.record(wait as u64);
+    /// An agent started on the chat: its wait is over (SPEC §6 `mean_wait`).
+    pub fn started(&mut self, k: u32, wait: Millis) {
         self.waited(k, wait);
     }
 
-    pub fn abandoned(&mut self, k: u32, wait: Millis) {
+    /// The first human reply, `ttfr` after the chat entered the human queue, which it had
+    /// waited `wait` of. In the block model it comes when the agent starts (SPEC §2.10).
+    pub fn first_reply(&mut self, k: u32, wait: Millis, ttfr: Millis) {
+        let hit = (ttfr <= self.sl_target) as u64;
+        for c in [&mut self.counts, &mut self.intervals[k as usize].counts] {
+            c.served += 1;
+            c.wait_served_sum += wait as f64;
+            c.ttfr_sum += ttfr as f64;
+            c.sl_hits += hit;
+        }
+        self.ttfr.record(ttfr as u64);
+    }
+
+    /// The customer left before the first reply; `wait` if no agent had started on the chat
+    /// (otherwise its wait was counted when the agent started).
+    pub fn abandoned(&mut self, k: u32, wait: Option<Millis>) {
         self.counts.abandoned += 1;
         self.intervals[k as usize].counts.abandoned += 1;
-        self.waited(k, wait);
+        if let Some(wait) = wait {
+            self.waited(k, wait);
+        }
+    }
+
+    /// Turn model: the customer left waiting for a later reply.
+    pub fn abandoned_in_conversation(&mut self) {
+        self.counts.abandoned_in_conversation += 1;
     }
 
     pub fn resolved(&mut self, group: usize) {
@@ -349,8 +366,9 @@ impl Collector {
                 Metric::WaitP90 => minutes(self.wait_all.quantile(0.9)),
                 Metric::WaitP95 => minutes(self.wait_all.quantile(0.95)),
                 Metric::WaitP99 => minutes(self.wait_all.quantile(0.99)),
-                Metric::MeanTtfr => ratio(c.wait_served_sum, c.served as f64) / MINUTE as f64,
-                Metric::TtfrP90 => minutes(self.wait_served.quantile(0.9)),
+                Metric::MeanTtfr => ratio(c.ttfr_sum, c.served as f64) / MINUTE as f64,
+                Metric::TtfrP90 => minutes(self.ttfr.quantile(0.9)),
+                Metric::AbandonedInConversation => c.abandoned_in_conversation as f64,
                 Metric::ServiceLevel => ratio(c.sl_hits as f64, c.reached as f64),
                 Metric::ServiceLevelAnswered => ratio(c.sl_hits as f64, c.served as f64),
                 Metric::Occupancy => ratio(self.areas.busy_slots, self.areas.present_slots),

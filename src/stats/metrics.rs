@@ -25,6 +25,7 @@ metric_enum!(
         Served => "served",
         Resolved => "resolved",
         Abandoned => "abandoned",
+        AbandonedInConversation => "abandoned_in_conversation",
         Unfinished => "unfinished",
         AbandonRate => "abandon_rate",
         PWait => "p_wait",
