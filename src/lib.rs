@@ -48,6 +48,7 @@ pub mod behaviour;
 pub mod engine;
 pub mod error;
 pub mod experiment;
+pub mod inactivity;
 pub mod report;
 pub mod routing;
 pub mod scenario;

@@ -13,9 +13,10 @@ use rand::{RngExt, SeedableRng};
 use crate::behaviour::arrivals::ArrivalProcess;
 use crate::behaviour::sampler::{CountSampler, Sampler};
 use crate::behaviour::streams::{Stream, rng};
+use crate::inactivity::{ActionKind, Episode, QueueKind, Stage, Step as InactivityStep};
 use crate::routing::{AgentId, AgentSpec, ChatId, Decision, QueueId, Router};
 use crate::scenario::units::{MAX_AHEAD, Millis, ceil_ms, round_ms};
-use crate::scenario::{Destination, OnShiftEnd, Scenario, TransferTarget, WorkModel};
+use crate::scenario::{Destination, OnShiftEnd, Scenario, TeamId, TransferTarget, WorkModel};
 use crate::stats::collector::{Collector, ReplicationStats};
 use queue::{Event, EventQueue};
 
@@ -98,6 +99,18 @@ struct Talk {
     /// Numbers the scheduled step: older steps are stale.
     version: u32,
     next: Step,
+    /// A customer message waits for an agent's reply (arrival counts as one, SPEC §2.6).
+    unanswered: bool,
+    /// The agent snoozed the chat: inactivity management leaves it alone (seed 003).
+    snoozed: bool,
+    /// The inactivity clock of the unanswered message in the current queue.
+    episode: Option<Episode>,
+    /// Numbers the scheduled inactivity deadline: older ones are stale.
+    episode_version: u32,
+    /// Time of the last message of either side, for `auto_close`.
+    last_message: Millis,
+    /// An auto-close check is scheduled (it re-arms itself while messages keep coming).
+    close_pending: bool,
 }
 
 impl Talk {
@@ -108,6 +121,12 @@ impl Talk {
             replied: false,
             wait: 0,
             version: 0,
+            unanswered: true,
+            snoozed: false,
+            episode: None,
+            episode_version: 0,
+            last_message: 0,
+            close_pending: false,
             next: Step::AgentReply,
         }
     }
@@ -122,6 +141,8 @@ enum Step {
     CustomerLeaves,
     /// The agent finishes the chat.
     WrapUp,
+    /// The snooze is over: the agent gets back to the chat.
+    SnoozeEnds,
 }
 
 struct TurnSamplers {
@@ -199,6 +220,8 @@ struct Sim<'a> {
     work: Option<Sampler>,
     /// Turn model: the conversation's samplers.
     turns: Option<TurnSamplers>,
+    /// Probability and duration of a snooze, per customer message.
+    snooze: Option<(f64, Sampler)>,
     bots: Vec<Option<Sampler>>,
     accept_delays: Vec<Option<Sampler>>,
     pickups: Vec<Option<Sampler>>,
@@ -353,6 +376,10 @@ impl<'a> Sim<'a> {
                 WorkModel::Block { handle_time } => Some(sampler(handle_time)),
                 WorkModel::Turns(_) => None,
             },
+            snooze: scenario
+                .snooze
+                .as_ref()
+                .map(|s| (s.probability, sampler(&s.duration))),
             turns: match &scenario.conversation.model {
                 WorkModel::Block { .. } => None,
                 WorkModel::Turns(t) => Some(TurnSamplers {
@@ -431,6 +458,8 @@ impl<'a> Sim<'a> {
             Event::Patience(chat) => self.patience_ends(chat),
             Event::OfferAnswer { chat, offer } => self.offer_answered(chat, offer),
             Event::Talk { chat, version } => self.talk(chat, version),
+            Event::Inactivity { chat, version } => self.inactivity_due(chat, version),
+            Event::AutoClose(chat) => self.auto_close_due(chat),
             Event::Completion { agent, version } => {
                 if self.desks[agent as usize].version == version {
                     self.completion(agent as usize);
@@ -573,6 +602,8 @@ impl<'a> Sim<'a> {
             self.stats.reached(k);
         }
         let queue = c.queue;
+        // The customer's first message starts the auto-close clock.
+        self.touch(id);
         self.route_to(id, queue);
         // In the block model most chats start, which is their first reply, at once: only
         // those still waiting need their patience timed.
@@ -596,9 +627,174 @@ impl<'a> Sim<'a> {
             talk.version = talk.version.wrapping_add(1);
         }
         self.stats.levels.queue_length += 1.0;
+        let kind = if queue == self.router.waiting_box() {
+            QueueKind::Waiting
+        } else {
+            QueueKind::Team
+        };
+        self.open_episode(id, kind);
         self.router
             .enqueue(id, queue, self.now, &mut self.decisions);
         self.carry_out();
+    }
+
+    /// The chat's unanswered message is now in a queue of `kind`: a new inactivity episode
+    /// under that queue's flow (SPEC §2.6). Nothing when no message waits or it is snoozed.
+    fn open_episode(&mut self, id: ChatId, kind: QueueKind) {
+        self.end_episode(id);
+        let c = &mut self.chats[id.index as usize];
+        let team = (kind != QueueKind::Waiting).then_some(TeamId(c.queue.0));
+        let Some(talk) = c.talk.as_mut() else { return };
+        if !talk.unanswered || talk.snoozed {
+            return;
+        }
+        talk.episode = self.scenario.inactivity.open(kind, team, self.now);
+        self.schedule_episode(id);
+    }
+
+    fn schedule_episode(&mut self, id: ChatId) {
+        let Some(talk) = self.chats[id.index as usize].talk.as_mut() else {
+            return;
+        };
+        talk.episode_version = talk.episode_version.wrapping_add(1);
+        if let Some((at, _)) = talk.episode.as_ref().and_then(Episode::next) {
+            let version = talk.episode_version;
+            self.events
+                .schedule(at.max(self.now), Event::Inactivity { chat: id, version });
+        }
+    }
+
+    /// The episode is over (a reply, a move, a snooze, the end of the chat).
+    fn end_episode(&mut self, id: ChatId) {
+        let Some(talk) = self.chats[id.index as usize].talk.as_mut() else {
+            return;
+        };
+        talk.episode_version = talk.episode_version.wrapping_add(1);
+        if let Some(e) = talk.episode.take() {
+            self.set_alert(e.kind, e.stage, -1.0);
+        }
+    }
+
+    fn set_alert(&mut self, kind: QueueKind, stage: Stage, sign: f64) {
+        let k = kind as usize;
+        match stage {
+            Stage::FirstAlert => self.stats.levels.alerts[k][0] += sign,
+            Stage::SecondAlert => self.stats.levels.alerts[k][1] += sign,
+            Stage::Green | Stage::Acted => {}
+        }
+    }
+
+    /// An inactivity deadline: an alert, or the flow's action (SPEC §2.7, seed 003).
+    fn inactivity_due(&mut self, id: ChatId, version: u32) {
+        let Some(c) = self.chat(id) else { return };
+        let Some(talk) = c.talk.as_ref() else { return };
+        if talk.episode_version != version {
+            return;
+        }
+        let Some(mut episode) = talk.episode else {
+            return;
+        };
+        let before = episode.stage;
+        let Some(step) = episode.advance() else {
+            return;
+        };
+        self.set_alert(episode.kind, before, -1.0);
+        self.set_alert(episode.kind, episode.stage, 1.0);
+        self.chats[id.index as usize]
+            .talk
+            .as_mut()
+            .expect("turn model")
+            .episode = Some(episode);
+        match step {
+            InactivityStep::FirstAlert => {
+                self.stats.first_alert();
+                self.schedule_episode(id);
+            }
+            InactivityStep::SecondAlert => {
+                self.stats.second_alert();
+                self.schedule_episode(id);
+            }
+            InactivityStep::Act(ActionKind::Transfer(team)) => {
+                self.stats.inactivity_transfer();
+                self.take_away(id);
+                self.route_to(id, QueueId(team.0));
+            }
+            InactivityStep::Act(ActionKind::Close) => self.close_for_inactivity(id),
+        }
+    }
+
+    /// Takes the chat from wherever it is (a queue, an offer, an agent) without ending it.
+    fn take_away(&mut self, id: ChatId) {
+        match self.chats[id.index as usize].state {
+            ChatState::Waiting => {
+                self.router.withdraw(id, self.now, &mut self.decisions);
+                self.stats.levels.queue_length -= 1.0;
+            }
+            ChatState::InService => {
+                if let Some(agent) = self.router.holder(id) {
+                    let agent = agent.0 as usize;
+                    self.off_desk(agent, id);
+                    self.router.release(id, self.now, &mut self.decisions);
+                    self.reschedule(agent);
+                    self.chats_changed(agent);
+                }
+            }
+            ChatState::Bot | ChatState::Free => {}
+        }
+        self.carry_out();
+    }
+
+    /// Closed with reason "inactivity of the team or agent" (seed 003).
+    fn close_for_inactivity(&mut self, id: ChatId) {
+        self.take_away(id);
+        self.end_episode(id);
+        if self.chats[id.index as usize].window.is_some() {
+            self.stats.auto_closed();
+        }
+        self.release(id);
+    }
+
+    /// A message of either side: the auto-close clock starts again (SPEC §2.6).
+    fn touch(&mut self, id: ChatId) {
+        let Some(after) = self.scenario.inactivity.auto_close else {
+            return;
+        };
+        let Some(talk) = self.chats[id.index as usize].talk.as_mut() else {
+            return;
+        };
+        talk.last_message = self.now;
+        if !talk.close_pending {
+            talk.close_pending = true;
+            self.events.schedule(self.now + after, Event::AutoClose(id));
+        }
+    }
+
+    /// The auto-close check: closes the chat if nothing was said since `after`, or waits
+    /// for the new deadline. A snoozed chat is left alone until its snooze ends.
+    fn auto_close_due(&mut self, id: ChatId) {
+        let Some(after) = self.scenario.inactivity.auto_close else {
+            return;
+        };
+        let now = self.now;
+        let Some(c) = self.chat(id) else { return };
+        if c.state == ChatState::Bot {
+            return;
+        }
+        let talk = self.chats[id.index as usize]
+            .talk
+            .as_mut()
+            .expect("auto-close needs the turn model");
+        if talk.snoozed {
+            talk.close_pending = false;
+            return;
+        }
+        let due = talk.last_message + after;
+        if now < due {
+            self.events.schedule(due, Event::AutoClose(id));
+            return;
+        }
+        talk.close_pending = false;
+        self.close_for_inactivity(id);
     }
 
     fn allocate(&mut self, chat: Chat) -> ChatId {
@@ -624,6 +820,7 @@ impl<'a> Sim<'a> {
     }
 
     fn release(&mut self, chat: ChatId) {
+        self.end_episode(chat);
         self.chats[chat.index as usize].state = ChatState::Free;
         self.free.push(chat.index);
         self.live -= 1;
@@ -808,6 +1005,8 @@ impl<'a> Sim<'a> {
         self.reschedule(agent);
         self.chats_changed(agent);
         if self.chats[id.index as usize].talk.is_some() {
+            // The chat is now in the agent's queue ("fila do vendedor"): a new episode.
+            self.open_episode(id, QueueKind::Agent);
             let first = !self.chats[id.index as usize].first_replied();
             self.agent_writes(id, agent, first);
         }
@@ -878,25 +1077,76 @@ impl<'a> Sim<'a> {
                         self.stats.first_reply(k, talk.wait, self.now - queued_at);
                     }
                 }
+                talk.unanswered = false;
                 talk.turns_left = talk.turns_left.saturating_sub(1);
                 let silent =
                     talk.turns_left > 0 && talk.rng.random_bool(turns.customer_silent_probability);
-                if talk.turns_left == 0 || silent {
+                let next = if silent && self.scenario.inactivity.auto_close.is_some() {
+                    // The customer says no more: the chat holds its slot until auto-close.
+                    talk.version = talk.version.wrapping_add(1);
+                    None
+                } else if talk.turns_left == 0 || silent {
                     let wrap = turns
                         .wrap_up
                         .as_ref()
                         .map_or(0.0, |w| w.sample(&mut talk.rng));
-                    self.talk_next(id, Step::WrapUp, wrap);
+                    Some((Step::WrapUp, wrap))
                 } else {
-                    let answer = turns.customer_reply.sample(&mut talk.rng);
-                    self.talk_next(id, Step::CustomerMessage, answer);
+                    Some((
+                        Step::CustomerMessage,
+                        turns.customer_reply.sample(&mut talk.rng),
+                    ))
+                };
+                self.end_episode(id);
+                self.touch(id);
+                if let Some((step, after)) = next {
+                    self.talk_next(id, step, after);
                 }
             }
-            Step::CustomerMessage => self.agent_writes(id, agent, false),
+            Step::CustomerMessage => {
+                let c = &mut self.chats[id.index as usize];
+                let talk = c.talk.as_mut().expect("turn model");
+                talk.unanswered = true;
+                let snooze = self
+                    .snooze
+                    .as_ref()
+                    .filter(|(p, _)| talk.rng.random_bool(*p))
+                    .map(|(_, d)| d.sample(&mut talk.rng));
+                self.touch(id);
+                match snooze {
+                    // Seed 003: "ele deverá adiar a conversa, assim, a gestão de inatividade
+                    // não é acionada"; the agent replies once the snooze is over.
+                    Some(d) => {
+                        self.chats[id.index as usize]
+                            .talk
+                            .as_mut()
+                            .expect("turn model")
+                            .snoozed = true;
+                        self.end_episode(id);
+                        self.talk_next(id, Step::SnoozeEnds, d);
+                    }
+                    None => {
+                        self.open_episode(id, QueueKind::Agent);
+                        self.agent_writes(id, agent, false);
+                    }
+                }
+            }
+            Step::SnoozeEnds => {
+                // SPEC §2.6: the episode restarts from the snooze's end.
+                self.chats[id.index as usize]
+                    .talk
+                    .as_mut()
+                    .expect("turn model")
+                    .snoozed = false;
+                self.open_episode(id, QueueKind::Agent);
+                self.touch(id);
+                self.agent_writes(id, agent, false);
+            }
             Step::CustomerLeaves => {
                 if k.is_some() {
                     self.stats.abandoned_in_conversation();
                 }
+                self.end_episode(id);
                 self.off_desk(agent, id);
                 self.router.release(id, self.now, &mut self.decisions);
                 self.carry_out();
@@ -905,6 +1155,7 @@ impl<'a> Sim<'a> {
                 self.chats_changed(agent);
             }
             Step::WrapUp => {
+                self.end_episode(id);
                 let group = self.desks[agent].group;
                 self.off_desk(agent, id);
                 self.part_done(id, group);

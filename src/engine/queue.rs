@@ -22,6 +22,10 @@ pub enum Event {
     /// The next step of the chat's conversation (turn model; stale unless `version` is the
     /// conversation's current).
     Talk { chat: ChatId, version: u32 },
+    /// The next inactivity deadline of the chat's episode (stale unless `version` matches).
+    Inactivity { chat: ChatId, version: u32 },
+    /// Check whether the chat has gone `auto_close` without a message.
+    AutoClose(ChatId),
     /// The earliest chat of an agent finishes; stale unless `version` is the agent's current.
     Completion { agent: u32, version: u32 },
     /// Agent group `n` goes on or off shift.

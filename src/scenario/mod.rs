@@ -35,6 +35,16 @@ pub struct Scenario {
     pub arrivals: Vec<ArrivalStream>,
     pub customers: Customers,
     pub conversation: Conversation,
+    /// Inactivity management (seed 003); empty when the scenario has no `[inactivity]`.
+    pub inactivity: crate::inactivity::Rules,
+    pub snooze: Option<Snooze>,
+}
+
+/// Per customer message, the agent snoozes ("adia") the chat with this probability.
+#[derive(Clone, Debug)]
+pub struct Snooze {
+    pub probability: f64,
+    pub duration: Dist,
 }
 
 #[derive(Clone, Debug)]

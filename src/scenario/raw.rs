@@ -14,6 +14,56 @@ pub struct RawScenario {
     #[serde(default)]
     pub customers: Option<RawCustomers>,
     pub conversation: RawConversation,
+    pub inactivity: Option<RawInactivity>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawInactivity {
+    pub team_queue: Option<RawFlowSet>,
+    pub agent_queue: Option<RawFlowSet>,
+    pub waiting_queue: Option<RawFlowSet>,
+    pub auto_close: Option<RawAutoClose>,
+    pub snooze: Option<RawSnooze>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFlowSet {
+    pub first_alert: String,
+    pub second_alert: String,
+    pub action: Option<RawAction>,
+    pub exceptions: Option<Vec<RawException>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawException {
+    pub teams: Vec<String>,
+    pub first_alert: String,
+    pub second_alert: String,
+    pub action: Option<RawAction>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAction {
+    pub after: Option<String>,
+    pub transfer_to: Option<String>,
+    pub close: Option<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAutoClose {
+    pub after: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSnooze {
+    pub probability: f64,
+    pub duration: RawDist,
 }
 
 #[derive(Debug, Deserialize)]

@@ -16,6 +16,8 @@ const MAX_EXP: u32 = 42;
 /// The state whose time average is reported.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Levels {
+    /// Chats in the 1st and 2nd alert state, per queue kind (team, agent, Waiting box).
+    pub alerts: [[f64; 2]; 3],
     pub queue_length: f64,
     pub agents_online: f64,
     pub busy_slots: f64,
@@ -25,6 +27,7 @@ pub struct Levels {
 
 #[derive(Clone, Copy, Debug, Default)]
 struct Areas {
+    alerts: [[f64; 2]; 3],
     queue_length: f64,
     agents_online: f64,
     busy_slots: f64,
@@ -33,6 +36,10 @@ struct Areas {
 
 impl Areas {
     fn add(&mut self, l: &Levels, dt: f64) {
+        for (a, b) in self.alerts.iter_mut().zip(&l.alerts) {
+            a[0] += b[0] * dt;
+            a[1] += b[1] * dt;
+        }
         self.queue_length += l.queue_length * dt;
         self.agents_online += l.agents_online * dt;
         self.busy_slots += l.busy_slots * dt;
@@ -44,6 +51,10 @@ impl Areas {
 struct ChatCounts {
     arrivals: u64,
     bot_resolved: u64,
+    first_alerts: u64,
+    second_alerts: u64,
+    inactivity_transfers: u64,
+    auto_closed: u64,
     stranded: u64,
     refusals: u64,
     transfers: u64,
@@ -248,6 +259,23 @@ impl Collector {
         self.intervals[k as usize].counts.arrivals += 1;
     }
 
+    pub fn first_alert(&mut self) {
+        self.counts.first_alerts += 1;
+    }
+
+    pub fn second_alert(&mut self) {
+        self.counts.second_alerts += 1;
+    }
+
+    pub fn inactivity_transfer(&mut self) {
+        self.counts.inactivity_transfers += 1;
+    }
+
+    /// Closed for inactivity: by `auto_close` or by a flow's `close` action.
+    pub fn auto_closed(&mut self) {
+        self.counts.auto_closed += 1;
+    }
+
     pub fn bot_resolved(&mut self) {
         self.counts.bot_resolved += 1;
     }
@@ -373,6 +401,10 @@ impl Collector {
                 Metric::ServiceLevelAnswered => ratio(c.sl_hits as f64, c.served as f64),
                 Metric::Occupancy => ratio(self.areas.busy_slots, self.areas.present_slots),
                 Metric::Refusals => c.refusals as f64,
+                Metric::AutoClosed => c.auto_closed as f64,
+                Metric::FirstAlerts => c.first_alerts as f64,
+                Metric::SecondAlerts => c.second_alerts as f64,
+                Metric::InactivityTransfers => c.inactivity_transfers as f64,
                 Metric::Transfers => c.transfers as f64,
                 Metric::Stranded => c.stranded as f64,
             };
@@ -397,6 +429,12 @@ impl Collector {
                         IntervalMetric::WaitP90 => minutes(acc.p90),
                         IntervalMetric::QueueLength => acc.areas.queue_length / span,
                         IntervalMetric::AgentsOnline => acc.areas.agents_online / span,
+                        IntervalMetric::FirstAlertTeamQueue => acc.areas.alerts[0][0] / span,
+                        IntervalMetric::SecondAlertTeamQueue => acc.areas.alerts[0][1] / span,
+                        IntervalMetric::FirstAlertAgentQueue => acc.areas.alerts[1][0] / span,
+                        IntervalMetric::SecondAlertAgentQueue => acc.areas.alerts[1][1] / span,
+                        IntervalMetric::FirstAlertWaitingQueue => acc.areas.alerts[2][0] / span,
+                        IntervalMetric::SecondAlertWaitingQueue => acc.areas.alerts[2][1] / span,
                         IntervalMetric::Occupancy => {
                             ratio(acc.areas.busy_slots, acc.areas.present_slots)
                         }

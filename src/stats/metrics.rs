@@ -40,6 +40,10 @@ metric_enum!(
         ServiceLevel => "service_level",
         ServiceLevelAnswered => "service_level_answered",
         Occupancy => "occupancy",
+        AutoClosed => "auto_closed",
+        FirstAlerts => "first_alerts",
+        SecondAlerts => "second_alerts",
+        InactivityTransfers => "inactivity_transfers",
         Refusals => "refusals",
         Transfers => "transfers",
         Stranded => "stranded",
@@ -57,6 +61,12 @@ metric_enum!(
         QueueLength => "queue_length",
         AgentsOnline => "agents_online",
         Occupancy => "occupancy",
+        FirstAlertTeamQueue => "first_alert_team_queue",
+        SecondAlertTeamQueue => "second_alert_team_queue",
+        FirstAlertAgentQueue => "first_alert_agent_queue",
+        SecondAlertAgentQueue => "second_alert_agent_queue",
+        FirstAlertWaitingQueue => "first_alert_waiting_queue",
+        SecondAlertWaitingQueue => "second_alert_waiting_queue",
     }
 );
 

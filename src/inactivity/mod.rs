@@ -1,0 +1,175 @@
+//! Inactivity management ("Gestão de inatividade", seed 003) as deterministic rules: which
+//! flow governs a waiting chat, when its alerts fire, what the action does, when a silent
+//! chat is closed. No randomness and no clock of its own: the engine opens episodes, asks
+//! for the next deadline and reports what happened.
+
+use crate::scenario::TeamId;
+use crate::scenario::units::Millis;
+
+/// The three queue kinds a flow is configured for (seed 003).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QueueKind {
+    /// "Fila do time": the chat waits in a team's queue.
+    Team,
+    /// "Fila do vendedor": the chat is with an agent (taken or transferred to them).
+    Agent,
+    /// "Fila aguardando": the chat is in the Waiting box.
+    Waiting,
+}
+
+impl QueueKind {
+    pub const ALL: [QueueKind; 3] = [QueueKind::Team, QueueKind::Agent, QueueKind::Waiting];
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ActionKind {
+    /// Move the chat to this team's queue, taking it from the agent (SPEC §2.7).
+    Transfer(TeamId),
+    /// Close the chat, reason "inactivity".
+    Close,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Action {
+    /// Time since the episode started; by default the second alert's (SPEC §2.7).
+    pub after: Millis,
+    pub kind: ActionKind,
+}
+
+/// One flow: the 1st alert (status leaves green), the 2nd alert, and the action.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InactivityFlow {
+    pub first_alert: Millis,
+    pub second_alert: Millis,
+    pub action: Option<Action>,
+}
+
+/// The main flow of a queue kind and its alternative flows for listed teams.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FlowSet {
+    pub main: InactivityFlow,
+    pub exceptions: Vec<(Vec<TeamId>, InactivityFlow)>,
+}
+
+impl FlowSet {
+    /// The alternative flow that lists `team`, or the main flow (seed 003: "Fluxo
+    /// alternativo: ... exceções para os casos que não se encaixam no fluxo principal").
+    pub fn flow_for(&self, team: Option<TeamId>) -> &InactivityFlow {
+        team.and_then(|t| {
+            self.exceptions
+                .iter()
+                .find(|(teams, _)| teams.contains(&t))
+                .map(|(_, f)| f)
+        })
+        .unwrap_or(&self.main)
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Rules {
+    pub team_queue: Option<FlowSet>,
+    pub agent_queue: Option<FlowSet>,
+    pub waiting_queue: Option<FlowSet>,
+    /// Close a chat with no message from either side for this long.
+    pub auto_close: Option<Millis>,
+}
+
+/// How far an episode has gone: the chat's alert status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Stage {
+    Green,
+    FirstAlert,
+    SecondAlert,
+    /// The action fired: the chat left this queue.
+    Acted,
+}
+
+/// What a deadline brings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    FirstAlert,
+    SecondAlert,
+    Act(ActionKind),
+}
+
+/// The inactivity clock of one unanswered customer message in one queue (SPEC §2.6).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Episode {
+    pub kind: QueueKind,
+    pub flow: InactivityFlow,
+    /// When the clock started: the message, the move into this queue, or the snooze's end.
+    pub start: Millis,
+    pub stage: Stage,
+}
+
+impl Rules {
+    pub fn is_empty(&self) -> bool {
+        self.team_queue.is_none()
+            && self.agent_queue.is_none()
+            && self.waiting_queue.is_none()
+            && self.auto_close.is_none()
+    }
+
+    fn flows(&self, kind: QueueKind) -> Option<&FlowSet> {
+        match kind {
+            QueueKind::Team => self.team_queue.as_ref(),
+            QueueKind::Agent => self.agent_queue.as_ref(),
+            QueueKind::Waiting => self.waiting_queue.as_ref(),
+        }
+    }
+
+    /// A customer message is unanswered in a queue of `kind` (for `team`) from `now`: the
+    /// episode that starts, if a flow is configured for that queue kind.
+    pub fn open(&self, kind: QueueKind, team: Option<TeamId>, now: Millis) -> Option<Episode> {
+        let flow = *self.flows(kind)?.flow_for(team);
+        Some(Episode {
+            kind,
+            flow,
+            start: now,
+            stage: Stage::Green,
+        })
+    }
+
+    /// When the chat is to be closed for want of any message since `last_message`.
+    pub fn auto_close_at(&self, last_message: Millis) -> Option<Millis> {
+        self.auto_close.map(|after| last_message + after)
+    }
+}
+
+impl Episode {
+    /// The next deadline and what it brings; `None` when nothing is left to happen.
+    pub fn next(&self) -> Option<(Millis, Step)> {
+        let f = &self.flow;
+        let step = match self.stage {
+            Stage::Green => (f.first_alert, Step::FirstAlert),
+            Stage::FirstAlert => (f.second_alert, Step::SecondAlert),
+            Stage::SecondAlert => {
+                let a = f.action?;
+                (a.after, Step::Act(a.kind))
+            }
+            Stage::Acted => return None,
+        };
+        Some((self.start + step.0, step.1))
+    }
+
+    /// The deadline of `next` has come: the episode moves on and says what happened.
+    pub fn advance(&mut self) -> Option<Step> {
+        let (_, step) = self.next()?;
+        self.stage = match step {
+            Step::FirstAlert => Stage::FirstAlert,
+            Step::SecondAlert => Stage::SecondAlert,
+            Step::Act(_) => Stage::Acted,
+        };
+        Some(step)
+    }
+
+    /// A snooze ended (or the agent resumed the chat): the clock restarts from now, not from
+    /// the episode's old start (SPEC §2.6).
+    pub fn restart(&mut self, now: Millis) {
+        self.start = now;
+        self.stage = Stage::Green;
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,104 @@
+//! Rule-by-rule tests of inactivity management, citing seed 003 and SPEC §2.6–2.7.
+
+use super::*;
+use crate::scenario::units::MINUTE;
+
+fn flow(first: i64, second: i64, action: Option<(i64, ActionKind)>) -> InactivityFlow {
+    InactivityFlow {
+        first_alert: first * MINUTE,
+        second_alert: second * MINUTE,
+        action: action.map(|(after, kind)| Action {
+            after: after * MINUTE,
+            kind,
+        }),
+    }
+}
+
+fn rules() -> Rules {
+    Rules {
+        team_queue: Some(FlowSet {
+            main: flow(3, 6, Some((10, ActionKind::Transfer(TeamId(2))))),
+            exceptions: vec![(vec![TeamId(2)], flow(2, 4, None))],
+        }),
+        agent_queue: Some(FlowSet {
+            main: flow(2, 5, Some((8, ActionKind::Close))),
+            exceptions: vec![],
+        }),
+        waiting_queue: None,
+        auto_close: Some(30 * MINUTE),
+    }
+}
+
+fn steps(mut e: Episode) -> Vec<(Millis, Step)> {
+    let mut out = Vec::new();
+    while let Some((t, _)) = e.next() {
+        let s = e.advance().unwrap();
+        out.push((t / MINUTE, s));
+    }
+    out
+}
+
+#[test]
+fn alerts_then_the_action_fire_at_their_times_from_the_episode_start() {
+    // Seed 003: "tempo limite para que a Omni mude o status da conversa e alerte o vendedor
+    // pela 1ª vez", then the 2nd, then "uma ação ... quando a conversa passar do tempo limite".
+    let e = rules()
+        .open(QueueKind::Team, Some(TeamId(0)), 5 * MINUTE)
+        .unwrap();
+    assert_eq!(
+        steps(e),
+        vec![
+            (8, Step::FirstAlert),
+            (11, Step::SecondAlert),
+            (15, Step::Act(ActionKind::Transfer(TeamId(2))))
+        ]
+    );
+}
+
+#[test]
+fn an_alternative_flow_replaces_the_main_one_for_its_teams() {
+    // Seed 003: "Fluxo alternativo ... definir quais times devem ser tratados como exceção".
+    let e = rules().open(QueueKind::Team, Some(TeamId(2)), 0).unwrap();
+    assert_eq!(
+        steps(e),
+        vec![(2, Step::FirstAlert), (4, Step::SecondAlert)],
+        "no action"
+    );
+    let other = rules().open(QueueKind::Team, Some(TeamId(1)), 0).unwrap();
+    assert_eq!(other.flow.first_alert, 3 * MINUTE);
+}
+
+#[test]
+fn each_queue_kind_has_its_own_flow_and_none_runs_without_one() {
+    // Seed 003: three queues — "Fila do time", "Fila do vendedor", "Fila aguardando".
+    let r = rules();
+    let agent = r.open(QueueKind::Agent, Some(TeamId(0)), 0).unwrap();
+    assert_eq!(
+        steps(agent).last(),
+        Some(&(8, Step::Act(ActionKind::Close)))
+    );
+    assert!(
+        r.open(QueueKind::Waiting, None, 0).is_none(),
+        "no flow configured"
+    );
+}
+
+#[test]
+fn a_snooze_restarts_the_clock_from_its_end() {
+    // Seed 003 step 13: while snoozed ("adiar") inactivity management does not act; SPEC §2.6:
+    // the episode restarts from the snooze's end, not from its old start.
+    let mut e = rules().open(QueueKind::Agent, Some(TeamId(0)), 0).unwrap();
+    e.advance();
+    assert_eq!(e.stage, Stage::FirstAlert);
+    e.restart(20 * MINUTE);
+    assert_eq!(e.stage, Stage::Green);
+    assert_eq!(e.next(), Some((22 * MINUTE, Step::FirstAlert)));
+}
+
+#[test]
+fn auto_close_counts_from_the_last_message() {
+    // Seed 003 step 15: close conversations "que ficarem muito tempo sem interação"; SPEC §2.6:
+    // time since the last message of either side.
+    assert_eq!(rules().auto_close_at(7 * MINUTE), Some(37 * MINUTE));
+    assert_eq!(Rules::default().auto_close_at(7 * MINUTE), None);
+}
