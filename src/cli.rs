@@ -46,4 +46,7 @@ pub struct SimArgs {
     /// Report directory (default: reports/<scenario name>/).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Also write chats.csv: every chat with its whole history (memory grows with the run).
+    #[arg(long)]
+    pub chats_log: bool,
 }

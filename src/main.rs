@@ -58,7 +58,8 @@ fn run_scenario(path: &std::path::Path, args: &SimArgs) -> anyhow::Result<()> {
         replications: args.replications,
         seed: args.seed,
     };
-    let plan = Plan::new(&scenario, overrides, args.threads.map(|t| t as usize));
+    let mut plan = Plan::new(&scenario, overrides, args.threads.map(|t| t as usize));
+    plan.chats_log = args.chats_log;
     let outcome = with_progress(&scenario, plan)?;
     let dir = args
         .out

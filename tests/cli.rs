@@ -98,3 +98,78 @@ fn every_shipped_scenario_validates() {
         }
     }
 }
+
+#[test]
+fn the_chats_log_accounts_for_every_chat_and_agrees_with_the_summary() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("loja");
+    ccsim()
+        .current_dir(repo(""))
+        .args([
+            "run",
+            "scenarios/loja.toml",
+            "-r",
+            "1",
+            "--chats-log",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let log = std::fs::read_to_string(out.join("chats.csv")).unwrap();
+    let mut lines = log.lines();
+    assert_eq!(
+        lines.next(),
+        Some("replication,chat,source,arrived_s,counted,outcome,ended_s,first_reply_s,history")
+    );
+    let run: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("run.json")).unwrap()).unwrap();
+    let rows: Vec<Vec<String>> = csv::Reader::from_reader(log.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    assert_eq!(
+        rows.len() as u64,
+        run["chats"].as_u64().unwrap(),
+        "one row per chat"
+    );
+    let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    let mean = |metric: &str| -> f64 {
+        summary
+            .lines()
+            .find(|l| l.split(',').nth(1) == Some(metric))
+            .and_then(|l| l.split(',').nth(2))
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    for outcome in [
+        "bot_resolved",
+        "abandoned",
+        "abandoned_in_conversation",
+        "auto_closed",
+        "resolved",
+        "unfinished",
+    ] {
+        let n = rows
+            .iter()
+            .filter(|r| r[4] == "true" && r[5] == outcome)
+            .count() as f64;
+        assert_eq!(n, mean(outcome), "{outcome}");
+    }
+    // Each history starts with the arrival and is in time order.
+    for r in &rows {
+        let times: Vec<f64> = r[8]
+            .split("; ")
+            .map(|e| e.split(' ').next().unwrap().parse().unwrap())
+            .collect();
+        assert_eq!(times[0], r[3].parse::<f64>().unwrap());
+        assert!(times.windows(2).all(|w| w[0] <= w[1]), "{}", r[8]);
+        assert!(r[8].starts_with(&format!("{} arrive", r[3])));
+    }
+    let first_alerts = log.matches(" first_alert").count() as f64;
+    assert!(
+        first_alerts >= mean("first_alerts"),
+        "warm-up is 0, drain chats add alerts"
+    );
+}

@@ -53,9 +53,17 @@ fn every_routing_rule_is_deterministic_too() {
     // streams.
     let tmp = tempfile::tempdir().unwrap();
     let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
-    run_scenario("scenarios/loja.toml", &a, &["--threads", "1"]);
-    run_scenario("scenarios/loja.toml", &b, &["--threads", "2"]);
-    for file in CSVS {
+    run_scenario(
+        "scenarios/loja.toml",
+        &a,
+        &["--threads", "1", "--chats-log"],
+    );
+    run_scenario(
+        "scenarios/loja.toml",
+        &b,
+        &["--threads", "2", "--chats-log"],
+    );
+    for file in CSVS.iter().chain(&["chats.csv"]) {
         assert!(
             read(&a, file) == read(&b, file),
             "{file} differs between 1 and 2 threads"

@@ -3,6 +3,7 @@
 //! to the routing core as events, carries out the core's decisions and streams statistics. A
 //! replication is a pure function of (scenario, seed, replication index).
 
+pub mod log;
 pub mod queue;
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -18,6 +19,7 @@ use crate::routing::{AgentId, AgentSpec, ChatId, Decision, QueueId, Router};
 use crate::scenario::units::{MAX_AHEAD, Millis, ceil_ms, round_ms};
 use crate::scenario::{Destination, OnShiftEnd, Scenario, TeamId, TransferTarget, WorkModel};
 use crate::stats::collector::{Collector, ReplicationStats};
+use log::{ChatLog, Outcome};
 use queue::{Event, EventQueue};
 
 /// Work left below this (in ms of work) is done: guards against rounding in `f64` arithmetic.
@@ -31,6 +33,8 @@ pub struct RunOutput {
     pub events: u64,
     /// Every chat that arrived, warm-up and drain included: the work done, for throughput.
     pub chats: u64,
+    /// With `--chats-log`: this replication's rows of `chats.csv`.
+    pub chats_log: Option<Vec<u8>>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -234,6 +238,7 @@ struct Sim<'a> {
     horizon_passed: bool,
     done: bool,
     arrived: u64,
+    log: Option<ChatLog>,
 }
 
 /// Runs replication `replication` of `scenario` with the given seed. `progress` (if any) is
@@ -242,9 +247,13 @@ pub fn run_replication(
     scenario: &Scenario,
     seed: u64,
     replication: u32,
+    chats_log: bool,
     progress: Option<&AtomicU64>,
 ) -> RunOutput {
     let mut sim = Sim::new(scenario, seed, replication);
+    if chats_log {
+        sim.log = Some(ChatLog::new(replication));
+    }
     let mut count = 0u64;
     let mut reported: Millis = 0;
     let horizon = scenario.simulation.horizon;
@@ -278,10 +287,18 @@ pub fn run_replication(
         .iter()
         .filter(|c| c.state != ChatState::Free && c.window.is_some())
         .count() as u64;
+    if let Some(log) = sim.log.as_mut() {
+        for (i, c) in sim.chats.iter().enumerate() {
+            if c.state != ChatState::Free {
+                log.close(i as u32, sim.now, Outcome::Unfinished);
+            }
+        }
+    }
     RunOutput {
         stats: sim.stats.finish(unfinished),
         events: count,
         chats: sim.arrived,
+        chats_log: sim.log.map(ChatLog::into_bytes),
     }
 }
 
@@ -427,6 +444,7 @@ impl<'a> Sim<'a> {
             horizon_passed: false,
             done: false,
             arrived: 0,
+            log: None,
         };
         for (g, group) in scenario.agent_groups.iter().enumerate() {
             s.stats.group(g).offline = group.count as f64;
@@ -573,6 +591,15 @@ impl<'a> Sim<'a> {
             talk,
         });
         self.arrived += 1;
+        if let Some(log) = self.log.as_mut() {
+            log.open(
+                chat.index,
+                self.arrived,
+                &stream.name,
+                self.now,
+                window.is_some(),
+            );
+        }
         match bot {
             Some(d) => self
                 .events
@@ -582,12 +609,13 @@ impl<'a> Sim<'a> {
     }
 
     fn bot_done(&mut self, id: ChatId) {
+        self.note(id, "bot_done", "");
         let Some(chat) = self.chat(id) else { return };
         if chat.bot_resolves {
             if chat.window.is_some() {
                 self.stats.bot_resolved();
             }
-            self.release(id);
+            self.release(id, Outcome::BotResolved);
         } else {
             self.enter_human_queue(id);
         }
@@ -632,6 +660,14 @@ impl<'a> Sim<'a> {
         } else {
             QueueKind::Team
         };
+        if self.log.is_some() {
+            let scenario = self.scenario;
+            let name = scenario
+                .teams
+                .get(queue.0 as usize)
+                .map_or("waiting", |t| t.name.as_str());
+            self.note(id, "queue", name);
+        }
         self.open_episode(id, kind);
         self.router
             .enqueue(id, queue, self.now, &mut self.decisions);
@@ -707,19 +743,25 @@ impl<'a> Sim<'a> {
             .episode = Some(episode);
         match step {
             InactivityStep::FirstAlert => {
+                self.note(id, "first_alert", "");
                 self.stats.first_alert();
                 self.schedule_episode(id);
             }
             InactivityStep::SecondAlert => {
+                self.note(id, "second_alert", "");
                 self.stats.second_alert();
                 self.schedule_episode(id);
             }
             InactivityStep::Act(ActionKind::Transfer(team)) => {
+                self.note(id, "inactivity_transfer", "");
                 self.stats.inactivity_transfer();
                 self.take_away(id);
                 self.route_to(id, QueueId(team.0));
             }
-            InactivityStep::Act(ActionKind::Close) => self.close_for_inactivity(id),
+            InactivityStep::Act(ActionKind::Close) => {
+                self.note(id, "inactivity_close", "");
+                self.close_for_inactivity(id);
+            }
         }
     }
 
@@ -751,7 +793,7 @@ impl<'a> Sim<'a> {
         if self.chats[id.index as usize].window.is_some() {
             self.stats.auto_closed();
         }
-        self.release(id);
+        self.release(id, Outcome::AutoClosed);
     }
 
     /// A message of either side: the auto-close clock starts again (SPEC §2.6).
@@ -794,6 +836,7 @@ impl<'a> Sim<'a> {
             return;
         }
         talk.close_pending = false;
+        self.note(id, "auto_close", "");
         self.close_for_inactivity(id);
     }
 
@@ -819,13 +862,33 @@ impl<'a> Sim<'a> {
         }
     }
 
-    fn release(&mut self, chat: ChatId) {
+    fn release(&mut self, chat: ChatId, outcome: Outcome) {
+        if let Some(log) = self.log.as_mut() {
+            log.close(chat.index, self.now, outcome);
+        }
         self.end_episode(chat);
         self.chats[chat.index as usize].state = ChatState::Free;
         self.free.push(chat.index);
         self.live -= 1;
         if self.horizon_passed && self.live == 0 {
             self.done = true;
+        }
+    }
+
+    /// `--chats-log`: records `what` (with a `detail`) in the chat's history.
+    fn note(&mut self, id: ChatId, what: &str, detail: &str) {
+        if let Some(log) = self.log.as_mut() {
+            log.note(id.index, self.now, what, detail);
+        }
+    }
+
+    /// The same, naming an agent as `group#n`.
+    fn note_agent(&mut self, id: ChatId, what: &str, agent: usize) {
+        if self.log.is_some() {
+            let g = self.desks[agent].group;
+            let n = agent as u32 - self.group_agents[g].start + 1;
+            let name = format!("{}#{n}", self.scenario.agent_groups[g].name);
+            self.note(id, what, &name);
         }
     }
 
@@ -865,7 +928,7 @@ impl<'a> Sim<'a> {
         if let Some(k) = window {
             self.stats.abandoned(k, wait);
         }
-        self.release(id);
+        self.release(id, Outcome::Abandoned);
         if let Some(after) = &self.return_after
             && self.return_rng[source].random_bool(self.scenario.customers.return_probability)
         {
@@ -889,6 +952,7 @@ impl<'a> Sim<'a> {
                 } => self.offer(chat, agent, forced),
                 Decision::Start { chat, agent } => self.start(chat, agent),
                 Decision::Stranded { chat } => {
+                    self.note(chat, "stranded", "");
                     if self.chats[chat.index as usize].window.is_some() {
                         self.stats.stranded();
                     }
@@ -903,6 +967,11 @@ impl<'a> Sim<'a> {
     /// `refuse_probability` (never a forced offer), and an answer later than the team's
     /// `offer_timeout` is a timeout (SPEC §2.4, seed 001).
     fn offer(&mut self, chat: ChatId, agent: AgentId, forced: bool) {
+        self.note_agent(
+            chat,
+            if forced { "forced_offer" } else { "offer" },
+            agent.0 as usize,
+        );
         let group = self.desks[agent.0 as usize].group;
         let scenario = self.scenario;
         let g = &scenario.agent_groups[group];
@@ -951,6 +1020,12 @@ impl<'a> Sim<'a> {
         if answer == Answer::Accept {
             self.router.accept(id, &mut self.decisions);
         } else {
+            let what = if answer == Answer::Timeout {
+                "timeout"
+            } else {
+                "refuse"
+            };
+            self.note_agent(id, what, agent);
             self.stats.refusal(self.desks[agent].group);
             if answer == Answer::Timeout
                 && self
@@ -970,6 +1045,7 @@ impl<'a> Sim<'a> {
     /// An agent starts on a chat. The first time, the customer's wait ends (the block model's
     /// first reply, SPEC §2.10).
     fn start(&mut self, id: ChatId, agent: AgentId) {
+        self.note_agent(id, "start", agent.0 as usize);
         let now = self.now;
         let chat = &mut self.chats[id.index as usize];
         debug_assert_eq!(chat.state, ChatState::Waiting);
@@ -1076,6 +1152,9 @@ impl<'a> Sim<'a> {
                     if let Some(k) = k {
                         self.stats.first_reply(k, talk.wait, self.now - queued_at);
                     }
+                    if let Some(log) = self.log.as_mut() {
+                        log.first_reply(id.index, self.now);
+                    }
                 }
                 talk.unanswered = false;
                 talk.turns_left = talk.turns_left.saturating_sub(1);
@@ -1099,11 +1178,13 @@ impl<'a> Sim<'a> {
                 };
                 self.end_episode(id);
                 self.touch(id);
+                self.note_agent(id, "reply", agent);
                 if let Some((step, after)) = next {
                     self.talk_next(id, step, after);
                 }
             }
             Step::CustomerMessage => {
+                self.note(id, "customer", "");
                 let c = &mut self.chats[id.index as usize];
                 let talk = c.talk.as_mut().expect("turn model");
                 talk.unanswered = true;
@@ -1117,6 +1198,7 @@ impl<'a> Sim<'a> {
                     // Seed 003: "ele deverá adiar a conversa, assim, a gestão de inatividade
                     // não é acionada"; the agent replies once the snooze is over.
                     Some(d) => {
+                        self.note(id, "snooze", "");
                         self.chats[id.index as usize]
                             .talk
                             .as_mut()
@@ -1132,6 +1214,7 @@ impl<'a> Sim<'a> {
                 }
             }
             Step::SnoozeEnds => {
+                self.note(id, "snooze_end", "");
                 // SPEC §2.6: the episode restarts from the snooze's end.
                 self.chats[id.index as usize]
                     .talk
@@ -1150,7 +1233,7 @@ impl<'a> Sim<'a> {
                 self.off_desk(agent, id);
                 self.router.release(id, self.now, &mut self.decisions);
                 self.carry_out();
-                self.release(id);
+                self.release(id, Outcome::AbandonedInConversation);
                 self.reschedule(agent);
                 self.chats_changed(agent);
             }
@@ -1268,6 +1351,9 @@ impl<'a> Sim<'a> {
                 // The agent hands the chat to another team, which takes it from the start.
                 (Some(work), Some(TransferTarget::Team(to))) => {
                     c.work = work;
+                    if let Some(log) = self.log.as_mut() {
+                        log.note(chat.index, self.now, "transfer", "");
+                    }
                     if counted {
                         self.stats.transfer();
                     }
@@ -1299,7 +1385,7 @@ impl<'a> Sim<'a> {
                     }
                     self.router.release(chat, self.now, &mut self.decisions);
                     self.carry_out();
-                    self.release(chat);
+                    self.release(chat, Outcome::Resolved);
                 }
             }
         }
@@ -1354,6 +1440,7 @@ impl<'a> Sim<'a> {
         // would move one into it and count a first reply that never happened.
         held.sort_by_key(|id| self.chats[id.index as usize].state == ChatState::InService);
         for &id in &held {
+            self.note(id, "requeue", "");
             let state = self.chats[id.index as usize].state;
             if state == ChatState::InService {
                 self.off_desk(agent, id);

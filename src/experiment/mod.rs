@@ -23,6 +23,8 @@ pub struct Plan {
     pub seed: u64,
     /// Worker threads; `None` lets rayon use every core.
     pub threads: Option<usize>,
+    /// Keep every chat's history for `chats.csv`.
+    pub chats_log: bool,
 }
 
 impl Plan {
@@ -33,6 +35,7 @@ impl Plan {
                 .unwrap_or(scenario.simulation.replications),
             seed: overrides.seed.unwrap_or(scenario.simulation.seed),
             threads,
+            chats_log: false,
         }
     }
 }
@@ -79,7 +82,7 @@ pub fn run(
     let runs = pool.install(|| {
         (0..plan.replications)
             .into_par_iter()
-            .map(|r| run_replication(scenario, plan.seed, r, progress))
+            .map(|r| run_replication(scenario, plan.seed, r, plan.chats_log, progress))
             .collect()
     });
     Ok(Outcome {

@@ -97,6 +97,18 @@ pub fn intervals(variant: &str, scenario: &Scenario, runs: &[RunOutput]) -> Vec<
     finish(w)
 }
 
+/// `chats.csv` (`--chats-log`): every replication's rows, in replication order.
+pub fn chats(runs: &[RunOutput]) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(crate::engine::log::HEADER)
+        .expect("in memory");
+    let mut bytes = finish(w);
+    for r in runs {
+        bytes.extend_from_slice(r.chats_log.as_deref().unwrap_or_default());
+    }
+    bytes
+}
+
 pub fn agents(variant: &str, scenario: &Scenario, runs: &[RunOutput]) -> Vec<u8> {
     let mut w = writer(&["variant", "group", "agents", "capacity", "metric"]);
     for (g, group) in scenario.agent_groups.iter().enumerate() {

@@ -23,14 +23,16 @@ impl Report {
     pub fn for_run(scenario: &Scenario, plan: &Plan, outcome: &Outcome) -> Report {
         let variant = scenario.name.as_str();
         let runs = &outcome.runs;
-        Report {
-            files: vec![
-                ("summary.csv", csv::summary(variant, runs)),
-                ("intervals.csv", csv::intervals(variant, scenario, runs)),
-                ("agents.csv", csv::agents(variant, scenario, runs)),
-                ("run.json", run_json(scenario, plan, outcome)),
-            ],
+        let mut files = vec![
+            ("summary.csv", csv::summary(variant, runs)),
+            ("intervals.csv", csv::intervals(variant, scenario, runs)),
+            ("agents.csv", csv::agents(variant, scenario, runs)),
+        ];
+        if plan.chats_log {
+            files.push(("chats.csv", csv::chats(runs)));
         }
+        files.push(("run.json", run_json(scenario, plan, outcome)));
+        Report { files }
     }
 
     pub fn write(&self, dir: &Path) -> Result<(), ReportError> {
