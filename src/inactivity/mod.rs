@@ -17,10 +17,6 @@ pub enum QueueKind {
     Waiting,
 }
 
-impl QueueKind {
-    pub const ALL: [QueueKind; 3] = [QueueKind::Team, QueueKind::Agent, QueueKind::Waiting];
-}
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ActionKind {
     /// Move the chat to this team's queue, taking it from the agent (SPEC §2.7).
@@ -103,13 +99,6 @@ pub struct Episode {
 }
 
 impl Rules {
-    pub fn is_empty(&self) -> bool {
-        self.team_queue.is_none()
-            && self.agent_queue.is_none()
-            && self.waiting_queue.is_none()
-            && self.auto_close.is_none()
-    }
-
     fn flows(&self, kind: QueueKind) -> Option<&FlowSet> {
         match kind {
             QueueKind::Team => self.team_queue.as_ref(),
@@ -161,13 +150,6 @@ impl Episode {
             Step::Act(_) => Stage::Acted,
         };
         Some(step)
-    }
-
-    /// A snooze ended (or the agent resumed the chat): the clock restarts from now, not from
-    /// the episode's old start (SPEC §2.6).
-    pub fn restart(&mut self, now: Millis) {
-        self.start = now;
-        self.stage = Stage::Green;
     }
 }
 

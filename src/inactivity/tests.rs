@@ -84,15 +84,18 @@ fn each_queue_kind_has_its_own_flow_and_none_runs_without_one() {
 }
 
 #[test]
-fn a_snooze_restarts_the_clock_from_its_end() {
+fn after_a_snooze_the_clock_starts_again_from_its_end() {
     // Seed 003 step 13: while snoozed ("adiar") inactivity management does not act; SPEC §2.6:
-    // the episode restarts from the snooze's end, not from its old start.
-    let mut e = rules().open(QueueKind::Agent, Some(TeamId(0)), 0).unwrap();
-    e.advance();
-    assert_eq!(e.stage, Stage::FirstAlert);
-    e.restart(20 * MINUTE);
-    assert_eq!(e.stage, Stage::Green);
-    assert_eq!(e.next(), Some((22 * MINUTE, Step::FirstAlert)));
+    // the episode restarts from the snooze's end, not from its old start. The engine drops
+    // the episode at the snooze and opens one when it ends: green again, counted from then.
+    let mut before = rules().open(QueueKind::Agent, Some(TeamId(0)), 0).unwrap();
+    before.advance();
+    assert_eq!(before.stage, Stage::FirstAlert);
+    let after = rules()
+        .open(QueueKind::Agent, Some(TeamId(0)), 20 * MINUTE)
+        .unwrap();
+    assert_eq!(after.stage, Stage::Green);
+    assert_eq!(after.next(), Some((22 * MINUTE, Step::FirstAlert)));
 }
 
 #[test]

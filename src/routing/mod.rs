@@ -111,6 +111,7 @@ impl AgentState {
         self.online && self.ready
     }
 
+    #[cfg(test)]
     pub fn backlog(&self) -> usize {
         self.backlog.len()
     }

@@ -142,6 +142,7 @@ impl<'a> Validator<'a> {
             &agent_groups,
             &arrivals,
             conversation.as_ref(),
+            &inactivity,
         );
         if !self.problems.is_empty() {
             return None;
@@ -947,6 +948,7 @@ impl<'a> Validator<'a> {
         groups: &[AgentGroup],
         arrivals: &[ArrivalStream],
         conversation: Option<&Conversation>,
+        inactivity: &Rules,
     ) {
         let serves = |d: Destination| {
             groups.iter().any(|g| match d {
@@ -986,6 +988,32 @@ impl<'a> Validator<'a> {
                     names[t.0 as usize]
                 ),
             );
+        }
+        let kinds = [
+            ("team_queue", &inactivity.team_queue),
+            ("agent_queue", &inactivity.agent_queue),
+            ("waiting_queue", &inactivity.waiting_queue),
+        ];
+        for (kind, set) in kinds {
+            let Some(set) = set else { continue };
+            let flows = std::iter::once(&set.main).chain(set.exceptions.iter().map(|e| &e.1));
+            for flow in flows {
+                if let Some(ActionKind::Transfer(t)) = flow.action.map(|a| a.kind)
+                    && !serves(Destination::Team(t))
+                {
+                    self.fail(
+                        KeyPath::root()
+                            .key("inactivity")
+                            .key(kind)
+                            .key("action")
+                            .key("transfer_to"),
+                        format!(
+                            "no [[agents]] group serves team \"{}\"",
+                            names[t.0 as usize]
+                        ),
+                    );
+                }
+            }
         }
     }
 }
