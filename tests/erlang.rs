@@ -7,14 +7,12 @@
 //! the theoretical value, and that interval must be narrow (a few per cent of the value), so a
 //! test passes only if the simulator is right, not because the tolerance is loose.
 
-use std::path::Path;
-
 use ccsim::experiment::{self, Overrides, Plan};
 use ccsim::scenario::Scenario;
 use ccsim::stats::metrics::Metric;
 use ccsim::stats::summary::{Estimate, estimate_at};
 
-use crate::repo;
+use crate::{repo, scenario};
 
 /// Rates per minute; `theta` is the abandonment rate (1 / mean patience), 0 for none.
 struct Queue {
@@ -143,10 +141,6 @@ fn check_erlang(label: &str, scenario: &Scenario, q: &Queue) {
             0.01,
         );
     }
-}
-
-fn scenario(text: &str) -> Scenario {
-    Scenario::parse(text, Path::new("erlang-test.toml")).unwrap()
 }
 
 /// n agents of capacity c on one capacity team, exponential work and (optional) patience.

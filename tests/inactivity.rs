@@ -1,12 +1,10 @@
 //! Inactivity management end to end (seed 003, SPEC §2.6–2.8): alert times, actions,
 //! exceptions, auto-close and snooze, on conversations whose timing is known exactly.
 
-use std::path::Path;
-
-use ccsim::experiment::{self, Overrides, Plan};
-use ccsim::scenario::Scenario;
 use ccsim::stats::collector::ReplicationStats;
 use ccsim::stats::metrics::{GroupMetric, IntervalMetric, Metric};
+
+use crate::{replications, scenario};
 
 /// Constant conversations: first reply 30 s, 3 agent messages, customer answers after 1 min.
 fn run(agents: &str, conversation: &str, inactivity: &str) -> Vec<ReplicationStats> {
@@ -35,14 +33,7 @@ customer_reply = {{ dist = "constant", value = "1m" }}
 {inactivity}
 "#
     );
-    let s = Scenario::parse(&text, Path::new("inactivity.toml")).unwrap_or_else(|e| panic!("{e}"));
-    let plan = Plan::new(&s, Overrides::default(), Some(2));
-    experiment::run(&s, plan, None)
-        .unwrap()
-        .runs
-        .into_iter()
-        .map(|r| r.stats)
-        .collect()
+    replications(&scenario(&text))
 }
 
 const ALWAYS: &str = r#"

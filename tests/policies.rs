@@ -3,27 +3,12 @@
 //! scenario whose answer is known exactly or from a simple argument, runs it, and checks the
 //! reported numbers.
 
-use std::path::Path;
-
-use ccsim::experiment::{self, Overrides, Plan};
 use ccsim::scenario::Scenario;
 use ccsim::stats::collector::ReplicationStats;
 use ccsim::stats::metrics::{GroupMetric, Metric};
 use ccsim::stats::summary::{Estimate, estimate_at};
 
-fn scenario(text: &str) -> Scenario {
-    Scenario::parse(text, Path::new("policy-test.toml")).unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn run(s: &Scenario) -> Vec<ReplicationStats> {
-    let plan = Plan::new(s, Overrides::default(), Some(2));
-    experiment::run(s, plan, None)
-        .unwrap()
-        .runs
-        .into_iter()
-        .map(|r| r.stats)
-        .collect()
-}
+use crate::{replications as run, scenario};
 
 fn metric(runs: &[ReplicationStats], m: Metric) -> Estimate {
     estimate_at(runs.iter().map(|r| r.metrics[m as usize]), 0.999)

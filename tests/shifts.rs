@@ -2,12 +2,11 @@
 //! `start` places the clock, and capacity distribution serves the night's backlog in the
 //! morning (seed 004).
 
-use std::path::Path;
-
-use ccsim::experiment::{self, Overrides, Plan};
 use ccsim::scenario::Scenario;
 use ccsim::stats::collector::ReplicationStats;
 use ccsim::stats::metrics::{IntervalMetric, Metric};
+
+use crate::{replications, scenario};
 
 fn desk(start: &str, patience: &str) -> Scenario {
     let text = format!(
@@ -36,17 +35,7 @@ rate = "6/h"
 handle_time = {{ dist = "exponential", mean = "5m" }}
 "#
     );
-    Scenario::parse(&text, Path::new("desk.toml")).unwrap()
-}
-
-fn replications(s: &Scenario) -> Vec<ReplicationStats> {
-    let plan = Plan::new(s, Overrides::default(), Some(2));
-    experiment::run(s, plan, None)
-        .unwrap()
-        .runs
-        .into_iter()
-        .map(|r| r.stats)
-        .collect()
+    scenario(&text)
 }
 
 fn at(stats: &ReplicationStats, hour: usize, m: IntervalMetric) -> f64 {

@@ -11,6 +11,10 @@ mod turns;
 
 use std::path::{Path, PathBuf};
 
+use ccsim::experiment::{self, Overrides, Plan};
+use ccsim::scenario::Scenario;
+use ccsim::stats::collector::ReplicationStats;
+
 /// Path of a file in the repository.
 pub fn repo(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
@@ -18,4 +22,20 @@ pub fn repo(path: &str) -> PathBuf {
 
 pub fn ccsim() -> assert_cmd::Command {
     assert_cmd::Command::cargo_bin("ccsim").expect("the ccsim binary is built")
+}
+
+/// A scenario written inline by a test; a mistake in it fails the test with the message.
+pub fn scenario(text: &str) -> Scenario {
+    Scenario::parse(text, Path::new("inline-test.toml")).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Every replication's statistics, as the scenario asks for them, on two threads.
+pub fn replications(s: &Scenario) -> Vec<ReplicationStats> {
+    let plan = Plan::new(s, Overrides::default(), Some(2));
+    experiment::run(s, plan, None)
+        .unwrap()
+        .runs
+        .into_iter()
+        .map(|r| r.stats)
+        .collect()
 }

@@ -1,12 +1,10 @@
 //! The turn model of SPEC §4 end to end: conversations of timed messages, replies stretched by
 //! the agent's load, the real first reply, patience before it and during the conversation.
 
-use std::path::Path;
-
-use ccsim::experiment::{self, Overrides, Plan};
-use ccsim::scenario::Scenario;
 use ccsim::stats::collector::ReplicationStats;
 use ccsim::stats::metrics::{GroupMetric, Metric};
+
+use crate::{replications, scenario};
 
 /// One team, `agents` agents of capacity `capacity`, 1 chat per 10 minutes, constant times.
 fn talk(
@@ -46,14 +44,7 @@ concurrency_slowdown = {slowdown}
 {extra_conversation}
 "#
     );
-    let s = Scenario::parse(&text, Path::new("turns.toml")).unwrap_or_else(|e| panic!("{e}"));
-    let plan = Plan::new(&s, Overrides::default(), Some(2));
-    experiment::run(&s, plan, None)
-        .unwrap()
-        .runs
-        .into_iter()
-        .map(|r| r.stats)
-        .collect()
+    replications(&scenario(&text))
 }
 
 fn m(r: &ReplicationStats, metric: Metric) -> f64 {
