@@ -24,6 +24,37 @@ pub enum Command {
         #[command(flatten)]
         sim: SimArgs,
     },
+    /// Run every [[variants]] entry on the same customers and report paired differences
+    /// against the first.
+    Compare {
+        /// The scenario file (TOML).
+        scenario: PathBuf,
+        #[command(flatten)]
+        sim: SimArgs,
+    },
+    /// Run a grid of values, e.g. --set agents.suporte.count=2,3,4.
+    Sweep {
+        /// The scenario file (TOML).
+        scenario: PathBuf,
+        /// PATH=V1,V2,…: a dotted path (array entries by name) and the values to try.
+        #[arg(long = "set", required = true, value_name = "PATH=V1,V2,…")]
+        sets: Vec<String>,
+        #[command(flatten)]
+        sim: SimArgs,
+    },
+    /// Evaluate [[expect]] bounds (exit 1 on a regression), optionally against a baseline.
+    Check {
+        /// The scenario file (TOML).
+        scenario: PathBuf,
+        /// A report directory of an earlier run to hold this one against.
+        #[arg(long)]
+        baseline: Option<PathBuf>,
+        /// Inconclusive bounds fail too.
+        #[arg(long)]
+        strict: bool,
+        #[command(flatten)]
+        sim: SimArgs,
+    },
     /// Parse and check a scenario without simulating it.
     Validate {
         /// The scenario file (TOML).

@@ -136,7 +136,7 @@ mod tests {
             },
             Dist::Empirical(vec![1.0 * s, 2.0 * s, 6.0 * s]),
         ];
-        let mut r = rng(3, 0, Stream::Work(0));
+        let mut r = rng(3, 0, Stream::Work(0, false));
         for d in &dists {
             let sampler = Sampler::new(d).unwrap();
             let n = 200_000;
@@ -155,7 +155,7 @@ mod tests {
 
     #[test]
     fn counts_are_at_least_one_with_the_declared_mean() {
-        let mut r = rng(3, 0, Stream::Work(0));
+        let mut r = rng(3, 0, Stream::Work(0, false));
         for c in [
             Count::Fixed(3),
             Count::Geometric { mean: 5.0 },

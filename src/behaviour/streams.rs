@@ -11,12 +11,12 @@ use rand::rngs::ChaCha8Rng;
 pub enum Stream {
     /// Inter-arrival times of one arrival source.
     Arrivals(u32),
-    /// Each customer's patience, drawn when they arrive.
-    Patience(u32),
-    /// Each chat's amount of work, drawn when it arrives.
-    Work(u32),
+    /// Each customer's patience, drawn when they arrive (new or returning customers).
+    Patience(u32, bool),
+    /// Each chat's amount of work (or conversation seed), drawn when it arrives.
+    Work(u32, bool),
     /// Where each chat goes, its bot stage, and whether it will be transferred.
-    Route(u32),
+    Route(u32, bool),
     /// Whether a customer who gave up returns, and when.
     Returns(u32),
     /// Day-level volume factors of one source.
@@ -30,9 +30,9 @@ pub enum Stream {
 pub fn rng(seed: u64, replication: u32, stream: Stream) -> ChaCha8Rng {
     let (kind, index) = match stream {
         Stream::Arrivals(i) => (0u64, i),
-        Stream::Patience(i) => (1u64, i),
-        Stream::Work(i) => (2u64, i),
-        Stream::Route(i) => (3u64, i),
+        Stream::Patience(i, returning) => (1u64 + 8 * returning as u64, i),
+        Stream::Work(i, returning) => (2u64 + 8 * returning as u64, i),
+        Stream::Route(i, returning) => (3u64 + 8 * returning as u64, i),
         Stream::Returns(i) => (4u64, i),
         Stream::DayFactor(i) => (5u64, i),
         Stream::Agents => (6u64, 0),
@@ -53,7 +53,14 @@ mod tests {
         let draw = |r: u32, s: Stream| rng(7, r, s).random::<u64>();
         assert_eq!(draw(0, Stream::Arrivals(0)), draw(0, Stream::Arrivals(0)));
         assert_ne!(draw(0, Stream::Arrivals(0)), draw(1, Stream::Arrivals(0)));
-        assert_ne!(draw(0, Stream::Arrivals(0)), draw(0, Stream::Patience(0)));
+        assert_ne!(
+            draw(0, Stream::Arrivals(0)),
+            draw(0, Stream::Patience(0, false))
+        );
+        assert_ne!(
+            draw(0, Stream::Patience(0, false)),
+            draw(0, Stream::Patience(0, true))
+        );
         assert_ne!(draw(0, Stream::Arrivals(0)), draw(0, Stream::Arrivals(1)));
     }
 }

@@ -149,6 +149,12 @@ enum Step {
     SnoozeEnds,
 }
 
+struct CustomerStreams {
+    patience: ChaCha8Rng,
+    work: ChaCha8Rng,
+    route: ChaCha8Rng,
+}
+
 struct TurnSamplers {
     turns: CountSampler,
     first_reply: Sampler,
@@ -213,9 +219,9 @@ struct Sim<'a> {
     /// The queues each agent may take from by hand, if it picks up at all.
     scopes: Vec<Option<Vec<QueueId>>>,
     arrivals: Vec<ArrivalProcess>,
-    patience_rng: Vec<ChaCha8Rng>,
-    work_rng: Vec<ChaCha8Rng>,
-    route_rng: Vec<ChaCha8Rng>,
+    /// Per source: the streams of new customers, then those of returning ones, so that
+    /// returns (which depend on routing) never shift a new customer's draws.
+    customers: Vec<[CustomerStreams; 2]>,
     return_rng: Vec<ChaCha8Rng>,
     agent_rng: ChaCha8Rng,
     pickup_rng: ChaCha8Rng,
@@ -382,9 +388,16 @@ impl<'a> Sim<'a> {
                     )
                 })
                 .collect(),
-            patience_rng: streams(Stream::Patience),
-            work_rng: streams(Stream::Work),
-            route_rng: streams(Stream::Route),
+            customers: (0..sources)
+                .map(|i| {
+                    let set = |returning: bool| CustomerStreams {
+                        patience: rng(seed, replication, Stream::Patience(i, returning)),
+                        work: rng(seed, replication, Stream::Work(i, returning)),
+                        route: rng(seed, replication, Stream::Route(i, returning)),
+                    };
+                    [set(false), set(true)]
+                })
+                .collect(),
             return_rng: streams(Stream::Returns),
             agent_rng: rng(seed, replication, Stream::Agents),
             pickup_rng: rng(seed, replication, Stream::Pickups),
@@ -468,10 +481,10 @@ impl<'a> Sim<'a> {
     fn handle(&mut self, event: Event) {
         match event {
             Event::Arrival(source) => {
-                self.new_contact(source);
+                self.new_contact(source, false);
                 self.schedule_arrival(source);
             }
-            Event::Return(source) => self.new_contact(source),
+            Event::Return(source) => self.new_contact(source, true),
             Event::BotDone(chat) => self.bot_done(chat),
             Event::Patience(chat) => self.patience_ends(chat),
             Event::OfferAnswer { chat, offer } => self.offer_answered(chat, offer),
@@ -520,18 +533,18 @@ impl<'a> Sim<'a> {
 
     /// A customer contacts the center (a new arrival or a return). Everything about them is
     /// drawn now, from their source's streams, so that routing never changes who they are.
-    fn new_contact(&mut self, source: u32) {
+    fn new_contact(&mut self, source: u32, returning: bool) {
         let s = source as usize;
         let scenario = self.scenario;
         let stream = &scenario.arrivals[s];
         let conversation = &scenario.conversation;
         // Block model: the chat's work. Turn model: a seed for its own conversation stream, so
         // that the customer's replies do not depend on anybody else's.
-        let work_rng = &mut self.work_rng[s];
+        let streams = &mut self.customers[s][returning as usize];
         let (work, talk) = match (&self.work, &self.turns) {
-            (Some(w), _) => (w.sample(work_rng), None),
+            (Some(w), _) => (w.sample(&mut streams.work), None),
             (None, Some(t)) => {
-                let mut rng = Xoshiro256PlusPlus::seed_from_u64(work_rng.random());
+                let mut rng = Xoshiro256PlusPlus::seed_from_u64(streams.work.random());
                 let turns_left = t.turns.sample(&mut rng);
                 (0.0, Some(Talk::new(rng, turns_left)))
             }
@@ -540,8 +553,8 @@ impl<'a> Sim<'a> {
         let patience = self
             .patience
             .as_ref()
-            .map(|p| p.sample(&mut self.patience_rng[s]));
-        let route = &mut self.route_rng[s];
+            .map(|p| p.sample(&mut streams.patience));
+        let route = &mut streams.route;
         let destination = if stream.route.len() == 1 {
             stream.route[0].0
         } else {
@@ -563,7 +576,7 @@ impl<'a> Sim<'a> {
         .then(|| {
             self.work
                 .as_ref()
-                .map_or(0.0, |w| w.sample(&mut self.work_rng[s]))
+                .map_or(0.0, |w| w.sample(&mut streams.work))
         });
         let window = self.stats.window();
         if let Some(k) = window {

@@ -2,6 +2,8 @@
 //! collected in replication order before anything is summed, so the output is bit-identical
 //! whatever the number of threads (SPEC §7).
 
+pub mod check;
+
 use std::sync::atomic::AtomicU64;
 use std::time::{Duration, Instant};
 
@@ -70,6 +72,19 @@ pub fn run(
     plan: Plan,
     progress: Option<&AtomicU64>,
 ) -> Result<Outcome, ThreadsError> {
+    let mut all = run_all(&[scenario], plan, progress)?;
+    Ok(all.remove(0))
+}
+
+/// Runs every replication of every scenario (variants, sweep points) as one pool of work, so
+/// that both cores stay busy however the replications divide among them. Replication `r` of
+/// every scenario draws from the same streams (seed, r): common random numbers, the same
+/// customers in every variant (SPEC §7). Each outcome's wall time is the whole run's.
+pub fn run_all(
+    scenarios: &[&Scenario],
+    plan: Plan,
+    progress: Option<&AtomicU64>,
+) -> Result<Vec<Outcome>, ThreadsError> {
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(n) = plan.threads {
         builder = builder.num_threads(n);
@@ -79,15 +94,115 @@ pub fn run(
         source,
     })?;
     let started = Instant::now();
-    let runs = pool.install(|| {
-        (0..plan.replications)
+    let reps = plan.replications as usize;
+    let mut runs: Vec<RunOutput> = pool.install(|| {
+        (0..scenarios.len() * reps)
             .into_par_iter()
-            .map(|r| run_replication(scenario, plan.seed, r, plan.chats_log, progress))
+            .map(|i| {
+                run_replication(
+                    scenarios[i / reps],
+                    plan.seed,
+                    (i % reps) as u32,
+                    plan.chats_log,
+                    progress,
+                )
+            })
             .collect()
     });
-    Ok(Outcome {
-        runs,
-        wall: started.elapsed(),
-        threads: pool.current_num_threads(),
-    })
+    let wall = started.elapsed();
+    let threads = pool.current_num_threads();
+    let mut outcomes = Vec::with_capacity(scenarios.len());
+    for _ in scenarios {
+        let rest = runs.split_off(reps);
+        outcomes.push(Outcome {
+            runs,
+            wall,
+            threads,
+        });
+        runs = rest;
+    }
+    Ok(outcomes)
+}
+
+/// What `compare` and `check` run: the `[[variants]]` (names and scenarios, in order), or the
+/// scenario as written, named after itself, when it has none.
+pub fn variants(scenario: &Scenario) -> Result<Vec<(String, Scenario)>, String> {
+    if scenario.variants.is_empty() {
+        return Ok(vec![(scenario.name.clone(), scenario.clone())]);
+    }
+    scenario
+        .variants
+        .iter()
+        .map(|v| {
+            let s = scenario
+                .with(&v.set)
+                .map_err(|m| format!("variant \"{}\": {m}", v.name))?;
+            Ok((v.name.clone(), s))
+        })
+        .collect()
+}
+
+/// A sweep's grid: the swept paths, and every combination of their values (the first path
+/// varies slowest) with its scenario. `sets` are `PATH=V1,V2,…`.
+pub fn grid(
+    scenario: &Scenario,
+    sets: &[String],
+) -> Result<(Vec<String>, Vec<(Vec<String>, Scenario)>), String> {
+    let mut axes: Vec<(String, Vec<String>)> = Vec::new();
+    for set in sets {
+        let (path, values) = set.split_once('=').ok_or_else(|| {
+            format!("--set {set}: expected PATH=V1,V2,… such as agents.suporte.count=2,3,4")
+        })?;
+        let values: Vec<String> = values
+            .split(',')
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+            .collect();
+        if values.is_empty() {
+            return Err(format!("--set {set}: give at least one value"));
+        }
+        if axes.iter().any(|(p, _)| p == path) {
+            return Err(format!("--set {path}: swept twice"));
+        }
+        axes.push((path.trim().to_string(), values));
+    }
+    let mut points: Vec<Vec<String>> = vec![Vec::new()];
+    for (_, values) in &axes {
+        points = points
+            .iter()
+            .flat_map(|p| {
+                values.iter().map(move |v| {
+                    let mut next = p.clone();
+                    next.push(v.clone());
+                    next
+                })
+            })
+            .collect();
+    }
+    let paths: Vec<String> = axes.into_iter().map(|(p, _)| p).collect();
+    let built = points
+        .into_iter()
+        .map(|values| {
+            let set: Vec<(String, toml::Value)> = paths
+                .iter()
+                .zip(&values)
+                .map(|(p, v)| (p.clone(), crate::scenario::variants::parse_value(v)))
+                .collect();
+            let s = scenario
+                .with(&set)
+                .map_err(|m| format!("--set {}: {m}", describe(&paths, &values)))?;
+            Ok((values, s))
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    Ok((paths, built))
+}
+
+/// `path=value, path=value`: how a sweep point is named.
+pub fn describe(paths: &[String], values: &[String]) -> String {
+    paths
+        .iter()
+        .zip(values)
+        .map(|(p, v)| format!("{p}={v}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

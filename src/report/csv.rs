@@ -55,41 +55,106 @@ pub fn kpis(runs: &[RunOutput]) -> Vec<(Metric, Estimate)> {
         .collect()
 }
 
-pub fn summary(variant: &str, runs: &[RunOutput]) -> Vec<u8> {
+/// One variant's results, as the report files list them.
+pub struct Results<'a> {
+    pub name: &'a str,
+    pub scenario: &'a Scenario,
+    pub runs: &'a [RunOutput],
+}
+
+pub fn summary(variants: &[Results]) -> Vec<u8> {
     let mut w = writer(&["variant", "metric"]);
-    for (m, e) in kpis(runs) {
-        let mut row = vec![variant.to_string(), m.name().to_string()];
-        row.extend(estimate_cells(&e));
-        w.write_record(&row).expect("in memory");
+    for v in variants {
+        for (m, e) in kpis(v.runs) {
+            let mut row = vec![v.name.to_string(), m.name().to_string()];
+            row.extend(estimate_cells(&e));
+            w.write_record(&row).expect("in memory");
+        }
     }
     finish(w)
 }
 
-pub fn intervals(variant: &str, scenario: &Scenario, runs: &[RunOutput]) -> Vec<u8> {
-    let sim = &scenario.simulation;
+pub fn intervals(variants: &[Results]) -> Vec<u8> {
     let mut w = writer(&["variant", "interval", "day", "weekday", "time", "metric"]);
-    let count = runs.first().map_or(0, |r| r.stats.intervals.len());
-    for k in 0..count {
-        let start = sim.warmup + k as i64 * sim.interval;
-        let week_time = sim.start + start;
-        let day_of_clock = week_time.rem_euclid(DAY);
-        let time = format!(
-            "{:02}:{:02}",
-            day_of_clock / HOUR,
-            day_of_clock % HOUR / MINUTE
-        );
-        let weekday = weekday_name((week_time.div_euclid(DAY)) as usize);
-        let day = (sim.start % DAY + start).div_euclid(DAY);
-        for &m in IntervalMetric::ALL {
-            let e = estimate(runs.iter().map(|r| r.stats.intervals[k][m as usize]));
-            let mut row = vec![
-                variant.to_string(),
-                k.to_string(),
-                day.to_string(),
-                weekday.to_string(),
-                time.clone(),
-                m.name().to_string(),
-            ];
+    for v in variants {
+        let sim = &v.scenario.simulation;
+        let count = v.runs.first().map_or(0, |r| r.stats.intervals.len());
+        for k in 0..count {
+            let start = sim.warmup + k as i64 * sim.interval;
+            let week_time = sim.start + start;
+            let day_of_clock = week_time.rem_euclid(DAY);
+            let time = format!(
+                "{:02}:{:02}",
+                day_of_clock / HOUR,
+                day_of_clock % HOUR / MINUTE
+            );
+            let weekday = weekday_name((week_time.div_euclid(DAY)) as usize);
+            let day = (sim.start % DAY + start).div_euclid(DAY);
+            for &m in IntervalMetric::ALL {
+                let e = estimate(v.runs.iter().map(|r| r.stats.intervals[k][m as usize]));
+                let mut row = vec![
+                    v.name.to_string(),
+                    k.to_string(),
+                    day.to_string(),
+                    weekday.to_string(),
+                    time.clone(),
+                    m.name().to_string(),
+                ];
+                row.extend(estimate_cells(&e));
+                w.write_record(&row).expect("in memory");
+            }
+        }
+    }
+    finish(w)
+}
+
+/// The paired difference of `metric` between a variant and the base, replication by
+/// replication: common random numbers make the pairs share their customers (SPEC §7).
+pub fn paired(base: &[RunOutput], other: &[RunOutput], m: Metric) -> Estimate {
+    estimate(
+        base.iter()
+            .zip(other)
+            .map(|(b, o)| o.stats.metrics[m as usize] - b.stats.metrics[m as usize]),
+    )
+}
+
+/// `compare.csv`: each variant after the first, minus the first, per metric.
+pub fn compare(variants: &[Results]) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "variant",
+        "metric",
+        "diff_mean",
+        "diff_ci95_low",
+        "diff_ci95_high",
+    ])
+    .expect("in memory");
+    if let Some((base, rest)) = variants.split_first() {
+        for v in rest {
+            for &m in Metric::ALL {
+                let e = paired(base.runs, v.runs, m);
+                w.write_record([
+                    v.name,
+                    m.name(),
+                    &number(e.mean),
+                    &number(e.ci_low),
+                    &number(e.ci_high),
+                ])
+                .expect("in memory");
+            }
+        }
+    }
+    finish(w)
+}
+
+/// `sweep.csv`: one column per swept path, then the summary columns, per point and metric.
+pub fn sweep(paths: &[String], points: &[(Vec<String>, &[RunOutput])]) -> Vec<u8> {
+    let leading: Vec<&str> = paths.iter().map(String::as_str).chain(["metric"]).collect();
+    let mut w = writer(&leading);
+    for (values, runs) in points {
+        for (m, e) in kpis(runs) {
+            let mut row = values.clone();
+            row.push(m.name().to_string());
             row.extend(estimate_cells(&e));
             w.write_record(&row).expect("in memory");
         }
@@ -109,20 +174,22 @@ pub fn chats(runs: &[RunOutput]) -> Vec<u8> {
     bytes
 }
 
-pub fn agents(variant: &str, scenario: &Scenario, runs: &[RunOutput]) -> Vec<u8> {
+pub fn agents(variants: &[Results]) -> Vec<u8> {
     let mut w = writer(&["variant", "group", "agents", "capacity", "metric"]);
-    for (g, group) in scenario.agent_groups.iter().enumerate() {
-        for &m in GroupMetric::ALL {
-            let e = estimate(runs.iter().map(|r| r.stats.groups[g][m as usize]));
-            let mut row = vec![
-                variant.to_string(),
-                group.name.clone(),
-                group.count.to_string(),
-                group.capacity.to_string(),
-                m.name().to_string(),
-            ];
-            row.extend(estimate_cells(&e));
-            w.write_record(&row).expect("in memory");
+    for v in variants {
+        for (g, group) in v.scenario.agent_groups.iter().enumerate() {
+            for &m in GroupMetric::ALL {
+                let e = estimate(v.runs.iter().map(|r| r.stats.groups[g][m as usize]));
+                let mut row = vec![
+                    v.name.to_string(),
+                    group.name.clone(),
+                    group.count.to_string(),
+                    group.capacity.to_string(),
+                    m.name().to_string(),
+                ];
+                row.extend(estimate_cells(&e));
+                w.write_record(&row).expect("in memory");
+            }
         }
     }
     finish(w)

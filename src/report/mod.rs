@@ -12,6 +12,7 @@ use serde_json::json;
 use crate::error::ReportError;
 use crate::experiment::{Outcome, Plan};
 use crate::scenario::Scenario;
+pub use csv::Results;
 
 /// Named file contents, in the order they are written.
 pub struct Report {
@@ -21,18 +22,73 @@ pub struct Report {
 impl Report {
     /// The report of `run`: the scenario as written is its only variant, named after it.
     pub fn for_run(scenario: &Scenario, plan: &Plan, outcome: &Outcome) -> Report {
-        let variant = scenario.name.as_str();
-        let runs = &outcome.runs;
-        let mut files = vec![
-            ("summary.csv", csv::summary(variant, runs)),
-            ("intervals.csv", csv::intervals(variant, scenario, runs)),
-            ("agents.csv", csv::agents(variant, scenario, runs)),
-        ];
+        let results = [Results {
+            name: &scenario.name,
+            scenario,
+            runs: &outcome.runs,
+        }];
+        let mut report = Report::for_variants(&results, plan, outcome, false);
         if plan.chats_log {
-            files.push(("chats.csv", csv::chats(runs)));
+            let at = report.files.len() - 1;
+            report
+                .files
+                .insert(at, ("chats.csv", csv::chats(&outcome.runs)));
         }
-        files.push(("run.json", run_json(scenario, plan, outcome)));
+        report
+    }
+
+    /// The report of several variants (`compare`, `check`), with `compare.csv` if asked.
+    /// `outcome` gives the run's totals (its wall time is the whole run's).
+    pub fn for_variants(
+        variants: &[Results],
+        plan: &Plan,
+        outcome: &Outcome,
+        compare: bool,
+    ) -> Report {
+        let mut files = vec![
+            ("summary.csv", csv::summary(variants)),
+            ("intervals.csv", csv::intervals(variants)),
+            ("agents.csv", csv::agents(variants)),
+        ];
+        if compare {
+            files.push(("compare.csv", csv::compare(variants)));
+        }
+        let chats: u64 = variants.iter().flat_map(|v| v.runs).map(|r| r.chats).sum();
+        let events: u64 = variants.iter().flat_map(|v| v.runs).map(|r| r.events).sum();
+        let names: Vec<&str> = variants.iter().map(|v| v.name).collect();
+        if let Some(first) = variants.first() {
+            files.push((
+                "run.json",
+                run_json(first.scenario, plan, outcome, &names, chats, events),
+            ));
+        }
         Report { files }
+    }
+
+    /// The report of `sweep`: `sweep.csv` and the summary of every point.
+    pub fn for_sweep(
+        paths: &[String],
+        points: &[(Vec<String>, Results)],
+        plan: &Plan,
+        outcome: &Outcome,
+    ) -> Report {
+        let rows: Vec<(Vec<String>, &[crate::engine::RunOutput])> = points
+            .iter()
+            .map(|(values, r)| (values.clone(), r.runs))
+            .collect();
+        let results: Vec<Results> = points
+            .iter()
+            .map(|(_, r)| Results {
+                name: r.name,
+                scenario: r.scenario,
+                runs: r.runs,
+            })
+            .collect();
+        let mut report = Report::for_variants(&results, plan, outcome, false);
+        report
+            .files
+            .insert(0, ("sweep.csv", csv::sweep(paths, &rows)));
+        report
     }
 
     pub fn write(&self, dir: &Path) -> Result<(), ReportError> {
@@ -67,18 +123,26 @@ pub fn default_dir(scenario: &Scenario) -> PathBuf {
     Path::new("reports").join(safe)
 }
 
-fn run_json(scenario: &Scenario, plan: &Plan, outcome: &Outcome) -> Vec<u8> {
+fn run_json(
+    scenario: &Scenario,
+    plan: &Plan,
+    outcome: &Outcome,
+    variants: &[&str],
+    chats: u64,
+    events: u64,
+) -> Vec<u8> {
     let doc = json!({
         "scenario": scenario.path.display().to_string(),
         "scenario_name": scenario.name,
         "scenario_hash": format!("fnv1a64:{:016x}", scenario.hash),
+        "variants": variants,
         "seed": plan.seed,
         "replications": plan.replications,
         "threads": outcome.threads,
         "version": env!("CARGO_PKG_VERSION"),
         "wall_time_s": outcome.wall.as_secs_f64(),
-        "chats": outcome.chats(),
-        "events": outcome.events(),
+        "chats": chats,
+        "events": events,
     });
     let mut bytes = serde_json::to_vec_pretty(&doc).expect("a JSON value always serialises");
     bytes.push(b'\n');

@@ -58,16 +58,144 @@ pub fn kpi_table(title: &str, kpis: &[(Metric, Estimate)]) -> String {
     out
 }
 
-pub fn throughput(outcome: &Outcome) -> String {
-    let secs = outcome.wall.as_secs_f64().max(1e-9);
+/// The work done by outcomes of one run (their wall time is the whole run's).
+pub fn throughput(outcomes: &[Outcome]) -> String {
+    let Some(first) = outcomes.first() else {
+        return String::new();
+    };
+    let secs = first.wall.as_secs_f64().max(1e-9);
+    let runs: usize = outcomes.iter().map(|o| o.runs.len()).sum();
+    let chats: u64 = outcomes.iter().map(Outcome::chats).sum();
+    let events: u64 = outcomes.iter().map(Outcome::events).sum();
     format!(
-        "{} replications, {} chats, {} events in {:.3} s on {} threads: {:.0} chats/s, {:.0} events/s",
-        outcome.runs.len(),
-        outcome.chats(),
-        outcome.events(),
-        secs,
-        outcome.threads,
-        outcome.chats() as f64 / secs,
-        outcome.events() as f64 / secs,
+        "{runs} replications, {chats} chats, {events} events in {secs:.3} s on {} threads: {:.0} chats/s, {:.0} events/s",
+        first.threads,
+        chats as f64 / secs,
+        events as f64 / secs,
     )
+}
+
+/// `compare`: each variant's mean and, after the first, its paired difference from the first
+/// with the 95% half-width; `*` marks a difference whose interval excludes zero.
+pub fn compare_table(variants: &[crate::report::Results]) -> String {
+    use crate::report::csv::{kpis, paired};
+    let mut out = String::new();
+    let Some((base, rest)) = variants.split_first() else {
+        return out;
+    };
+    let _ = write!(out, "  {:<26}{:>14}", "metric", clip(base.name, 14));
+    for v in rest {
+        let _ = write!(out, " {:>14} {:>22}", clip(v.name, 14), "Δ vs first");
+    }
+    out.push('\n');
+    let base_kpis = kpis(base.runs);
+    let rest_kpis: Vec<_> = rest.iter().map(|v| kpis(v.runs)).collect();
+    for (i, (m, e)) in base_kpis.iter().enumerate() {
+        let scale = if unit(*m) == "%" { 100.0 } else { 1.0 };
+        let _ = write!(
+            out,
+            "  {:<26}{:>14}",
+            format!("{} {}", m.name(), unit(*m)),
+            fmt(e.mean * scale)
+        );
+        for (v, k) in rest.iter().zip(&rest_kpis) {
+            let d = paired(base.runs, v.runs, *m);
+            let significant = d.ci_low > 0.0 || d.ci_high < 0.0;
+            let delta = if d.mean.is_nan() {
+                "-".to_string()
+            } else {
+                format!(
+                    "{:+.3} ± {:.3}{}",
+                    d.mean * scale,
+                    d.half_width() * scale,
+                    if significant { " *" } else { "  " }
+                )
+            };
+            let _ = write!(out, " {:>14} {:>22}", fmt(k[i].1.mean * scale), delta);
+        }
+        out.push('\n');
+    }
+    out.push_str("  * the paired 95% interval of the difference excludes 0 (same customers in every variant)\n");
+    out
+}
+
+fn fmt(x: f64) -> String {
+    if x.is_nan() {
+        "-".to_string()
+    } else {
+        format!("{x:.3}")
+    }
+}
+
+fn clip(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        s.chars().take(n - 1).collect::<String>() + "…"
+    }
+}
+
+/// `check`: every bound, its interval and its verdict.
+pub fn check_table(rows: &[crate::experiment::check::BoundCheck]) -> String {
+    use crate::experiment::check::{Bound, Verdict};
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "  {:<22} {:<22} {:>14} {:>24}   verdict",
+        "variant", "metric", "bound", "mean [95% CI]"
+    );
+    for r in rows {
+        let bound = match r.bound {
+            Bound::Min(v) => format!(">= {v}"),
+            Bound::Max(v) => format!("<= {v}"),
+        };
+        let e = &r.estimate;
+        let ci = format!("{} [{}, {}]", fmt(e.mean), fmt(e.ci_low), fmt(e.ci_high));
+        let verdict = match r.verdict {
+            Verdict::Pass => "pass".to_string(),
+            Verdict::Fail => "FAIL".to_string(),
+            Verdict::Inconclusive { needed: Some(n) } => {
+                format!("inconclusive (about {n} replications would settle it)")
+            }
+            Verdict::Inconclusive { needed: None } => {
+                "inconclusive (the mean sits on the bound)".to_string()
+            }
+        };
+        let _ = writeln!(
+            out,
+            "  {:<22} {:<22} {:>14} {:>24}   {verdict}",
+            clip(&r.variant, 22),
+            r.metric.name(),
+            bound,
+            ci
+        );
+    }
+    out
+}
+
+/// `check --baseline`: each expectation's metric now against the baseline report.
+pub fn baseline_table(rows: &[crate::experiment::check::BaselineCheck]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "  {:<22} {:<22} {:>30}   verdict",
+        "variant", "metric", "now − baseline [95% CI]"
+    );
+    for r in rows {
+        let (diff, verdict) = match &r.diff {
+            None => ("-".to_string(), "not in the baseline"),
+            Some(d) => (
+                format!("{} [{}, {}]", fmt(d.mean), fmt(d.ci_low), fmt(d.ci_high)),
+                if r.regressed { "REGRESSION" } else { "pass" },
+            ),
+        };
+        let _ = writeln!(
+            out,
+            "  {:<22} {:<22} {:>30}   {verdict}",
+            clip(&r.variant, 22),
+            r.metric.name(),
+            diff
+        );
+    }
+    out
 }

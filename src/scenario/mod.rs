@@ -8,6 +8,7 @@ pub mod locate;
 pub mod raw;
 pub mod units;
 mod validate;
+pub mod variants;
 
 use std::path::{Path, PathBuf};
 
@@ -38,6 +39,27 @@ pub struct Scenario {
     /// Inactivity management (seed 003); empty when the scenario has no `[inactivity]`.
     pub inactivity: crate::inactivity::Rules,
     pub snooze: Option<Snooze>,
+    /// `[[variants]]`, for `compare` and `check` (`run` ignores them).
+    pub variants: Vec<Variant>,
+    /// `[[expect]]` bounds, for `check`.
+    pub expects: Vec<Expect>,
+    /// The document as written, from which variants and sweep points are built.
+    source: toml::Table,
+}
+
+#[derive(Clone, Debug)]
+pub struct Variant {
+    pub name: String,
+    /// (dotted path, value) pairs, in the order written.
+    pub set: Vec<(String, toml::Value)>,
+}
+
+/// A KPI bound: the 95% interval of `metric` must not lie wholly below `min` or above `max`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Expect {
+    pub metric: crate::stats::metrics::Metric,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
 }
 
 /// Per customer message, the agent snoozes ("adia") the chat with this probability.
@@ -258,19 +280,58 @@ impl Scenario {
         };
         let base = path.parent().unwrap_or(Path::new("."));
         let mut v = validate::Validator::new(base);
-        let scenario = v.scenario(raw, path, text);
-        if v.problems.is_empty() {
-            Ok(scenario.expect("a scenario without problems is complete"))
+        let source: toml::Table = text.parse().expect("the text parsed as a scenario above");
+        let scenario = v.scenario(raw, path, text, source);
+        let mut problems: Vec<Problem> = v
+            .problems
+            .into_iter()
+            .map(|(key, message)| locate(&key, map.span_of(&key), message))
+            .collect();
+        let Some(scenario) = scenario.filter(|_| problems.is_empty()) else {
+            return Err(ScenarioError::Invalid(problems));
+        };
+        // Every variant must make a valid scenario too, or `compare` would fail half-way.
+        for (i, variant) in scenario.variants.iter().enumerate() {
+            if let Err(message) = scenario.with(&variant.set) {
+                let key = KeyPath::root().key("variants").index(i).key("set");
+                problems.push(locate(
+                    &key,
+                    map.span_of(&key),
+                    format!("variant \"{}\": {message}", variant.name),
+                ));
+            }
+        }
+        if problems.is_empty() {
+            Ok(scenario)
         } else {
-            let problems = v
-                .problems
-                .into_iter()
-                .map(|(key, message)| {
-                    let span = map.span_of(&key);
-                    locate(&key, span, message)
-                })
-                .collect();
             Err(ScenarioError::Invalid(problems))
+        }
+    }
+
+    /// The scenario with `set` applied (a variant, a sweep point). The message says which path
+    /// or key is wrong.
+    pub fn with(&self, set: &[(String, toml::Value)]) -> Result<Scenario, String> {
+        let mut doc = self.source.clone();
+        for (path, value) in set {
+            variants::apply(&mut doc, path, value.clone())?;
+        }
+        let raw: RawScenario = toml::Value::Table(doc.clone())
+            .try_into()
+            .map_err(|e: toml::de::Error| friendly(e.message()))?;
+        let base = self.path.parent().unwrap_or(Path::new("."));
+        let mut v = validate::Validator::new(base);
+        let built = v.scenario(raw, &self.path, "", doc);
+        match built {
+            Some(mut s) if v.problems.is_empty() => {
+                s.hash = self.hash;
+                Ok(s)
+            }
+            _ => Err(v
+                .problems
+                .iter()
+                .map(|(k, m)| format!("{k}: {m}"))
+                .collect::<Vec<_>>()
+                .join("; ")),
         }
     }
 }

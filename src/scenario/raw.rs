@@ -15,6 +15,25 @@ pub struct RawScenario {
     pub customers: Option<RawCustomers>,
     pub conversation: RawConversation,
     pub inactivity: Option<RawInactivity>,
+    pub variants: Option<Vec<RawVariant>>,
+    pub expect: Option<Vec<RawExpect>>,
+}
+
+/// A variant: the scenario with some keys set otherwise, by dotted path.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawVariant {
+    pub name: String,
+    pub set: Option<toml::Table>,
+}
+
+/// A bound a KPI must keep (`ccsim check`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawExpect {
+    pub metric: String,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -13,11 +13,12 @@ use super::raw::{
 use super::units::{self, DAY, MINUTE, Millis, parse_duration, parse_rate};
 use super::{
     AgentGroup, ArrivalStream, Bot, Conversation, Count, Customers, Destination, Distribution,
-    OnShiftEnd, Pickup, Role, Scenario, Simulation, Snooze, Team, TeamId, TransferTarget,
-    TurnModel, WorkModel,
+    Expect, OnShiftEnd, Pickup, Role, Scenario, Simulation, Snooze, Team, TeamId, TransferTarget,
+    TurnModel, Variant, WorkModel,
 };
 use crate::inactivity::{Action, ActionKind, FlowSet, InactivityFlow, Rules};
 use crate::routing::capacity;
+use crate::stats::metrics::Metric;
 
 /// Limits that keep memory bounded and the routing keys exact (see `routing::capacity`).
 const MAX_INTERVALS: i64 = 1_000_000;
@@ -110,7 +111,13 @@ impl<'a> Validator<'a> {
         p
     }
 
-    pub fn scenario(&mut self, raw: RawScenario, path: &Path, text: &str) -> Option<Scenario> {
+    pub fn scenario(
+        &mut self,
+        raw: RawScenario,
+        path: &Path,
+        text: &str,
+        source: toml::Table,
+    ) -> Option<Scenario> {
         let root = KeyPath::root();
         if raw.name.trim().is_empty() {
             self.fail(root.key("name"), "must not be empty");
@@ -136,6 +143,8 @@ impl<'a> Validator<'a> {
         let customers = self.customers(&raw);
         let conversation = self.conversation(&raw, &names);
         let (inactivity, snooze) = self.inactivity(&raw, &names);
+        let variants = self.variants(&raw);
+        let expects = self.expects(&raw);
         self.check_coverage(
             &raw,
             &names,
@@ -159,7 +168,65 @@ impl<'a> Validator<'a> {
             conversation: conversation?,
             inactivity,
             snooze,
+            variants,
+            expects,
+            source,
         })
+    }
+
+    fn variants(&mut self, raw: &RawScenario) -> Vec<Variant> {
+        let key = KeyPath::root().key("variants");
+        let mut out: Vec<Variant> = Vec::new();
+        for (i, v) in raw.variants.iter().flatten().enumerate() {
+            if out.iter().any(|o| o.name == v.name) {
+                self.fail(
+                    key.index(i).key("name"),
+                    format!("variant \"{}\" is defined twice", v.name),
+                );
+            }
+            out.push(Variant {
+                name: v.name.clone(),
+                set: v
+                    .set
+                    .iter()
+                    .flatten()
+                    .map(|(p, value)| (p.clone(), value.clone()))
+                    .collect(),
+            });
+        }
+        out
+    }
+
+    fn expects(&mut self, raw: &RawScenario) -> Vec<Expect> {
+        let key = KeyPath::root().key("expect");
+        let mut out = Vec::new();
+        for (i, e) in raw.expect.iter().flatten().enumerate() {
+            let k = key.index(i);
+            let Some(metric) = Metric::from_name(&e.metric) else {
+                let names: Vec<&str> = Metric::ALL.iter().map(|m| m.name()).collect();
+                self.fail(
+                    k.key("metric"),
+                    format!(
+                        "unknown metric \"{}\"; expected one of {}",
+                        e.metric,
+                        names.join(", ")
+                    ),
+                );
+                continue;
+            };
+            match (e.min, e.max) {
+                (None, None) => self.fail(k.clone(), "needs `min`, `max` or both"),
+                (Some(lo), Some(hi)) if lo > hi => {
+                    self.fail(k.key("max"), "must not be below `min`")
+                }
+                _ => out.push(Expect {
+                    metric,
+                    min: e.min,
+                    max: e.max,
+                }),
+            }
+        }
+        out
     }
 
     fn inactivity(&mut self, raw: &RawScenario, names: &[&str]) -> (Rules, Option<Snooze>) {

@@ -13,6 +13,10 @@ macro_rules! metric_enum {
             pub fn name(self) -> &'static str {
                 match self { $($name::$variant => $text),+ }
             }
+
+            pub fn from_name(text: &str) -> Option<$name> {
+                $name::ALL.iter().copied().find(|m| m.name() == text)
+            }
         }
     };
 }
