@@ -173,7 +173,7 @@ fn compare(path: &Path, args: &SimArgs) -> anyhow::Result<ExitCode> {
 
 fn sweep(path: &Path, sets: &[String], args: &SimArgs) -> anyhow::Result<ExitCode> {
     let scenario = Scenario::load(path)?;
-    let (paths, points) = experiment::grid(&scenario, sets)
+    let experiment::Grid { paths, points } = experiment::grid(&scenario, sets)
         .map_err(|m| anyhow::anyhow!("{}: {m}", path.display()))?;
     let named: Vec<(String, Scenario)> = points
         .iter()

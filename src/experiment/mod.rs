@@ -143,11 +143,14 @@ pub fn variants(scenario: &Scenario) -> Result<Vec<(String, Scenario)>, String> 
 }
 
 /// A sweep's grid: the swept paths, and every combination of their values (the first path
-/// varies slowest) with its scenario. `sets` are `PATH=V1,V2,…`.
-pub fn grid(
-    scenario: &Scenario,
-    sets: &[String],
-) -> Result<(Vec<String>, Vec<(Vec<String>, Scenario)>), String> {
+/// varies slowest), each with its scenario.
+pub struct Grid {
+    pub paths: Vec<String>,
+    pub points: Vec<(Vec<String>, Scenario)>,
+}
+
+/// Builds the grid of `sets`, each `PATH=V1,V2,…`.
+pub fn grid(scenario: &Scenario, sets: &[String]) -> Result<Grid, String> {
     let mut axes: Vec<(String, Vec<String>)> = Vec::new();
     for set in sets {
         let (path, values) = set.split_once('=').ok_or_else(|| {
@@ -194,7 +197,10 @@ pub fn grid(
             Ok((values, s))
         })
         .collect::<Result<Vec<_>, String>>()?;
-    Ok((paths, built))
+    Ok(Grid {
+        paths,
+        points: built,
+    })
 }
 
 /// `path=value, path=value`: how a sweep point is named.
