@@ -14,6 +14,6 @@ fn main() {
     let plan = Plan::new(&scenario, Overrides::default(), Some(1));
     for _ in 0..3 {
         let outcome = experiment::run(&scenario, plan, None).expect("one worker thread starts");
-        println!("{}", terminal::throughput(&outcome));
+        println!("{}", terminal::throughput(&[outcome]));
     }
 }
