@@ -112,7 +112,7 @@ fn several_mistakes_are_all_reported_at_once() {
     let path = dir.path().join("two.toml");
     let text = std::fs::read_to_string(repo("scenarios/erlang-a.toml"))
         .unwrap()
-        .replace("count = 5", "count = 0")
+        .replace("count = 5", "count = -1")
         .replace("rate = \"2/min\"", "rate = \"2 per minute\"");
     std::fs::write(&path, text).unwrap();
     let result = ccsim().arg("validate").arg(&path).output().unwrap();

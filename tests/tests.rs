@@ -4,6 +4,7 @@ mod broken;
 mod cli;
 mod determinism;
 mod erlang;
+mod experiments;
 mod inactivity;
 mod policies;
 mod shifts;

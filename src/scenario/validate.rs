@@ -553,7 +553,7 @@ impl<'a> Validator<'a> {
                 "needs `team = \"name\"` or `teams = [\"a\", \"b\"]`",
             ),
         }
-        let count = self.whole(k.key("count"), a.count, 1, 1, MAX_AGENTS) as u32;
+        let count = self.whole(k.key("count"), a.count, 1, 0, MAX_AGENTS) as u32;
         let capacity = self.whole(
             k.key("capacity"),
             a.capacity,
