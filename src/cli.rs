@@ -55,6 +55,11 @@ pub enum Command {
         #[command(flatten)]
         sim: SimArgs,
     },
+    /// Draw the charts and report.html again from the CSVs of a report directory.
+    Report {
+        /// A report directory written by run, compare, sweep or check.
+        dir: PathBuf,
+    },
     /// Parse and check a scenario without simulating it.
     Validate {
         /// The scenario file (TOML).

@@ -45,4 +45,10 @@ fn list(problems: &[Problem]) -> String {
 pub enum ReportError {
     #[error("cannot write {}: {error}", path.display())]
     Write { path: PathBuf, error: io::Error },
+    #[error("cannot read {}: {error}", path.display())]
+    Read { path: PathBuf, error: io::Error },
+    #[error("the report's data cannot be read: {0}")]
+    Data(String),
+    #[error("a chart could not be drawn: {0}")]
+    Chart(String),
 }

@@ -22,7 +22,7 @@ use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use clap::Parser;
@@ -67,6 +67,18 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Run { scenario, sim } => run_scenario(&scenario, &sim),
+        Command::Report { dir } => {
+            let started = Instant::now();
+            let visuals = Report::read(&dir)?.visuals()?;
+            visuals.write(&dir)?;
+            say!(
+                "{}: {} charts and report.html in {:.3} s",
+                dir.display(),
+                (visuals.files.len() - 1) / 2,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Compare { scenario, sim } => compare(&scenario, &sim),
         Command::Sweep {
             scenario,
@@ -97,10 +109,17 @@ fn write(report: &Report, scenario: &Scenario, args: &SimArgs) -> anyhow::Result
         .out
         .clone()
         .unwrap_or_else(|| report::default_dir(scenario));
+    let started = Instant::now();
+    let visuals = report.visuals()?;
     report
         .write(&dir)
+        .and_then(|()| visuals.write(&dir))
         .with_context(|| format!("writing the report of {}", scenario.path.display()))?;
-    say!("report: {}", dir.display());
+    say!(
+        "report: {} (charts and page in {:.3} s)",
+        dir.display(),
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 
@@ -233,17 +252,18 @@ fn run_check(
         say!("--strict: inconclusive bounds fail");
         failed = true;
     }
-    if let Some(base) = &base {
-        let held = check::hold_against(&kpis, &scenario.expects, base);
+    let held = match &base {
+        Some(base) => check::hold_against(&kpis, &scenario.expects, base),
+        None => Vec::new(),
+    };
+    if base.is_some() {
         say_raw!("{}", terminal::baseline_table(&held));
         failed |= held.iter().any(|h| h.regressed);
     }
     say!("{}", terminal::throughput(&outcomes));
-    write(
-        &Report::for_variants(&results, &plan, &outcomes[0], false),
-        &scenario,
-        args,
-    )?;
+    let mut report = Report::for_variants(&results, &plan, &outcomes[0], false);
+    report.add("check.csv", report::csv::check(&bounds, &held));
+    write(&report, &scenario, args)?;
     say!(
         "{}",
         if failed {

@@ -93,15 +93,31 @@ fn the_seed_changes_the_numbers_and_repeats_them() {
 fn compare_sweep_and_check_are_deterministic_too() {
     let tmp = tempfile::tempdir().unwrap();
     let commands: [(&[&str], &[&str]); 3] = [
-        (&["compare", "scenarios/loja.toml", "-r", "3"], &["compare.csv", "summary.csv"]),
         (
-            &["sweep", "scenarios/erlang-a.toml", "-r", "3", "--set", "agents.support.count=4,6"],
+            &["compare", "scenarios/loja.toml", "-r", "3"],
+            &["compare.csv", "summary.csv"],
+        ),
+        (
+            &[
+                "sweep",
+                "scenarios/erlang-a.toml",
+                "-r",
+                "3",
+                "--set",
+                "agents.support.count=4,6",
+            ],
             &["sweep.csv", "summary.csv"],
         ),
-        (&["check", "scenarios/loja.toml", "-r", "3"], &["summary.csv", "agents.csv"]),
+        (
+            &["check", "scenarios/loja.toml", "-r", "3"],
+            &["summary.csv", "agents.csv"],
+        ),
     ];
     for (i, (args, files)) in commands.iter().enumerate() {
-        let dirs: Vec<_> = ["1", "2"].iter().map(|t| (t, tmp.path().join(format!("{i}-{t}")))).collect();
+        let dirs: Vec<_> = ["1", "2"]
+            .iter()
+            .map(|t| (t, tmp.path().join(format!("{i}-{t}"))))
+            .collect();
         for (threads, dir) in &dirs {
             // `check` on the store fails its bounds (exit 1): the report is written all the same.
             ccsim()
@@ -113,7 +129,11 @@ fn compare_sweep_and_check_are_deterministic_too() {
                 .code(predicates::ord::lt(2));
         }
         for file in *files {
-            assert!(read(&dirs[0].1, file) == read(&dirs[1].1, file), "{} {file} differs", args[0]);
+            assert!(
+                read(&dirs[0].1, file) == read(&dirs[1].1, file),
+                "{} {file} differs",
+                args[0]
+            );
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The integration suite, one binary: the product as a user runs it.
 
 mod broken;
+mod charts;
 mod cli;
 mod determinism;
 mod erlang;

@@ -3,6 +3,7 @@
 //! an empty cell, so that the same run always gives the same bytes.
 
 use crate::engine::RunOutput;
+use crate::experiment::check::{BaselineCheck, Bound, BoundCheck, Verdict};
 use crate::scenario::Scenario;
 use crate::scenario::calendar::weekday_name;
 use crate::scenario::units::{DAY, HOUR, MINUTE};
@@ -162,6 +163,31 @@ pub fn sweep(paths: &[String], points: &[(Vec<String>, &[RunOutput])]) -> Vec<u8
     finish(w)
 }
 
+/// `waits.csv`: the distribution of waiting times of each variant, all replications pooled,
+/// as minutes at every half percentile: what the waiting-time chart draws.
+pub fn waits(variants: &[Results]) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["variant", "share", "wait"])
+        .expect("in memory");
+    for v in variants {
+        let Some(first) = v.runs.first() else {
+            continue;
+        };
+        let mut pooled = first.stats.waits.clone();
+        for r in &v.runs[1..] {
+            pooled.merge(&r.stats.waits);
+        }
+        for i in 0..=200 {
+            let q = i as f64 / 200.0;
+            if let Some(ms) = pooled.quantile(q) {
+                w.write_record([v.name, &format!("{q:.3}"), &number(ms / MINUTE as f64)])
+                    .expect("in memory");
+            }
+        }
+    }
+    finish(w)
+}
+
 /// `chats.csv` (`--chats-log`): every replication's rows, in replication order.
 pub fn chats(runs: &[RunOutput]) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
@@ -191,6 +217,67 @@ pub fn agents(variants: &[Results]) -> Vec<u8> {
                 w.write_record(&row).expect("in memory");
             }
         }
+    }
+    finish(w)
+}
+
+/// `check.csv`: every bound and baseline comparison `check` judged, with its verdict.
+pub fn check(bounds: &[BoundCheck], held: &[BaselineCheck]) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "variant",
+        "metric",
+        "kind",
+        "bound",
+        "mean",
+        "ci95_low",
+        "ci95_high",
+        "verdict",
+    ])
+    .expect("in memory");
+    for b in bounds {
+        let (kind, value) = match b.bound {
+            Bound::Min(v) => ("min", v),
+            Bound::Max(v) => ("max", v),
+        };
+        let verdict = match b.verdict {
+            Verdict::Pass => "pass",
+            Verdict::Fail => "fail",
+            Verdict::Inconclusive { .. } => "inconclusive",
+        };
+        let e = &b.estimate;
+        w.write_record([
+            &b.variant,
+            b.metric.name(),
+            kind,
+            &value.to_string(),
+            &number(e.mean),
+            &number(e.ci_low),
+            &number(e.ci_high),
+            verdict,
+        ])
+        .expect("in memory");
+    }
+    for h in held {
+        let (mean, lo, hi) = h.diff.map_or((f64::NAN, f64::NAN, f64::NAN), |d| {
+            (d.mean, d.ci_low, d.ci_high)
+        });
+        let verdict = match (h.diff, h.regressed) {
+            (None, _) => "not in baseline",
+            (_, true) => "regression",
+            _ => "pass",
+        };
+        w.write_record([
+            &h.variant,
+            h.metric.name(),
+            "baseline",
+            "",
+            &number(mean),
+            &number(lo),
+            &number(hi),
+            verdict,
+        ])
+        .expect("in memory");
     }
     finish(w)
 }

@@ -1,7 +1,22 @@
 //! The report directory (SPEC §6). Every file is rendered to bytes first and then written
 //! atomically (temporary file, then rename), so an interrupted run never leaves half a CSV.
 
+pub mod charts;
 pub mod csv;
+pub mod data;
+pub mod html;
+
+/// The files a report's charts and page are drawn from (`summary.csv` is required).
+const DATA_FILES: [&str; 8] = [
+    "summary.csv",
+    "intervals.csv",
+    "agents.csv",
+    "waits.csv",
+    "compare.csv",
+    "sweep.csv",
+    "check.csv",
+    "run.json",
+];
 pub mod terminal;
 
 use std::fs;
@@ -16,7 +31,7 @@ pub use csv::Results;
 
 /// Named file contents, in the order they are written.
 pub struct Report {
-    pub files: Vec<(&'static str, Vec<u8>)>,
+    pub files: Vec<(String, Vec<u8>)>,
 }
 
 impl Report {
@@ -32,7 +47,7 @@ impl Report {
             let at = report.files.len() - 1;
             report
                 .files
-                .insert(at, ("chats.csv", csv::chats(&outcome.runs)));
+                .insert(at, ("chats.csv".to_string(), csv::chats(&outcome.runs)));
         }
         report
     }
@@ -46,19 +61,20 @@ impl Report {
         compare: bool,
     ) -> Report {
         let mut files = vec![
-            ("summary.csv", csv::summary(variants)),
-            ("intervals.csv", csv::intervals(variants)),
-            ("agents.csv", csv::agents(variants)),
+            ("summary.csv".to_string(), csv::summary(variants)),
+            ("intervals.csv".to_string(), csv::intervals(variants)),
+            ("agents.csv".to_string(), csv::agents(variants)),
+            ("waits.csv".to_string(), csv::waits(variants)),
         ];
         if compare {
-            files.push(("compare.csv", csv::compare(variants)));
+            files.push(("compare.csv".to_string(), csv::compare(variants)));
         }
         let chats: u64 = variants.iter().flat_map(|v| v.runs).map(|r| r.chats).sum();
         let events: u64 = variants.iter().flat_map(|v| v.runs).map(|r| r.events).sum();
         let names: Vec<&str> = variants.iter().map(|v| v.name).collect();
         if let Some(first) = variants.first() {
             files.push((
-                "run.json",
+                "run.json".to_string(),
                 run_json(first.scenario, plan, outcome, &names, chats, events),
             ));
         }
@@ -87,8 +103,48 @@ impl Report {
         let mut report = Report::for_variants(&results, plan, outcome, false);
         report
             .files
-            .insert(0, ("sweep.csv", csv::sweep(paths, &rows)));
+            .insert(0, ("sweep.csv".to_string(), csv::sweep(paths, &rows)));
         report
+    }
+
+    /// Adds a file (such as `check.csv`) before the report is written.
+    pub fn add(&mut self, name: &str, bytes: Vec<u8>) {
+        self.files.push((name.to_string(), bytes));
+    }
+
+    /// The files of an earlier report directory that the charts and page are drawn from.
+    pub fn read(dir: &Path) -> Result<Report, ReportError> {
+        let mut files = Vec::new();
+        for name in DATA_FILES {
+            let path = dir.join(name);
+            match fs::read(&path) {
+                Ok(bytes) => files.push((name.to_string(), bytes)),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound && name != "summary.csv" => {}
+                Err(error) => return Err(ReportError::Read { path, error }),
+            }
+        }
+        Ok(Report { files })
+    }
+
+    /// The charts (PNG and SVG) and `report.html` drawn from this report's data files.
+    pub fn visuals(&self) -> Result<Report, ReportError> {
+        let files: Vec<(&str, &[u8])> = self
+            .files
+            .iter()
+            .map(|(n, b)| (n.as_str(), b.as_slice()))
+            .collect();
+        let data = data::ReportData::from_files(&files).map_err(ReportError::Data)?;
+        let charts = charts::all(&data).map_err(ReportError::Chart)?;
+        let mut out = Vec::new();
+        for c in &charts {
+            out.push((format!("{}.svg", c.name), c.svg.clone().into_bytes()));
+            out.push((format!("{}.png", c.name), c.png.clone()));
+        }
+        out.push((
+            "report.html".to_string(),
+            html::page(&data, &charts).into_bytes(),
+        ));
+        Ok(Report { files: out })
     }
 
     pub fn write(&self, dir: &Path) -> Result<(), ReportError> {
@@ -135,6 +191,8 @@ fn run_json(
         "scenario": scenario.path.display().to_string(),
         "scenario_name": scenario.name,
         "scenario_hash": format!("fnv1a64:{:016x}", scenario.hash),
+        "service_level_target_s": scenario.simulation.service_level_target as f64 / 1000.0,
+        "interval_s": scenario.simulation.interval as f64 / 1000.0,
         "variants": variants,
         "seed": plan.seed,
         "replications": plan.replications,

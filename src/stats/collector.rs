@@ -140,6 +140,8 @@ pub struct ReplicationStats {
     pub metrics: [f64; Metric::COUNT],
     pub intervals: Vec<[f64; IntervalMetric::COUNT]>,
     pub groups: Vec<[f64; GroupMetric::COUNT]>,
+    /// Every counted wait, for the distribution chart (`waits.csv`).
+    pub waits: Histogram,
 }
 
 fn ratio(a: f64, b: f64) -> f64 {
@@ -468,6 +470,7 @@ impl Collector {
             metrics,
             intervals,
             groups,
+            waits: self.wait_all,
         }
     }
 }

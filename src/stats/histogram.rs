@@ -51,6 +51,15 @@ impl Histogram {
         self.total += 1;
     }
 
+    /// Adds another histogram of the same shape (integer counts: the order of merging does not
+    /// change the result).
+    pub fn merge(&mut self, other: &Histogram) {
+        for (a, b) in self.counts.iter_mut().zip(&other.counts) {
+            *a = a.saturating_add(*b);
+        }
+        self.total += other.total;
+    }
+
     pub fn clear(&mut self) {
         self.counts.fill(0);
         self.total = 0;
@@ -117,6 +126,16 @@ mod tests {
             expected_low = low + width;
         }
         assert_eq!(expected_low, 1 << 20);
+    }
+
+    #[test]
+    fn merged_histograms_count_both() {
+        let (mut a, mut b) = (Histogram::new(7, 20), Histogram::new(7, 20));
+        (1..=50).for_each(|v| a.record(v));
+        (51..=100).for_each(|v| b.record(v));
+        a.merge(&b);
+        assert_eq!(a.quantile(0.5), Some(50.0));
+        assert_eq!(a.total, 100);
     }
 
     #[test]

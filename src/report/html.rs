@@ -1,0 +1,175 @@
+//! `report.html`: one self-contained page — charts inline as SVG, no script, no stylesheet or
+//! font to fetch — that opens from a file in any browser.
+
+use std::fmt::Write;
+
+use super::charts::Chart;
+use super::data::{Band, ReportData};
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Rates as percentages, times in minutes, counts as they are.
+fn unit(metric: &str) -> (&'static str, f64) {
+    match metric {
+        "abandon_rate" | "p_wait" | "service_level" | "service_level_answered" | "occupancy" => {
+            ("%", 100.0)
+        }
+        m if m.starts_with("mean_wait") || m.starts_with("wait_p") || m.contains("ttfr") => {
+            ("min", 1.0)
+        }
+        _ => ("", 1.0),
+    }
+}
+
+fn cell(b: Option<Band>, scale: f64) -> String {
+    match b {
+        Some(b) if b.mean.is_finite() && b.low.is_finite() => format!(
+            "{:.3} <span class=ci>[{:.3}, {:.3}]</span>",
+            b.mean * scale,
+            b.low * scale,
+            b.high * scale
+        ),
+        Some(b) if b.mean.is_finite() => format!("{:.3}", b.mean * scale),
+        _ => "–".to_string(),
+    }
+}
+
+const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2rem auto;max-width:1100px;color:#222;padding:0 1rem}\
+h1{margin-bottom:.2rem}h2{margin-top:2.2rem;border-bottom:1px solid #ddd;padding-bottom:.3rem}\
+table{border-collapse:collapse;font-size:.92rem}td,th{padding:.25rem .7rem;border-bottom:1px solid #eee;text-align:right}\
+th{background:#f6f6f6}td:first-child,th:first-child{text-align:left}.ci{color:#777;font-size:.85em}\
+.meta{color:#555}.sig{font-weight:bold;color:#0a6}.fail{color:#c00;font-weight:bold}.pass{color:#0a6}.inc{color:#a60}\
+figure{margin:1.5rem 0}figure svg{max-width:100%;height:auto;border:1px solid #eee}figcaption{color:#555}";
+
+pub fn page(d: &ReportData, charts: &[Chart]) -> String {
+    let mut h = String::new();
+    let run = &d.run;
+    let name = run["scenario_name"].as_str().unwrap_or("ccsim report");
+    let _ = write!(
+        h,
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>ccsim — {}</title><style>{STYLE}</style></head><body>\n",
+        esc(name)
+    );
+    let _ = writeln!(h, "<h1>{}</h1>", esc(name));
+    let _ = writeln!(
+        h,
+        "<p class=meta>Scenario <code>{}</code> ({}), seed {}, {} replications on {} threads, ccsim {}, {:.2} s for {} chats and {} events.</p>",
+        esc(run["scenario"].as_str().unwrap_or("?")),
+        esc(run["scenario_hash"].as_str().unwrap_or("?")),
+        run["seed"],
+        run["replications"],
+        run["threads"],
+        esc(run["version"].as_str().unwrap_or("?")),
+        run["wall_time_s"].as_f64().unwrap_or(f64::NAN),
+        run["chats"],
+        run["events"],
+    );
+    h.push_str("<h2>Key indicators</h2>\n<p>Mean over replications and its Student-t 95% interval. Rates in %, times in minutes.</p>\n<table><tr><th>metric</th>");
+    for v in &d.variants {
+        let _ = write!(h, "<th>{}</th>", esc(v));
+    }
+    h.push_str("</tr>\n");
+    for m in &d.metrics {
+        let (u, scale) = unit(m);
+        let _ = write!(
+            h,
+            "<tr><td>{}{}</td>",
+            esc(m),
+            if u.is_empty() {
+                String::new()
+            } else {
+                format!(" ({u})")
+            }
+        );
+        for v in &d.variants {
+            let _ = write!(h, "<td>{}</td>", cell(d.band(v, m), scale));
+        }
+        h.push_str("</tr>\n");
+    }
+    h.push_str("</table>\n");
+    if !d.compare.is_empty() {
+        let base = d.variants.first().map(String::as_str).unwrap_or("");
+        let _ = writeln!(
+            h,
+            "<h2>Differences against “{}”</h2>\n<p>Paired over replications with the same customers (common random numbers). <span class=sig>Bold</span>: the 95% interval excludes 0.</p>",
+            esc(base)
+        );
+        let others: Vec<&String> = d.variants.iter().skip(1).collect();
+        h.push_str("<table><tr><th>metric</th>");
+        for v in &others {
+            let _ = write!(h, "<th>{} − {}</th>", esc(v), esc(base));
+        }
+        h.push_str("</tr>\n");
+        for m in &d.metrics {
+            let (_, scale) = unit(m);
+            let _ = write!(h, "<tr><td>{}</td>", esc(m));
+            for v in &others {
+                let b = d
+                    .compare
+                    .iter()
+                    .find(|(cv, cm, _)| cv == *v && cm == m)
+                    .map(|x| x.2);
+                let sig = b.is_some_and(|b| b.low > 0.0 || b.high < 0.0);
+                let text = cell(b, scale);
+                if sig {
+                    let _ = write!(h, "<td class=sig>{text}</td>");
+                } else {
+                    let _ = write!(h, "<td>{text}</td>");
+                }
+            }
+            h.push_str("</tr>\n");
+        }
+        h.push_str("</table>\n");
+    }
+    if !d.check.is_empty() {
+        h.push_str("<h2>Check</h2>\n<table><tr><th>variant</th><th>metric</th><th>bound</th><th>mean [95% CI]</th><th>verdict</th></tr>\n");
+        for r in &d.check {
+            let class = match r.get(7).map(String::as_str) {
+                Some("fail" | "regression") => "fail",
+                Some("pass") => "pass",
+                _ => "inc",
+            };
+            let bound = match r.get(2).map(String::as_str) {
+                Some("baseline") => "vs baseline".to_string(),
+                Some(kind) => format!(
+                    "{} {}",
+                    if kind == "min" { "≥" } else { "≤" },
+                    r.get(3).map_or("", |s| s.as_str())
+                ),
+                None => String::new(),
+            };
+            let _ = writeln!(
+                h,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{} <span class=ci>[{}, {}]</span></td><td class={class}>{}</td></tr>",
+                esc(&r[0]),
+                esc(&r[1]),
+                esc(&bound),
+                esc(r.get(4).map_or("", |s| s.as_str())),
+                esc(r.get(5).map_or("", |s| s.as_str())),
+                esc(r.get(6).map_or("", |s| s.as_str())),
+                esc(r.get(7).map_or("", |s| s.as_str())),
+            );
+        }
+        h.push_str("</table>\n");
+    }
+    if !charts.is_empty() {
+        h.push_str("<h2>Charts</h2>\n");
+        for c in charts {
+            let _ = writeln!(
+                h,
+                "<figure>{}<figcaption>{} — <code>{}.png</code>, <code>{}.svg</code></figcaption></figure>",
+                c.svg,
+                esc(&c.title),
+                c.name,
+                c.name
+            );
+        }
+    }
+    h.push_str("</body></html>\n");
+    h
+}
