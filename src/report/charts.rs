@@ -71,6 +71,10 @@ fn render(name: &str, title: &str, d: &impl Draw) -> Result<Chart> {
         let mut enc = png::Encoder::new(&mut png, WIDTH, HEIGHT);
         enc.set_color(png::ColorType::Rgb);
         enc.set_depth(png::BitDepth::Eight);
+        // Charts are mostly flat colour: adaptive filters make them a fifth of the size for a
+        // few milliseconds each (best compression would double the time for 20% less).
+        enc.set_compression(png::Compression::Default);
+        enc.set_adaptive_filter(png::AdaptiveFilterType::Adaptive);
         let mut w = enc.write_header().map_err(fail)?;
         w.write_image_data(&rgb).map_err(fail)?;
     }

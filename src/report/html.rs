@@ -106,8 +106,13 @@ pub fn page(d: &ReportData, charts: &[Chart]) -> String {
         }
         h.push_str("</tr>\n");
         for m in &d.metrics {
-            let (_, scale) = unit(m);
-            let _ = write!(h, "<tr><td>{}</td>", esc(m));
+            let (u, scale) = unit(m);
+            let u = match u {
+                "%" => " (points)",
+                "min" => " (min)",
+                _ => "",
+            };
+            let _ = write!(h, "<tr><td>{}{u}</td>", esc(m));
             for v in &others {
                 let b = d
                     .compare
