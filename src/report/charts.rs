@@ -232,7 +232,7 @@ impl Draw for WaitCdf<'_> {
                     PathElement::new(vec![(x, y), (x + 24, y)], BLACK.stroke_width(2))
                 });
         }
-        legend(&mut chart)
+        legend(&mut chart, SeriesLabelPosition::LowerRight)
     }
 }
 
@@ -246,10 +246,11 @@ fn minutes_label(m: f64) -> String {
 
 fn legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
     chart: &mut ChartContext<'a, DB, CT>,
+    position: SeriesLabelPosition,
 ) -> Result<()> {
     chart
         .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
+        .position(position)
         .background_style(WHITE.mix(0.85))
         .border_style(BLACK)
         .label_font((FONT, 16))
@@ -349,14 +350,7 @@ impl Curves<'_> {
         for (i, b) in &bands {
             draw_band(&mut chart, b, step, color(*i), &d.variants[*i])?;
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .label_font((FONT, 15))
-            .draw()
-            .map_err(fail)
+        legend(&mut chart, SeriesLabelPosition::UpperRight)
     }
 }
 
@@ -513,14 +507,7 @@ impl Draw for Occupancy<'_> {
                 });
             chart.draw_series(whiskers).map_err(fail)?;
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .label_font((FONT, 16))
-            .draw()
-            .map_err(fail)
+        legend(&mut chart, SeriesLabelPosition::UpperRight)
     }
 }
 
@@ -680,14 +667,7 @@ impl Draw for SweepLine<'_> {
                 )
                 .map_err(fail)?;
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::MiddleRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .label_font((FONT, 16))
-            .draw()
-            .map_err(fail)
+        legend(&mut chart, SeriesLabelPosition::MiddleRight)
     }
 }
 
