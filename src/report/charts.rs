@@ -275,10 +275,11 @@ impl Curves<'_> {
             .enumerate()
             .filter_map(|(i, v)| {
                 let rows = d.intervals.get(v)?;
+                let k = d.interval_metrics.iter().position(|m| m == metric)?;
                 Some((
                     i,
                     rows.iter()
-                        .map(|r| r.values.get(metric).copied().unwrap_or(NAN_BAND))
+                        .map(|r| r.values.get(k).copied().unwrap_or(NAN_BAND))
                         .collect(),
                 ))
             })

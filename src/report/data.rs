@@ -16,11 +16,12 @@ pub struct Band {
 /// One point of a sweep: the values of the swept paths, and each metric's band.
 pub type SweepPoint = (Vec<String>, BTreeMap<String, Band>);
 
-/// One interval of `intervals.csv`: its calendar label and each metric's band.
+/// One interval of `intervals.csv`: its calendar label and each metric's band, in the order
+/// of `ReportData::interval_metrics`.
 #[derive(Clone, Debug, Default)]
 pub struct IntervalRow {
     pub label: String,
-    pub values: BTreeMap<String, Band>,
+    pub values: Vec<Band>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -32,6 +33,8 @@ pub struct ReportData {
     pub metrics: Vec<String>,
     /// Per variant, the intervals in order.
     pub intervals: BTreeMap<String, Vec<IntervalRow>>,
+    /// The metrics of `intervals.csv`, in the order of `IntervalRow::values`.
+    pub interval_metrics: Vec<String>,
     /// Per variant, (group, occupancy band).
     pub occupancy: BTreeMap<String, Vec<(String, Band)>>,
     /// Per variant, (share, wait in minutes).
@@ -100,29 +103,63 @@ impl ReportData {
                 .insert((r[v].clone(), r[m].clone()), band(r, mean, lo, hi));
         }
         if let Some(bytes) = get("intervals.csv") {
-            let (h, rs) = rows(bytes).map_err(at("intervals.csv"))?;
+            // The one file that grows with the horizon: streamed, record by record.
+            let mut reader = csv::Reader::from_reader(bytes);
+            let h: Vec<String> = reader
+                .headers()
+                .map_err(|e| format!("intervals.csv: {e}"))?
+                .iter()
+                .map(str::to_string)
+                .collect();
             let c = |n| col(&h, n).map_err(at("intervals.csv"));
-            let (v, k, day, wd, time, m, mean, lo, hi) = (
+            let (v, k, day, wd, time, m) = (
                 c("variant")?,
                 c("interval")?,
                 c("day")?,
                 c("weekday")?,
                 c("time")?,
                 c("metric")?,
-                c("mean")?,
-                c("ci95_low")?,
-                c("ci95_high")?,
             );
-            for r in &rs {
-                let list = d.intervals.entry(r[v].clone()).or_default();
-                let i: usize = r[k]
+            let (mean, lo, hi) = (c("mean")?, c("ci95_low")?, c("ci95_high")?);
+            let mut record = csv::StringRecord::new();
+            while reader
+                .read_record(&mut record)
+                .map_err(|e| format!("intervals.csv: {e}"))?
+            {
+                let metric = match d.interval_metrics.iter().position(|x| x == &record[m]) {
+                    Some(i) => i,
+                    None => {
+                        d.interval_metrics.push(record[m].to_string());
+                        d.interval_metrics.len() - 1
+                    }
+                };
+                if !d.intervals.contains_key(&record[v]) {
+                    d.intervals.insert(record[v].to_string(), Vec::new());
+                }
+                let list = d.intervals.get_mut(&record[v]).expect("just inserted");
+                let i: usize = record[k]
                     .parse()
-                    .map_err(|_| format!("intervals.csv: bad interval {}", r[k]))?;
+                    .map_err(|_| format!("intervals.csv: bad interval {}", &record[k]))?;
                 if list.len() <= i {
                     list.resize_with(i + 1, IntervalRow::default);
-                    list[i].label = format!("d{} {} {}", r[day], r[wd], r[time]);
+                    list[i].label = format!("d{} {} {}", &record[day], &record[wd], &record[time]);
                 }
-                list[i].values.insert(r[m].clone(), band(r, mean, lo, hi));
+                let values = &mut list[i].values;
+                if values.len() <= metric {
+                    values.resize(
+                        metric + 1,
+                        Band {
+                            mean: f64::NAN,
+                            low: f64::NAN,
+                            high: f64::NAN,
+                        },
+                    );
+                }
+                values[metric] = Band {
+                    mean: num(&record[mean]),
+                    low: num(&record[lo]),
+                    high: num(&record[hi]),
+                };
             }
         }
         if let Some(bytes) = get("agents.csv") {
