@@ -450,6 +450,7 @@ impl<'a> Sim<'a> {
                 sim.interval,
                 sim.service_level_target,
                 &group_sizes,
+                scenario.inactivity != Default::default(),
             ),
             decisions: Vec::new(),
             finished: Vec::new(),

@@ -35,10 +35,14 @@ struct Areas {
 }
 
 impl Areas {
-    fn add(&mut self, l: &Levels, dt: f64) {
-        for (a, b) in self.alerts.iter_mut().zip(&l.alerts) {
-            a[0] += b[0] * dt;
-            a[1] += b[1] * dt;
+    /// `alerts`: whether the alert levels can be non-zero (inactivity flows configured); the
+    /// hot loop skips them otherwise.
+    fn add(&mut self, l: &Levels, dt: f64, alerts: bool) {
+        if alerts {
+            for (a, b) in self.alerts.iter_mut().zip(&l.alerts) {
+                a[0] += b[0] * dt;
+                a[1] += b[1] * dt;
+            }
         }
         self.queue_length += l.queue_length * dt;
         self.agents_online += l.agents_online * dt;
@@ -126,6 +130,8 @@ pub struct Collector {
     spare: Vec<Histogram>,
     groups: Vec<GroupAcc>,
     pub levels: Levels,
+    /// Integrate the alert levels (only when inactivity flows can raise alerts).
+    alerts: bool,
     /// Per agent group; integrated lazily, when they change (see `group`).
     group_levels: Vec<GroupLevels>,
     /// When each group's levels were last integrated.
@@ -155,6 +161,7 @@ impl Collector {
         interval: Millis,
         sl_target: Millis,
         group_sizes: &[u32],
+        alerts: bool,
     ) -> Self {
         let n = ((horizon - warmup) + interval - 1) / interval;
         Collector {
@@ -181,6 +188,7 @@ impl Collector {
             spare: Vec::new(),
             groups: vec![GroupAcc::default(); group_sizes.len()],
             levels: Levels::default(),
+            alerts,
             group_levels: vec![GroupLevels::default(); group_sizes.len()],
             group_last: vec![0; group_sizes.len()],
             group_sizes: group_sizes.to_vec(),
@@ -204,13 +212,13 @@ impl Collector {
         self.last = now;
         if from < to {
             let dt = (to - from) as f64;
-            self.areas.add(&self.levels, dt);
+            self.areas.add(&self.levels, dt, self.alerts);
             let mut t = from;
             while t < to {
                 let end = self.current_end.min(to);
                 self.intervals[self.current]
                     .areas
-                    .add(&self.levels, (end - t) as f64);
+                    .add(&self.levels, (end - t) as f64, self.alerts);
                 t = end;
                 if end == self.current_end {
                     self.close_if_done(self.current);
