@@ -151,8 +151,8 @@ pub fn page(d: &ReportData, charts: &[Chart]) -> String {
             let _ = writeln!(
                 h,
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{} <span class=ci>[{}, {}]</span></td><td class={class}>{}</td></tr>",
-                esc(&r[0]),
-                esc(&r[1]),
+                esc(r.first().map_or("", |s| s.as_str())),
+                esc(r.get(1).map_or("", |s| s.as_str())),
                 esc(&bound),
                 esc(r.get(4).map_or("", |s| s.as_str())),
                 esc(r.get(5).map_or("", |s| s.as_str())),
