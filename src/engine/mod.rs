@@ -214,8 +214,6 @@ struct Sim<'a> {
     desks: Vec<Desk>,
     /// Agent ids of each group, a contiguous range.
     group_agents: Vec<std::ops::Range<u32>>,
-    /// The same, as lists, for transfers to a group.
-    members: Vec<Vec<AgentId>>,
     /// The queues each agent may take from by hand, if it picks up at all.
     scopes: Vec<Option<Vec<QueueId>>>,
     arrivals: Vec<ArrivalProcess>,
@@ -367,10 +365,6 @@ impl<'a> Sim<'a> {
             free: Vec::new(),
             live: 0,
             desks,
-            members: group_agents
-                .iter()
-                .map(|r| r.clone().map(AgentId).collect())
-                .collect(),
             group_agents,
             scopes,
             arrivals: scenario
@@ -920,25 +914,10 @@ impl<'a> Sim<'a> {
         }
         // Its wait is counted here unless an agent had started on it (turn model).
         let wait = (!chat.started).then_some(wait);
-        match chat.state {
-            ChatState::Waiting => {
-                if !self.router.withdraw(id, self.now, &mut self.decisions) {
-                    return;
-                }
-                self.stats.levels.queue_length -= 1.0;
-            }
-            ChatState::InService => {
-                let Some(agent) = self.router.holder(id) else {
-                    return;
-                };
-                let agent = agent.0 as usize;
-                self.off_desk(agent, id);
-                self.router.release(id, self.now, &mut self.decisions);
-                self.reschedule(agent);
-                self.chats_changed(agent);
-            }
-            ChatState::Bot | ChatState::Free => return,
+        if matches!(chat.state, ChatState::Bot | ChatState::Free) {
+            return;
         }
+        self.take_away(id);
         if let Some(k) = window {
             self.stats.abandoned(k, wait);
         }
@@ -951,7 +930,6 @@ impl<'a> Sim<'a> {
                 self.events.schedule(t, Event::Return(source as u32));
             }
         }
-        self.carry_out();
     }
 
     /// Carries out routing's decisions, including those that carrying them out produces.
@@ -1243,13 +1221,8 @@ impl<'a> Sim<'a> {
                 if k.is_some() {
                     self.stats.abandoned_in_conversation();
                 }
-                self.end_episode(id);
-                self.off_desk(agent, id);
-                self.router.release(id, self.now, &mut self.decisions);
-                self.carry_out();
+                self.take_away(id);
                 self.release(id, Outcome::AbandonedInConversation);
-                self.reschedule(agent);
-                self.chats_changed(agent);
             }
             Step::WrapUp => {
                 self.end_episode(id);
@@ -1380,7 +1353,7 @@ impl<'a> Sim<'a> {
                 (Some(work), Some(TransferTarget::Agents(g)))
                     if self.router.transfer_to_agent(
                         chat,
-                        &self.members[g],
+                        self.group_agents[g].clone().map(AgentId),
                         &mut self.decisions,
                     ) =>
                 {
@@ -1455,19 +1428,11 @@ impl<'a> Sim<'a> {
         held.sort_by_key(|id| self.chats[id.index as usize].state == ChatState::InService);
         for &id in &held {
             self.note(id, "requeue", "");
-            let state = self.chats[id.index as usize].state;
-            if state == ChatState::InService {
-                self.off_desk(agent, id);
-            } else {
-                self.stats.levels.queue_length -= 1.0;
-            }
-            self.router.release(id, self.now, &mut self.decisions);
-            self.carry_out();
+            self.take_away(id);
             let queue = self.chats[id.index as usize].queue;
             self.route_to(id, queue);
         }
         self.held = held;
-        self.reschedule(agent);
     }
 
     fn breaks(&mut self, g: usize) {

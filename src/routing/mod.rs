@@ -419,17 +419,17 @@ impl Router {
     pub fn transfer_to_agent(
         &mut self,
         chat: ChatId,
-        candidates: &[AgentId],
+        candidates: impl IntoIterator<Item = AgentId>,
         out: &mut Vec<Decision>,
     ) -> bool {
         let Place::Slot(from) = self.place(chat) else {
             return false;
         };
         let free = |a: &AgentState| a.capacity as i64 - a.held as i64;
-        let Some(&to) = candidates
-            .iter()
-            .filter(|&&c| c != from && self.agent(c).available())
-            .max_by(|&&x, &&y| {
+        let Some(to) = candidates
+            .into_iter()
+            .filter(|&c| c != from && self.agent(c).available())
+            .max_by(|&x, &y| {
                 free(self.agent(x))
                     .cmp(&free(self.agent(y)))
                     .then(y.0.cmp(&x.0))
@@ -554,16 +554,20 @@ impl Router {
     fn oldest(&mut self, queues: &[QueueId]) -> Option<(QueueId, ChatId)> {
         let mut best: Option<(u64, QueueId, ChatId)> = None;
         for &q in queues {
-            let chats = &self.chats;
-            let t = &mut self.teams[q.0 as usize];
-            let live = |c: ChatId| matches!(chats.get(c.index as usize), Some(r) if r.generation == c.generation && r.place == Place::Queued(q));
-            if let Some((ticket, chat)) = t.queue.head(live)
+            if let Some((ticket, chat)) = self.head(q)
                 && best.is_none_or(|b| ticket < b.0)
             {
                 best = Some((ticket, q, chat));
             }
         }
         best.map(|(_, q, c)| (q, c))
+    }
+
+    /// The ticket and chat at the head of a queue, skipping customers who left.
+    fn head(&mut self, q: QueueId) -> Option<(u64, ChatId)> {
+        let chats = &self.chats;
+        let live = |c: ChatId| matches!(chats.get(c.index as usize), Some(r) if r.generation == c.generation && r.place == Place::Queued(q));
+        self.teams[q.0 as usize].queue.head(live)
     }
 
     fn refresh_keys(&mut self, agent: AgentId) {
@@ -600,19 +604,16 @@ impl Router {
             let mut oldest: Option<(u64, ChatId, TeamId, AgentId)> = None;
             for mi in 0..self.memberships[agent.0 as usize].len() {
                 let (team, _) = self.memberships[agent.0 as usize][mi];
-                let chats = &self.chats;
-                let t = &mut self.teams[team.0 as usize];
-                if t.distribution != Distribution::Capacity {
+                if self.teams[team.0 as usize].distribution != Distribution::Capacity {
                     continue;
                 }
-                let q = QueueId(team.0);
-                let live = |c: ChatId| matches!(chats.get(c.index as usize), Some(r) if r.generation == c.generation && r.place == Place::Queued(q));
-                let Some((ticket, chat)) = t.queue.head(live) else {
+                let Some((ticket, chat)) = self.head(QueueId(team.0)) else {
                     continue;
                 };
                 if oldest.is_some_and(|o| o.0 < ticket) {
                     continue;
                 }
+                let t = &self.teams[team.0 as usize];
                 if let Some(p) = t.standings.best() {
                     oldest = Some((ticket, chat, team, t.members[p]));
                 }

@@ -534,10 +534,10 @@ fn a_transfer_to_an_agent_needs_that_agent_available() {
     let mut out = Vec::new();
     r.set_ready(AgentId(2), false, 1, &mut out);
     r.set_online(AgentId(1), false, 1, &mut out);
-    assert!(!r.transfer_to_agent(chat(0), &[AgentId(1), AgentId(2)], &mut out));
+    assert!(!r.transfer_to_agent(chat(0), [AgentId(1), AgentId(2)], &mut out));
     assert_eq!(r.agent(AgentId(0)).held, 1, "the chat stays where it was");
     r.set_ready(AgentId(2), true, 2, &mut out);
-    assert!(r.transfer_to_agent(chat(0), &[AgentId(1), AgentId(2)], &mut out));
+    assert!(r.transfer_to_agent(chat(0), [AgentId(1), AgentId(2)], &mut out));
     assert_eq!(
         out,
         vec![Decision::Start {
