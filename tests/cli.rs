@@ -27,7 +27,7 @@ fn run_writes_the_report_and_prints_kpis_and_throughput() {
         Some("variant,metric,mean,std,ci95_low,ci95_high,replications")
     );
     let metrics: Vec<&str> = lines.map(|l| l.split(',').nth(1).unwrap()).collect();
-    assert_eq!(metrics.len(), 27);
+    assert_eq!(metrics.len(), 28);
     for m in [
         "arrivals",
         "abandon_rate",

@@ -220,19 +220,52 @@ fn refusals_follow_the_refuse_probability() {
 }
 
 #[test]
-fn an_agent_who_lets_an_offer_time_out_goes_not_ready_until_its_next_shift() {
-    // Option not_ready_on_timeout (SPEC §2.4): after a missed offer the agent stops receiving
-    // chats; its time shows as Not ready in agents.csv.
-    let s = offers(
-        "offer_timeout = \"30s\"\nnot_ready_on_timeout = true",
-        "accept_delay = { dist = \"constant\", value = \"60s\" }\nshifts = [\"mon-sun 00:00-12:00\", \"mon-sun 12:00-24:00\"]",
-    );
+fn an_agent_who_lets_an_offer_time_out_is_not_ready_for_a_while_then_ready_again() {
+    // Seed 001: agents switch their status back to "Pronto" to receive chats, so a missed offer
+    // (SPEC §2.4 `not_ready_on_timeout`) sets the agent Not ready for `not_ready_for`, not for
+    // the rest of the shift. One agent of capacity 1 answers after 60 s and offers time out at
+    // 30 s: every offer times out, comes back forced (nobody else) and is accepted. The agent
+    // has one offer at a time, so each timeout costs exactly 10 minutes, and agents.csv shows
+    // that time as Not ready caused by timeouts.
+    let s = scenario(&format!(
+        r#"
+name = "not-ready"
+{SIMULATION}
+[[teams]]
+name = "t"
+offer_timeout = "30s"
+not_ready_on_timeout = true
+not_ready_for = {{ dist = "constant", value = "10m" }}
+[[agents]]
+name = "a"
+team = "t"
+capacity = 1
+accept_delay = {{ dist = "constant", value = "60s" }}
+[[arrivals]]
+name = "in"
+team = "t"
+rate = "2/h"
+[conversation]
+handle_time = {{ dist = "exponential", mean = "3m" }}
+"#
+    ));
     for r in run(&s) {
-        let not_ready = group(&r, 0, GroupMetric::NotReadyHours);
+        let refusals = group(&r, 0, GroupMetric::Refusals);
+        assert!(refusals > 400.0, "{refusals} timeouts");
+        let by_timeouts = group(&r, 0, GroupMetric::NotReadyTimeoutHours);
+        let expected = refusals * 10.0 / 60.0;
+        // A period cut by the end of the horizon: at most one.
         assert!(
-            not_ready > 24.0 * 14.0 * 0.8,
-            "{not_ready} h of 336 Not ready per agent"
+            (by_timeouts - expected).abs() <= 10.0 / 60.0,
+            "{by_timeouts} h Not ready for {refusals} timeouts"
         );
+        assert_eq!(
+            group(&r, 0, GroupMetric::NotReadyHours),
+            group(&r, 0, GroupMetric::NotReadyTimeoutHours),
+            "no other cause of Not ready here"
+        );
+        let ready = group(&r, 0, GroupMetric::ReadyHours);
+        assert!(ready > 24.0 * 14.0 * 0.5, "{ready} h Ready of 336");
     }
 }
 

@@ -8,6 +8,7 @@ mod erlang;
 mod experiments;
 mod inactivity;
 mod policies;
+mod seed_rules;
 mod shifts;
 mod turns;
 

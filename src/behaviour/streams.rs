@@ -19,6 +19,8 @@ pub enum Stream {
     Route(u32, bool),
     /// Whether a customer who gave up returns, and when.
     Returns(u32),
+    /// Whether a customer whose chat was resolved writes again, and when.
+    ResolvedReturns(u32),
     /// Day-level volume factors of one source.
     DayFactor(u32),
     /// Agents' offers, refusals and absences.
@@ -34,6 +36,7 @@ pub fn rng(seed: u64, replication: u32, stream: Stream) -> ChaCha8Rng {
         Stream::Work(i, returning) => (2u64 + 8 * returning as u64, i),
         Stream::Route(i, returning) => (3u64 + 8 * returning as u64, i),
         Stream::Returns(i) => (4u64, i),
+        Stream::ResolvedReturns(i) => (12u64, i),
         Stream::DayFactor(i) => (5u64, i),
         Stream::Agents => (6u64, 0),
         Stream::Pickups => (7u64, 0),

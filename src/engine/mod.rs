@@ -15,7 +15,9 @@ use crate::behaviour::arrivals::ArrivalProcess;
 use crate::behaviour::sampler::{CountSampler, Sampler};
 use crate::behaviour::streams::{Stream, rng};
 use crate::inactivity::{ActionKind, Episode, QueueKind, Stage, Step as InactivityStep};
-use crate::routing::{AgentId, AgentSpec, ChatId, Decision, QueueId, Router};
+use crate::routing::{
+    AgentId, AgentSpec, ChatId, Decision, Presence as RoutingPresence, QueueId, Router,
+};
 use crate::scenario::units::{MAX_AHEAD, Millis, ceil_ms, round_ms};
 use crate::scenario::{Destination, OnShiftEnd, Scenario, TeamId, TransferTarget, WorkModel};
 use crate::stats::collector::{Collector, ReplicationStats};
@@ -107,6 +109,11 @@ struct Talk {
     unanswered: bool,
     /// The agent snoozed the chat: inactivity management leaves it alone (seed 003).
     snoozed: bool,
+    /// Numbers the scheduled end of the snooze: older ends are stale.
+    snooze_version: u32,
+    /// Arrived at or after `auto_close.from`: only such chats are closed for silence (seed
+    /// 003: "casos anteriores a esta data não serão impactados").
+    closable: bool,
     /// The inactivity clock of the unanswered message in the current queue.
     episode: Option<Episode>,
     /// Numbers the scheduled inactivity deadline: older ones are stale.
@@ -127,6 +134,8 @@ impl Talk {
             version: 0,
             unanswered: true,
             snoozed: false,
+            snooze_version: 0,
+            closable: true,
             episode: None,
             episode_version: 0,
             last_message: 0,
@@ -145,8 +154,16 @@ enum Step {
     CustomerLeaves,
     /// The agent finishes the chat.
     WrapUp,
-    /// The snooze is over: the agent gets back to the chat.
-    SnoozeEnds,
+}
+
+struct SnoozeSamplers {
+    /// Per customer message.
+    probability: f64,
+    /// Per agent reply that the customer is to answer.
+    after_reply: f64,
+    duration: Sampler,
+    resume_probability: f64,
+    resume_after: Option<Sampler>,
 }
 
 struct CustomerStreams {
@@ -177,8 +194,10 @@ struct Desk {
     on_shift: bool,
     /// Did not show up for the current shift (absenteeism).
     absent: bool,
-    /// Set Not ready by a timed-out offer until its next shift.
+    /// Set Not ready by a timed-out offer, until `not_ready_for` has passed.
     away: bool,
+    /// Numbers the scheduled return to Ready: older returns are stale.
+    away_version: u32,
     on_break: bool,
     presence: Presence,
 }
@@ -198,6 +217,8 @@ struct OnDesk {
 enum Presence {
     Offline,
     NotReady,
+    /// Not ready because a missed offer set it so (`not_ready_on_timeout`).
+    Away,
     Ready,
     /// Off shift but still finishing chats: its slots count as online for occupancy.
     Finishing,
@@ -221,6 +242,9 @@ struct Sim<'a> {
     /// returns (which depend on routing) never shift a new customer's draws.
     customers: Vec<[CustomerStreams; 2]>,
     return_rng: Vec<ChaCha8Rng>,
+    /// Per source: whether and when a customer whose chat was resolved comes back.
+    resolved_rng: Vec<ChaCha8Rng>,
+    return_after_resolution: Option<(f64, Sampler)>,
     agent_rng: ChaCha8Rng,
     pickup_rng: ChaCha8Rng,
     patience: Option<Sampler>,
@@ -228,8 +252,10 @@ struct Sim<'a> {
     work: Option<Sampler>,
     /// Turn model: the conversation's samplers.
     turns: Option<TurnSamplers>,
-    /// Probability and duration of a snooze, per customer message.
-    snooze: Option<(f64, Sampler)>,
+    /// When agents snooze chats, for how long, and when they resume early.
+    snooze: Option<SnoozeSamplers>,
+    /// Per team: how long a missed offer keeps the agent Not ready.
+    not_ready_for: Vec<Option<Sampler>>,
     bots: Vec<Option<Sampler>>,
     accept_delays: Vec<Option<Sampler>>,
     pickups: Vec<Option<Sampler>>,
@@ -239,6 +265,9 @@ struct Sim<'a> {
     decisions: Vec<Decision>,
     finished: Vec<OnDesk>,
     held: Vec<ChatId>,
+    /// Scratch lists of the calendar: presence changes, and agents who hand chats back.
+    changes: Vec<RoutingPresence>,
+    leaving: Vec<u32>,
     horizon_passed: bool,
     done: bool,
     arrived: u64,
@@ -335,6 +364,7 @@ impl<'a> Sim<'a> {
                     on_shift: false,
                     absent: false,
                     away: false,
+                    away_version: 0,
                     on_break: false,
                     presence: Presence::Offline,
                 });
@@ -393,6 +423,12 @@ impl<'a> Sim<'a> {
                 })
                 .collect(),
             return_rng: streams(Stream::Returns),
+            resolved_rng: streams(Stream::ResolvedReturns),
+            return_after_resolution: scenario
+                .customers
+                .return_after_resolution
+                .as_ref()
+                .map(|r| (r.probability, sampler(&r.after))),
             agent_rng: rng(seed, replication, Stream::Agents),
             pickup_rng: rng(seed, replication, Stream::Pickups),
             patience: scenario.customers.patience.as_ref().map(sampler),
@@ -400,10 +436,18 @@ impl<'a> Sim<'a> {
                 WorkModel::Block { handle_time } => Some(sampler(handle_time)),
                 WorkModel::Turns(_) => None,
             },
-            snooze: scenario
-                .snooze
-                .as_ref()
-                .map(|s| (s.probability, sampler(&s.duration))),
+            snooze: scenario.snooze.as_ref().map(|s| SnoozeSamplers {
+                probability: s.probability,
+                after_reply: s.after_reply,
+                duration: sampler(&s.duration),
+                resume_probability: s.resume_probability,
+                resume_after: s.resume_after.as_ref().map(sampler),
+            }),
+            not_ready_for: scenario
+                .teams
+                .iter()
+                .map(|t| t.not_ready_for.as_ref().map(sampler))
+                .collect(),
             turns: match &scenario.conversation.model {
                 WorkModel::Block { .. } => None,
                 WorkModel::Turns(t) => Some(TurnSamplers {
@@ -449,6 +493,8 @@ impl<'a> Sim<'a> {
             decisions: Vec::new(),
             finished: Vec::new(),
             held: Vec::new(),
+            changes: Vec::new(),
+            leaving: Vec::new(),
             horizon_passed: false,
             done: false,
             arrived: 0,
@@ -457,10 +503,7 @@ impl<'a> Sim<'a> {
         for (g, group) in scenario.agent_groups.iter().enumerate() {
             s.stats.group(g).offline = group.count as f64;
         }
-        for g in 0..scenario.agent_groups.len() {
-            s.shift(g);
-            s.breaks(g);
-        }
+        s.calendar();
         for a in 0..s.desks.len() {
             s.schedule_pickup(a as u32);
         }
@@ -491,8 +534,19 @@ impl<'a> Sim<'a> {
                     self.completion(agent as usize);
                 }
             }
-            Event::Shift(group) => self.shift(group as usize),
-            Event::Break(group) => self.breaks(group as usize),
+            Event::Calendar => self.calendar(),
+            Event::BackToReady { agent, version } => {
+                let desk = &mut self.desks[agent as usize];
+                if desk.away && desk.away_version == version {
+                    desk.away = false;
+                    self.update_ready(agent as usize);
+                }
+            }
+            Event::SnoozeEnds {
+                chat,
+                version,
+                early,
+            } => self.snooze_ends(chat, version, early),
             Event::Pickup(agent) => {
                 if let Some(scope) = &self.scopes[agent as usize] {
                     self.router
@@ -541,7 +595,9 @@ impl<'a> Sim<'a> {
             (None, Some(t)) => {
                 let mut rng = Xoshiro256PlusPlus::seed_from_u64(streams.work.random());
                 let turns_left = t.turns.sample(&mut rng);
-                (0.0, Some(Talk::new(rng, turns_left)))
+                let mut talk = Talk::new(rng, turns_left);
+                talk.closable = self.now >= scenario.inactivity.auto_close_from;
+                (0.0, Some(talk))
             }
             (None, None) => unreachable!("a scenario has a block or a turn model"),
         };
@@ -773,8 +829,13 @@ impl<'a> Sim<'a> {
         }
     }
 
-    /// Takes the chat from wherever it is (a queue, an offer, an agent) without ending it.
+    /// Takes the chat from wherever it is (a queue, an offer, an agent) without ending it. A
+    /// snooze is the agent's: it ends when the chat leaves the agent.
     fn take_away(&mut self, id: ChatId) {
+        if let Some(talk) = self.chats[id.index as usize].talk.as_mut() {
+            talk.snoozed = false;
+            talk.snooze_version = talk.snooze_version.wrapping_add(1);
+        }
         match self.chats[id.index as usize].state {
             ChatState::Waiting => {
                 self.router.withdraw(id, self.now, &mut self.decisions);
@@ -812,6 +873,9 @@ impl<'a> Sim<'a> {
         let Some(talk) = self.chats[id.index as usize].talk.as_mut() else {
             return;
         };
+        if !talk.closable {
+            return;
+        }
         talk.last_message = self.now;
         if !talk.close_pending {
             talk.close_pending = true;
@@ -943,10 +1007,26 @@ impl<'a> Sim<'a> {
                     forced,
                 } => self.offer(chat, agent, forced),
                 Decision::Start { chat, agent } => self.start(chat, agent),
-                Decision::Stranded { chat } => {
-                    self.note(chat, "stranded", "");
+                Decision::Backlog { chat, agent } => {
+                    // Seed 003: the agent's queue ("fila do vendedor") has its own flow.
+                    self.note_agent(chat, "agent_queue", agent.0 as usize);
+                    self.open_episode(chat, QueueKind::Agent);
+                }
+                Decision::Stranded {
+                    chat,
+                    nobody_online,
+                } => {
+                    self.note(
+                        chat,
+                        if nobody_online {
+                            "stranded"
+                        } else {
+                            "unplaced"
+                        },
+                        "",
+                    );
                     if self.chats[chat.index as usize].window.is_some() {
-                        self.stats.stranded();
+                        self.stats.stranded(nobody_online);
                     }
                 }
             }
@@ -1020,13 +1100,22 @@ impl<'a> Sim<'a> {
             self.note_agent(id, what, agent);
             self.stats.refusal(self.desks[agent].group);
             if answer == Answer::Timeout
-                && self
-                    .scenario
-                    .teams
-                    .get(queue)
-                    .is_some_and(|t| t.not_ready_on_timeout)
+                && let Some(Some(away)) = self.not_ready_for.get(queue)
             {
-                self.desks[agent].away = true;
+                // Not ready for a while, then Ready again (seed 001: agents switch their
+                // status back to "Pronto" to receive chats).
+                let back = round_ms(away.sample(&mut self.agent_rng)).clamp(1, MAX_AHEAD);
+                let desk = &mut self.desks[agent];
+                desk.away = true;
+                desk.away_version = desk.away_version.wrapping_add(1);
+                let version = desk.away_version;
+                self.events.schedule(
+                    self.now + back,
+                    Event::BackToReady {
+                        agent: agent as u32,
+                        version,
+                    },
+                );
                 self.update_ready(agent);
             }
             self.router.refuse(id, self.now, &mut self.decisions);
@@ -1072,9 +1161,12 @@ impl<'a> Sim<'a> {
         self.stats.levels.busy_slots += 1.0;
         self.reschedule(agent);
         self.chats_changed(agent);
-        if self.chats[id.index as usize].talk.is_some() {
-            // The chat is now in the agent's queue ("fila do vendedor"): a new episode.
-            self.open_episode(id, QueueKind::Agent);
+        if let Some(talk) = &self.chats[id.index as usize].talk {
+            // The chat is now the agent's ("fila do vendedor"): a new episode, unless it was
+            // already timed by that flow while it waited behind the agent's capacity.
+            if talk.episode.is_none_or(|e| e.kind != QueueKind::Agent) {
+                self.open_episode(id, QueueKind::Agent);
+            }
             let first = !self.chats[id.index as usize].first_replied();
             self.agent_writes(id, agent, first);
         }
@@ -1168,11 +1260,20 @@ impl<'a> Sim<'a> {
                         turns.customer_reply.sample(&mut talk.rng),
                     ))
                 };
+                // Seed 003: the agent may snooze ("adiar") the chat it has just answered, so
+                // that the customer's next message raises no alert while it is away.
+                let snooze_now = next.is_none_or(|(step, _)| step == Step::CustomerMessage)
+                    && self.snooze.as_ref().is_some_and(|s| {
+                        s.after_reply > 0.0 && talk.rng.random_bool(s.after_reply)
+                    });
                 self.end_episode(id);
                 self.touch(id);
                 self.note_agent(id, "reply", agent);
                 if let Some((step, after)) = next {
                     self.talk_next(id, step, after);
+                }
+                if snooze_now {
+                    self.start_snooze(id);
                 }
             }
             Step::CustomerMessage => {
@@ -1180,42 +1281,21 @@ impl<'a> Sim<'a> {
                 let c = &mut self.chats[id.index as usize];
                 let talk = c.talk.as_mut().expect("turn model");
                 talk.unanswered = true;
-                let snooze = self
-                    .snooze
-                    .as_ref()
-                    .filter(|(p, _)| talk.rng.random_bool(*p))
-                    .map(|(_, d)| d.sample(&mut talk.rng));
+                // Snoozed already (after the agent's reply): the message waits, unalerted,
+                // for the snooze to end.
+                let snoozed = talk.snoozed;
+                let snooze = !snoozed
+                    && self
+                        .snooze
+                        .as_ref()
+                        .is_some_and(|s| talk.rng.random_bool(s.probability));
                 self.touch(id);
-                match snooze {
-                    // Seed 003: "ele deverá adiar a conversa, assim, a gestão de inatividade
-                    // não é acionada"; the agent replies once the snooze is over.
-                    Some(d) => {
-                        self.note(id, "snooze", "");
-                        self.chats[id.index as usize]
-                            .talk
-                            .as_mut()
-                            .expect("turn model")
-                            .snoozed = true;
-                        self.end_episode(id);
-                        self.talk_next(id, Step::SnoozeEnds, d);
-                    }
-                    None => {
-                        self.open_episode(id, QueueKind::Agent);
-                        self.agent_writes(id, agent, false);
-                    }
+                if snooze {
+                    self.start_snooze(id);
+                } else if !snoozed {
+                    self.open_episode(id, QueueKind::Agent);
+                    self.agent_writes(id, agent, false);
                 }
-            }
-            Step::SnoozeEnds => {
-                self.note(id, "snooze_end", "");
-                // SPEC §2.6: the episode restarts from the snooze's end.
-                self.chats[id.index as usize]
-                    .talk
-                    .as_mut()
-                    .expect("turn model")
-                    .snoozed = false;
-                self.open_episode(id, QueueKind::Agent);
-                self.touch(id);
-                self.agent_writes(id, agent, false);
             }
             Step::CustomerLeaves => {
                 if k.is_some() {
@@ -1232,6 +1312,65 @@ impl<'a> Sim<'a> {
                 self.reschedule(agent);
                 self.chats_changed(agent);
             }
+        }
+    }
+
+    /// The agent snoozes the chat (seed 003: "ele deverá adiar a conversa, assim, a gestão de
+    /// inatividade não é acionada"): no episode runs until the snooze ends or the agent
+    /// resumes it early ("continuar").
+    fn start_snooze(&mut self, id: ChatId) {
+        let Some(snooze) = self.snooze.as_ref() else {
+            return;
+        };
+        let talk = self.chats[id.index as usize]
+            .talk
+            .as_mut()
+            .expect("turn model");
+        let duration = snooze.duration.sample(&mut talk.rng);
+        let resume = match &snooze.resume_after {
+            Some(r) if talk.rng.random_bool(snooze.resume_probability) => {
+                Some(r.sample(&mut talk.rng)).filter(|&r| r < duration)
+            }
+            _ => None,
+        };
+        talk.snoozed = true;
+        talk.snooze_version = talk.snooze_version.wrapping_add(1);
+        let version = talk.snooze_version;
+        self.note(id, "snooze", "");
+        self.end_episode(id);
+        self.events.schedule(
+            self.now + round_ms(resume.unwrap_or(duration)).min(MAX_AHEAD),
+            Event::SnoozeEnds {
+                chat: id,
+                version,
+                early: resume.is_some(),
+            },
+        );
+    }
+
+    /// The snooze is over, or the agent resumed the chat: inactivity management acts again,
+    /// with a new episode from now (SPEC §2.6), and a message that came in meanwhile gets its
+    /// reply.
+    fn snooze_ends(&mut self, id: ChatId, version: u32, early: bool) {
+        let Some(c) = self.chat(id) else { return };
+        let Some(talk) = c.talk.as_ref() else { return };
+        if c.state != ChatState::InService || !talk.snoozed || talk.snooze_version != version {
+            return;
+        }
+        let unanswered = talk.unanswered;
+        let Some(agent) = self.router.holder(id) else {
+            return;
+        };
+        self.chats[id.index as usize]
+            .talk
+            .as_mut()
+            .expect("turn model")
+            .snoozed = false;
+        self.note(id, if early { "resume" } else { "snooze_end" }, "");
+        self.touch(id);
+        if unanswered {
+            self.open_episode(id, QueueKind::Agent);
+            self.agent_writes(id, agent.0 as usize, false);
         }
     }
 
@@ -1323,39 +1462,36 @@ impl<'a> Sim<'a> {
     /// The agent is done with its part of the chat (off its desk already): the chat is
     /// transferred or resolved.
     fn part_done(&mut self, chat: ChatId, group: usize) {
+        let scenario = self.scenario;
+        let c = &mut self.chats[chat.index as usize];
+        let transfer = c.transfer.take();
+        let counted = c.window.is_some();
+        if transfer.is_some()
+            && let (Some(talk), Some(turns)) = (c.talk.as_mut(), self.turns.as_ref())
         {
-            let c = &mut self.chats[chat.index as usize];
-            let transfer = c.transfer.take();
-            let counted = c.window.is_some();
-            let target = self.scenario.conversation.transfer_to;
-            if transfer.is_some()
-                && let (Some(talk), Some(turns)) = (c.talk.as_mut(), self.turns.as_ref())
-            {
-                // A fresh conversation with the next agent; the first reply was already sent.
-                talk.turns_left = turns.turns.sample(&mut talk.rng);
-            }
-            match (transfer, target) {
-                // The agent hands the chat to another team, which takes it from the start.
-                (Some(work), Some(TransferTarget::Team(to))) => {
-                    c.work = work;
-                    if let Some(log) = self.log.as_mut() {
-                        log.note(chat.index, self.now, "transfer", "");
-                    }
-                    if counted {
-                        self.stats.transfer();
-                    }
-                    self.router.release(chat, self.now, &mut self.decisions);
-                    self.carry_out();
-                    self.route_to(chat, QueueId(to.0));
+            // A fresh conversation with the next agent; the first reply was already sent.
+            talk.turns_left = turns.turns.sample(&mut talk.rng);
+        }
+        match (transfer, scenario.conversation.transfer_to) {
+            // The agent hands the chat to another team, which takes it from the start.
+            (Some(work), Some(TransferTarget::Team(to))) => {
+                c.work = work;
+                self.note(chat, "transfer", &scenario.teams[to.0 as usize].name);
+                if counted {
+                    self.stats.transfer();
                 }
-                // To an agent of a group, only if one is available; otherwise this agent
-                // finishes the chat itself (seed 001).
-                (Some(work), Some(TransferTarget::Agents(g)))
-                    if self.router.transfer_to_agent(
-                        chat,
-                        self.group_agents[g].clone().map(AgentId),
-                        &mut self.decisions,
-                    ) =>
+                self.router.release(chat, self.now, &mut self.decisions);
+                self.carry_out();
+                self.route_to(chat, QueueId(to.0));
+                return;
+            }
+            // To an agent of a group, only if one is available; otherwise this agent finishes
+            // the chat itself (seed 001).
+            (Some(work), Some(TransferTarget::Agents(g))) => {
+                let candidates = self.group_agents[g].clone().map(AgentId);
+                if let Some(to) =
+                    self.router
+                        .transfer_to_agent(chat, candidates, self.now, &mut self.decisions)
                 {
                     let c = &mut self.chats[chat.index as usize];
                     c.work = work;
@@ -1364,16 +1500,29 @@ impl<'a> Sim<'a> {
                     if counted {
                         self.stats.transfer();
                     }
+                    self.note_agent(chat, "transfer", to.0 as usize);
                     self.carry_out();
+                    return;
                 }
-                _ => {
-                    if counted {
-                        self.stats.resolved(group);
-                    }
-                    self.router.release(chat, self.now, &mut self.decisions);
-                    self.carry_out();
-                    self.release(chat, Outcome::Resolved);
-                }
+            }
+            _ => {}
+        }
+        if counted {
+            self.stats.resolved(group);
+        }
+        let source = self.chats[chat.index as usize].source as usize;
+        self.router.release(chat, self.now, &mut self.decisions);
+        self.carry_out();
+        self.release(chat, Outcome::Resolved);
+        // Seed 002: once a chat is concluded the bot takes over again, and a customer who
+        // writes again is routed like a new contact.
+        if let Some((p, after)) = &self.return_after_resolution
+            && self.resolved_rng[source].random_bool(*p)
+        {
+            let t =
+                self.now + round_ms(after.sample(&mut self.resolved_rng[source])).min(MAX_AHEAD);
+            if t < scenario.simulation.horizon {
+                self.events.schedule(t, Event::Return(source as u32));
             }
         }
     }
@@ -1386,36 +1535,64 @@ impl<'a> Sim<'a> {
         }
     }
 
-    /// A group's shift starts or ends. At a start each agent may be absent for the whole shift
+    /// Shifts and breaks change. Every group's changes at this instant are applied together
+    /// and only then are chats handed out, so agents who start together share the backlog
+    /// (seed 004). At a shift start each agent may be absent for the whole shift
     /// (absenteeism, drawn per agent and shift); at an end the agent keeps or hands back its
-    /// chats (SPEC §2.9).
-    fn shift(&mut self, g: usize) {
+    /// chats (SPEC §2.9); a new shift clears a missed offer's Not ready.
+    fn calendar(&mut self) {
         let scenario = self.scenario;
-        let group = &scenario.agent_groups[g];
-        let start = self.scenario.simulation.start;
-        let on = group.schedule.is_on(self.now + start);
-        for a in self.group_agents[g].clone() {
-            let agent = a as usize;
-            let desk = &mut self.desks[agent];
-            if desk.on_shift == on {
-                continue;
+        let start = scenario.simulation.start;
+        let mut changes = std::mem::take(&mut self.changes);
+        let mut leaving = std::mem::take(&mut self.leaving);
+        let mut next = NEVER;
+        for (g, group) in scenario.agent_groups.iter().enumerate() {
+            let on = group.schedule.is_on(self.now + start);
+            let on_break = group.breaks.is_on(self.now + start);
+            for a in self.group_agents[g].clone() {
+                let desk = &mut self.desks[a as usize];
+                let new_shift = desk.on_shift != on;
+                if new_shift {
+                    desk.on_shift = on;
+                    desk.away = false;
+                    desk.away_version = desk.away_version.wrapping_add(1);
+                    desk.absent = on
+                        && group.absenteeism > 0.0
+                        && self.agent_rng.random_bool(group.absenteeism);
+                    if !on && group.on_shift_end == OnShiftEnd::Requeue {
+                        leaving.push(a);
+                    }
+                } else if desk.on_break == on_break {
+                    continue;
+                }
+                desk.on_break = on_break;
+                changes.push(RoutingPresence {
+                    agent: AgentId(a),
+                    online: desk.on_shift && !desk.absent,
+                    ready: !desk.on_break && !desk.away,
+                });
             }
-            desk.on_shift = on;
-            desk.away = false;
-            desk.absent =
-                on && group.absenteeism > 0.0 && self.agent_rng.random_bool(group.absenteeism);
-            let online = on && !desk.absent;
-            self.update_ready(agent);
-            self.router
-                .set_online(AgentId(a), online, self.now, &mut self.decisions);
-            self.carry_out();
-            if !on && group.on_shift_end == OnShiftEnd::Requeue {
-                self.hand_back(agent);
-            }
-            self.refresh_presence(agent);
+            let changes_at = [
+                group.schedule.next_change(self.now, start),
+                group.breaks.next_change(self.now, start),
+            ];
+            next = changes_at.into_iter().flatten().fold(next, Millis::min);
         }
-        if let Some(t) = group.schedule.next_change(self.now, start) {
-            self.events.schedule(t, Event::Shift(g as u32));
+        self.router
+            .update_presence(&changes, self.now, &mut self.decisions);
+        self.carry_out();
+        for &a in &leaving {
+            self.hand_back(a as usize);
+        }
+        for p in &changes {
+            self.refresh_presence(p.agent.0 as usize);
+        }
+        changes.clear();
+        leaving.clear();
+        self.changes = changes;
+        self.leaving = leaving;
+        if next != NEVER {
+            self.events.schedule(next, Event::Calendar);
         }
     }
 
@@ -1435,26 +1612,16 @@ impl<'a> Sim<'a> {
         self.held = held;
     }
 
-    fn breaks(&mut self, g: usize) {
-        let scenario = self.scenario;
-        let group = &scenario.agent_groups[g];
-        let start = self.scenario.simulation.start;
-        let on_break = group.breaks.is_on(self.now + start);
-        for a in self.group_agents[g].clone() {
-            self.desks[a as usize].on_break = on_break;
-            self.update_ready(a as usize);
-        }
-        if let Some(t) = group.breaks.next_change(self.now, start) {
-            self.events.schedule(t, Event::Break(g as u32));
-        }
-    }
-
     /// Ready unless on a break or set Not ready by a missed offer.
     fn update_ready(&mut self, agent: usize) {
         let desk = &self.desks[agent];
-        let ready = !desk.on_break && !desk.away;
+        let change = RoutingPresence {
+            agent: AgentId(agent as u32),
+            online: desk.on_shift && !desk.absent,
+            ready: !desk.on_break && !desk.away,
+        };
         self.router
-            .set_ready(AgentId(agent as u32), ready, self.now, &mut self.decisions);
+            .update_presence(&[change], self.now, &mut self.decisions);
         self.carry_out();
         self.refresh_presence(agent);
     }
@@ -1464,6 +1631,7 @@ impl<'a> Sim<'a> {
         let desk = &mut self.desks[agent];
         let presence = match (a.online, a.ready) {
             (true, true) => Presence::Ready,
+            (true, false) if desk.away && !desk.on_break => Presence::Away,
             (true, false) => Presence::NotReady,
             (false, _) if !desk.chats.is_empty() => Presence::Finishing,
             (false, _) => Presence::Offline,
@@ -1479,13 +1647,17 @@ impl<'a> Sim<'a> {
             match p {
                 Presence::Ready => group.ready += sign,
                 Presence::NotReady => group.not_ready += sign,
+                Presence::Away => {
+                    group.not_ready += sign;
+                    group.away += sign;
+                }
                 Presence::Offline | Presence::Finishing => group.offline += sign,
             }
             if p != Presence::Offline {
                 group.present += sign * slots;
                 present += sign * slots;
             }
-            if matches!(p, Presence::Ready | Presence::NotReady) {
+            if matches!(p, Presence::Ready | Presence::NotReady | Presence::Away) {
                 online += sign;
             }
         }

@@ -28,10 +28,18 @@ pub enum Event {
     AutoClose(ChatId),
     /// The earliest chat of an agent finishes; stale unless `version` is the agent's current.
     Completion { agent: u32, version: u32 },
-    /// Agent group `n` goes on or off shift.
-    Shift(u32),
-    /// Agent group `n` starts or ends a break.
-    Break(u32),
+    /// Shifts or breaks change: every group's changes at this instant are applied together.
+    Calendar,
+    /// Agent `agent` is Ready again after a missed offer set it Not ready (stale unless
+    /// `version` is the agent's current).
+    BackToReady { agent: u32, version: u32 },
+    /// The snooze of the chat ends, or the agent resumes it early (`early`); stale unless
+    /// `version` is the chat's current snooze.
+    SnoozeEnds {
+        chat: ChatId,
+        version: u32,
+        early: bool,
+    },
     /// Agent `n` looks at the queues it may take from.
     Pickup(u32),
     /// Arrivals stop; the run drains.
@@ -143,18 +151,18 @@ mod tests {
     #[test]
     fn earliest_first_and_same_instant_in_scheduling_order() {
         let mut q = EventQueue::default();
-        q.schedule(10, Event::Shift(2));
-        q.schedule(5, Event::Shift(0));
-        q.schedule(10, Event::Shift(3));
-        q.schedule(5, Event::Shift(1));
+        q.schedule(10, Event::Pickup(2));
+        q.schedule(5, Event::Pickup(0));
+        q.schedule(10, Event::Pickup(3));
+        q.schedule(5, Event::Pickup(1));
         let order: Vec<_> = std::iter::from_fn(|| q.pop()).collect();
         assert_eq!(
             order,
             vec![
-                (5, Event::Shift(0)),
-                (5, Event::Shift(1)),
-                (10, Event::Shift(2)),
-                (10, Event::Shift(3))
+                (5, Event::Pickup(0)),
+                (5, Event::Pickup(1)),
+                (10, Event::Pickup(2)),
+                (10, Event::Pickup(3))
             ]
         );
     }

@@ -125,7 +125,7 @@ fn an_agent_keeps_its_chat_past_shift_end() {
     let mut sim = quiet(&s);
     let group = &s.agent_groups[0];
     if let Some(t) = group.schedule.next_change(0, 0) {
-        sim.events.schedule(t, Event::Shift(0));
+        sim.events.schedule(t, Event::Calendar);
     }
     run_until(&mut sim, 59 * MINUTE);
     inject(&mut sim, 10 * MINUTE);
@@ -148,7 +148,7 @@ fn requeue_hands_back_every_chat_and_only_the_started_one_counts_as_started() {
     let s = scenario_with(1, 0.0, "mon 00:00-01:00", "sequential", "requeue");
     let mut sim = quiet(&s);
     if let Some(t) = s.agent_groups[0].schedule.next_change(0, 0) {
-        sim.events.schedule(t, Event::Shift(0));
+        sim.events.schedule(t, Event::Calendar);
     }
     let chats: Vec<ChatId> = (0..3).map(|_| inject(&mut sim, 120 * MINUTE)).collect();
     assert_eq!(sim.router.agent(AgentId(0)).backlog(), 2);
@@ -194,6 +194,8 @@ mod properties {
         patience: bool,
         requeue: bool,
         transfer: f64,
+        /// `transfer_to`: a team, or an agent group.
+        transfer_to: &'static str,
     }
 
     fn params() -> impl Strategy<Value = Params> {
@@ -213,7 +215,10 @@ mod properties {
             any::<bool>(),
             any::<bool>(),
             any::<bool>(),
-            0.0f64..0.3,
+            (
+                0.0f64..0.3,
+                prop::sample::select(vec!["\"b\"", "{ group = \"other\" }"]),
+            ),
         )
             .prop_map(
                 |(
@@ -228,7 +233,7 @@ mod properties {
                     auto_close,
                     patience,
                     requeue,
-                    transfer,
+                    (transfer, transfer_to),
                 )| Params {
                     distribution,
                     agents,
@@ -242,6 +247,7 @@ mod properties {
                     patience,
                     requeue,
                     transfer,
+                    transfer_to,
                 },
             )
     }
@@ -291,11 +297,12 @@ customer_silent_probability = {silent}
 wrap_up = {{ dist = "constant", value = "10s" }}
 concurrency_slowdown = 0.3
 transfer_probability = {transfer}
-transfer_to = "b"
+transfer_to = {transfer_to}
 [inactivity.team_queue]
 first_alert = "2m"
 second_alert = "4m"
 {action}
+exceptions = [{{ teams = ["b"], first_alert = "2m", second_alert = "4m" }}]
 [inactivity.agent_queue]
 first_alert = "1m"
 second_alert = "3m"
@@ -303,7 +310,10 @@ second_alert = "3m"
 {auto_close}
 [inactivity.snooze]
 probability = {snooze}
+after_reply = {snooze}
 duration = {{ dist = "exponential", mean = "5m" }}
+resume_probability = 0.5
+resume_after = {{ dist = "exponential", mean = "2m" }}
 "#,
             distribution = p.distribution,
             agents = p.agents,
@@ -318,6 +328,7 @@ duration = {{ dist = "exponential", mean = "5m" }}
             turns = p.turns_mean,
             silent = p.silent,
             transfer = p.transfer,
+            transfer_to = p.transfer_to,
             action = action,
             auto_close = if p.auto_close {
                 "[inactivity.auto_close]\nafter = \"15m\""
@@ -352,6 +363,22 @@ duration = {{ dist = "exponential", mean = "5m" }}
             }
         }
         assert!(sim.stats.levels.queue_length >= 0.0);
+        // Capacity distribution never leaves a chat waiting in the team queue while a member
+        // who could take it has a free slot: every path that frees a slot refills it.
+        if sim.scenario.teams[0].distribution == crate::scenario::Distribution::Capacity
+            && sim.router.waiting(QueueId(0)) > 0
+        {
+            for a in 0..sim.desks.len() {
+                let agent = sim.router.agent(AgentId(a as u32));
+                let member = agent.role == crate::routing::Role::Agent
+                    && agent.teams.contains(&crate::scenario::TeamId(0));
+                assert!(
+                    !(member && agent.available() && agent.held < agent.capacity),
+                    "agent {a} has a free slot while chats wait at {}",
+                    sim.now
+                );
+            }
+        }
     }
 
     proptest! {

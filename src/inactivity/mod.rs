@@ -68,6 +68,9 @@ pub struct Rules {
     pub waiting_queue: Option<FlowSet>,
     /// Close a chat with no message from either side for this long.
     pub auto_close: Option<Millis>,
+    /// Auto-close applies to chats that arrived from this instant on (seed 003: "a partir da
+    /// data de ativação").
+    pub auto_close_from: Millis,
 }
 
 /// How far an episode has gone: the chat's alert status.

@@ -26,6 +26,7 @@ fn rules() -> Rules {
         }),
         waiting_queue: None,
         auto_close: Some(30 * MINUTE),
+        auto_close_from: 0,
     }
 }
 

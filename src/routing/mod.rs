@@ -43,9 +43,22 @@ pub enum Decision {
     },
     /// The chat now sits in one of the agent's slots: the agent is working on it.
     Start { chat: ChatId, agent: AgentId },
+    /// The agent accepted the chat into its own queue ("fila do vendedor", seed 003): it is
+    /// the agent's from now on, and waits there for one of its slots to free (SPEC §2.2).
+    Backlog { chat: ChatId, agent: AgentId },
     /// A `sequential` chat found no eligible agent: it stays in the team queue until someone
-    /// takes it by hand (SPEC §2.2, seed 004).
-    Stranded { chat: ChatId },
+    /// takes it by hand (SPEC §2.2, seed 004). `nobody_online` tells the case seed 004
+    /// describes (no member of the team was online) from the one where members were online
+    /// but all Not ready or at `max_chats`.
+    Stranded { chat: ChatId, nobody_online: bool },
+}
+
+/// An agent's presence as routing sees it: only online and Ready agents receive chats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Presence {
+    pub agent: AgentId,
+    pub online: bool,
+    pub ready: bool,
 }
 
 /// Who may take chats from which queues by hand (seeds 000, 002), and whether routing hands
@@ -155,6 +168,8 @@ pub struct Router {
     teams: Vec<TeamState>,
     chats: Vec<ChatRecord>,
     next_ticket: u64,
+    /// Scratch list of agents who became available in one presence update.
+    arrived: Vec<AgentId>,
 }
 
 impl Router {
@@ -192,6 +207,7 @@ impl Router {
             teams,
             chats: Vec::new(),
             next_ticket: 0,
+            arrived: Vec::new(),
         }
     }
 
@@ -266,7 +282,15 @@ impl Router {
             None => {
                 self.push_queue(chat, queue);
                 if let Distribution::Sequential { .. } = distribution {
-                    out.push(Decision::Stranded { chat });
+                    let agents = &self.agents;
+                    let nobody_online = !self.teams[queue.0 as usize]
+                        .members
+                        .iter()
+                        .any(|a| agents[a.0 as usize].online);
+                    out.push(Decision::Stranded {
+                        chat,
+                        nobody_online,
+                    });
                 }
             }
         }
@@ -357,6 +381,7 @@ impl Router {
         } else {
             a.backlog.push_back(chat);
             self.set_place(chat, Place::Backlog(agent));
+            out.push(Decision::Backlog { chat, agent });
         }
     }
 
@@ -367,17 +392,19 @@ impl Router {
         let Place::Offered { agent, .. } = self.place(chat) else {
             return;
         };
-        self.unassign(chat, agent);
         if let Some(r) = self.record(chat) {
             r.refused.retain(|&a| a != agent);
             r.refused.push(agent);
         }
-        let team = self.chats[chat.index as usize].team;
-        match self.pick(chat, team) {
-            Some(next) => self.offer(chat, next, false, now, out),
-            None => self.offer(chat, agent, true, now, out),
-        }
-        self.dispatch_for(agent, now, out);
+        // The refused chat is older than anything still queued: it is placed before the
+        // agent's freed place is refilled.
+        self.vacate(chat, agent, now, out, |r, out| {
+            let team = r.chats[chat.index as usize].team;
+            match r.pick(chat, team) {
+                Some(next) => r.offer(chat, next, false, now, out),
+                None => r.offer(chat, agent, true, now, out),
+            }
+        });
     }
 
     /// The customer left before an agent started on the chat (SPEC §2.10). Returns whether it
@@ -390,9 +417,7 @@ impl Router {
                 true
             }
             Place::Offered { agent, .. } | Place::Backlog(agent) => {
-                self.unassign(chat, agent);
-                self.set_place(chat, Place::Gone);
-                self.dispatch_for(agent, now, out);
+                self.vacate(chat, agent, now, out, |r, _| r.set_place(chat, Place::Gone));
                 true
             }
             Place::Slot(_) | Place::Gone => false,
@@ -406,50 +431,66 @@ impl Router {
             Place::Slot(a) | Place::Backlog(a) | Place::Offered { agent: a, .. } => a,
             Place::Queued(_) | Place::Gone => return,
         };
-        self.unassign(chat, agent);
-        self.set_place(chat, Place::Gone);
-        self.dispatch_for(agent, now, out);
+        self.vacate(chat, agent, now, out, |r, _| r.set_place(chat, Place::Gone));
     }
 
     /// A transfer to another agent: only to one who is available, online and Ready (seed 001:
     /// "para transferir um atendimento para outro analista ele precisa estar disponível").
     /// Among `candidates` it goes to the available one with the most free slots (the first
-    /// listed on a tie), into a slot or, if full, its queue. Returns false, changing nothing,
-    /// when nobody is available.
+    /// listed on a tie), into a slot or, if full, its queue; the sender's freed slot then
+    /// refills like any other. Returns the receiving agent, or `None`, changing nothing, when
+    /// nobody is available.
     pub fn transfer_to_agent(
         &mut self,
         chat: ChatId,
         candidates: impl IntoIterator<Item = AgentId>,
+        now: Millis,
         out: &mut Vec<Decision>,
-    ) -> bool {
+    ) -> Option<AgentId> {
         let Place::Slot(from) = self.place(chat) else {
-            return false;
+            return None;
         };
         let free = |a: &AgentState| a.capacity as i64 - a.held as i64;
-        let Some(to) = candidates
+        let to = candidates
             .into_iter()
             .filter(|&c| c != from && self.agent(c).available())
             .max_by(|&x, &y| {
                 free(self.agent(x))
                     .cmp(&free(self.agent(y)))
                     .then(y.0.cmp(&x.0))
-            })
-        else {
-            return false;
-        };
-        self.unassign(chat, from);
-        let a = &mut self.agents[to.0 as usize];
-        a.assigned += 1;
-        if a.held < a.capacity {
-            a.held += 1;
-            self.set_place(chat, Place::Slot(to));
-            out.push(Decision::Start { chat, agent: to });
-        } else {
-            a.backlog.push_back(chat);
-            self.set_place(chat, Place::Backlog(to));
-        }
-        self.refresh_keys(to);
-        true
+            })?;
+        self.vacate(chat, from, now, out, |r, out| {
+            let a = &mut r.agents[to.0 as usize];
+            a.assigned += 1;
+            if a.held < a.capacity {
+                a.held += 1;
+                r.set_place(chat, Place::Slot(to));
+                out.push(Decision::Start { chat, agent: to });
+            } else {
+                a.backlog.push_back(chat);
+                r.set_place(chat, Place::Backlog(to));
+                out.push(Decision::Backlog { chat, agent: to });
+            }
+            r.refresh_keys(to);
+        });
+        Some(to)
+    }
+
+    /// The one way a chat leaves an agent (it ended, was refused, withdrawn, transferred or
+    /// handed back): the chat is taken off, `place` says where it goes, and then the agent's
+    /// freed place refills — its own queue first, then waiting chats of `capacity` teams.
+    /// Every path goes through here, so none can leave a slot empty while chats wait.
+    fn vacate(
+        &mut self,
+        chat: ChatId,
+        agent: AgentId,
+        now: Millis,
+        out: &mut Vec<Decision>,
+        place: impl FnOnce(&mut Self, &mut Vec<Decision>),
+    ) {
+        self.unassign(chat, agent);
+        place(self, out);
+        self.dispatch_for(agent, now, out);
     }
 
     /// Takes the chat off the agent, whatever stage it is at, without refilling the slot.
@@ -490,32 +531,32 @@ impl Router {
         }
     }
 
-    /// Shift start or end. Going offline keeps the agent's chats (`on_shift_end = "keep"`,
-    /// SPEC §2.9). Coming online, `capacity` teams hand the agent their waiting chats; under
-    /// `sequential` the agent must take the backlog by hand (seed 004).
-    pub fn set_online(
-        &mut self,
-        agent: AgentId,
-        online: bool,
-        now: Millis,
-        out: &mut Vec<Decision>,
-    ) {
-        let a = &mut self.agents[agent.0 as usize];
-        if a.online != online {
-            a.online = online;
-            self.refresh_keys(agent);
+    /// Presence changes that happen at the same instant (a shift start, the end of a break, an
+    /// agent back from Not ready). All of them are applied first and only then are waiting
+    /// chats handed out, so that agents who come online together share the backlog evenly
+    /// (seed 004: "distribuídos igualmente para atendentes que estão on-line") instead of the
+    /// first one sweeping it up to its capacity. Going offline keeps the agent's chats
+    /// (`on_shift_end = "keep"`, SPEC §2.9). Under `sequential` an agent who comes online must
+    /// take the backlog by hand (seed 004): only `capacity` teams hand it out.
+    pub fn update_presence(&mut self, changes: &[Presence], now: Millis, out: &mut Vec<Decision>) {
+        let mut arrived = std::mem::take(&mut self.arrived);
+        for p in changes {
+            let a = &mut self.agents[p.agent.0 as usize];
+            if (a.online, a.ready) != (p.online, p.ready) {
+                let was = a.available();
+                a.online = p.online;
+                a.ready = p.ready;
+                if !was && a.available() {
+                    arrived.push(p.agent);
+                }
+                self.refresh_keys(p.agent);
+            }
+        }
+        for &agent in &arrived {
             self.dispatch_for(agent, now, out);
         }
-    }
-
-    /// Ready or Not ready (a break, a missed offer). Only Ready agents receive chats (SPEC §1).
-    pub fn set_ready(&mut self, agent: AgentId, ready: bool, now: Millis, out: &mut Vec<Decision>) {
-        let a = &mut self.agents[agent.0 as usize];
-        if a.ready != ready {
-            a.ready = ready;
-            self.refresh_keys(agent);
-            self.dispatch_for(agent, now, out);
-        }
+        arrived.clear();
+        self.arrived = arrived;
     }
 
     /// A manual take ("assumir", "atribuir a mim", seeds 002, 004): the agent takes the oldest

@@ -29,6 +29,34 @@ fn spec(teams: &[u32], capacity: u32, role: Role) -> AgentSpec {
     }
 }
 
+/// One agent's shift starts or ends, alone at that instant.
+fn set_online(r: &mut Router, agent: AgentId, online: bool, now: Millis, out: &mut Vec<Decision>) {
+    let ready = r.agent(agent).ready;
+    r.update_presence(
+        &[Presence {
+            agent,
+            online,
+            ready,
+        }],
+        now,
+        out,
+    );
+}
+
+/// One agent becomes Ready or Not ready, alone at that instant.
+fn set_ready(r: &mut Router, agent: AgentId, ready: bool, now: Millis, out: &mut Vec<Decision>) {
+    let online = r.agent(agent).online;
+    r.update_presence(
+        &[Presence {
+            agent,
+            online,
+            ready,
+        }],
+        now,
+        out,
+    );
+}
+
 /// One team of the given distribution, agents with the given capacities, all online.
 fn one_team(distribution: Distribution, capacities: &[u32]) -> Router {
     let agents: Vec<_> = capacities
@@ -38,7 +66,7 @@ fn one_team(distribution: Distribution, capacities: &[u32]) -> Router {
     let mut r = Router::new(&[distribution], &agents);
     let mut out = Vec::new();
     for i in 0..capacities.len() {
-        r.set_online(AgentId(i as u32), true, 0, &mut out);
+        set_online(&mut r, AgentId(i as u32), true, 0, &mut out);
     }
     r
 }
@@ -51,7 +79,7 @@ fn accept_all(r: &mut Router, out: &mut Vec<Decision>) -> Vec<(u32, u32)> {
         match out[i] {
             Decision::Offer { chat, .. } => r.accept(chat, out),
             Decision::Start { chat, agent } => started.push((chat.index, agent.0)),
-            Decision::Stranded { .. } => {}
+            Decision::Stranded { .. } | Decision::Backlog { .. } => {}
         }
         i += 1;
     }
@@ -138,7 +166,7 @@ fn capacity_hands_out_the_backlog_when_an_agent_comes_online() {
         out.is_empty(),
         "nobody is online, and capacity chats are not stranded"
     );
-    r.set_online(AgentId(0), true, 100, &mut out);
+    set_online(&mut r, AgentId(0), true, 100, &mut out);
     assert_eq!(
         accept_all(&mut r, &mut out),
         vec![(0, 0), (1, 0)],
@@ -153,7 +181,7 @@ fn an_offline_agent_receives_nothing_and_keeps_its_chats() {
     let mut r = one_team(CAP, &[2, 2]);
     assert_eq!(arrive(&mut r, 0, 0), Some(0));
     let mut out = Vec::new();
-    r.set_online(AgentId(0), false, 1, &mut out);
+    set_online(&mut r, AgentId(0), false, 1, &mut out);
     assert_eq!(r.agent(AgentId(0)).held, 1, "keeps the open chat");
     assert_eq!(arrive(&mut r, 1, 2), Some(1));
     assert_eq!(arrive(&mut r, 2, 3), Some(1));
@@ -174,9 +202,9 @@ fn a_not_ready_agent_is_skipped_and_takes_waiting_chats_when_ready_again() {
     // SPEC §1: only Ready agents receive chats; §2.3: the pick runs when an agent becomes Ready.
     let mut r = one_team(CAP, &[1]);
     let mut out = Vec::new();
-    r.set_ready(AgentId(0), false, 0, &mut out);
+    set_ready(&mut r, AgentId(0), false, 0, &mut out);
     assert_eq!(arrive(&mut r, 0, 1), None);
-    r.set_ready(AgentId(0), true, 2, &mut out);
+    set_ready(&mut r, AgentId(0), true, 2, &mut out);
     assert_eq!(accept_all(&mut r, &mut out), vec![(0, 0)]);
 }
 
@@ -218,7 +246,7 @@ fn an_agent_of_two_teams_takes_the_oldest_chat_across_them() {
     // SPEC §1: agents belong to one or more teams; §2.3 the oldest waiting chat goes first.
     let mut r = Router::new(&[CAP, CAP], &[spec(&[0, 1], 1, Role::Agent)]);
     let mut out = Vec::new();
-    r.set_online(AgentId(0), true, 0, &mut out);
+    set_online(&mut r, AgentId(0), true, 0, &mut out);
     r.enqueue(chat(0), queue(0), 0, &mut out);
     r.enqueue(chat(1), queue(1), 1, &mut out);
     r.enqueue(chat(2), queue(0), 2, &mut out);
@@ -252,9 +280,9 @@ fn sequential_skips_a_not_ready_agent_who_keeps_its_place() {
     let mut r = one_team(SEQ, &[5, 5, 5]);
     let mut out = Vec::new();
     assert_eq!(arrive(&mut r, 0, 0), Some(0));
-    r.set_ready(AgentId(1), false, 1, &mut out);
+    set_ready(&mut r, AgentId(1), false, 1, &mut out);
     assert_eq!(arrive(&mut r, 1, 2), Some(2));
-    r.set_ready(AgentId(1), true, 3, &mut out);
+    set_ready(&mut r, AgentId(1), true, 3, &mut out);
     assert!(out.is_empty(), "sequential never sweeps");
     assert_eq!(arrive(&mut r, 2, 4), Some(0));
     assert_eq!(arrive(&mut r, 3, 5), Some(1));
@@ -295,8 +323,11 @@ fn sequential_max_chats_skips_an_agent_at_the_limit() {
     let out = arrive_raw(&mut r, 2, 2);
     assert_eq!(
         out,
-        vec![Decision::Stranded { chat: chat(2) }],
-        "both are at max_chats"
+        vec![Decision::Stranded {
+            chat: chat(2),
+            nobody_online: false
+        }],
+        "both are at max_chats: online, but not eligible"
     );
 }
 
@@ -306,9 +337,15 @@ fn sequential_strands_chats_that_arrive_with_nobody_online() {
     // online ... não serão distribuídas automaticamente".
     let mut r = Router::new(&[SEQ], &[spec(&[0], 2, Role::Agent)]);
     let out = arrive_raw(&mut r, 0, 0);
-    assert_eq!(out, vec![Decision::Stranded { chat: chat(0) }]);
+    assert_eq!(
+        out,
+        vec![Decision::Stranded {
+            chat: chat(0),
+            nobody_online: true
+        }]
+    );
     let mut out = Vec::new();
-    r.set_online(AgentId(0), true, 10, &mut out);
+    set_online(&mut r, AgentId(0), true, 10, &mut out);
     assert!(
         out.is_empty(),
         "an agent who comes online does not receive the backlog"
@@ -336,8 +373,8 @@ fn manual_distribution_hands_out_nothing() {
     assert!(out.is_empty());
     let mut out = Vec::new();
     r.release(chat(99), 1, &mut out);
-    r.set_ready(AgentId(0), false, 1, &mut out);
-    r.set_ready(AgentId(0), true, 2, &mut out);
+    set_ready(&mut r, AgentId(0), false, 1, &mut out);
+    set_ready(&mut r, AgentId(0), true, 2, &mut out);
     assert!(out.is_empty());
     r.pickup(AgentId(0), &[queue(0)], 3, &mut out);
     assert_eq!(
@@ -422,7 +459,7 @@ fn pickup_takes_the_oldest_chat_while_slots_are_free() {
         &[spec(&[0, 1], 2, Role::Agent)],
     );
     let mut out = Vec::new();
-    r.set_online(AgentId(0), true, 0, &mut out);
+    set_online(&mut r, AgentId(0), true, 0, &mut out);
     r.enqueue(chat(0), queue(1), 0, &mut out);
     r.enqueue(chat(1), queue(0), 1, &mut out);
     r.enqueue(chat(2), queue(0), 2, &mut out);
@@ -443,7 +480,7 @@ fn manual_over_capacity_allows_one_more_chat() {
     s.manual_over_capacity = true;
     let mut r = Router::new(&[Distribution::Manual], &[s]);
     let mut out = Vec::new();
-    r.set_online(AgentId(0), true, 0, &mut out);
+    set_online(&mut r, AgentId(0), true, 0, &mut out);
     for c in 0..3 {
         r.enqueue(chat(c), queue(0), c as Millis, &mut out);
     }
@@ -489,7 +526,7 @@ fn roles_decide_which_queues_a_take_may_come_from() {
 fn supervisors_receive_no_chats_automatically() {
     let mut r = Router::new(&[CAP], &[spec(&[0], 5, Role::Supervisor)]);
     let mut out = Vec::new();
-    r.set_online(AgentId(0), true, 0, &mut out);
+    set_online(&mut r, AgentId(0), true, 0, &mut out);
     r.enqueue(chat(0), queue(0), 1, &mut out);
     assert!(out.is_empty());
     r.pickup(AgentId(0), &[queue(0)], 2, &mut out);
@@ -532,12 +569,18 @@ fn a_transfer_to_an_agent_needs_that_agent_available() {
     let mut r = one_team(CAP, &[2, 1, 2]);
     assert_eq!(arrive(&mut r, 0, 0), Some(0));
     let mut out = Vec::new();
-    r.set_ready(AgentId(2), false, 1, &mut out);
-    r.set_online(AgentId(1), false, 1, &mut out);
-    assert!(!r.transfer_to_agent(chat(0), [AgentId(1), AgentId(2)], &mut out));
+    set_ready(&mut r, AgentId(2), false, 1, &mut out);
+    set_online(&mut r, AgentId(1), false, 1, &mut out);
+    assert_eq!(
+        r.transfer_to_agent(chat(0), [AgentId(1), AgentId(2)], 1, &mut out),
+        None
+    );
     assert_eq!(r.agent(AgentId(0)).held, 1, "the chat stays where it was");
-    r.set_ready(AgentId(2), true, 2, &mut out);
-    assert!(r.transfer_to_agent(chat(0), [AgentId(1), AgentId(2)], &mut out));
+    set_ready(&mut r, AgentId(2), true, 2, &mut out);
+    assert_eq!(
+        r.transfer_to_agent(chat(0), [AgentId(1), AgentId(2)], 2, &mut out),
+        Some(AgentId(2))
+    );
     assert_eq!(
         out,
         vec![Decision::Start {
@@ -546,6 +589,73 @@ fn a_transfer_to_an_agent_needs_that_agent_available() {
         }]
     );
     assert_eq!((r.agent(AgentId(0)).held, r.agent(AgentId(2)).held), (0, 1));
+}
+
+#[test]
+fn a_transfer_to_an_agent_refills_the_senders_slot() {
+    // Seed 001 (transfer to another analyst) with seed 004's capacity rule: the sender's
+    // freed slot is like any other, so the oldest waiting chat takes it at once. Before this
+    // rule went through the one exit path, chats queued behind the transfer waited for good.
+    let agents = [spec(&[0], 1, Role::Agent), spec(&[1], 5, Role::Agent)];
+    let mut r = Router::new(&[CAP, CAP], &agents);
+    let mut out = Vec::new();
+    set_online(&mut r, AgentId(0), true, 0, &mut out);
+    set_online(&mut r, AgentId(1), true, 0, &mut out);
+    assert_eq!(arrive(&mut r, 0, 0), Some(0));
+    assert_eq!(arrive(&mut r, 1, 1), None, "agent 0 is full");
+    let to = r.transfer_to_agent(chat(0), [AgentId(1)], 2, &mut out);
+    assert_eq!(to, Some(AgentId(1)));
+    assert_eq!(accept_all(&mut r, &mut out), vec![(0, 1), (1, 0)]);
+    assert_eq!(
+        r.waiting(queue(0)),
+        0,
+        "the queued chat took the freed slot"
+    );
+}
+
+#[test]
+fn accepting_beyond_capacity_puts_the_chat_in_the_agents_queue_and_says_so() {
+    // Seed 003: "Fila do vendedor: ... quando é transferida ou assumida por alguém": an
+    // accepted chat is the agent's even while it waits behind the agent's capacity, so the
+    // engine must time it by the agent-queue flow from this moment.
+    let mut r = one_team(SEQ, &[1]);
+    assert_eq!(arrive(&mut r, 0, 0), Some(0));
+    let mut out = arrive_raw(&mut r, 1, 1);
+    r.accept(chat(1), &mut out);
+    assert_eq!(
+        out[1..],
+        [Decision::Backlog {
+            chat: chat(1),
+            agent: AgentId(0)
+        }]
+    );
+}
+
+#[test]
+fn agents_who_come_online_together_share_the_backlog_evenly() {
+    // Seed 004: under capacity distribution "os atendimentos são distribuídos igualmente para
+    // atendentes que estão on-line" and those that arrived before anyone was online "serão
+    // distribuídas automaticamente". Two agents of capacity 10 start together with 9 chats
+    // waiting: 5 and 4, not 9 to whoever was switched on first.
+    let mut r = Router::new(
+        &[CAP],
+        &[spec(&[0], 10, Role::Agent), spec(&[0], 10, Role::Agent)],
+    );
+    for c in 0..9 {
+        assert_eq!(arrive(&mut r, c, c as Millis), None);
+    }
+    let mut out = Vec::new();
+    let both = [AgentId(0), AgentId(1)].map(|agent| Presence {
+        agent,
+        online: true,
+        ready: true,
+    });
+    r.update_presence(&both, 100, &mut out);
+    let started = accept_all(&mut r, &mut out);
+    let first = started.iter().filter(|s| s.1 == 0).count();
+    assert_eq!((first, started.len() - first), (5, 4));
+    let order: Vec<u32> = started.iter().map(|s| s.0).collect();
+    assert_eq!(order, (0..9).collect::<Vec<_>>(), "oldest first");
 }
 
 #[test]

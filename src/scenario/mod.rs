@@ -62,11 +62,25 @@ pub struct Expect {
     pub max: Option<f64>,
 }
 
-/// Per customer message, the agent snoozes ("adia") the chat with this probability.
+/// When agents snooze ("adiar") chats, and how they come back to them (seed 003).
 #[derive(Clone, Debug)]
 pub struct Snooze {
+    /// Per customer message: the agent snoozes instead of answering.
     pub probability: f64,
+    /// Per agent reply the customer is to answer: the agent snoozes the chat it just answered.
+    pub after_reply: f64,
     pub duration: Dist,
+    /// Share of snoozes the agent ends early ("continuar"), and when, counted from the start.
+    pub resume_probability: f64,
+    pub resume_after: Option<Dist>,
+}
+
+/// Customers whose chat was resolved who write again (seed 002: the bot takes over again and
+/// the new message is routed like any other).
+#[derive(Clone, Debug)]
+pub struct ResolvedReturn {
+    pub probability: f64,
+    pub after: Dist,
 }
 
 #[derive(Clone, Debug)]
@@ -98,8 +112,9 @@ pub struct Team {
     pub distribution: Distribution,
     /// How long an offer may go unanswered before it counts as a refusal (SPEC §2.4).
     pub offer_timeout: Option<Millis>,
-    /// Whether an agent who lets an offer time out is set Not ready until its next shift.
-    pub not_ready_on_timeout: bool,
+    /// With `not_ready_on_timeout`: how long an agent who lets an offer time out stays Not
+    /// ready before switching back to Ready (seed 001).
+    pub not_ready_for: Option<Dist>,
 }
 
 /// Which queues a group may take from by hand, and whether it receives chats automatically.
@@ -174,6 +189,7 @@ pub struct Customers {
     /// Share of customers who gave up that contact again, and after how long.
     pub return_probability: f64,
     pub return_after: Option<Dist>,
+    pub return_after_resolution: Option<ResolvedReturn>,
 }
 
 #[derive(Clone, Debug)]

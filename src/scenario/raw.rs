@@ -76,13 +76,17 @@ pub struct RawAction {
 #[serde(deny_unknown_fields)]
 pub struct RawAutoClose {
     pub after: String,
+    pub from: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSnooze {
-    pub probability: f64,
+    pub probability: Option<f64>,
+    pub after_reply: Option<f64>,
     pub duration: RawDist,
+    pub resume_probability: Option<f64>,
+    pub resume_after: Option<RawDist>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -106,6 +110,7 @@ pub struct RawTeam {
     pub max_chats: Option<i64>,
     pub offer_timeout: Option<String>,
     pub not_ready_on_timeout: Option<bool>,
+    pub not_ready_for: Option<RawDist>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -198,6 +203,14 @@ pub struct RawCustomers {
     pub patience_in_conversation: Option<RawDist>,
     pub return_probability: Option<f64>,
     pub return_after: Option<RawDist>,
+    pub return_after_resolution: Option<RawResolvedReturn>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawResolvedReturn {
+    pub probability: f64,
+    pub after: RawDist,
 }
 
 #[derive(Debug, Deserialize)]

@@ -7,16 +7,16 @@ use super::calendar::{RateWindow, WeekProfile, WeekSchedule, parse_week_point, p
 use super::dist::{self, Dist};
 use super::locate::KeyPath;
 use super::raw::{
-    RawAction, RawAgents, RawArrivals, RawConversation, RawCount, RawDist, RawFlowSet, RawProfile,
-    RawRoute, RawScenario, RawTransferTo,
+    RawAgents, RawArrivals, RawConversation, RawCount, RawDist, RawProfile, RawRoute, RawScenario,
+    RawTransferTo,
 };
 use super::units::{self, DAY, MINUTE, Millis, parse_duration, parse_rate};
 use super::{
     AgentGroup, ArrivalStream, Bot, Conversation, Count, Customers, Destination, Distribution,
-    Expect, OnShiftEnd, Pickup, Role, Scenario, Simulation, Snooze, Team, TeamId, TransferTarget,
-    TurnModel, Variant, WorkModel,
+    Expect, OnShiftEnd, Pickup, ResolvedReturn, Role, Scenario, Simulation, Team, TeamId,
+    TransferTarget, TurnModel, Variant, WorkModel,
 };
-use crate::inactivity::{Action, ActionKind, FlowSet, InactivityFlow, Rules};
+use crate::inactivity::{ActionKind, Rules};
 use crate::routing::capacity;
 use crate::stats::metrics::Metric;
 
@@ -26,6 +26,11 @@ const MAX_INTERVALS: i64 = 1_000_000;
 const MAX_ARRIVALS: f64 = 1e10;
 const MAX_REPLICATIONS: i64 = 100_000;
 const MAX_AGENTS: i64 = capacity::MAX_MEMBERS as i64 - 1;
+/// How long a missed offer keeps an agent Not ready when the scenario does not say: a few
+/// minutes, the time to notice the status and switch it back.
+const DEFAULT_NOT_READY_FOR: Millis = 5 * MINUTE;
+
+mod inactivity;
 
 pub struct Validator<'a> {
     base: &'a Path,
@@ -229,125 +234,6 @@ impl<'a> Validator<'a> {
         out
     }
 
-    fn inactivity(&mut self, raw: &RawScenario, names: &[&str]) -> (Rules, Option<Snooze>) {
-        let key = KeyPath::root().key("inactivity");
-        let Some(i) = &raw.inactivity else {
-            return (Rules::default(), None);
-        };
-        if raw.conversation.turns.is_none() {
-            self.fail(
-                key.clone(),
-                "inactivity management acts on the messages of a conversation: it needs the turn model (`turns`)",
-            );
-        }
-        let flows = |v: &mut Self, k: &str, f: &Option<RawFlowSet>, exceptions_allowed: bool| {
-            let f = f.as_ref()?;
-            let fk = key.key(k);
-            let main = v.flow(&fk, &f.first_alert, &f.second_alert, &f.action, names)?;
-            let mut exceptions = Vec::new();
-            for (j, e) in f.exceptions.iter().flatten().enumerate() {
-                let ek = fk.key("exceptions").index(j);
-                if !exceptions_allowed {
-                    v.fail(
-                        ek.clone(),
-                        "the Waiting box has no team, so it takes no team exceptions",
-                    );
-                    continue;
-                }
-                let teams: Vec<TeamId> = e
-                    .teams
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(t, name)| v.team_ref(ek.key("teams").index(t), name, names))
-                    .collect();
-                if let Some(flow) = v.flow(&ek, &e.first_alert, &e.second_alert, &e.action, names) {
-                    exceptions.push((teams, flow));
-                }
-            }
-            Some(FlowSet { main, exceptions })
-        };
-        let team_queue = flows(self, "team_queue", &i.team_queue, true);
-        let agent_queue = flows(self, "agent_queue", &i.agent_queue, true);
-        let waiting_queue = flows(self, "waiting_queue", &i.waiting_queue, false);
-        let auto_close = i.auto_close.as_ref().map(|a| {
-            self.positive_duration(key.key("auto_close").key("after"), Some(&a.after), MINUTE)
-        });
-        let snooze = i.snooze.as_ref().and_then(|s| {
-            let sk = key.key("snooze");
-            let probability = self.probability(sk.key("probability"), Some(s.probability));
-            let duration = self.dist(sk.key("duration"), &s.duration)?;
-            Some(Snooze {
-                probability,
-                duration,
-            })
-        });
-        let rules = Rules {
-            team_queue,
-            agent_queue,
-            waiting_queue,
-            auto_close,
-        };
-        (rules, snooze)
-    }
-
-    /// One flow: alerts in order, and an action no earlier than the second alert.
-    fn flow(
-        &mut self,
-        key: &KeyPath,
-        first: &str,
-        second: &str,
-        action: &Option<RawAction>,
-        names: &[&str],
-    ) -> Option<InactivityFlow> {
-        let before = self.problems.len();
-        let first_alert = self.positive_duration(key.key("first_alert"), Some(first), MINUTE);
-        let second_alert = self.positive_duration(key.key("second_alert"), Some(second), MINUTE);
-        if second_alert < first_alert {
-            self.fail(
-                key.key("second_alert"),
-                "must not come before `first_alert`",
-            );
-        }
-        let action = match action {
-            None => None,
-            Some(a) => {
-                let ak = key.key("action");
-                let after = a.after.as_deref().map_or(second_alert, |t| {
-                    self.positive_duration(ak.key("after"), Some(t), second_alert)
-                });
-                if after < second_alert {
-                    self.fail(ak.key("after"), "must not come before `second_alert`");
-                }
-                let kind = match (&a.transfer_to, a.close) {
-                    (Some(t), None | Some(false)) => self
-                        .team_ref(ak.key("transfer_to"), t, names)
-                        .map(ActionKind::Transfer),
-                    (None, Some(true)) => Some(ActionKind::Close),
-                    (Some(_), Some(true)) => {
-                        self.fail(
-                            ak.key("close"),
-                            "give `transfer_to` or `close = true`, not both",
-                        );
-                        None
-                    }
-                    (None, _) => {
-                        self.fail(
-                            ak.clone(),
-                            "needs `transfer_to = \"team\"` or `close = true`",
-                        );
-                        None
-                    }
-                };
-                Some(Action { after, kind: kind? })
-            }
-        };
-        (self.problems.len() == before).then_some(InactivityFlow {
-            first_alert,
-            second_alert,
-            action,
-        })
-    }
-
     fn simulation(&mut self, raw: &RawScenario) -> Simulation {
         let s = &raw.simulation;
         let key = KeyPath::root().key("simulation");
@@ -472,11 +358,21 @@ impl<'a> Validator<'a> {
                     "needs an `offer_timeout` to time out",
                 );
             }
+            if t.not_ready_for.is_some() && !not_ready_on_timeout {
+                self.fail(
+                    k.key("not_ready_for"),
+                    "has no effect without `not_ready_on_timeout = true`",
+                );
+            }
+            let not_ready_for = not_ready_on_timeout.then(|| match &t.not_ready_for {
+                Some(d) => self.dist(k.key("not_ready_for"), d),
+                None => Some(Dist::Constant(DEFAULT_NOT_READY_FOR as f64)),
+            });
             teams.push(Team {
                 name: t.name.clone(),
                 distribution,
                 offer_timeout,
-                not_ready_on_timeout,
+                not_ready_for: not_ready_for.flatten(),
             });
         }
         teams
@@ -844,11 +740,18 @@ impl<'a> Validator<'a> {
                 "only customers who abandon return: give a `patience`",
             );
         }
+        let return_after_resolution = c.return_after_resolution.as_ref().and_then(|r| {
+            let rk = key.key("return_after_resolution");
+            let probability = self.probability(rk.key("probability"), Some(r.probability));
+            let after = self.dist(rk.key("after"), &r.after)?;
+            Some(ResolvedReturn { probability, after })
+        });
         Customers {
             patience,
             patience_in_conversation,
             return_probability,
             return_after,
+            return_after_resolution,
         }
     }
 

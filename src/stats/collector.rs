@@ -60,6 +60,7 @@ struct ChatCounts {
     inactivity_transfers: u64,
     auto_closed: u64,
     stranded: u64,
+    unplaced: u64,
     refusals: u64,
     transfers: u64,
     reached: u64,
@@ -91,6 +92,8 @@ pub struct GroupLevels {
     pub present: f64,
     pub ready: f64,
     pub not_ready: f64,
+    /// Of those Not ready, the ones set so by a missed offer.
+    pub away: f64,
     pub offline: f64,
 }
 
@@ -99,6 +102,7 @@ impl GroupLevels {
         self.present += l.present * dt;
         self.ready += l.ready * dt;
         self.not_ready += l.not_ready * dt;
+        self.away += l.away * dt;
         self.offline += l.offline * dt;
     }
 }
@@ -290,8 +294,14 @@ impl Collector {
         self.counts.bot_resolved += 1;
     }
 
-    pub fn stranded(&mut self) {
-        self.counts.stranded += 1;
+    /// A `sequential` chat nobody could be given: with nobody of the team online (seed 004's
+    /// case), or with members online but none eligible (`unplaced`).
+    pub fn stranded(&mut self, nobody_online: bool) {
+        if nobody_online {
+            self.counts.stranded += 1;
+        } else {
+            self.counts.unplaced += 1;
+        }
     }
 
     pub fn transfer(&mut self) {
@@ -417,6 +427,7 @@ impl Collector {
                 Metric::InactivityTransfers => c.inactivity_transfers as f64,
                 Metric::Transfers => c.transfers as f64,
                 Metric::Stranded => c.stranded as f64,
+                Metric::Unplaced => c.unplaced as f64,
             };
         }
         let intervals = self
@@ -468,6 +479,7 @@ impl Collector {
                         GroupMetric::Refusals => g.refusals as f64,
                         GroupMetric::ReadyHours => g.areas.ready / agent_hours,
                         GroupMetric::NotReadyHours => g.areas.not_ready / agent_hours,
+                        GroupMetric::NotReadyTimeoutHours => g.areas.away / agent_hours,
                         GroupMetric::OfflineHours => g.areas.offline / agent_hours,
                     };
                 }

@@ -51,6 +51,7 @@ metric_enum!(
         Refusals => "refusals",
         Transfers => "transfers",
         Stranded => "stranded",
+        Unplaced => "unplaced",
     }
 );
 
@@ -82,6 +83,7 @@ metric_enum!(
         Refusals => "refusals",
         ReadyHours => "ready_hours",
         NotReadyHours => "not_ready_hours",
+        NotReadyTimeoutHours => "not_ready_timeout_hours",
         OfflineHours => "offline_hours",
     }
 );

@@ -1,0 +1,217 @@
+//! `[inactivity]`: the flows of the three queue kinds, auto-close and snooze (seed 003).
+
+use super::Validator;
+use crate::inactivity::{Action, ActionKind, FlowSet, InactivityFlow, Rules};
+use crate::scenario::locate::KeyPath;
+use crate::scenario::raw::{RawAction, RawFlowSet, RawScenario};
+use crate::scenario::units::MINUTE;
+use crate::scenario::{Snooze, TeamId};
+
+impl Validator<'_> {
+    pub(super) fn inactivity(
+        &mut self,
+        raw: &RawScenario,
+        names: &[&str],
+    ) -> (Rules, Option<Snooze>) {
+        let key = KeyPath::root().key("inactivity");
+        let Some(i) = &raw.inactivity else {
+            return (Rules::default(), None);
+        };
+        if raw.conversation.turns.is_none() {
+            self.fail(
+                key.clone(),
+                "inactivity management acts on the messages of a conversation: it needs the turn model (`turns`)",
+            );
+        }
+        let flows = |v: &mut Self, k: &str, f: &Option<RawFlowSet>, exceptions_allowed: bool| {
+            let f = f.as_ref()?;
+            let fk = key.key(k);
+            let main = v.flow(&fk, &f.first_alert, &f.second_alert, &f.action, names)?;
+            let mut exceptions = Vec::new();
+            for (j, e) in f.exceptions.iter().flatten().enumerate() {
+                let ek = fk.key("exceptions").index(j);
+                if !exceptions_allowed {
+                    v.fail(
+                        ek.clone(),
+                        "the Waiting box has no team, so it takes no team exceptions",
+                    );
+                    continue;
+                }
+                let teams: Vec<TeamId> = e
+                    .teams
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(t, name)| v.team_ref(ek.key("teams").index(t), name, names))
+                    .collect();
+                if let Some(flow) = v.flow(&ek, &e.first_alert, &e.second_alert, &e.action, names) {
+                    exceptions.push((teams, flow));
+                }
+            }
+            Some(FlowSet { main, exceptions })
+        };
+        let team_queue = flows(self, "team_queue", &i.team_queue, true);
+        let agent_queue = flows(self, "agent_queue", &i.agent_queue, true);
+        let waiting_queue = flows(self, "waiting_queue", &i.waiting_queue, false);
+        if let Some(f) = &team_queue {
+            self.no_transfer_loops(&key.key("team_queue"), f, names);
+        }
+        let ak = key.key("auto_close");
+        let auto_close = i
+            .auto_close
+            .as_ref()
+            .map(|a| self.positive_duration(ak.key("after"), Some(&a.after), MINUTE));
+        let auto_close_from = i
+            .auto_close
+            .as_ref()
+            .map_or(0, |a| self.duration(ak.key("from"), a.from.as_deref(), 0));
+        let snooze = i.snooze.as_ref().and_then(|s| {
+            let sk = key.key("snooze");
+            let probability = self.probability(sk.key("probability"), s.probability);
+            let after_reply = self.probability(sk.key("after_reply"), s.after_reply);
+            let resume_probability =
+                self.probability(sk.key("resume_probability"), s.resume_probability);
+            let resume_after = s
+                .resume_after
+                .as_ref()
+                .and_then(|d| self.dist(sk.key("resume_after"), d));
+            if resume_probability > 0.0 && s.resume_after.is_none() {
+                self.fail(
+                    sk.key("resume_probability"),
+                    "needs `resume_after`: how long after the snooze starts the agent resumes",
+                );
+            }
+            let duration = self.dist(sk.key("duration"), &s.duration)?;
+            Some(Snooze {
+                probability,
+                after_reply,
+                duration,
+                resume_probability,
+                resume_after,
+            })
+        });
+        let rules = Rules {
+            team_queue,
+            agent_queue,
+            waiting_queue,
+            auto_close,
+            auto_close_from,
+        };
+        (rules, snooze)
+    }
+
+    /// Seed 003's action moves a chat "para um outro time". A team-queue flow whose action
+    /// leads, directly or through other teams' flows, back to a team it governs would move an
+    /// unanswered chat round forever, so such a chain is refused, naming every step of it.
+    fn no_transfer_loops(&mut self, key: &KeyPath, flows: &FlowSet, names: &[&str]) {
+        // Each team's queue is governed by one flow; its action sends chats to at most one team.
+        let governing = |t: usize| -> (KeyPath, Option<TeamId>) {
+            let team = TeamId(t as u32);
+            let (k, flow) = match flows
+                .exceptions
+                .iter()
+                .position(|(teams, _)| teams.contains(&team))
+            {
+                Some(j) => (key.key("exceptions").index(j), &flows.exceptions[j].1),
+                None => (key.clone(), &flows.main),
+            };
+            let next = flow.action.and_then(|a| match a.kind {
+                ActionKind::Transfer(to) => Some(to),
+                ActionKind::Close => None,
+            });
+            (k.key("action").key("transfer_to"), next)
+        };
+        let mut reported = vec![false; names.len()];
+        for first in 0..names.len() {
+            let mut path = vec![first];
+            while let (_, Some(next)) = governing(*path.last().expect("not empty")) {
+                let next = next.0 as usize;
+                if let Some(at) = path.iter().position(|&t| t == next) {
+                    let cycle = &path[at..];
+                    if !cycle.iter().any(|&t| reported[t]) {
+                        for &t in cycle {
+                            reported[t] = true;
+                        }
+                        let (k, _) = governing(cycle[0]);
+                        let round: Vec<&str> = cycle
+                            .iter()
+                            .chain(std::iter::once(&cycle[0]))
+                            .map(|&t| names[t])
+                            .collect();
+                        let message = if cycle.len() == 1 {
+                            format!(
+                                "moves chats to \"{}\", whose queue this same flow governs: an unanswered chat would be moved round forever; transfer to another team, or add an exception for \"{}\"",
+                                names[cycle[0]], names[cycle[0]]
+                            )
+                        } else {
+                            format!(
+                                "the team-queue flows move an unanswered chat round {} forever; end the chain with an exception that has no `transfer_to`",
+                                round.join(" → ")
+                            )
+                        };
+                        self.fail(k, message);
+                    }
+                    break;
+                }
+                path.push(next);
+            }
+        }
+    }
+
+    /// One flow: alerts in order, and an action no earlier than the second alert.
+    fn flow(
+        &mut self,
+        key: &KeyPath,
+        first: &str,
+        second: &str,
+        action: &Option<RawAction>,
+        names: &[&str],
+    ) -> Option<InactivityFlow> {
+        let before = self.problems.len();
+        let first_alert = self.positive_duration(key.key("first_alert"), Some(first), MINUTE);
+        let second_alert = self.positive_duration(key.key("second_alert"), Some(second), MINUTE);
+        if second_alert < first_alert {
+            self.fail(
+                key.key("second_alert"),
+                "must not come before `first_alert`",
+            );
+        }
+        let action = match action {
+            None => None,
+            Some(a) => {
+                let ak = key.key("action");
+                let after = a.after.as_deref().map_or(second_alert, |t| {
+                    self.positive_duration(ak.key("after"), Some(t), second_alert)
+                });
+                if after < second_alert {
+                    self.fail(ak.key("after"), "must not come before `second_alert`");
+                }
+                let kind = match (&a.transfer_to, a.close) {
+                    (Some(t), None | Some(false)) => self
+                        .team_ref(ak.key("transfer_to"), t, names)
+                        .map(ActionKind::Transfer),
+                    (None, Some(true)) => Some(ActionKind::Close),
+                    (Some(_), Some(true)) => {
+                        self.fail(
+                            ak.key("close"),
+                            "give `transfer_to` or `close = true`, not both",
+                        );
+                        None
+                    }
+                    (None, _) => {
+                        self.fail(
+                            ak.clone(),
+                            "needs `transfer_to = \"team\"` or `close = true`",
+                        );
+                        None
+                    }
+                };
+                Some(Action { after, kind: kind? })
+            }
+        };
+        (self.problems.len() == before).then_some(InactivityFlow {
+            first_alert,
+            second_alert,
+            action,
+        })
+    }
+}
