@@ -29,32 +29,31 @@ fn spec(teams: &[u32], capacity: u32, role: Role) -> AgentSpec {
     }
 }
 
-/// One agent's shift starts or ends, alone at that instant.
-fn set_online(r: &mut Router, agent: AgentId, online: bool, now: Millis, out: &mut Vec<Decision>) {
-    let ready = r.agent(agent).ready;
-    r.update_presence(
-        &[Presence {
-            agent,
-            online,
-            ready,
-        }],
-        now,
-        out,
-    );
+/// One agent's presence changes, alone at that instant; `None` keeps that part as it is.
+fn change(
+    r: &mut Router,
+    agent: AgentId,
+    online: Option<bool>,
+    ready: Option<bool>,
+    now: Millis,
+) -> Vec<Decision> {
+    let a = r.agent(agent);
+    let p = Presence {
+        agent,
+        online: online.unwrap_or(a.online),
+        ready: ready.unwrap_or(a.ready),
+    };
+    let mut out = Vec::new();
+    r.update_presence(&[p], now, &mut out);
+    out
 }
 
-/// One agent becomes Ready or Not ready, alone at that instant.
+fn set_online(r: &mut Router, agent: AgentId, online: bool, now: Millis, out: &mut Vec<Decision>) {
+    out.extend(change(r, agent, Some(online), None, now));
+}
+
 fn set_ready(r: &mut Router, agent: AgentId, ready: bool, now: Millis, out: &mut Vec<Decision>) {
-    let online = r.agent(agent).online;
-    r.update_presence(
-        &[Presence {
-            agent,
-            online,
-            ready,
-        }],
-        now,
-        out,
-    );
+    out.extend(change(r, agent, None, Some(ready), now));
 }
 
 /// One team of the given distribution, agents with the given capacities, all online.
