@@ -1,0 +1,208 @@
+//! How chats come in: new contacts and returning customers (drawn at arrival, so routing
+//! never changes who they are), the bot, the human queue and its patience, and when agents
+//! next look for chats to take by hand.
+
+use super::*;
+
+impl Sim<'_> {
+    pub(super) fn schedule_arrival(&mut self, source: u32) {
+        let t = self.arrivals[source as usize].next_arrival();
+        if t < self.scenario.simulation.horizon {
+            self.events.schedule(t, Event::Arrival(source));
+        }
+    }
+
+    pub(super) fn schedule_pickup(&mut self, agent: u32) {
+        if self.horizon_passed && self.live == 0 {
+            return;
+        }
+        if let Some(every) = &self.pickups[self.desks[agent as usize].group] {
+            let wait = round_ms(every.sample(&mut self.pickup_rng)).clamp(1, MAX_AHEAD);
+            self.events.schedule(self.now + wait, Event::Pickup(agent));
+        }
+    }
+
+    /// A customer contacts the center (a new arrival or a return). Everything about them is
+    /// drawn now, from their source's streams, so that routing never changes who they are.
+    pub(super) fn new_contact(&mut self, source: u32, returning: bool) {
+        let s = source as usize;
+        let scenario = self.scenario;
+        let stream = &scenario.arrivals[s];
+        let conversation = &scenario.conversation;
+        // Block model: the chat's work. Turn model: a seed for its own conversation stream, so
+        // that the customer's replies do not depend on anybody else's.
+        let streams = &mut self.customers[s][returning as usize];
+        let (work, talk) = match (&self.work, &self.turns) {
+            (Some(w), _) => (w.sample(&mut streams.work), None),
+            (None, Some(t)) => {
+                let mut rng = Xoshiro256PlusPlus::seed_from_u64(streams.work.random());
+                let turns_left = t.turns.sample(&mut rng);
+                let mut talk = Talk::new(rng, turns_left);
+                talk.closable = self.now >= scenario.inactivity.auto_close_from;
+                (0.0, Some(talk))
+            }
+            (None, None) => unreachable!("a scenario has a block or a turn model"),
+        };
+        let patience = self
+            .patience
+            .as_ref()
+            .map(|p| p.sample(&mut streams.patience));
+        let route = &mut streams.route;
+        let destination = if stream.route.len() == 1 {
+            stream.route[0].0
+        } else {
+            let u: f64 = route.random();
+            stream
+                .route
+                .iter()
+                .find(|r| u < r.1)
+                .unwrap_or(&stream.route[stream.route.len() - 1])
+                .0
+        };
+        let bot = self.bots[s].as_ref().map(|d| d.sample(route));
+        let bot_resolves = stream
+            .bot
+            .as_ref()
+            .is_some_and(|b| route.random_bool(b.resolve_probability));
+        let transfer = (conversation.transfer_probability > 0.0
+            && route.random_bool(conversation.transfer_probability))
+        .then(|| {
+            self.work
+                .as_ref()
+                .map_or(0.0, |w| w.sample(&mut streams.work))
+        });
+        let window = self.stats.window();
+        if let Some(k) = window {
+            self.stats.arrival(k);
+        }
+        let queue = match destination {
+            Destination::Team(t) => QueueId(t.0),
+            Destination::WaitingBox => self.router.waiting_box(),
+        };
+        let chat = self.allocate(Chat {
+            generation: 0,
+            state: ChatState::Bot,
+            source,
+            window,
+            queue,
+            queued_at: self.now,
+            started: false,
+            work,
+            transfer,
+            patience,
+            bot_resolves,
+            offer: 0,
+            offer_agent: 0,
+            answer: Answer::Accept,
+            talk,
+        });
+        self.arrived += 1;
+        if let Some(log) = self.log.as_mut() {
+            log.open(
+                chat.index,
+                self.arrived,
+                &stream.name,
+                self.now,
+                window.is_some(),
+            );
+        }
+        match bot {
+            Some(d) => self
+                .events
+                .schedule(self.now + round_ms(d).min(MAX_AHEAD), Event::BotDone(chat)),
+            None => self.enter_human_queue(chat),
+        }
+    }
+
+    pub(super) fn bot_done(&mut self, id: ChatId) {
+        self.note(id, "bot_done", "");
+        let Some(chat) = self.chat(id) else { return };
+        if chat.bot_resolves {
+            if chat.window.is_some() {
+                self.stats.bot_resolved();
+            }
+            self.release(id, Outcome::BotResolved);
+        } else {
+            self.enter_human_queue(id);
+        }
+    }
+
+    /// The chat leaves the bot for a human queue: its wait and its customer's patience start
+    /// now (SPEC §2.10).
+    pub(super) fn enter_human_queue(&mut self, id: ChatId) {
+        let c = &mut self.chats[id.index as usize];
+        c.queued_at = self.now;
+        if let Some(k) = c.window {
+            self.stats.reached(k);
+        }
+        let queue = c.queue;
+        // The customer's first message starts the auto-close clock.
+        self.touch(id);
+        self.route_to(id, queue);
+        // In the block model most chats start, which is their first reply, at once: only
+        // those still waiting need their patience timed.
+        let c = &self.chats[id.index as usize];
+        if !c.first_replied()
+            && let Some(p) = c.patience
+        {
+            self.events
+                .schedule(self.now + round_ms(p).min(MAX_AHEAD), Event::Patience(id));
+        }
+    }
+
+    /// Puts a chat that is not being worked on into a queue and lets routing decide.
+    pub(super) fn route_to(&mut self, id: ChatId, queue: QueueId) {
+        let c = &mut self.chats[id.index as usize];
+        c.queue = queue;
+        c.state = ChatState::Waiting;
+        // A new routing: answers to earlier offers and steps of the conversation are stale.
+        c.offer = c.offer.wrapping_add(1);
+        if let Some(talk) = c.talk.as_mut() {
+            talk.version = talk.version.wrapping_add(1);
+        }
+        self.stats.levels.queue_length += 1.0;
+        let kind = if queue == self.router.waiting_box() {
+            QueueKind::Waiting
+        } else {
+            QueueKind::Team
+        };
+        if self.log.is_some() {
+            let scenario = self.scenario;
+            let name = scenario
+                .teams
+                .get(queue.0 as usize)
+                .map_or("waiting", |t| t.name.as_str());
+            self.note(id, "queue", name);
+        }
+        self.open_episode(id, kind);
+        self.router
+            .enqueue(id, queue, self.now, &mut self.decisions);
+        self.carry_out();
+    }
+
+    pub(super) fn patience_ends(&mut self, id: ChatId) {
+        let Some(chat) = self.chat(id) else { return };
+        let (window, wait, source) = (chat.window, self.now - chat.queued_at, chat.source as usize);
+        if chat.first_replied() {
+            return;
+        }
+        // Its wait is counted here unless an agent had started on it (turn model).
+        let wait = (!chat.started).then_some(wait);
+        if matches!(chat.state, ChatState::Bot | ChatState::Free) {
+            return;
+        }
+        self.take_away(id);
+        if let Some(k) = window {
+            self.stats.abandoned(k, wait);
+        }
+        self.release(id, Outcome::Abandoned);
+        if let Some(after) = &self.return_after
+            && self.return_rng[source].random_bool(self.scenario.customers.return_probability)
+        {
+            let t = self.now + round_ms(after.sample(&mut self.return_rng[source])).min(MAX_AHEAD);
+            if t < self.scenario.simulation.horizon {
+                self.events.schedule(t, Event::Return(source as u32));
+            }
+        }
+    }
+}

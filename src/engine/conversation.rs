@@ -1,0 +1,357 @@
+//! The work on a chat: the block model's draining work (limited processor sharing) and the turn
+//! model's conversation, from the start on a slot to the end or a transfer.
+
+use super::*;
+
+impl Sim<'_> {
+    /// An agent starts on a chat. The first time, the customer's wait ends (the block model's
+    /// first reply, SPEC §2.10).
+    pub(super) fn start(&mut self, id: ChatId, agent: AgentId) {
+        self.note_agent(id, "start", agent.0 as usize);
+        let now = self.now;
+        let chat = &mut self.chats[id.index as usize];
+        debug_assert_eq!(chat.state, ChatState::Waiting);
+        chat.state = ChatState::InService;
+        self.stats.levels.queue_length -= 1.0;
+        if !chat.started {
+            chat.started = true;
+            let wait = now - chat.queued_at;
+            if let Some(k) = chat.window {
+                self.stats.started(k, wait);
+                if chat.talk.is_none() {
+                    self.stats.first_reply(k, wait, wait);
+                }
+            }
+            if let Some(talk) = chat.talk.as_mut() {
+                talk.wait = wait;
+            }
+        }
+        // The turn model ends chats by their conversation: no work to drain.
+        let work = if chat.talk.is_some() {
+            f64::INFINITY
+        } else {
+            chat.work
+        };
+        let agent = agent.0 as usize;
+        self.drain_work(agent);
+        self.desks[agent].chats.push(OnDesk {
+            chat: id,
+            left: work,
+            since: now,
+        });
+        self.stats.levels.busy_slots += 1.0;
+        self.reschedule(agent);
+        self.chats_changed(agent);
+        if let Some(talk) = &self.chats[id.index as usize].talk {
+            // The chat is now the agent's ("fila do vendedor"): a new episode, unless it was
+            // already timed by that flow while it waited behind the agent's capacity.
+            if talk.episode.is_none_or(|e| e.kind != QueueKind::Agent) {
+                self.open_episode(id, QueueKind::Agent);
+            }
+            let first = !self.chats[id.index as usize].first_replied();
+            self.agent_writes(id, agent, first);
+        }
+    }
+
+    /// Turn model: the agent starts writing a reply, which takes the sampled reply time
+    /// stretched by the chats it holds: `reply × (1 + s(k - 1))` (SPEC §4).
+    pub(super) fn agent_writes(&mut self, id: ChatId, agent: usize, first: bool) {
+        let Some(turns) = self.turns.as_ref() else {
+            return;
+        };
+        let k = self.desks[agent].chats.len() as f64;
+        let stretch = 1.0 + self.slowdown * (k - 1.0);
+        let c = &mut self.chats[id.index as usize];
+        let Some(talk) = c.talk.as_mut() else { return };
+        let reply = if first {
+            &turns.first_reply
+        } else {
+            &turns.agent_reply
+        };
+        let after = reply.sample(&mut talk.rng) * stretch;
+        // Later replies race the customer's patience in conversation.
+        let leaves = match (&turns.patience_in_conversation, first) {
+            (Some(p), false) => Some(p.sample(&mut talk.rng)).filter(|&p| p < after),
+            _ => None,
+        };
+        match leaves {
+            Some(p) => self.talk_next(id, Step::CustomerLeaves, p),
+            None => self.talk_next(id, Step::AgentReply, after),
+        }
+    }
+
+    pub(super) fn talk_next(&mut self, id: ChatId, step: Step, after: f64) {
+        let talk = self.chats[id.index as usize]
+            .talk
+            .as_mut()
+            .expect("turn model");
+        talk.version = talk.version.wrapping_add(1);
+        talk.next = step;
+        let version = talk.version;
+        self.events.schedule(
+            self.now + round_ms(after).min(MAX_AHEAD),
+            Event::Talk { chat: id, version },
+        );
+    }
+
+    /// The next step of a conversation in the turn model (SPEC §4).
+    pub(super) fn talk(&mut self, id: ChatId, version: u32) {
+        let Some(c) = self.chat(id) else { return };
+        let Some(talk) = c.talk.as_ref() else { return };
+        if c.state != ChatState::InService || talk.version != version {
+            return;
+        }
+        let turns = self.turns.as_ref().expect("turn model");
+        let Some(agent) = self.router.holder(id) else {
+            return;
+        };
+        let agent = agent.0 as usize;
+        let (k, step) = (c.window, talk.next);
+        match step {
+            Step::AgentReply => {
+                let queued_at = c.queued_at;
+                let c = &mut self.chats[id.index as usize];
+                let talk = c.talk.as_mut().expect("turn model");
+                if !talk.replied {
+                    talk.replied = true;
+                    if let Some(k) = k {
+                        self.stats.first_reply(k, talk.wait, self.now - queued_at);
+                    }
+                    if let Some(log) = self.log.as_mut() {
+                        log.first_reply(id.index, self.now);
+                    }
+                }
+                talk.unanswered = false;
+                talk.turns_left = talk.turns_left.saturating_sub(1);
+                let silent =
+                    talk.turns_left > 0 && talk.rng.random_bool(turns.customer_silent_probability);
+                let next = if silent && self.scenario.inactivity.auto_close.is_some() {
+                    // The customer says no more: the chat holds its slot until auto-close.
+                    talk.version = talk.version.wrapping_add(1);
+                    None
+                } else if talk.turns_left == 0 || silent {
+                    let wrap = turns
+                        .wrap_up
+                        .as_ref()
+                        .map_or(0.0, |w| w.sample(&mut talk.rng));
+                    Some((Step::WrapUp, wrap))
+                } else {
+                    Some((
+                        Step::CustomerMessage,
+                        turns.customer_reply.sample(&mut talk.rng),
+                    ))
+                };
+                // Seed 003: the agent may snooze ("adiar") the chat it has just answered, so
+                // that the customer's next message raises no alert while it is away.
+                let snooze_now = next.is_none_or(|(step, _)| step == Step::CustomerMessage)
+                    && self.snooze.as_ref().is_some_and(|s| {
+                        s.after_reply > 0.0 && talk.rng.random_bool(s.after_reply)
+                    });
+                self.end_episode(id);
+                self.touch(id);
+                self.note_agent(id, "reply", agent);
+                if let Some((step, after)) = next {
+                    self.talk_next(id, step, after);
+                }
+                if snooze_now {
+                    self.start_snooze(id);
+                }
+            }
+            Step::CustomerMessage => {
+                self.note(id, "customer", "");
+                let c = &mut self.chats[id.index as usize];
+                let talk = c.talk.as_mut().expect("turn model");
+                talk.unanswered = true;
+                // Snoozed already (after the agent's reply): the message waits, unalerted,
+                // for the snooze to end.
+                let snoozed = talk.snoozed;
+                let snooze = !snoozed
+                    && self
+                        .snooze
+                        .as_ref()
+                        .is_some_and(|s| talk.rng.random_bool(s.probability));
+                self.touch(id);
+                if snooze {
+                    self.start_snooze(id);
+                } else if !snoozed {
+                    self.open_episode(id, QueueKind::Agent);
+                    self.agent_writes(id, agent, false);
+                }
+            }
+            Step::CustomerLeaves => {
+                if k.is_some() {
+                    self.stats.abandoned_in_conversation();
+                }
+                self.take_away(id);
+                self.release(id, Outcome::AbandonedInConversation);
+            }
+            Step::WrapUp => {
+                self.end_episode(id);
+                let group = self.desks[agent].group;
+                self.off_desk(agent, id);
+                self.part_done(id, group);
+                self.reschedule(agent);
+                self.chats_changed(agent);
+            }
+        }
+    }
+
+    /// Brings the agent's remaining work up to now at the speed its current load allows
+    /// (limited processor sharing, SPEC §4). Call before the load changes.
+    pub(super) fn drain_work(&mut self, agent: usize) {
+        let desk = &mut self.desks[agent];
+        let dt = (self.now - desk.last) as f64;
+        desk.last = self.now;
+        if dt > 0.0 && !desk.chats.is_empty() {
+            let done = dt * speed(self.slowdown, desk.chats.len());
+            for c in desk.chats.iter_mut() {
+                c.left -= done;
+            }
+        }
+    }
+
+    /// Schedules the agent's next completion if its load changed when that happens.
+    pub(super) fn reschedule(&mut self, agent: usize) {
+        let desk = &mut self.desks[agent];
+        let due = if desk.chats.is_empty() {
+            NEVER
+        } else {
+            let least = desk
+                .chats
+                .iter()
+                .map(|c| c.left)
+                .fold(f64::INFINITY, f64::min)
+                .max(0.0);
+            if least.is_infinite() {
+                // Turn model: chats end by their conversation, not by work.
+                NEVER
+            } else {
+                self.now + ceil_ms(least / speed(self.slowdown, desk.chats.len())).min(MAX_AHEAD)
+            }
+        };
+        if due != desk.due {
+            desk.due = due;
+            desk.version = desk.version.wrapping_add(1);
+            if due != NEVER {
+                let version = desk.version;
+                self.events.schedule(
+                    due,
+                    Event::Completion {
+                        agent: agent as u32,
+                        version,
+                    },
+                );
+            }
+        }
+    }
+
+    /// Takes a chat off an agent's desk, keeping the work it still needs.
+    pub(super) fn off_desk(&mut self, agent: usize, id: ChatId) {
+        self.drain_work(agent);
+        let desk = &mut self.desks[agent];
+        if let Some(i) = desk.chats.iter().position(|c| c.chat == id) {
+            let OnDesk { left, since, .. } = desk.chats.swap_remove(i);
+            self.chats[id.index as usize].work = left.max(0.0);
+            self.stats.levels.busy_slots -= 1.0;
+            self.stats.slot_time(desk.group, since);
+        }
+    }
+
+    pub(super) fn completion(&mut self, agent: usize) {
+        self.drain_work(agent);
+        let desk = &mut self.desks[agent];
+        let group = desk.group;
+        let finished = &mut self.finished;
+        desk.chats.retain(|c| {
+            let done = c.left <= DONE;
+            if done {
+                finished.push(*c);
+            }
+            !done
+        });
+        desk.due = NEVER;
+        let mut list = std::mem::take(&mut self.finished);
+        for OnDesk { chat, since, .. } in list.drain(..) {
+            self.stats.levels.busy_slots -= 1.0;
+            self.stats.slot_time(group, since);
+            self.part_done(chat, group);
+        }
+        self.finished = list;
+        self.reschedule(agent);
+        self.chats_changed(agent);
+    }
+
+    /// The agent is done with its part of the chat (off its desk already): the chat is
+    /// transferred or resolved.
+    pub(super) fn part_done(&mut self, chat: ChatId, group: usize) {
+        let scenario = self.scenario;
+        let c = &mut self.chats[chat.index as usize];
+        let transfer = c.transfer.take();
+        let counted = c.window.is_some();
+        if transfer.is_some()
+            && let (Some(talk), Some(turns)) = (c.talk.as_mut(), self.turns.as_ref())
+        {
+            // A fresh conversation with the next agent; the first reply was already sent.
+            talk.turns_left = turns.turns.sample(&mut talk.rng);
+        }
+        match (transfer, scenario.conversation.transfer_to) {
+            // The agent hands the chat to another team, which takes it from the start.
+            (Some(work), Some(TransferTarget::Team(to))) => {
+                c.work = work;
+                self.note(chat, "transfer", &scenario.teams[to.0 as usize].name);
+                if counted {
+                    self.stats.transfer();
+                }
+                self.router.release(chat, self.now, &mut self.decisions);
+                self.carry_out();
+                self.route_to(chat, QueueId(to.0));
+                return;
+            }
+            // To an agent of a group, only if one is available; otherwise this agent finishes
+            // the chat itself (seed 001).
+            (Some(work), Some(TransferTarget::Agents(g))) => {
+                let candidates = self.group_agents[g].clone().map(AgentId);
+                if let Some(to) =
+                    self.router
+                        .transfer_to_agent(chat, candidates, self.now, &mut self.decisions)
+                {
+                    let c = &mut self.chats[chat.index as usize];
+                    c.work = work;
+                    c.state = ChatState::Waiting;
+                    self.stats.levels.queue_length += 1.0;
+                    if counted {
+                        self.stats.transfer();
+                    }
+                    self.note_agent(chat, "transfer", to.0 as usize);
+                    self.carry_out();
+                    return;
+                }
+            }
+            _ => {}
+        }
+        if counted {
+            self.stats.resolved(group);
+        }
+        let source = self.chats[chat.index as usize].source as usize;
+        self.router.release(chat, self.now, &mut self.decisions);
+        self.carry_out();
+        self.release(chat, Outcome::Resolved);
+        // Seed 002: once a chat is concluded the bot takes over again, and a customer who
+        // writes again is routed like a new contact.
+        if let Some((p, after)) = &self.return_after_resolution
+            && self.resolved_rng[source].random_bool(*p)
+        {
+            let t =
+                self.now + round_ms(after.sample(&mut self.resolved_rng[source])).min(MAX_AHEAD);
+            if t < scenario.simulation.horizon {
+                self.events.schedule(t, Event::Return(source as u32));
+            }
+        }
+    }
+}
+
+/// Work per millisecond of each chat while an agent holds `k` of them.
+#[inline]
+fn speed(slowdown: f64, k: usize) -> f64 {
+    1.0 / (1.0 + slowdown * (k as f64 - 1.0))
+}

@@ -1,0 +1,213 @@
+//! Inactivity management as the engine runs it: episodes, alerts and actions of the flows,
+//! auto-close, and snoozes that suspend them. The rules themselves are `crate::inactivity`.
+
+use super::*;
+
+impl Sim<'_> {
+    /// The chat's unanswered message is now in a queue of `kind`: a new inactivity episode
+    /// under that queue's flow (SPEC §2.6). Nothing when no message waits or it is snoozed.
+    pub(super) fn open_episode(&mut self, id: ChatId, kind: QueueKind) {
+        self.end_episode(id);
+        let c = &mut self.chats[id.index as usize];
+        let team = (kind != QueueKind::Waiting).then_some(TeamId(c.queue.0));
+        let Some(talk) = c.talk.as_mut() else { return };
+        if !talk.unanswered || talk.snoozed {
+            return;
+        }
+        talk.episode = self.scenario.inactivity.open(kind, team, self.now);
+        self.schedule_episode(id);
+    }
+
+    pub(super) fn schedule_episode(&mut self, id: ChatId) {
+        let Some(talk) = self.chats[id.index as usize].talk.as_mut() else {
+            return;
+        };
+        talk.episode_version = talk.episode_version.wrapping_add(1);
+        if let Some((at, _)) = talk.episode.as_ref().and_then(Episode::next) {
+            let version = talk.episode_version;
+            self.events
+                .schedule(at.max(self.now), Event::Inactivity { chat: id, version });
+        }
+    }
+
+    /// The episode is over (a reply, a move, a snooze, the end of the chat).
+    pub(super) fn end_episode(&mut self, id: ChatId) {
+        let Some(talk) = self.chats[id.index as usize].talk.as_mut() else {
+            return;
+        };
+        talk.episode_version = talk.episode_version.wrapping_add(1);
+        if let Some(e) = talk.episode.take() {
+            self.set_alert(e.kind, e.stage, -1.0);
+        }
+    }
+
+    pub(super) fn set_alert(&mut self, kind: QueueKind, stage: Stage, sign: f64) {
+        let k = kind as usize;
+        match stage {
+            Stage::FirstAlert => self.stats.levels.alerts[k][0] += sign,
+            Stage::SecondAlert => self.stats.levels.alerts[k][1] += sign,
+            Stage::Green | Stage::Acted => {}
+        }
+    }
+
+    /// An inactivity deadline: an alert, or the flow's action (SPEC §2.7, seed 003).
+    pub(super) fn inactivity_due(&mut self, id: ChatId, version: u32) {
+        let Some(c) = self.chat(id) else { return };
+        let Some(talk) = c.talk.as_ref() else { return };
+        if talk.episode_version != version {
+            return;
+        }
+        let Some(mut episode) = talk.episode else {
+            return;
+        };
+        let before = episode.stage;
+        let Some(step) = episode.advance() else {
+            return;
+        };
+        self.set_alert(episode.kind, before, -1.0);
+        self.set_alert(episode.kind, episode.stage, 1.0);
+        self.chats[id.index as usize]
+            .talk
+            .as_mut()
+            .expect("turn model")
+            .episode = Some(episode);
+        match step {
+            InactivityStep::FirstAlert => {
+                self.note(id, "first_alert", "");
+                self.stats.first_alert();
+                self.schedule_episode(id);
+            }
+            InactivityStep::SecondAlert => {
+                self.note(id, "second_alert", "");
+                self.stats.second_alert();
+                self.schedule_episode(id);
+            }
+            InactivityStep::Act(ActionKind::Transfer(team)) => {
+                self.note(id, "inactivity_transfer", "");
+                self.stats.inactivity_transfer();
+                self.take_away(id);
+                self.route_to(id, QueueId(team.0));
+            }
+            InactivityStep::Act(ActionKind::Close) => {
+                self.note(id, "inactivity_close", "");
+                self.close_for_inactivity(id);
+            }
+        }
+    }
+
+    /// Closed with reason "inactivity of the team or agent" (seed 003).
+    pub(super) fn close_for_inactivity(&mut self, id: ChatId) {
+        self.take_away(id);
+        self.end_episode(id);
+        if self.chats[id.index as usize].window.is_some() {
+            self.stats.auto_closed();
+        }
+        self.release(id, Outcome::AutoClosed);
+    }
+
+    /// A message of either side: the auto-close clock starts again (SPEC §2.6).
+    pub(super) fn touch(&mut self, id: ChatId) {
+        let Some(after) = self.scenario.inactivity.auto_close else {
+            return;
+        };
+        let Some(talk) = self.chats[id.index as usize].talk.as_mut() else {
+            return;
+        };
+        if !talk.closable {
+            return;
+        }
+        talk.last_message = self.now;
+        if !talk.close_pending {
+            talk.close_pending = true;
+            self.events.schedule(self.now + after, Event::AutoClose(id));
+        }
+    }
+
+    /// The auto-close check: closes the chat if nothing was said since `after`, or waits
+    /// for the new deadline. A snoozed chat is left alone until its snooze ends.
+    pub(super) fn auto_close_due(&mut self, id: ChatId) {
+        let Some(after) = self.scenario.inactivity.auto_close else {
+            return;
+        };
+        let now = self.now;
+        let Some(c) = self.chat(id) else { return };
+        if c.state == ChatState::Bot {
+            return;
+        }
+        let talk = self.chats[id.index as usize]
+            .talk
+            .as_mut()
+            .expect("auto-close needs the turn model");
+        if talk.snoozed {
+            talk.close_pending = false;
+            return;
+        }
+        let due = talk.last_message + after;
+        if now < due {
+            self.events.schedule(due, Event::AutoClose(id));
+            return;
+        }
+        talk.close_pending = false;
+        self.note(id, "auto_close", "");
+        self.close_for_inactivity(id);
+    }
+
+    /// The agent snoozes the chat (seed 003: "ele deverá adiar a conversa, assim, a gestão de
+    /// inatividade não é acionada"): no episode runs until the snooze ends or the agent
+    /// resumes it early ("continuar").
+    pub(super) fn start_snooze(&mut self, id: ChatId) {
+        let Some(snooze) = self.snooze.as_ref() else {
+            return;
+        };
+        let talk = self.chats[id.index as usize]
+            .talk
+            .as_mut()
+            .expect("turn model");
+        let duration = snooze.duration.sample(&mut talk.rng);
+        let resume = match &snooze.resume_after {
+            Some(r) if talk.rng.random_bool(snooze.resume_probability) => {
+                Some(r.sample(&mut talk.rng)).filter(|&r| r < duration)
+            }
+            _ => None,
+        };
+        talk.snoozed = true;
+        talk.snooze_version = talk.snooze_version.wrapping_add(1);
+        let version = talk.snooze_version;
+        self.note(id, "snooze", "");
+        self.end_episode(id);
+        self.events.schedule(
+            self.now + round_ms(resume.unwrap_or(duration)).min(MAX_AHEAD),
+            Event::SnoozeEnds {
+                chat: id,
+                version,
+                early: resume.is_some(),
+            },
+        );
+    }
+
+    /// The snooze is over, or the agent resumed the chat: inactivity management acts again,
+    /// with a new episode from now (SPEC §2.6), and a message that came in meanwhile gets its
+    /// reply.
+    pub(super) fn snooze_ends(&mut self, id: ChatId, version: u32, early: bool) {
+        let Some(c) = self.chat(id) else { return };
+        let Some(talk) = c.talk.as_ref() else { return };
+        if c.state != ChatState::InService || !talk.snoozed || talk.snooze_version != version {
+            return;
+        }
+        let unanswered = talk.unanswered;
+        let Some(agent) = self.router.holder(id) else {
+            return;
+        };
+        self.chats[id.index as usize]
+            .talk
+            .as_mut()
+            .expect("turn model")
+            .snoozed = false;
+        self.note(id, if early { "resume" } else { "snooze_end" }, "");
+        self.touch(id);
+        if unanswered {
+            self.open_episode(id, QueueKind::Agent);
+            self.agent_writes(id, agent.0 as usize, false);
+        }
+    }
+}

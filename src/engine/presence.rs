@@ -1,0 +1,144 @@
+//! Agents' presence: shifts, breaks, absences and missed offers, applied together per instant,
+//! chats handed back at a shift end, and the presence levels `agents.csv` reports.
+
+use super::*;
+
+impl Sim<'_> {
+    /// The agent's number of chats changed: that matters to its presence only off shift,
+    /// where holding chats keeps its slots online (the hot path skips the rest).
+    pub(super) fn chats_changed(&mut self, agent: usize) {
+        if !self.router.agent(AgentId(agent as u32)).online {
+            self.refresh_presence(agent);
+        }
+    }
+
+    /// Shifts and breaks change. Every group's changes at this instant are applied together
+    /// and only then are chats handed out, so agents who start together share the backlog
+    /// (seed 004). At a shift start each agent may be absent for the whole shift
+    /// (absenteeism, drawn per agent and shift); at an end the agent keeps or hands back its
+    /// chats (SPEC §2.9); a new shift clears a missed offer's Not ready.
+    pub(super) fn calendar(&mut self) {
+        let scenario = self.scenario;
+        let start = scenario.simulation.start;
+        let mut changes = std::mem::take(&mut self.changes);
+        let mut leaving = std::mem::take(&mut self.leaving);
+        let mut next = NEVER;
+        for (g, group) in scenario.agent_groups.iter().enumerate() {
+            let on = group.schedule.is_on(self.now + start);
+            let on_break = group.breaks.is_on(self.now + start);
+            for a in self.group_agents[g].clone() {
+                let desk = &mut self.desks[a as usize];
+                let new_shift = desk.on_shift != on;
+                if new_shift {
+                    desk.on_shift = on;
+                    desk.away = false;
+                    desk.away_version = desk.away_version.wrapping_add(1);
+                    desk.absent = on
+                        && group.absenteeism > 0.0
+                        && self.agent_rng.random_bool(group.absenteeism);
+                    if !on && group.on_shift_end == OnShiftEnd::Requeue {
+                        leaving.push(a);
+                    }
+                } else if desk.on_break == on_break {
+                    continue;
+                }
+                desk.on_break = on_break;
+                changes.push(RoutingPresence {
+                    agent: AgentId(a),
+                    online: desk.on_shift && !desk.absent,
+                    ready: !desk.on_break && !desk.away,
+                });
+            }
+            let changes_at = [
+                group.schedule.next_change(self.now, start),
+                group.breaks.next_change(self.now, start),
+            ];
+            next = changes_at.into_iter().flatten().fold(next, Millis::min);
+        }
+        self.router
+            .update_presence(&changes, self.now, &mut self.decisions);
+        self.carry_out();
+        for &a in &leaving {
+            self.hand_back(a as usize);
+        }
+        for p in &changes {
+            self.refresh_presence(p.agent.0 as usize);
+        }
+        changes.clear();
+        leaving.clear();
+        self.changes = changes;
+        self.leaving = leaving;
+        if next != NEVER {
+            self.events.schedule(next, Event::Calendar);
+        }
+    }
+
+    /// `on_shift_end = "requeue"`: every chat the agent holds goes back to its queue.
+    pub(super) fn hand_back(&mut self, agent: usize) {
+        let mut held = std::mem::take(&mut self.held);
+        self.router.chats_of(AgentId(agent as u32), &mut held);
+        // Chats not yet started go first: were a slot freed before them, the agent's queue
+        // would move one into it and count a first reply that never happened.
+        held.sort_by_key(|id| self.chats[id.index as usize].state == ChatState::InService);
+        for &id in &held {
+            self.note(id, "requeue", "");
+            self.take_away(id);
+            let queue = self.chats[id.index as usize].queue;
+            self.route_to(id, queue);
+        }
+        self.held = held;
+    }
+
+    /// Ready unless on a break or set Not ready by a missed offer.
+    pub(super) fn update_ready(&mut self, agent: usize) {
+        let desk = &self.desks[agent];
+        let change = RoutingPresence {
+            agent: AgentId(agent as u32),
+            online: desk.on_shift && !desk.absent,
+            ready: !desk.on_break && !desk.away,
+        };
+        self.router
+            .update_presence(&[change], self.now, &mut self.decisions);
+        self.carry_out();
+        self.refresh_presence(agent);
+    }
+
+    pub(super) fn refresh_presence(&mut self, agent: usize) {
+        let a = self.router.agent(AgentId(agent as u32));
+        let desk = &mut self.desks[agent];
+        let presence = match (a.online, a.ready) {
+            (true, true) => Presence::Ready,
+            (true, false) if desk.away && !desk.on_break => Presence::Away,
+            (true, false) => Presence::NotReady,
+            (false, _) if !desk.chats.is_empty() => Presence::Finishing,
+            (false, _) => Presence::Offline,
+        };
+        if presence == desk.presence {
+            return;
+        }
+        let slots = desk.capacity as f64;
+        let before = std::mem::replace(&mut desk.presence, presence);
+        let group = self.stats.group(desk.group);
+        let (mut present, mut online) = (0.0, 0.0);
+        for (p, sign) in [(before, -1.0), (presence, 1.0)] {
+            match p {
+                Presence::Ready => group.ready += sign,
+                Presence::NotReady => group.not_ready += sign,
+                Presence::Away => {
+                    group.not_ready += sign;
+                    group.away += sign;
+                }
+                Presence::Offline | Presence::Finishing => group.offline += sign,
+            }
+            if p != Presence::Offline {
+                group.present += sign * slots;
+                present += sign * slots;
+            }
+            if matches!(p, Presence::Ready | Presence::NotReady | Presence::Away) {
+                online += sign;
+            }
+        }
+        self.stats.levels.present_slots += present;
+        self.stats.levels.agents_online += online;
+    }
+}
