@@ -1,0 +1,149 @@
+//! `[[agents]]`: groups, their teams, shifts, breaks and behaviour.
+
+use super::*;
+
+impl Validator<'_> {
+    pub(super) fn agents(&mut self, raw: &RawScenario, names: &[&str]) -> Vec<AgentGroup> {
+        let key = KeyPath::root().key("agents");
+        if raw.agents.is_empty() {
+            self.fail(key.clone(), "at least one [[agents]] group is needed");
+        }
+        let mut groups = Vec::new();
+        for (i, a) in raw.agents.iter().enumerate() {
+            if raw.agents[..i].iter().any(|o| o.name == a.name) {
+                self.fail(
+                    key.index(i).key("name"),
+                    format!("agent group \"{}\" is defined twice", a.name),
+                );
+            }
+            groups.push(self.agent_group(key.index(i), a, names));
+        }
+        let total: u64 = groups.iter().map(|g| g.count as u64).sum();
+        if total > MAX_AGENTS as u64 {
+            self.fail(
+                key,
+                format!("{total} agents in all; at most {MAX_AGENTS} are allowed"),
+            );
+        }
+        groups
+    }
+
+    pub(super) fn agent_group(&mut self, k: KeyPath, a: &RawAgents, names: &[&str]) -> AgentGroup {
+        let role = match a.role.as_deref().unwrap_or("agent") {
+            "agent" => Role::Agent,
+            "supervisor" => Role::Supervisor,
+            "admin" => Role::Admin,
+            other => {
+                self.fail(
+                    k.key("role"),
+                    format!(
+                        "unknown role \"{other}\"; expected \"agent\", \"supervisor\" or \"admin\""
+                    ),
+                );
+                Role::Agent
+            }
+        };
+        let mut teams = Vec::new();
+        match (&a.team, &a.teams) {
+            (Some(t), None) => teams.extend(self.team_ref(k.key("team"), t, names)),
+            (None, Some(list)) if !list.is_empty() => {
+                for (j, t) in list.iter().enumerate() {
+                    teams.extend(self.team_ref(k.key("teams").index(j), t, names));
+                }
+            }
+            (Some(_), Some(_)) => self.fail(k.key("teams"), "give `team` or `teams`, not both"),
+            _ if role == Role::Admin => {}
+            _ => self.fail(
+                k.clone(),
+                "needs `team = \"name\"` or `teams = [\"a\", \"b\"]`",
+            ),
+        }
+        let count = self.whole(k.key("count"), a.count, 1, 0, MAX_AGENTS) as u32;
+        let capacity = self.whole(
+            k.key("capacity"),
+            a.capacity,
+            1,
+            1,
+            capacity::MAX_CAPACITY as i64,
+        ) as u32;
+        let mut windows = Vec::new();
+        match &a.shifts {
+            None => windows.extend(parse_window("mon-sun 00:00-24:00").unwrap_or_default()),
+            Some(list) => {
+                for (j, s) in list.iter().enumerate() {
+                    match parse_window(s) {
+                        Ok(w) => windows.extend(w),
+                        Err(m) => self.fail(k.key("shifts").index(j), m),
+                    }
+                }
+                if list.is_empty() {
+                    self.fail(k.key("shifts"), "an empty list means the group never works");
+                }
+            }
+        }
+        let mut breaks = Vec::new();
+        for (j, b) in a.breaks.iter().flatten().enumerate() {
+            let bk = k.key("breaks").index(j);
+            let length = self.positive_duration(bk.key("length"), Some(&b.length), MINUTE);
+            if length >= DAY {
+                self.fail(bk.key("length"), "a break must be shorter than a day");
+            }
+            match parse_window(&format!("mon-sun {}-00:00", b.at)) {
+                Ok(days) => breaks.extend(days.into_iter().map(|(s, _)| (s, s + length.min(DAY)))),
+                Err(m) => self.fail(bk.key("at"), m),
+            }
+        }
+        let breaks = breaks
+            .into_iter()
+            .flat_map(|(s, e)| {
+                if e <= units::WEEK {
+                    vec![(s, e)]
+                } else {
+                    vec![(s, units::WEEK), (0, e - units::WEEK)]
+                }
+            })
+            .collect();
+        let pickup = a.pickup.as_ref().and_then(|p| {
+            let every = self.dist(k.key("pickup").key("every"), &p.every)?;
+            Some(Pickup {
+                every,
+                waiting: p.waiting.unwrap_or(false),
+            })
+        });
+        if role != Role::Agent && a.pickup.is_none() {
+            self.fail(
+                k.key("role"),
+                "supervisors and admins take chats only by hand: give the group a `pickup`",
+            );
+        }
+        let on_shift_end = match a.on_shift_end.as_deref().unwrap_or("keep") {
+            "keep" => OnShiftEnd::Keep,
+            "requeue" => OnShiftEnd::Requeue,
+            other => {
+                self.fail(
+                    k.key("on_shift_end"),
+                    format!("unknown value \"{other}\"; expected \"keep\" or \"requeue\""),
+                );
+                OnShiftEnd::Keep
+            }
+        };
+        AgentGroup {
+            name: a.name.clone(),
+            teams,
+            count,
+            capacity,
+            role,
+            schedule: WeekSchedule::from_windows(windows),
+            breaks: WeekSchedule::from_windows(breaks),
+            absenteeism: self.probability(k.key("absenteeism"), a.absenteeism),
+            refuse_probability: self.probability(k.key("refuse_probability"), a.refuse_probability),
+            accept_delay: a
+                .accept_delay
+                .as_ref()
+                .and_then(|d| self.dist(k.key("accept_delay"), d)),
+            pickup,
+            on_shift_end,
+            manual_over_capacity: a.manual_over_capacity.unwrap_or(false),
+        }
+    }
+}
