@@ -3,6 +3,18 @@
 
 use super::*;
 
+impl Desk {
+    /// What routing sees of this agent: online when on shift and present, Ready when neither
+    /// on a break nor set Not ready by a missed offer.
+    fn presence(&self, agent: u32) -> RoutingPresence {
+        RoutingPresence {
+            agent: AgentId(agent),
+            online: self.on_shift && !self.absent,
+            ready: !self.on_break && !self.away,
+        }
+    }
+}
+
 impl Sim<'_> {
     /// The agent's number of chats changed: that matters to its presence only off shift,
     /// where holding chats keeps its slots online (the hot path skips the rest).
@@ -43,11 +55,7 @@ impl Sim<'_> {
                     continue;
                 }
                 desk.on_break = on_break;
-                changes.push(RoutingPresence {
-                    agent: AgentId(a),
-                    online: desk.on_shift && !desk.absent,
-                    ready: !desk.on_break && !desk.away,
-                });
+                changes.push(desk.presence(a));
             }
             let changes_at = [
                 group.schedule.next_change(self.now, start),
@@ -91,12 +99,7 @@ impl Sim<'_> {
 
     /// Ready unless on a break or set Not ready by a missed offer.
     pub(super) fn update_ready(&mut self, agent: usize) {
-        let desk = &self.desks[agent];
-        let change = RoutingPresence {
-            agent: AgentId(agent as u32),
-            online: desk.on_shift && !desk.absent,
-            ready: !desk.on_break && !desk.away,
-        };
+        let change = self.desks[agent].presence(agent as u32);
         self.router
             .update_presence(&[change], self.now, &mut self.decisions);
         self.carry_out();
