@@ -39,6 +39,10 @@ pub enum Command {
         /// PATH=V1,V2,…: a dotted path (array entries by name) and the values to try.
         #[arg(long = "set", required = true, value_name = "PATH=V1,V2,…")]
         sets: Vec<String>,
+        /// Run the valid points and skip the invalid ones (listed on stderr, marked in
+        /// sweep.csv) instead of refusing the whole grid.
+        #[arg(long)]
+        skip_invalid: bool,
         #[command(flatten)]
         sim: SimArgs,
     },
@@ -70,8 +74,8 @@ pub enum Command {
 /// Options every simulating command takes; they override `[simulation]`.
 #[derive(Debug, Args)]
 pub struct SimArgs {
-    /// Number of replications.
-    #[arg(short = 'r', long, value_parser = clap::value_parser!(u32).range(1..))]
+    /// Number of replications (1 to 100000).
+    #[arg(short = 'r', long, value_parser = clap::value_parser!(u32).range(1..=ccsim::scenario::MAX_REPLICATIONS))]
     pub replications: Option<u32>,
     /// Base seed of the random streams.
     #[arg(long)]

@@ -51,4 +51,9 @@ pub enum ReportError {
     Data(String),
     #[error("a chart could not be drawn: {0}")]
     Chart(String),
+    #[error(
+        "{} exists and is not a ccsim report (it has no run.json): ccsim replaces a report folder as a whole, so give another --out or move it away",
+        .0.display()
+    )]
+    NotReport(PathBuf),
 }

@@ -49,6 +49,7 @@ pub mod engine;
 pub mod error;
 pub mod experiment;
 pub mod inactivity;
+pub mod io;
 pub mod report;
 pub mod routing;
 pub mod scenario;

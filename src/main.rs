@@ -3,19 +3,30 @@
 
 mod cli;
 
-/// Prints to stdout; a closed pipe (`ccsim run … | head`) is not an error worth a panic.
+/// Prints a line to stdout, returning from the command if that fails (`> /dev/full`).
 macro_rules! say {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
-    }};
+    ($($arg:tt)*) => {
+        print_out(format_args!("{}\n", format_args!($($arg)*)))?
+    };
 }
 
 macro_rules! say_raw {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = write!(std::io::stdout().lock(), $($arg)*);
-    }};
+    ($($arg:tt)*) => {
+        print_out(format_args!($($arg)*))?
+    };
+}
+
+/// A closed pipe (`ccsim run … | head`) only means the reader has seen enough: the run goes
+/// on and writes its report. Any other failure to write (a full disk) is an error.
+fn print_out(args: std::fmt::Arguments) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    match out.write_fmt(args).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(anyhow::Error::new(e).context("cannot write to standard output"))
+        }
+        _ => Ok(()),
+    }
 }
 
 use std::io::IsTerminal;
@@ -69,12 +80,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Run { scenario, sim } => run_scenario(&scenario, &sim),
         Command::Report { dir } => {
             let started = Instant::now();
-            let visuals = Report::read(&dir)?.visuals()?;
-            visuals.write(&dir)?;
+            let charts = Report::read(&dir)?.publish(&dir)?;
             say!(
                 "{}: {} charts and report.html in {:.3} s",
                 dir.display(),
-                (visuals.files.len() - 1) / 2,
+                charts,
                 started.elapsed().as_secs_f64()
             );
             Ok(ExitCode::SUCCESS)
@@ -83,8 +93,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Sweep {
             scenario,
             sets,
+            skip_invalid,
             sim,
-        } => sweep(&scenario, &sets, &sim),
+        } => sweep(&scenario, &sets, skip_invalid, &sim),
         Command::Check {
             scenario,
             baseline,
@@ -94,26 +105,28 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn plan_for(scenario: &Scenario, args: &SimArgs) -> Plan {
+fn out_dir(scenario: &Scenario, args: &SimArgs) -> std::path::PathBuf {
+    args.out
+        .clone()
+        .unwrap_or_else(|| report::default_dir(scenario))
+}
+
+fn plan_for(scenario: &Scenario, args: &SimArgs) -> anyhow::Result<Plan> {
+    report::folder::replaceable(&out_dir(scenario, args))?;
     let overrides = Overrides {
         replications: args.replications,
         seed: args.seed,
     };
     let mut plan = Plan::new(scenario, overrides, args.threads.map(|t| t as usize));
     plan.chats_log = args.chats_log;
-    plan
+    Ok(plan)
 }
 
 fn write(report: &Report, scenario: &Scenario, args: &SimArgs) -> anyhow::Result<()> {
-    let dir = args
-        .out
-        .clone()
-        .unwrap_or_else(|| report::default_dir(scenario));
+    let dir = out_dir(scenario, args);
     let started = Instant::now();
-    let visuals = report.visuals()?;
     report
-        .write(&dir)
-        .and_then(|()| visuals.write(&dir))
+        .publish(&dir)
         .with_context(|| format!("writing the report of {}", scenario.path.display()))?;
     say!(
         "report: {} (charts and page in {:.3} s)",
@@ -132,7 +145,7 @@ fn title(scenario: &Scenario, plan: &Plan) -> String {
 
 fn run_scenario(path: &Path, args: &SimArgs) -> anyhow::Result<ExitCode> {
     let scenario = Scenario::load(path)?;
-    let plan = plan_for(&scenario, args);
+    let plan = plan_for(&scenario, args)?;
     let outcome = with_progress(&[&scenario], plan)?.remove(0);
     let report = Report::for_run(&scenario, &plan, &outcome);
     say_raw!(
@@ -150,7 +163,7 @@ fn run_variants(
     variants: &[(String, Scenario)],
     args: &SimArgs,
 ) -> anyhow::Result<(Plan, Vec<Outcome>)> {
-    let plan = plan_for(scenario, args);
+    let plan = plan_for(scenario, args)?;
     let refs: Vec<&Scenario> = variants.iter().map(|(_, s)| s).collect();
     Ok((plan, with_progress(&refs, plan)?))
 }
@@ -190,26 +203,67 @@ fn compare(path: &Path, args: &SimArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn sweep(path: &Path, sets: &[String], args: &SimArgs) -> anyhow::Result<ExitCode> {
+fn sweep(
+    path: &Path,
+    sets: &[String],
+    skip_invalid: bool,
+    args: &SimArgs,
+) -> anyhow::Result<ExitCode> {
     let scenario = Scenario::load(path)?;
-    let experiment::Grid { paths, points } = experiment::grid(&scenario, sets)
+    let grid = experiment::grid(&scenario, sets)
         .map_err(|m| anyhow::anyhow!("{}: {m}", path.display()))?;
-    let named: Vec<(String, Scenario)> = points
-        .iter()
-        .map(|(values, s)| (experiment::describe(&paths, values), s.clone()))
-        .collect();
-    let (plan, outcomes) = run_variants(&scenario, &named, args)?;
-    let results = results(&named, &outcomes);
-    let rows: Vec<(Vec<String>, Results)> =
-        points.iter().map(|(v, _)| v.clone()).zip(results).collect();
-    say!("{} — {} points", title(&scenario, &plan), rows.len());
-    for (values, r) in &rows {
-        let kpis = report::csv::kpis(r.runs);
-        say_raw!(
-            "{}",
-            terminal::kpi_table(&experiment::describe(&paths, values), &kpis)
+    let invalid = grid.invalid();
+    let listed = || {
+        invalid
+            .iter()
+            .map(|m| format!("\n  --set {m}"))
+            .collect::<String>()
+    };
+    if !invalid.is_empty() && !skip_invalid {
+        bail!(
+            "{}: {} of {} sweep points are not valid scenarios (run the others with --skip-invalid):{}",
+            path.display(),
+            invalid.len(),
+            grid.points.len(),
+            listed()
         );
     }
+    if invalid.len() == grid.points.len() {
+        bail!(
+            "{}: no sweep point is a valid scenario:{}",
+            path.display(),
+            listed()
+        );
+    }
+    if !invalid.is_empty() {
+        eprintln!(
+            "ccsim: skipping {} invalid sweep points:{}",
+            invalid.len(),
+            listed()
+        );
+    }
+    let experiment::Grid { paths, points } = grid;
+    let named: Vec<(String, Scenario)> = points
+        .iter()
+        .filter_map(|(values, s)| {
+            let s = s.as_ref().ok()?;
+            Some((experiment::describe(&paths, values), s.clone()))
+        })
+        .collect();
+    let (plan, outcomes) = run_variants(&scenario, &named, args)?;
+    let mut ran = results(&named, &outcomes).into_iter();
+    let rows: Vec<(Vec<String>, Result<Results, String>)> = points
+        .iter()
+        .map(|(values, s)| {
+            let r = match s {
+                Ok(_) => Ok(ran.next().expect("one result per valid point")),
+                Err(why) => Err(why.clone()),
+            };
+            (values.clone(), r)
+        })
+        .collect();
+    say!("{} — {} points", title(&scenario, &plan), rows.len());
+    say_raw!("{}", terminal::sweep_table(&paths, &rows));
     say!("{}", terminal::throughput(&outcomes));
     write(
         &Report::for_sweep(&paths, &rows, &plan, &outcomes[0]),
@@ -279,9 +333,26 @@ fn run_check(
     })
 }
 
+/// From this many chats a run takes long enough that a log should say so before it starts.
+const LONG_RUN_CHATS: f64 = 20e6;
+
 /// Runs the scenarios, with a progress bar in simulated time when stderr is a terminal.
 fn with_progress(scenarios: &[&Scenario], plan: Plan) -> anyhow::Result<Vec<Outcome>> {
     if !std::io::stderr().is_terminal() {
+        // No progress bar in a log: say up front what the run will cost.
+        let chats: f64 = scenarios
+            .iter()
+            .map(|s| plan.replications as f64 * experiment::expected_chats(s))
+            .sum();
+        if chats >= LONG_RUN_CHATS {
+            eprintln!(
+                "ccsim: simulating about {:.0} chats ({} scenario{} × {} replications); a few million chats take a second per core",
+                chats,
+                scenarios.len(),
+                if scenarios.len() == 1 { "" } else { "s" },
+                plan.replications
+            );
+        }
         return Ok(experiment::run_all(scenarios, plan, None)?);
     }
     let total: u64 = scenarios

@@ -24,10 +24,10 @@ fn run_writes_the_report_and_prints_kpis_and_throughput() {
     let mut lines = summary.lines();
     assert_eq!(
         lines.next(),
-        Some("variant,metric,mean,std,ci95_low,ci95_high,replications")
+        Some("variant,metric,unit,mean,std,ci95_low,ci95_high,replications")
     );
     let metrics: Vec<&str> = lines.map(|l| l.split(',').nth(1).unwrap()).collect();
-    assert_eq!(metrics.len(), 28);
+    assert_eq!(metrics.len(), 29);
     for m in [
         "arrivals",
         "abandon_rate",
@@ -38,9 +38,9 @@ fn run_writes_the_report_and_prints_kpis_and_throughput() {
         assert!(metrics.contains(&m), "{m} missing from summary.csv");
     }
     let intervals = std::fs::read_to_string(out.join("intervals.csv")).unwrap();
-    // 29 days of 30-minute intervals, 14 metrics each, plus the header.
-    assert_eq!(intervals.lines().count(), 29 * 48 * 14 + 1);
-    assert!(intervals.starts_with("variant,interval,day,weekday,time,metric,mean,std,ci95_low,ci95_high,replications\nerlang-a,0,1,tue,00:00,arrivals,"));
+    // 29 days of 30-minute intervals, 15 metrics each, plus the header.
+    assert_eq!(intervals.lines().count(), 29 * 48 * 15 + 1);
+    assert!(intervals.starts_with("variant,interval,day,weekday,time,metric,unit,mean,std,ci95_low,ci95_high,replications\nerlang-a,0,1,tue,00:00,arrivals,count,"));
     let agents = std::fs::read_to_string(out.join("agents.csv")).unwrap();
     assert!(
         agents.contains("erlang-a,support,5,1,occupancy,"),
@@ -138,7 +138,7 @@ fn the_chats_log_accounts_for_every_chat_and_agrees_with_the_summary() {
         summary
             .lines()
             .find(|l| l.split(',').nth(1) == Some(metric))
-            .and_then(|l| l.split(',').nth(2))
+            .and_then(|l| l.split(',').nth(3))
             .unwrap()
             .parse()
             .unwrap()

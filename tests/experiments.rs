@@ -79,18 +79,18 @@ fn compare_writes_paired_differences_against_the_first_variant() {
         .stdout(predicate::str::contains("Δ vs first"))
         .stdout(predicate::str::contains("*"));
     let csv = std::fs::read_to_string(out.join("compare.csv")).unwrap();
-    assert!(csv.starts_with("variant,metric,diff_mean,diff_ci95_low,diff_ci95_high\n"));
+    assert!(csv.starts_with("variant,metric,unit,diff_mean,diff_ci95_low,diff_ci95_high\n"));
     let row = csv
         .lines()
         .find(|l| l.starts_with("six,abandon_rate,"))
         .unwrap();
-    let cells: Vec<f64> = row.split(',').skip(2).map(|c| c.parse().unwrap()).collect();
+    let cells: Vec<f64> = row.split(',').skip(3).map(|c| c.parse().unwrap()).collect();
     assert!(
         cells[2] < 0.0,
         "a sixth agent lowers abandonment, surely: {row}"
     );
     // The same customers: arrivals do not differ at all.
-    assert!(csv.contains("six,arrivals,0.000000,"), "{csv}");
+    assert!(csv.contains("six,arrivals,count,0.000000,"), "{csv}");
     let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
     assert!(summary.contains("\nfive,abandon_rate,") && summary.contains("\nsix,abandon_rate,"));
 }
@@ -124,13 +124,13 @@ fn a_sweep_over_agents_shows_abandonment_falling() {
         .assert()
         .success();
     let csv = std::fs::read_to_string(out.join("sweep.csv")).unwrap();
-    assert!(
-        csv.starts_with("agents.support.count,metric,mean,std,ci95_low,ci95_high,replications\n")
-    );
+    assert!(csv.starts_with(
+        "agents.support.count,status,metric,unit,mean,std,ci95_low,ci95_high,replications\n"
+    ));
     let rates: Vec<f64> = csv
         .lines()
-        .filter(|l| l.split(',').nth(1) == Some("abandon_rate"))
-        .map(|l| l.split(',').nth(2).unwrap().parse().unwrap())
+        .filter(|l| l.split(',').nth(2) == Some("abandon_rate"))
+        .map(|l| l.split(',').nth(4).unwrap().parse().unwrap())
         .collect();
     assert_eq!(rates.len(), 5);
     assert!(rates.windows(2).all(|w| w[1] < w[0]), "{rates:?}");

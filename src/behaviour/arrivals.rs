@@ -26,10 +26,16 @@ struct DayFactors {
     rng: ChaCha8Rng,
     day: i64,
     factor: f64,
+    /// The last day of the run: arrivals later are discarded, so the days after it keep
+    /// factor 1 and a long run of near-zero factors cannot make the sampler walk for ever.
+    last: i64,
 }
 
 impl DayFactors {
     fn at(&mut self, day: i64) -> f64 {
+        if day > self.last {
+            return 1.0;
+        }
         while self.day < day {
             self.day += 1;
             self.factor = self.gamma.sample(&mut self.rng);
@@ -39,11 +45,13 @@ impl DayFactors {
 }
 
 impl ArrivalProcess {
-    /// `cv` is the day-to-day coefficient of variation; `day_rng` its stream.
+    /// `cv` is the day-to-day coefficient of variation; `day_rng` its stream; `horizon` the
+    /// end of the run (arrivals after it are not used).
     pub fn new(
         profile: &WeekProfile,
         offset: Millis,
         cv: f64,
+        horizon: Millis,
         rng: ChaCha8Rng,
         day_rng: ChaCha8Rng,
     ) -> Self {
@@ -52,6 +60,7 @@ impl ArrivalProcess {
             rng: day_rng,
             day: -1,
             factor: 1.0,
+            last: horizon / crate::scenario::units::DAY,
         });
         ArrivalProcess {
             rng,
@@ -92,6 +101,7 @@ mod tests {
             profile,
             0,
             cv,
+            Millis::MAX,
             rng(1, 0, Stream::Arrivals(0)),
             rng(1, 0, Stream::DayFactor(0)),
         )

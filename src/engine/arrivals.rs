@@ -24,7 +24,8 @@ impl Sim<'_> {
 
     /// A customer contacts the center (a new arrival or a return). Everything about them is
     /// drawn now, from their source's streams, so that routing never changes who they are.
-    pub(super) fn new_contact(&mut self, source: u32, returning: bool) {
+    pub(super) fn new_contact(&mut self, source: u32, returns: u32) {
+        let returning = returns > 0;
         let s = source as usize;
         let scenario = self.scenario;
         let stream = &scenario.arrivals[s];
@@ -95,6 +96,7 @@ impl Sim<'_> {
             offer_agent: 0,
             answer: Answer::Accept,
             talk,
+            returns,
         });
         self.arrived += 1;
         if let Some(log) = self.log.as_mut() {
@@ -183,6 +185,7 @@ impl Sim<'_> {
     pub(super) fn patience_ends(&mut self, id: ChatId) {
         let Some(chat) = self.chat(id) else { return };
         let (window, wait, source) = (chat.window, self.now - chat.queued_at, chat.source as usize);
+        let returns = chat.returns + 1;
         if chat.first_replied() {
             return;
         }
@@ -197,11 +200,13 @@ impl Sim<'_> {
         }
         self.release(id, Outcome::Abandoned);
         if let Some(after) = &self.return_after
+            && returns <= self.scenario.customers.max_returns
             && self.return_rng[source].random_bool(self.scenario.customers.return_probability)
         {
             let t = self.now + round_ms(after.sample(&mut self.return_rng[source])).min(MAX_AHEAD);
             if t < self.scenario.simulation.horizon {
-                self.events.schedule(t, Event::Return(source as u32));
+                let source = source as u32;
+                self.events.schedule(t, Event::Return { source, returns });
             }
         }
     }

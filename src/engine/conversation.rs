@@ -333,18 +333,21 @@ impl Sim<'_> {
             self.stats.resolved(group);
         }
         let source = self.chats[chat.index as usize].source as usize;
+        let returns = self.chats[chat.index as usize].returns + 1;
         self.router.release(chat, self.now, &mut self.decisions);
         self.carry_out();
         self.release(chat, Outcome::Resolved);
         // Seed 002: once a chat is concluded the bot takes over again, and a customer who
         // writes again is routed like a new contact.
         if let Some((p, after)) = &self.return_after_resolution
+            && returns <= scenario.customers.max_returns
             && self.resolved_rng[source].random_bool(*p)
         {
             let t =
                 self.now + round_ms(after.sample(&mut self.resolved_rng[source])).min(MAX_AHEAD);
             if t < scenario.simulation.horizon {
-                self.events.schedule(t, Event::Return(source as u32));
+                let source = source as u32;
+                self.events.schedule(t, Event::Return { source, returns });
             }
         }
     }

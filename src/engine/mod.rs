@@ -85,6 +85,8 @@ struct Chat {
     answer: Answer,
     /// Turn model: the conversation.
     talk: Option<Talk>,
+    /// How many times this customer had contacted the center before this chat.
+    returns: u32,
 }
 
 impl Chat {
@@ -412,6 +414,7 @@ impl<'a> Sim<'a> {
                         &a.profile,
                         sim.start,
                         a.day_to_day_cv,
+                        sim.horizon,
                         rng(seed, replication, Stream::Arrivals(i)),
                         rng(seed, replication, Stream::DayFactor(i)),
                     )
@@ -524,10 +527,10 @@ impl<'a> Sim<'a> {
     fn handle(&mut self, event: Event) {
         match event {
             Event::Arrival(source) => {
-                self.new_contact(source, false);
+                self.new_contact(source, 0);
                 self.schedule_arrival(source);
             }
-            Event::Return(source) => self.new_contact(source, true),
+            Event::Return { source, returns } => self.new_contact(source, returns),
             Event::BotDone(chat) => self.bot_done(chat),
             Event::Patience(chat) => self.patience_ends(chat),
             Event::OfferAnswer { chat, offer } => self.offer_answered(chat, offer),

@@ -11,8 +11,9 @@ use crate::scenario::units::Millis;
 pub enum Event {
     /// The next customer of arrival source `n`.
     Arrival(u32),
-    /// A customer of source `n` who gave up contacts the center again.
-    Return(u32),
+    /// A customer of `source` who gave up, or whose chat was resolved, contacts the center
+    /// again, for the `returns`-th time.
+    Return { source: u32, returns: u32 },
     /// The bot is done with the chat: resolved, or on to a human queue.
     BotDone(ChatId),
     /// A waiting customer's patience runs out (ignored if an agent took the chat first).

@@ -66,6 +66,7 @@ fn inject(sim: &mut Sim, work: Millis) -> ChatId {
         offer_agent: 0,
         answer: Answer::Accept,
         talk: None,
+        returns: 0,
     });
     sim.route_to(chat, QueueId(0));
     chat

@@ -145,53 +145,88 @@ pub struct BaselineRow {
     pub n: usize,
 }
 
-/// Reads `summary.csv` of an earlier report: (variant, metric) → its row.
+/// Reads `summary.csv` of an earlier report: (variant, metric) → its row. A baseline that
+/// cannot be trusted (a mean or spread that is not a number, fewer than two replications) is
+/// refused rather than compared against: a `NaN` would make every comparison pass.
 pub fn read_baseline(dir: &Path) -> Result<BTreeMap<(String, String), BaselineRow>, String> {
     let path = dir.join("summary.csv");
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| format!("{}: cannot read the baseline: {e}", path.display()))?;
-    let mut rows = BTreeMap::new();
+    let bad = |what: String| format!("{}: bad baseline: {what}", path.display());
+    let unreadable =
+        |e: std::io::Error| format!("{}: cannot read the baseline: {e}", path.display());
+    let text = crate::io::read_to_string(&path).map_err(unreadable)?;
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let header: Vec<String> = reader
         .headers()
-        .map_err(|e| format!("{}: {e}", path.display()))?
+        .map_err(|e| bad(e.to_string()))?
         .iter()
         .map(str::to_string)
         .collect();
-    if header
-        != [
-            "variant",
-            "metric",
-            "mean",
-            "std",
-            "ci95_low",
-            "ci95_high",
-            "replications",
-        ]
-    {
-        return Err(format!(
-            "{}: not a ccsim summary.csv (header {})",
-            path.display(),
-            header.join(",")
-        ));
-    }
+    let column = |name: &str| {
+        header.iter().position(|h| h == name).ok_or_else(|| {
+            bad(format!(
+                "not a ccsim summary.csv: no `{name}` column (header {})",
+                header.join(",")
+            ))
+        })
+    };
+    let (v, m, mean, std, n) = (
+        column("variant")?,
+        column("metric")?,
+        column("mean")?,
+        column("std")?,
+        column("replications")?,
+    );
+    let mut rows = BTreeMap::new();
     for (i, record) in reader.records().enumerate() {
-        let r = record.map_err(|e| format!("{} line {}: {e}", path.display(), i + 2))?;
-        let num = |j: usize| {
-            r.get(j)
-                .and_then(|c| c.parse::<f64>().ok())
-                .unwrap_or(f64::NAN)
+        let line = i + 2;
+        let r = record.map_err(|e| bad(format!("line {line}: {e}")))?;
+        let number = |j: usize, what: &str| -> Result<f64, String> {
+            let cell = r.get(j).unwrap_or("");
+            match cell.parse::<f64>() {
+                Ok(x) if x.is_finite() => Ok(x),
+                _ => Err(bad(format!(
+                    "line {line}: {what} of {} is \"{cell}\", not a number",
+                    &r[m]
+                ))),
+            }
         };
-        rows.insert(
-            (r[0].to_string(), r[1].to_string()),
-            BaselineRow {
-                mean: num(2),
-                std: num(3),
-                n: r[6].parse().unwrap_or(0),
-            },
-        );
+        let undefined = r.get(mean).is_some_and(str::is_empty);
+        let row = if undefined {
+            // No chat to average over in the baseline (an empty cell, as ccsim writes it):
+            // nothing to hold this run against for that metric.
+            None
+        } else {
+            let replications: usize = r.get(n).and_then(|c| c.parse().ok()).unwrap_or(0);
+            if replications < 2 {
+                return Err(bad(format!(
+                    "line {line}: {} has {replications} replications; a baseline needs at least 2 to compare with",
+                    &r[m]
+                )));
+            }
+            Some(BaselineRow {
+                mean: number(mean, "the mean")?,
+                std: number(std, "the std")?,
+                n: replications,
+            })
+        };
+        if let Some(row) = row {
+            rows.insert((r[v].to_string(), r[m].to_string()), row);
+        }
     }
     Ok(rows)
+}
+
+/// The variants of this run that the baseline does not have: with any, the baseline is of
+/// another scenario (or variants were renamed), and comparing would silently check nothing.
+pub fn missing_variants<'a>(
+    variants: &'a [String],
+    baseline: &BTreeMap<(String, String), BaselineRow>,
+) -> Vec<&'a str> {
+    variants
+        .iter()
+        .filter(|v| !baseline.keys().any(|(bv, _)| bv == *v))
+        .map(String::as_str)
+        .collect()
 }
 
 /// Now minus baseline, with a Welch 95% interval (the runs are independent).

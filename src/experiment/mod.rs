@@ -124,6 +124,17 @@ pub fn run_all(
     Ok(outcomes)
 }
 
+/// The chats one replication of `scenario` is expected to simulate (first contacts, before
+/// returns and transfers): what a run costs, said before it starts.
+pub fn expected_chats(scenario: &Scenario) -> f64 {
+    let horizon = scenario.simulation.horizon as f64;
+    scenario
+        .arrivals
+        .iter()
+        .map(|a| a.profile.weekly_volume() / crate::scenario::units::WEEK as f64 * horizon)
+        .sum()
+}
+
 /// What `compare` and `check` run: the `[[variants]]` (names and scenarios, in order), or the
 /// scenario as written, named after itself, when it has none.
 pub fn variants(scenario: &Scenario) -> Result<Vec<(String, Scenario)>, String> {
@@ -143,13 +154,35 @@ pub fn variants(scenario: &Scenario) -> Result<Vec<(String, Scenario)>, String> 
 }
 
 /// A sweep's grid: the swept paths, and every combination of their values (the first path
-/// varies slowest), each with its scenario.
+/// varies slowest), each with its scenario or the reason it is not a valid one.
 pub struct Grid {
     pub paths: Vec<String>,
-    pub points: Vec<(Vec<String>, Scenario)>,
+    pub points: Vec<(Vec<String>, Result<Scenario, String>)>,
 }
 
-/// Builds the grid of `sets`, each `PATH=V1,V2,…`.
+impl Grid {
+    /// `path=value, …: reason` for every invalid point.
+    pub fn invalid(&self) -> Vec<String> {
+        self.points
+            .iter()
+            .filter_map(|(values, s)| {
+                s.as_ref()
+                    .err()
+                    .map(|m| format!("{}: {m}", describe(&self.paths, values)))
+            })
+            .collect()
+    }
+}
+
+/// Keys a sweep cannot vary: every point runs the same replications on the same customers,
+/// which is what makes its points comparable.
+const NOT_SWEPT: [(&str, &str); 2] = [
+    ("simulation.replications", "-r"),
+    ("simulation.seed", "--seed"),
+];
+
+/// Builds the grid of `sets`, each `PATH=V1,V2,…`. A malformed `--set` is an error; a value
+/// that makes an invalid scenario only marks its points.
 pub fn grid(scenario: &Scenario, sets: &[String]) -> Result<Grid, String> {
     let mut axes: Vec<(String, Vec<String>)> = Vec::new();
     for set in sets {
@@ -164,8 +197,21 @@ pub fn grid(scenario: &Scenario, sets: &[String]) -> Result<Grid, String> {
         if values.is_empty() {
             return Err(format!("--set {set}: give at least one value"));
         }
+        let path = path.trim();
         if axes.iter().any(|(p, _)| p == path) {
             return Err(format!("--set {path}: swept twice"));
+        }
+        if let Some((_, flag)) = NOT_SWEPT.iter().find(|(p, _)| *p == path) {
+            return Err(format!(
+                "--set {path}: cannot be swept; every point runs the same replications on the same customers (set it for the whole sweep with {flag})"
+            ));
+        }
+        if let Some(twice) = values
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| values[..i].contains(v).then_some(v))
+        {
+            return Err(format!("--set {set}: the value {twice} is given twice"));
         }
         axes.push((path.trim().to_string(), values));
     }
@@ -191,12 +237,10 @@ pub fn grid(scenario: &Scenario, sets: &[String]) -> Result<Grid, String> {
                 .zip(&values)
                 .map(|(p, v)| (p.clone(), crate::scenario::variants::parse_value(v)))
                 .collect();
-            let s = scenario
-                .with(&set)
-                .map_err(|m| format!("--set {}: {m}", describe(&paths, &values)))?;
-            Ok((values, s))
+            let s = scenario.with(&set);
+            (values, s)
         })
-        .collect::<Result<Vec<_>, String>>()?;
+        .collect();
     Ok(Grid {
         paths,
         points: built,

@@ -64,10 +64,14 @@ pub struct Results<'a> {
 }
 
 pub fn summary(variants: &[Results]) -> Vec<u8> {
-    let mut w = writer(&["variant", "metric"]);
+    let mut w = writer(&["variant", "metric", "unit"]);
     for v in variants {
         for (m, e) in kpis(v.runs) {
-            let mut row = vec![v.name.to_string(), m.name().to_string()];
+            let mut row = vec![
+                v.name.to_string(),
+                m.name().to_string(),
+                m.unit().name().to_string(),
+            ];
             row.extend(estimate_cells(&e));
             w.write_record(&row).expect("in memory");
         }
@@ -76,7 +80,9 @@ pub fn summary(variants: &[Results]) -> Vec<u8> {
 }
 
 pub fn intervals(variants: &[Results]) -> Vec<u8> {
-    let mut w = writer(&["variant", "interval", "day", "weekday", "time", "metric"]);
+    let mut w = writer(&[
+        "variant", "interval", "day", "weekday", "time", "metric", "unit",
+    ]);
     for v in variants {
         let sim = &v.scenario.simulation;
         let count = v.runs.first().map_or(0, |r| r.stats.intervals.len());
@@ -100,6 +106,7 @@ pub fn intervals(variants: &[Results]) -> Vec<u8> {
                     weekday.to_string(),
                     time.clone(),
                     m.name().to_string(),
+                    m.unit().name().to_string(),
                 ];
                 row.extend(estimate_cells(&e));
                 w.write_record(&row).expect("in memory");
@@ -125,6 +132,7 @@ pub fn compare(variants: &[Results]) -> Vec<u8> {
     w.write_record([
         "variant",
         "metric",
+        "unit",
         "diff_mean",
         "diff_ci95_low",
         "diff_ci95_high",
@@ -137,6 +145,7 @@ pub fn compare(variants: &[Results]) -> Vec<u8> {
                 w.write_record([
                     v.name,
                     m.name(),
+                    m.unit().name(),
                     &number(e.mean),
                     &number(e.ci_low),
                     &number(e.ci_high),
@@ -148,16 +157,35 @@ pub fn compare(variants: &[Results]) -> Vec<u8> {
     finish(w)
 }
 
-/// `sweep.csv`: one column per swept path, then the summary columns, per point and metric.
-pub fn sweep(paths: &[String], points: &[(Vec<String>, &[RunOutput])]) -> Vec<u8> {
-    let leading: Vec<&str> = paths.iter().map(String::as_str).chain(["metric"]).collect();
+/// A sweep point's values, and its runs or why it was skipped.
+pub type SweepRow<'a> = (Vec<String>, Result<&'a [RunOutput], &'a str>);
+
+/// `sweep.csv`: one column per swept path, the point's `status` (`ok`, or `skipped: why`
+/// for an invalid point run with `--skip-invalid`, which has one row and no numbers), then
+/// the summary columns, per point and metric.
+pub fn sweep(paths: &[String], points: &[SweepRow]) -> Vec<u8> {
+    let leading: Vec<&str> = paths
+        .iter()
+        .map(String::as_str)
+        .chain(["status", "metric", "unit"])
+        .collect();
     let mut w = writer(&leading);
     for (values, runs) in points {
-        for (m, e) in kpis(runs) {
-            let mut row = values.clone();
-            row.push(m.name().to_string());
-            row.extend(estimate_cells(&e));
-            w.write_record(&row).expect("in memory");
+        match runs {
+            Ok(runs) => {
+                for (m, e) in kpis(runs) {
+                    let mut row = values.clone();
+                    row.extend(["ok", m.name(), m.unit().name()].map(String::from));
+                    row.extend(estimate_cells(&e));
+                    w.write_record(&row).expect("in memory");
+                }
+            }
+            Err(why) => {
+                let mut row = values.clone();
+                row.push(format!("skipped: {why}"));
+                row.extend(std::iter::repeat_n(String::new(), 2 + ESTIMATE.len()));
+                w.write_record(&row).expect("in memory");
+            }
         }
     }
     finish(w)
@@ -167,7 +195,7 @@ pub fn sweep(paths: &[String], points: &[(Vec<String>, &[RunOutput])]) -> Vec<u8
 /// as minutes at every half percentile: what the waiting-time chart draws.
 pub fn waits(variants: &[Results]) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["variant", "share", "wait"])
+    w.write_record(["variant", "share", "wait_min"])
         .expect("in memory");
     for v in variants {
         let Some(first) = v.runs.first() else {
@@ -201,7 +229,7 @@ pub fn chats(runs: &[RunOutput]) -> Vec<u8> {
 }
 
 pub fn agents(variants: &[Results]) -> Vec<u8> {
-    let mut w = writer(&["variant", "group", "agents", "capacity", "metric"]);
+    let mut w = writer(&["variant", "group", "agents", "capacity", "metric", "unit"]);
     for v in variants {
         for (g, group) in v.scenario.agent_groups.iter().enumerate() {
             for &m in GroupMetric::ALL {
@@ -212,6 +240,7 @@ pub fn agents(variants: &[Results]) -> Vec<u8> {
                     group.count.to_string(),
                     group.capacity.to_string(),
                     m.name().to_string(),
+                    m.unit().name().to_string(),
                 ];
                 row.extend(estimate_cells(&e));
                 w.write_record(&row).expect("in memory");
@@ -227,6 +256,7 @@ pub fn check(bounds: &[BoundCheck], held: &[BaselineCheck]) -> Vec<u8> {
     w.write_record([
         "variant",
         "metric",
+        "unit",
         "kind",
         "bound",
         "mean",
@@ -249,6 +279,7 @@ pub fn check(bounds: &[BoundCheck], held: &[BaselineCheck]) -> Vec<u8> {
         w.write_record([
             &b.variant,
             b.metric.name(),
+            b.metric.unit().name(),
             kind,
             &value.to_string(),
             &number(e.mean),
@@ -270,6 +301,7 @@ pub fn check(bounds: &[BoundCheck], held: &[BaselineCheck]) -> Vec<u8> {
         w.write_record([
             &h.variant,
             h.metric.name(),
+            h.metric.unit().name(),
             "baseline",
             "",
             &number(mean),

@@ -48,8 +48,16 @@ pub struct ReportData {
     pub run: Value,
 }
 
-fn num(s: &str) -> f64 {
-    s.parse().unwrap_or(f64::NAN)
+/// A number as ccsim writes it: an empty cell is undefined (no chat to average over); text
+/// that is not a number means the file is not what ccsim wrote, and is refused.
+fn num(s: &str) -> Result<f64, String> {
+    if s.is_empty() {
+        return Ok(f64::NAN);
+    }
+    s.parse::<f64>()
+        .ok()
+        .filter(|x| !x.is_nan())
+        .ok_or_else(|| format!("\"{s}\" is not a number"))
 }
 
 fn rows(bytes: &[u8]) -> Result<(Vec<String>, Vec<Vec<String>>), String> {
@@ -92,15 +100,15 @@ impl ReportData {
             col(&h, "ci95_low").map_err(at("summary.csv"))?,
             col(&h, "ci95_high").map_err(at("summary.csv"))?,
         );
-        for r in &rs {
+        for (i, r) in rs.iter().enumerate() {
             if !d.variants.contains(&r[v]) {
                 d.variants.push(r[v].clone());
             }
             if !d.metrics.contains(&r[m]) {
                 d.metrics.push(r[m].clone());
             }
-            d.summary
-                .insert((r[v].clone(), r[m].clone()), band(r, mean, lo, hi));
+            let b = band(r, mean, lo, hi).map_err(line("summary.csv", i))?;
+            d.summary.insert((r[v].clone(), r[m].clone()), b);
         }
         if let Some(bytes) = get("intervals.csv") {
             // The one file that grows with the horizon: streamed, record by record.
@@ -122,6 +130,7 @@ impl ReportData {
             );
             let (mean, lo, hi) = (c("mean")?, c("ci95_low")?, c("ci95_high")?);
             let mut record = csv::StringRecord::new();
+            let mut row = 0;
             while reader
                 .read_record(&mut record)
                 .map_err(|e| format!("intervals.csv: {e}"))?
@@ -155,11 +164,13 @@ impl ReportData {
                         },
                     );
                 }
+                let cell = |j: usize| num(&record[j]).map_err(line("intervals.csv", row));
                 values[metric] = Band {
-                    mean: num(&record[mean]),
-                    low: num(&record[lo]),
-                    high: num(&record[hi]),
+                    mean: cell(mean)?,
+                    low: cell(lo)?,
+                    high: cell(hi)?,
                 };
+                row += 1;
             }
         }
         if let Some(bytes) = get("agents.csv") {
@@ -173,22 +184,22 @@ impl ReportData {
                 c("ci95_low")?,
                 c("ci95_high")?,
             );
-            for r in rs.iter().filter(|r| r[m] == "occupancy") {
+            for (i, r) in rs.iter().enumerate().filter(|(_, r)| r[m] == "occupancy") {
+                let b = band(r, mean, lo, hi).map_err(line("agents.csv", i))?;
                 d.occupancy
                     .entry(r[v].clone())
                     .or_default()
-                    .push((r[g].clone(), band(r, mean, lo, hi)));
+                    .push((r[g].clone(), b));
             }
         }
         if let Some(bytes) = get("waits.csv") {
             let (h, rs) = rows(bytes).map_err(at("waits.csv"))?;
             let c = |n| col(&h, n).map_err(at("waits.csv"));
-            let (v, s, w) = (c("variant")?, c("share")?, c("wait")?);
-            for r in &rs {
-                d.waits
-                    .entry(r[v].clone())
-                    .or_default()
-                    .push((num(&r[s]), num(&r[w])));
+            let (v, s, w) = (c("variant")?, c("share")?, c("wait_min")?);
+            for (i, r) in rs.iter().enumerate() {
+                let at = line("waits.csv", i);
+                let point = (num(&r[s]).map_err(&at)?, num(&r[w]).map_err(&at)?);
+                d.waits.entry(r[v].clone()).or_default().push(point);
             }
         }
         if let Some(bytes) = get("compare.csv") {
@@ -203,25 +214,36 @@ impl ReportData {
             );
             d.compare = rs
                 .iter()
-                .map(|r| (r[v].clone(), r[m].clone(), band(r, mean, lo, hi)))
-                .collect();
+                .enumerate()
+                .map(|(i, r)| {
+                    let b = band(r, mean, lo, hi).map_err(line("compare.csv", i))?;
+                    Ok((r[v].clone(), r[m].clone(), b))
+                })
+                .collect::<Result<_, String>>()?;
         }
         if let Some(bytes) = get("sweep.csv") {
             let (h, rs) = rows(bytes).map_err(at("sweep.csv"))?;
             let c = |n| col(&h, n).map_err(at("sweep.csv"));
             let (m, mean, lo, hi) = (c("metric")?, c("mean")?, c("ci95_low")?, c("ci95_high")?);
-            let paths: Vec<String> = h[..m].to_vec();
+            // The swept paths come first, up to `status` (or `metric` in older reports).
+            let first = h.iter().position(|x| x == "status").unwrap_or(m);
+            let paths: Vec<String> = h[..first].to_vec();
             let mut points: Vec<SweepPoint> = Vec::new();
-            for r in &rs {
-                let values = r[..m].to_vec();
+            for (i, r) in rs.iter().enumerate() {
+                let values = r[..first].to_vec();
                 if points.last().is_none_or(|p| p.0 != values) {
                     points.push((values, BTreeMap::new()));
                 }
+                if r[m].is_empty() {
+                    // A skipped point: no numbers, a blank on the charts.
+                    continue;
+                }
+                let b = band(r, mean, lo, hi).map_err(line("sweep.csv", i))?;
                 points
                     .last_mut()
                     .expect("just pushed")
                     .1
-                    .insert(r[m].clone(), band(r, mean, lo, hi));
+                    .insert(r[m].clone(), b);
             }
             d.sweep = Some((paths, points));
         }
@@ -241,10 +263,15 @@ impl ReportData {
     }
 }
 
-fn band(r: &[String], mean: usize, lo: usize, hi: usize) -> Band {
-    Band {
-        mean: num(&r[mean]),
-        low: num(&r[lo]),
-        high: num(&r[hi]),
-    }
+fn band(r: &[String], mean: usize, lo: usize, hi: usize) -> Result<Band, String> {
+    Ok(Band {
+        mean: num(&r[mean])?,
+        low: num(&r[lo])?,
+        high: num(&r[hi])?,
+    })
+}
+
+/// Where a bad cell is: the file and its line (the header is line 1).
+fn line(file: &'static str, i: usize) -> impl Fn(String) -> String {
+    move |e| format!("{file} line {}: {e}", i + 2)
 }

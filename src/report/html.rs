@@ -5,6 +5,7 @@ use std::fmt::Write;
 
 use super::charts::Chart;
 use super::data::{Band, ReportData};
+use crate::stats::metrics::{Better, Metric};
 
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
@@ -13,17 +14,9 @@ fn esc(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// Rates as percentages, times in minutes, counts as they are.
+/// Shares as percentages, times in minutes or hours, counts as they are.
 fn unit(metric: &str) -> (&'static str, f64) {
-    match metric {
-        "abandon_rate" | "p_wait" | "service_level" | "service_level_answered" | "occupancy" => {
-            ("%", 100.0)
-        }
-        m if m.starts_with("mean_wait") || m.starts_with("wait_p") || m.contains("ttfr") => {
-            ("min", 1.0)
-        }
-        _ => ("", 1.0),
-    }
+    Metric::from_name(metric).map_or(("", 1.0), |m| m.unit().display())
 }
 
 fn cell(b: Option<Band>, scale: f64) -> String {
@@ -43,7 +36,7 @@ const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',sans-se
 h1{margin-bottom:.2rem}h2{margin-top:2.2rem;border-bottom:1px solid #ddd;padding-bottom:.3rem}\
 table{border-collapse:collapse;font-size:.92rem}td,th{padding:.25rem .7rem;border-bottom:1px solid #eee;text-align:right}\
 th{background:#f6f6f6}td:first-child,th:first-child{text-align:left}.ci{color:#777;font-size:.85em}\
-.meta{color:#555}.sig{font-weight:bold;color:#0a6}.fail{color:#c00;font-weight:bold}.pass{color:#0a6}.inc{color:#a60}\
+.meta{color:#555}.sig{font-weight:bold;color:#036}.better{font-weight:bold;color:#0a6}.worse{font-weight:bold;color:#c00}.fail{color:#c00;font-weight:bold}.pass{color:#0a6}.inc{color:#a60}\
 figure{margin:1.5rem 0}figure svg{max-width:100%;height:auto;border:1px solid #eee}figcaption{color:#555}";
 
 pub fn page(d: &ReportData, charts: &[Chart]) -> String {
@@ -96,7 +89,7 @@ pub fn page(d: &ReportData, charts: &[Chart]) -> String {
         let base = d.variants.first().map(String::as_str).unwrap_or("");
         let _ = writeln!(
             h,
-            "<h2>Differences against “{}”</h2>\n<p>Paired over replications with the same customers (common random numbers). <span class=sig>Bold</span>: the 95% interval excludes 0.</p>",
+            "<h2>Differences against “{}”</h2>\n<p>Paired over replications with the same customers (common random numbers). Where the 95% interval excludes 0 the difference is in bold, <span class=better>green</span> when it is better for customers and <span class=worse>red</span> when it is worse (<span class=sig>blue</span> for numbers that are neither, such as arrivals or occupancy).</p>",
             esc(base)
         );
         let others: Vec<&String> = d.variants.iter().skip(1).collect();
@@ -119,12 +112,14 @@ pub fn page(d: &ReportData, charts: &[Chart]) -> String {
                     .iter()
                     .find(|(cv, cm, _)| cv == *v && cm == m)
                     .map(|x| x.2);
-                let sig = b.is_some_and(|b| b.low > 0.0 || b.high < 0.0);
                 let text = cell(b, scale);
-                if sig {
-                    let _ = write!(h, "<td class=sig>{text}</td>");
-                } else {
-                    let _ = write!(h, "<td>{text}</td>");
+                match b.and_then(|b| judged(m, b)) {
+                    Some(class) => {
+                        let _ = write!(h, "<td class={class}>{text}</td>");
+                    }
+                    None => {
+                        let _ = write!(h, "<td>{text}</td>");
+                    }
                 }
             }
             h.push_str("</tr>\n");
@@ -134,30 +129,33 @@ pub fn page(d: &ReportData, charts: &[Chart]) -> String {
     if !d.check.is_empty() {
         h.push_str("<h2>Check</h2>\n<table><tr><th>variant</th><th>metric</th><th>bound</th><th>mean [95% CI]</th><th>verdict</th></tr>\n");
         for r in &d.check {
-            let class = match r.get(7).map(String::as_str) {
-                Some("fail" | "regression") => "fail",
-                Some("pass") => "pass",
+            let field = |i: usize| r.get(i).map_or("", String::as_str);
+            let class = match field(8) {
+                "fail" | "regression" => "fail",
+                "pass" => "pass",
                 _ => "inc",
             };
-            let bound = match r.get(2).map(String::as_str) {
-                Some("baseline") => "vs baseline".to_string(),
-                Some(kind) => format!(
-                    "{} {}",
-                    if kind == "min" { "≥" } else { "≤" },
-                    r.get(3).map_or("", |s| s.as_str())
-                ),
-                None => String::new(),
+            let (u, scale) = unit(field(1));
+            let shown = |i: usize| {
+                field(i)
+                    .parse::<f64>()
+                    .map_or(String::new(), |x| format!("{}{u}", trim(x * scale)))
+            };
+            let bound = match field(3) {
+                "baseline" => "vs baseline".to_string(),
+                "min" => format!("≥ {}", shown(4)),
+                _ => format!("≤ {}", shown(4)),
             };
             let _ = writeln!(
                 h,
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{} <span class=ci>[{}, {}]</span></td><td class={class}>{}</td></tr>",
-                esc(r.first().map_or("", |s| s.as_str())),
-                esc(r.get(1).map_or("", |s| s.as_str())),
+                esc(field(0)),
+                esc(field(1)),
                 esc(&bound),
-                esc(r.get(4).map_or("", |s| s.as_str())),
-                esc(r.get(5).map_or("", |s| s.as_str())),
-                esc(r.get(6).map_or("", |s| s.as_str())),
-                esc(r.get(7).map_or("", |s| s.as_str())),
+                esc(&shown(5)),
+                esc(&shown(6)),
+                esc(&shown(7)),
+                esc(field(8)),
             );
         }
         h.push_str("</table>\n");
@@ -177,4 +175,25 @@ pub fn page(d: &ReportData, charts: &[Chart]) -> String {
     }
     h.push_str("</body></html>\n");
     h
+}
+
+/// The class of a significant difference: better or worse for customers, or only
+/// significant; `None` when the interval holds 0.
+fn judged(metric: &str, b: Band) -> Option<&'static str> {
+    let up = b.low > 0.0;
+    if !(up || b.high < 0.0) {
+        return None;
+    }
+    Some(match Metric::from_name(metric).map(Metric::better) {
+        Some(Better::Higher) if up => "better",
+        Some(Better::Lower) if !up => "better",
+        Some(Better::Higher | Better::Lower) => "worse",
+        _ => "sig",
+    })
+}
+
+/// A number with three decimals, trailing zeros dropped (a bound of 5 % shows as `5%`).
+fn trim(x: f64) -> String {
+    let s = format!("{x:.3}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
 }

@@ -1,13 +1,17 @@
-//! The report directory (SPEC §6). Every file is rendered to bytes first and then written
-//! atomically (temporary file, then rename), so an interrupted run never leaves half a CSV.
+//! The report directory (SPEC §6). Every file is rendered to bytes first, then the whole
+//! folder is written beside the old one and swapped in (`folder`), so that a folder always
+//! holds the files of exactly one command.
 
 pub mod charts;
 pub mod csv;
 pub mod data;
+pub mod folder;
 pub mod html;
 
-/// The files a report's charts and page are drawn from (`summary.csv` is required).
-const DATA_FILES: [&str; 8] = [
+/// The files a report's charts and page are drawn from (`summary.csv` is required), and
+/// `chats.csv`, which `ccsim report` carries over.
+const DATA_FILES: [&str; 9] = [
+    "chats.csv",
     "summary.csv",
     "intervals.csv",
     "agents.csv",
@@ -19,7 +23,6 @@ const DATA_FILES: [&str; 8] = [
 ];
 pub mod terminal;
 
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use serde_json::json;
@@ -81,20 +84,25 @@ impl Report {
         Report { files }
     }
 
-    /// The report of `sweep`: `sweep.csv` and the summary of every point.
+    /// The report of `sweep`: `sweep.csv` and the summary of every point that ran; an
+    /// `Err` point was skipped as invalid, for the reason given.
     pub fn for_sweep(
         paths: &[String],
-        points: &[(Vec<String>, Results)],
+        points: &[(Vec<String>, Result<Results, String>)],
         plan: &Plan,
         outcome: &Outcome,
     ) -> Report {
-        let rows: Vec<(Vec<String>, &[crate::engine::RunOutput])> = points
+        let rows: Vec<csv::SweepRow> = points
             .iter()
-            .map(|(values, r)| (values.clone(), r.runs))
+            .map(|(values, r)| {
+                let r = r.as_ref().map(|r| r.runs).map_err(String::as_str);
+                (values.clone(), r)
+            })
             .collect();
         let results: Vec<Results> = points
             .iter()
-            .map(|(_, r)| Results {
+            .filter_map(|(_, r)| r.as_ref().ok())
+            .map(|r| Results {
                 name: r.name,
                 scenario: r.scenario,
                 runs: r.runs,
@@ -117,7 +125,7 @@ impl Report {
         let mut files = Vec::new();
         for name in DATA_FILES {
             let path = dir.join(name);
-            match fs::read(&path) {
+            match crate::io::read(&path, crate::io::MAX_REPORT_BYTES) {
                 Ok(bytes) => files.push((name.to_string(), bytes)),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound && name != "summary.csv" => {}
                 Err(error) => return Err(ReportError::Read { path, error }),
@@ -147,19 +155,14 @@ impl Report {
         Ok(Report { files: out })
     }
 
-    pub fn write(&self, dir: &Path) -> Result<(), ReportError> {
-        let fail = |path: &Path| {
-            let path = path.to_path_buf();
-            move |error| ReportError::Write { path, error }
-        };
-        fs::create_dir_all(dir).map_err(fail(dir))?;
-        for (name, bytes) in &self.files {
-            let path = dir.join(name);
-            let tmp = dir.join(format!(".{name}.tmp"));
-            fs::write(&tmp, bytes).map_err(fail(&tmp))?;
-            fs::rename(&tmp, &path).map_err(fail(&path))?;
-        }
-        Ok(())
+    /// Writes the report as the whole content of `dir`, its data files with the charts and
+    /// page drawn from them; returns how many charts. Nothing of an earlier report in `dir`
+    /// survives, and a failure leaves it untouched.
+    pub fn publish(&self, dir: &Path) -> Result<usize, ReportError> {
+        let visuals = self.visuals()?;
+        let files = self.files.iter().chain(&visuals.files);
+        folder::replace(dir, files.map(|(n, b)| (n.as_str(), b.as_slice())))?;
+        Ok((visuals.files.len() - 1) / 2)
     }
 }
 

@@ -6,25 +6,6 @@ use crate::experiment::Outcome;
 use crate::stats::metrics::Metric;
 use crate::stats::summary::Estimate;
 
-fn unit(m: Metric) -> &'static str {
-    match m {
-        Metric::AbandonRate
-        | Metric::PWait
-        | Metric::ServiceLevel
-        | Metric::ServiceLevelAnswered
-        | Metric::Occupancy => "%",
-        Metric::MeanWait
-        | Metric::MeanWaitServed
-        | Metric::WaitP50
-        | Metric::WaitP90
-        | Metric::WaitP95
-        | Metric::WaitP99
-        | Metric::MeanTtfr
-        | Metric::TtfrP90 => "min",
-        _ => "",
-    }
-}
-
 pub fn kpi_table(title: &str, kpis: &[(Metric, Estimate)]) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{title}");
@@ -34,7 +15,7 @@ pub fn kpi_table(title: &str, kpis: &[(Metric, Estimate)]) -> String {
         "metric", "mean", "± 95% CI"
     );
     for (m, e) in kpis {
-        let scale = if unit(*m) == "%" { 100.0 } else { 1.0 };
+        let (unit, scale) = m.unit().display();
         let (mean, half) = (e.mean * scale, e.half_width() * scale);
         let mean = if mean.is_nan() {
             "-".to_string()
@@ -52,7 +33,7 @@ pub fn kpi_table(title: &str, kpis: &[(Metric, Estimate)]) -> String {
             m.name(),
             mean,
             half,
-            unit(*m)
+            unit
         );
     }
     out
@@ -91,11 +72,11 @@ pub fn compare_table(variants: &[crate::report::Results]) -> String {
     let base_kpis = kpis(base.runs);
     let rest_kpis: Vec<_> = rest.iter().map(|v| kpis(v.runs)).collect();
     for (i, (m, e)) in base_kpis.iter().enumerate() {
-        let scale = if unit(*m) == "%" { 100.0 } else { 1.0 };
+        let (unit, scale) = m.unit().display();
         let _ = write!(
             out,
             "  {:<26}{:>14}",
-            format!("{} {}", m.name(), unit(*m)),
+            format!("{} {}", m.name(), unit),
             fmt(e.mean * scale)
         );
         for (v, k) in rest.iter().zip(&rest_kpis) {
@@ -135,6 +116,77 @@ fn clip(s: &str, n: usize) -> String {
     }
 }
 
+/// The KPIs a sweep table shows, side by side for every point.
+const SWEEP_KPIS: [Metric; 6] = [
+    Metric::ServiceLevel,
+    Metric::AnswerLevel,
+    Metric::AbandonRate,
+    Metric::MeanWait,
+    Metric::WaitP90,
+    Metric::Occupancy,
+];
+
+/// `sweep`: one row per point (its swept values), the main KPIs as columns, mean ± 95%
+/// half-width; an invalid point skipped with `--skip-invalid` says so.
+pub fn sweep_table(
+    paths: &[String],
+    rows: &[(Vec<String>, Result<crate::report::Results, String>)],
+) -> String {
+    use crate::report::csv::kpis;
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|(values, r)| {
+            let mut line = values.clone();
+            match r {
+                Ok(r) => {
+                    let all = kpis(r.runs);
+                    for m in SWEEP_KPIS {
+                        let e = all[m as usize].1;
+                        let (_, scale) = m.unit().display();
+                        line.push(if e.mean.is_nan() {
+                            "-".to_string()
+                        } else if e.half_width().is_nan() {
+                            format!("{:.2}", e.mean * scale)
+                        } else {
+                            format!("{:.2} ± {:.2}", e.mean * scale, e.half_width() * scale)
+                        });
+                    }
+                }
+                Err(_) => line.push("skipped (invalid)".to_string()),
+            }
+            line
+        })
+        .collect();
+    let mut header: Vec<String> = paths.to_vec();
+    for m in SWEEP_KPIS {
+        let (unit, _) = m.unit().display();
+        header.push(format!("{} {unit}", m.name()));
+    }
+    let widths: Vec<usize> = (0..header.len())
+        .map(|i| {
+            let body = cells
+                .iter()
+                .filter_map(|r| r.get(i))
+                .map(|c| c.chars().count());
+            body.chain([header[i].chars().count()]).max().unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for row in std::iter::once(&header).chain(&cells) {
+        out.push(' ');
+        for (i, c) in row.iter().enumerate() {
+            let pad = widths[i].saturating_sub(c.chars().count());
+            if i < paths.len() {
+                let _ = write!(out, " {c}{}", " ".repeat(pad));
+            } else {
+                let _ = write!(out, "  {}{c}", " ".repeat(pad));
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
 /// `check`: every bound, its interval and its verdict.
 pub fn check_table(rows: &[crate::experiment::check::BoundCheck]) -> String {
     use crate::experiment::check::{Bound, Verdict};
@@ -145,12 +197,23 @@ pub fn check_table(rows: &[crate::experiment::check::BoundCheck]) -> String {
         "variant", "metric", "bound", "mean [95% CI]"
     );
     for r in rows {
+        let (unit, scale) = r.metric.unit().display();
+        let unit = if unit.is_empty() {
+            String::new()
+        } else {
+            format!(" {unit}")
+        };
         let bound = match r.bound {
-            Bound::Min(v) => format!(">= {v}"),
-            Bound::Max(v) => format!("<= {v}"),
+            Bound::Min(v) => format!(">= {}{unit}", fmt(v * scale)),
+            Bound::Max(v) => format!("<= {}{unit}", fmt(v * scale)),
         };
         let e = &r.estimate;
-        let ci = format!("{} [{}, {}]", fmt(e.mean), fmt(e.ci_low), fmt(e.ci_high));
+        let ci = format!(
+            "{} [{}, {}]{unit}",
+            fmt(e.mean * scale),
+            fmt(e.ci_low * scale),
+            fmt(e.ci_high * scale)
+        );
         let verdict = match r.verdict {
             Verdict::Pass => "pass".to_string(),
             Verdict::Fail => "FAIL".to_string(),
@@ -182,10 +245,21 @@ pub fn baseline_table(rows: &[crate::experiment::check::BaselineCheck]) -> Strin
         "variant", "metric", "now − baseline [95% CI]"
     );
     for r in rows {
+        let (unit, scale) = r.metric.unit().display();
         let (diff, verdict) = match &r.diff {
             None => ("-".to_string(), "not in the baseline"),
             Some(d) => (
-                format!("{} [{}, {}]", fmt(d.mean), fmt(d.ci_low), fmt(d.ci_high)),
+                format!(
+                    "{} [{}, {}]{}",
+                    fmt(d.mean * scale),
+                    fmt(d.ci_low * scale),
+                    fmt(d.ci_high * scale),
+                    match unit {
+                        "%" => " points".to_string(),
+                        "" => String::new(),
+                        u => format!(" {u}"),
+                    }
+                ),
                 if r.regressed { "REGRESSION" } else { "pass" },
             ),
         };

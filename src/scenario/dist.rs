@@ -169,7 +169,7 @@ pub fn parse_dist(raw: &RawDist, base: &Path) -> Result<Dist, DistProblem> {
 /// a duration (`"1m30s"`) or a plain number of seconds.
 fn read_samples(base: &Path, file: &str) -> Result<Vec<f64>, DistProblem> {
     let path = base.join(file);
-    let text = std::fs::read_to_string(&path)
+    let text = crate::io::read_to_string(&path)
         .map_err(|e| ("file", format!("cannot read {}: {e}", path.display())))?;
     let mut samples = Vec::new();
     for (i, line) in text.lines().enumerate().skip(1) {
@@ -179,21 +179,21 @@ fn read_samples(base: &Path, file: &str) -> Result<Vec<f64>, DistProblem> {
             .unwrap_or_default()
             .trim()
             .trim_matches('"');
+        let at = |m: &str| ("file", format!("{} line {}: {m}", path.display(), i + 1));
         if cell.is_empty() {
-            continue;
+            if line.trim().is_empty() {
+                continue;
+            }
+            return Err(at("the sample is empty; remove the row or give a value"));
         }
         let value = match cell.parse::<f64>() {
             Ok(secs) if secs.is_finite() && secs >= 0.0 => secs * 1000.0,
-            Ok(_) => {
-                return Err((
-                    "file",
-                    format!(
-                        "{} line {}: a sample cannot be negative",
-                        path.display(),
-                        i + 1
-                    ),
-                ));
+            Ok(secs) if !secs.is_finite() => {
+                return Err(at(&format!(
+                    "\"{cell}\" is not a number of seconds or a duration"
+                )));
             }
+            Ok(_) => return Err(at("a sample cannot be negative")),
             Err(_) => parse_duration(cell)
                 .map_err(|m| ("file", format!("{} line {}: {m}", path.display(), i + 1)))?
                 as f64,

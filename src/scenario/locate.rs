@@ -37,6 +37,15 @@ impl KeyPath {
         }
     }
 
+    /// Whether `self` is `prefix` or lies beneath it.
+    pub fn starts_with(&self, prefix: &KeyPath) -> bool {
+        self.0.starts_with(&prefix.0)
+    }
+
+    pub fn segments(&self) -> &[Seg] {
+        &self.0
+    }
+
     pub fn index(&self, i: usize) -> Self {
         let mut segs = self.0.clone();
         segs.push(Seg::Index(i));

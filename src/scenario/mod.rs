@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod dist;
 pub mod locate;
 pub mod raw;
+mod typed;
 pub mod units;
 mod validate;
 pub mod variants;
@@ -18,6 +19,7 @@ pub use dist::Dist;
 use locate::{KeyPath, SourceMap};
 use raw::RawScenario;
 use units::Millis;
+pub use validate::MAX_REPLICATIONS;
 
 /// Index of a team in `Scenario::teams`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -190,6 +192,9 @@ pub struct Customers {
     pub return_probability: f64,
     pub return_after: Option<Dist>,
     pub return_after_resolution: Option<ResolvedReturn>,
+    /// How many times one customer contacts the center again at most, whatever the reason:
+    /// without a bound, customers who give up at once and come straight back never stop.
+    pub max_returns: u32,
 }
 
 #[derive(Clone, Debug)]
@@ -250,7 +255,7 @@ pub enum TransferTarget {
 impl Scenario {
     /// Reads, parses and validates a scenario file.
     pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
-        let text = std::fs::read_to_string(path).map_err(|error| ScenarioError::Read {
+        let text = crate::io::read_to_string(path).map_err(|error| ScenarioError::Read {
             path: path.to_path_buf(),
             error,
         })?;
@@ -270,39 +275,38 @@ impl Scenario {
                 message,
             }
         };
-        let raw: RawScenario = match toml::from_str(text) {
-            Ok(raw) => raw,
+        let source: toml::Table = match text.parse() {
+            Ok(doc) => doc,
             Err(e) => {
+                // Broken TOML: nothing further can be read.
+                let e: toml::de::Error = e;
                 let span = e.span().unwrap_or(0..0);
-                let mut key = map.path_at(&span);
-                let mut message = friendly(e.message());
-                // serde names a missing key in its message and points at the enclosing table.
-                if let Some(missing) = message
-                    .strip_prefix("missing field `")
-                    .and_then(|m| m.strip_suffix('`'))
-                {
-                    key = key.key(missing);
-                    message = "is required but missing".to_string();
-                }
-                // A dotted table header (`[inactivity.auto_close]`) points below the unknown key.
-                if let Some(unknown) = message
-                    .strip_prefix("unknown field `")
-                    .and_then(|m| m.split('`').next())
-                {
-                    key = key.up_to(unknown);
-                }
+                let key = map.path_at(&span);
+                let message = friendly(e.message());
                 return Err(ScenarioError::Invalid(vec![locate(&key, span, message)]));
             }
         };
-        let base = path.parent().unwrap_or(Path::new("."));
-        let mut v = validate::Validator::new(base);
-        let source: toml::Table = text.parse().expect("the text parsed as a scenario above");
-        let scenario = v.scenario(raw, path, text, source);
-        let mut problems: Vec<Problem> = v
+        let typed = typed::check(text, source.clone(), friendly);
+        let mut problems: Vec<Problem> = typed
             .problems
             .into_iter()
-            .map(|(key, message)| locate(&key, map.span_of(&key), message))
+            .map(|p| {
+                let span = p.span.unwrap_or_else(|| map.span_of(&p.key));
+                locate(&p.key, span, p.message)
+            })
             .collect();
+        let base = path.parent().unwrap_or(Path::new("."));
+        let mut v = validate::Validator::new(base);
+        let scenario = typed
+            .raw
+            .and_then(|raw| v.scenario(raw, path, text, source));
+        problems.extend(
+            v.problems
+                .into_iter()
+                .filter(|(key, _)| !typed.reported.iter().any(|r| key.starts_with(r)))
+                .map(|(key, message)| locate(&key, map.span_of(&key), message)),
+        );
+        problems.sort_by_key(|p| (p.line, p.column));
         let Some(scenario) = scenario.filter(|_| problems.is_empty()) else {
             return Err(ScenarioError::Invalid(problems));
         };
@@ -354,6 +358,9 @@ impl Scenario {
 
 /// serde's wording, made to say what a scenario author should write.
 fn friendly(message: &str) -> String {
+    if message.contains("untagged enum RawShare") {
+        return "expected a share such as 0.05 or \"5%\"".into();
+    }
     if message.contains("untagged enum RawProfile") {
         return "expected a CSV file name or a list of { when = \"mon-fri 08:00-18:00\", rate = \"12/h\" } tables".into();
     }

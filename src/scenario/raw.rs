@@ -27,13 +27,22 @@ pub struct RawVariant {
     pub set: Option<toml::Table>,
 }
 
+/// A share as written: a fraction (`0.05`) or a percentage (`"5%"`). A KPI bound takes the
+/// same form, and a duration (`"90s"`) for a KPI in minutes.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(untagged)]
+pub enum RawShare {
+    Number(f64),
+    Text(String),
+}
+
 /// A bound a KPI must keep (`ccsim check`).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawExpect {
     pub metric: String,
-    pub min: Option<f64>,
-    pub max: Option<f64>,
+    pub min: Option<RawShare>,
+    pub max: Option<RawShare>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -82,10 +91,10 @@ pub struct RawAutoClose {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSnooze {
-    pub probability: Option<f64>,
-    pub after_reply: Option<f64>,
+    pub probability: Option<RawShare>,
+    pub after_reply: Option<RawShare>,
     pub duration: RawDist,
-    pub resume_probability: Option<f64>,
+    pub resume_probability: Option<RawShare>,
     pub resume_after: Option<RawDist>,
 }
 
@@ -124,8 +133,8 @@ pub struct RawAgents {
     pub shifts: Option<Vec<String>>,
     pub role: Option<String>,
     pub breaks: Option<Vec<RawBreak>>,
-    pub absenteeism: Option<f64>,
-    pub refuse_probability: Option<f64>,
+    pub absenteeism: Option<RawShare>,
+    pub refuse_probability: Option<RawShare>,
     pub accept_delay: Option<RawDist>,
     pub pickup: Option<RawPickup>,
     pub on_shift_end: Option<String>,
@@ -178,7 +187,7 @@ pub struct RawRouteEntry {
 #[serde(deny_unknown_fields)]
 pub struct RawBot {
     pub duration: RawDist,
-    pub resolve_probability: Option<f64>,
+    pub resolve_probability: Option<RawShare>,
 }
 
 /// A profile is either a CSV file beside the scenario or an inline list of windows.
@@ -201,15 +210,16 @@ pub struct RawProfileWindow {
 pub struct RawCustomers {
     pub patience: Option<RawDist>,
     pub patience_in_conversation: Option<RawDist>,
-    pub return_probability: Option<f64>,
+    pub return_probability: Option<RawShare>,
     pub return_after: Option<RawDist>,
     pub return_after_resolution: Option<RawResolvedReturn>,
+    pub max_returns: Option<i64>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawResolvedReturn {
-    pub probability: f64,
+    pub probability: RawShare,
     pub after: RawDist,
 }
 
@@ -221,10 +231,10 @@ pub struct RawConversation {
     pub first_reply: Option<RawDist>,
     pub agent_reply: Option<RawDist>,
     pub customer_reply: Option<RawDist>,
-    pub customer_silent_probability: Option<f64>,
+    pub customer_silent_probability: Option<RawShare>,
     pub wrap_up: Option<RawDist>,
     pub concurrency_slowdown: Option<f64>,
-    pub transfer_probability: Option<f64>,
+    pub transfer_probability: Option<RawShare>,
     pub transfer_to: Option<RawTransferTo>,
 }
 

@@ -1,6 +1,8 @@
 //! Units as types: every duration in the simulator is an integer number of milliseconds, so
 //! that event order is exact and a run is a pure function of its inputs (SPEC §2.1).
 
+use super::raw::RawShare;
+
 /// A point in simulated time or a duration, in milliseconds.
 pub type Millis = i64;
 
@@ -103,6 +105,33 @@ pub fn parse_rate(text: &str) -> Result<Rate, String> {
     Ok(Rate(count / per as f64))
 }
 
+/// A share written as a fraction (`0.05`) or a percentage (`"5%"`). A bare number above 1 is
+/// refused rather than read as a percentage: `5` could mean 5 % or 500 %, and guessing
+/// would let a bound that can never fail pass silently.
+pub fn parse_share(raw: &RawShare) -> Result<f64, String> {
+    match raw {
+        RawShare::Number(x) if !x.is_finite() || *x < 0.0 => Err(format!(
+            "must be a share from 0 to 1 (or \"0%\" to \"100%\"), got {x}"
+        )),
+        RawShare::Number(x) if *x > 1.0 => Err(format!(
+            "a share is a fraction from 0 to 1: write {} or \"{x}%\", not {x}",
+            x / 100.0
+        )),
+        RawShare::Number(x) => Ok(*x),
+        RawShare::Text(text) => {
+            let expected = || format!("expected a share such as 0.05 or \"5%\", got \"{text}\"");
+            let number = text.trim().strip_suffix('%').ok_or_else(expected)?;
+            let pct: f64 = number.trim().parse().map_err(|_| expected())?;
+            if !(0.0..=100.0).contains(&pct) {
+                return Err(format!(
+                    "a percentage must be from \"0%\" to \"100%\", got \"{text}\""
+                ));
+            }
+            Ok(pct / 100.0)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -135,6 +164,21 @@ mod tests {
         assert!(parse_rate("-3/min").unwrap_err().contains("negative"));
         assert!(parse_rate("3 per min").is_err());
         assert!(parse_rate("3/fortnight").is_err());
+    }
+
+    #[test]
+    fn shares_as_fractions_or_percentages_and_nothing_in_between() {
+        assert_eq!(parse_share(&RawShare::Number(0.05)), Ok(0.05));
+        assert_eq!(parse_share(&RawShare::Text("5%".into())), Ok(0.05));
+        assert_eq!(parse_share(&RawShare::Text(" 12.5 % ".into())), Ok(0.125));
+        assert_eq!(parse_share(&RawShare::Number(1.0)), Ok(1.0));
+        let five = parse_share(&RawShare::Number(5.0)).unwrap_err();
+        assert!(five.contains("write 0.05 or \"5%\""), "{five}");
+        for bad in ["5", "five%", "120%", "-1%"] {
+            assert!(parse_share(&RawShare::Text(bad.into())).is_err(), "{bad}");
+        }
+        assert!(parse_share(&RawShare::Number(-0.1)).is_err());
+        assert!(parse_share(&RawShare::Number(f64::NAN)).is_err());
     }
 
     #[test]

@@ -8,7 +8,7 @@ use super::dist::{self, Dist};
 use super::locate::KeyPath;
 use super::raw::{
     RawAgents, RawArrivals, RawConversation, RawCount, RawDist, RawProfile, RawRoute, RawScenario,
-    RawTransferTo,
+    RawShare, RawTransferTo,
 };
 use super::units::{self, DAY, MINUTE, Millis, parse_duration, parse_rate};
 use super::{
@@ -18,13 +18,20 @@ use super::{
 };
 use crate::inactivity::{ActionKind, Rules};
 use crate::routing::capacity;
-use crate::stats::metrics::Metric;
+use crate::stats::metrics::{Metric, Unit};
 
 /// Limits that keep memory bounded and the routing keys exact (see `routing::capacity`).
 const MAX_INTERVALS: i64 = 1_000_000;
 /// More arrivals than this per replication is a typo (`"2/ms"`), not a plan: hours of work.
 const MAX_ARRIVALS: f64 = 1e10;
-const MAX_REPLICATIONS: i64 = 100_000;
+/// The most replications a run may ask for, in the scenario or with `-r`.
+pub const MAX_REPLICATIONS: i64 = 100_000;
+/// Times one customer may come back: a few, as real customers do; the bound keeps a run of
+/// customers who leave and return at once finite.
+const DEFAULT_MAX_RETURNS: i64 = 3;
+const MAX_RETURNS: i64 = 100;
+/// A day-to-day coefficient of variation beyond this is not a contact centre's volume.
+const MAX_DAY_TO_DAY_CV: f64 = 3.0;
 const MAX_AGENTS: i64 = capacity::MAX_MEMBERS as i64 - 1;
 /// How long a missed offer keeps an agent Not ready when the scenario does not say: a few
 /// minutes, the time to notice the status and switch it back.
@@ -110,14 +117,16 @@ impl<'a> Validator<'a> {
         v
     }
 
-    /// A share in [0, 1]; 0 when absent.
-    fn probability(&mut self, key: KeyPath, value: Option<f64>) -> f64 {
-        let p = value.unwrap_or(0.0);
-        if !(0.0..=1.0).contains(&p) {
-            self.fail(key, format!("must be a probability from 0 to 1, got {p}"));
-            return 0.0;
+    /// A share in [0, 1], written `0.05` or `"5%"`; 0 when absent.
+    fn probability(&mut self, key: KeyPath, value: Option<&RawShare>) -> f64 {
+        match value.map(units::parse_share) {
+            None => 0.0,
+            Some(Ok(p)) => p,
+            Some(Err(m)) => {
+                self.fail(key, m);
+                0.0
+            }
         }
-        p
     }
 
     pub fn scenario(
@@ -140,7 +149,14 @@ impl<'a> Validator<'a> {
             .iter()
             .enumerate()
             .filter_map(|(i, a)| {
-                self.arrival(root.key("arrivals").index(i), a, &names, simulation.horizon)
+                let before: Vec<&str> = raw.arrivals[..i].iter().map(|o| o.name.as_str()).collect();
+                self.arrival(
+                    root.key("arrivals").index(i),
+                    a,
+                    &names,
+                    &before,
+                    simulation.horizon,
+                )
             })
             .collect();
         if raw.arrivals.is_empty() {
@@ -150,6 +166,7 @@ impl<'a> Validator<'a> {
             );
         }
         let customers = self.customers(&raw);
+        self.volume_with_returns(&arrivals, &customers, simulation.horizon);
         let conversation = self.conversation(&raw, &names);
         let (inactivity, snooze) = self.inactivity(&raw, &names);
         let variants = self.variants(&raw);
@@ -181,6 +198,29 @@ impl<'a> Validator<'a> {
             expects,
             source,
         })
+    }
+
+    /// Returning customers are chats too: with returns, the volume guard counts every
+    /// customer as many times as it may come back.
+    fn volume_with_returns(&mut self, arrivals: &[ArrivalStream], c: &Customers, horizon: Millis) {
+        let returns = c.return_probability > 0.0 || c.return_after_resolution.is_some();
+        if !returns {
+            return;
+        }
+        let first: f64 = arrivals
+            .iter()
+            .map(|a| a.profile.weekly_volume() / units::WEEK as f64 * horizon as f64)
+            .sum();
+        let most = first * (1.0 + c.max_returns as f64);
+        if first <= MAX_ARRIVALS && most > MAX_ARRIVALS {
+            self.fail(
+                KeyPath::root().key("customers").key("max_returns"),
+                format!(
+                    "with {} returns per customer a replication could bring {most:.3e} chats, over {MAX_ARRIVALS:e}; lower it",
+                    c.max_returns
+                ),
+            );
+        }
     }
 
     fn variants(&mut self, raw: &RawScenario) -> Vec<Variant> {
@@ -223,19 +263,53 @@ impl<'a> Validator<'a> {
                 );
                 continue;
             };
-            match (e.min, e.max) {
+            let min = e
+                .min
+                .as_ref()
+                .and_then(|b| self.bound(k.key("min"), metric, b));
+            let max = e
+                .max
+                .as_ref()
+                .and_then(|b| self.bound(k.key("max"), metric, b));
+            let given = |b: &Option<RawShare>, parsed: Option<f64>| b.is_none() || parsed.is_some();
+            if !given(&e.min, min) || !given(&e.max, max) {
+                continue;
+            }
+            match (min, max) {
                 (None, None) => self.fail(k.clone(), "needs `min`, `max` or both"),
                 (Some(lo), Some(hi)) if lo > hi => {
                     self.fail(k.key("max"), "must not be below `min`")
                 }
-                _ => out.push(Expect {
-                    metric,
-                    min: e.min,
-                    max: e.max,
-                }),
+                _ => out.push(Expect { metric, min, max }),
             }
         }
         out
+    }
+
+    /// A KPI bound in the metric's own unit: a share as `0.05` or `"5%"`, a time in minutes
+    /// or as a duration (`"90s"`), a count as a number.
+    fn bound(&mut self, key: KeyPath, metric: Metric, raw: &RawShare) -> Option<f64> {
+        let parsed = match (metric.unit(), raw) {
+            (Unit::Fraction, _) => units::parse_share(raw),
+            (Unit::Minutes, RawShare::Text(t)) => parse_duration(t)
+                .map(|ms| ms as f64 / MINUTE as f64)
+                .map_err(|m| format!("`{}` is in minutes: {m}", metric.name())),
+            (_, RawShare::Number(x)) if x.is_finite() => Ok(*x),
+            (unit, RawShare::Number(x)) => {
+                Err(format!("must be a number, got {x} ({})", unit.name()))
+            }
+            (_, RawShare::Text(t)) => Err(format!(
+                "`{}` is a count, not a share or a time: write a number, not \"{t}\"",
+                metric.name()
+            )),
+        };
+        match parsed {
+            Ok(x) => Some(x),
+            Err(m) => {
+                self.fail(key, m);
+                None
+            }
+        }
     }
 
     fn simulation(&mut self, raw: &RawScenario) -> Simulation {
@@ -480,7 +554,7 @@ impl<'a> Validator<'a> {
 /// A profile CSV: header `weekday,start,end,rate_per_hour`, then rows such as
 /// `mon-fri,08:00,12:00,40`.
 fn read_profile(path: &Path) -> Result<Vec<RateWindow>, String> {
-    let text = std::fs::read_to_string(path)
+    let text = crate::io::read_to_string(path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let mut lines = text
         .lines()

@@ -73,6 +73,8 @@ struct ChatCounts {
     ttfr_sum: f64,
     abandoned_in_conversation: u64,
     sl_hits: u64,
+    /// Chats an agent took within the service-level target: `answer_level`'s numerator.
+    answer_hits: u64,
 }
 
 struct IntervalAcc {
@@ -347,6 +349,9 @@ impl Collector {
 
     /// An agent started on the chat: its wait is over (SPEC §6 `mean_wait`).
     pub fn started(&mut self, k: u32, wait: Millis) {
+        let hit = (wait <= self.sl_target) as u64;
+        self.counts.answer_hits += hit;
+        self.intervals[k as usize].counts.answer_hits += hit;
         self.waited(k, wait);
     }
 
@@ -419,6 +424,7 @@ impl Collector {
                 Metric::AbandonedInConversation => c.abandoned_in_conversation as f64,
                 Metric::ServiceLevel => ratio(c.sl_hits as f64, c.reached as f64),
                 Metric::ServiceLevelAnswered => ratio(c.sl_hits as f64, c.served as f64),
+                Metric::AnswerLevel => ratio(c.answer_hits as f64, c.reached as f64),
                 Metric::Occupancy => ratio(self.areas.busy_slots, self.areas.present_slots),
                 Metric::Refusals => c.refusals as f64,
                 Metric::AutoClosed => c.auto_closed as f64,
@@ -444,6 +450,9 @@ impl Collector {
                         IntervalMetric::Arrivals => c.arrivals as f64,
                         IntervalMetric::AbandonRate => ratio(c.abandoned as f64, c.reached as f64),
                         IntervalMetric::ServiceLevel => ratio(c.sl_hits as f64, c.reached as f64),
+                        IntervalMetric::AnswerLevel => {
+                            ratio(c.answer_hits as f64, c.reached as f64)
+                        }
                         IntervalMetric::MeanWait => {
                             ratio(c.wait_sum, (c.served + c.abandoned) as f64) / MINUTE as f64
                         }

@@ -1,7 +1,7 @@
 //! The names of every reported number, in report order (SPEC §6).
 
 macro_rules! metric_enum {
-    ($(#[$doc:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident => $text:literal in $unit:ident),+ $(,)? }) => {
         $(#[$doc])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         pub enum $name { $($variant),+ }
@@ -14,6 +14,11 @@ macro_rules! metric_enum {
                 match self { $($name::$variant => $text),+ }
             }
 
+            /// What the number measures, so that no file or screen leaves it to be guessed.
+            pub fn unit(self) -> Unit {
+                match self { $($name::$variant => Unit::$unit),+ }
+            }
+
             pub fn from_name(text: &str) -> Option<$name> {
                 $name::ALL.iter().copied().find(|m| m.name() == text)
             }
@@ -24,66 +29,139 @@ macro_rules! metric_enum {
 metric_enum!(
     /// Per-replication KPIs of `summary.csv`.
     Metric {
-        Arrivals => "arrivals",
-        BotResolved => "bot_resolved",
-        Served => "served",
-        Resolved => "resolved",
-        Abandoned => "abandoned",
-        AbandonedInConversation => "abandoned_in_conversation",
-        Unfinished => "unfinished",
-        AbandonRate => "abandon_rate",
-        PWait => "p_wait",
-        MeanWait => "mean_wait",
-        MeanWaitServed => "mean_wait_served",
-        WaitP50 => "wait_p50",
-        WaitP90 => "wait_p90",
-        WaitP95 => "wait_p95",
-        WaitP99 => "wait_p99",
-        MeanTtfr => "mean_ttfr",
-        TtfrP90 => "ttfr_p90",
-        ServiceLevel => "service_level",
-        ServiceLevelAnswered => "service_level_answered",
-        Occupancy => "occupancy",
-        AutoClosed => "auto_closed",
-        FirstAlerts => "first_alerts",
-        SecondAlerts => "second_alerts",
-        InactivityTransfers => "inactivity_transfers",
-        Refusals => "refusals",
-        Transfers => "transfers",
-        Stranded => "stranded",
-        Unplaced => "unplaced",
+        Arrivals => "arrivals" in Count,
+        BotResolved => "bot_resolved" in Count,
+        Served => "served" in Count,
+        Resolved => "resolved" in Count,
+        Abandoned => "abandoned" in Count,
+        AbandonedInConversation => "abandoned_in_conversation" in Count,
+        Unfinished => "unfinished" in Count,
+        AbandonRate => "abandon_rate" in Fraction,
+        PWait => "p_wait" in Fraction,
+        MeanWait => "mean_wait" in Minutes,
+        MeanWaitServed => "mean_wait_served" in Minutes,
+        WaitP50 => "wait_p50" in Minutes,
+        WaitP90 => "wait_p90" in Minutes,
+        WaitP95 => "wait_p95" in Minutes,
+        WaitP99 => "wait_p99" in Minutes,
+        MeanTtfr => "mean_ttfr" in Minutes,
+        TtfrP90 => "ttfr_p90" in Minutes,
+        ServiceLevel => "service_level" in Fraction,
+        ServiceLevelAnswered => "service_level_answered" in Fraction,
+        AnswerLevel => "answer_level" in Fraction,
+        Occupancy => "occupancy" in Fraction,
+        AutoClosed => "auto_closed" in Count,
+        FirstAlerts => "first_alerts" in Count,
+        SecondAlerts => "second_alerts" in Count,
+        InactivityTransfers => "inactivity_transfers" in Count,
+        Refusals => "refusals" in Count,
+        Transfers => "transfers" in Count,
+        Stranded => "stranded" in Count,
+        Unplaced => "unplaced" in Count,
     }
 );
 
 metric_enum!(
     /// Per-interval columns of `intervals.csv`.
     IntervalMetric {
-        Arrivals => "arrivals",
-        AbandonRate => "abandon_rate",
-        ServiceLevel => "service_level",
-        MeanWait => "mean_wait",
-        WaitP90 => "wait_p90",
-        QueueLength => "queue_length",
-        AgentsOnline => "agents_online",
-        Occupancy => "occupancy",
-        FirstAlertTeamQueue => "first_alert_team_queue",
-        SecondAlertTeamQueue => "second_alert_team_queue",
-        FirstAlertAgentQueue => "first_alert_agent_queue",
-        SecondAlertAgentQueue => "second_alert_agent_queue",
-        FirstAlertWaitingQueue => "first_alert_waiting_queue",
-        SecondAlertWaitingQueue => "second_alert_waiting_queue",
+        Arrivals => "arrivals" in Count,
+        AbandonRate => "abandon_rate" in Fraction,
+        ServiceLevel => "service_level" in Fraction,
+        AnswerLevel => "answer_level" in Fraction,
+        MeanWait => "mean_wait" in Minutes,
+        WaitP90 => "wait_p90" in Minutes,
+        QueueLength => "queue_length" in Count,
+        AgentsOnline => "agents_online" in Count,
+        Occupancy => "occupancy" in Fraction,
+        FirstAlertTeamQueue => "first_alert_team_queue" in Count,
+        SecondAlertTeamQueue => "second_alert_team_queue" in Count,
+        FirstAlertAgentQueue => "first_alert_agent_queue" in Count,
+        SecondAlertAgentQueue => "second_alert_agent_queue" in Count,
+        FirstAlertWaitingQueue => "first_alert_waiting_queue" in Count,
+        SecondAlertWaitingQueue => "second_alert_waiting_queue" in Count,
     }
 );
 
 metric_enum!(
     /// Per-agent-group metrics of `agents.csv`.
     GroupMetric {
-        Occupancy => "occupancy",
-        ChatsHandled => "chats_handled",
-        Refusals => "refusals",
-        ReadyHours => "ready_hours",
-        NotReadyHours => "not_ready_hours",
-        NotReadyTimeoutHours => "not_ready_timeout_hours",
-        OfflineHours => "offline_hours",
+        Occupancy => "occupancy" in Fraction,
+        ChatsHandled => "chats_handled" in Count,
+        Refusals => "refusals" in Count,
+        ReadyHours => "ready_hours" in Hours,
+        NotReadyHours => "not_ready_hours" in Hours,
+        NotReadyTimeoutHours => "not_ready_timeout_hours" in Hours,
+        OfflineHours => "offline_hours" in Hours,
     }
 );
+
+/// The unit of a reported number. Shares are fractions in files (0.05) and percentages on
+/// screen (5 %); times are minutes, except agent hours.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    Count,
+    Fraction,
+    Minutes,
+    Hours,
+}
+
+impl Unit {
+    /// As written in the `unit` column of the CSVs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Unit::Count => "count",
+            Unit::Fraction => "fraction",
+            Unit::Minutes => "min",
+            Unit::Hours => "h",
+        }
+    }
+
+    /// As shown on screen, with the factor from the file's value: shares as percentages.
+    pub fn display(self) -> (&'static str, f64) {
+        match self {
+            Unit::Count => ("", 1.0),
+            Unit::Fraction => ("%", 100.0),
+            Unit::Minutes => ("min", 1.0),
+            Unit::Hours => ("h", 1.0),
+        }
+    }
+}
+
+/// Which way a change of a KPI is good for customers, so that a report can colour a
+/// difference as better or worse rather than only as significant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Better {
+    Higher,
+    Lower,
+    /// A matter of context (arrivals, occupancy, transfers).
+    Neither,
+}
+
+impl Metric {
+    pub fn better(self) -> Better {
+        use Metric::*;
+        match self {
+            Served | Resolved | ServiceLevel | ServiceLevelAnswered | AnswerLevel => Better::Higher,
+            Abandoned
+            | AbandonedInConversation
+            | Unfinished
+            | AbandonRate
+            | PWait
+            | MeanWait
+            | MeanWaitServed
+            | WaitP50
+            | WaitP90
+            | WaitP95
+            | WaitP99
+            | MeanTtfr
+            | TtfrP90
+            | FirstAlerts
+            | SecondAlerts
+            | InactivityTransfers
+            | Refusals
+            | Stranded
+            | Unplaced => Better::Lower,
+            Arrivals | BotResolved | Occupancy | AutoClosed | Transfers => Better::Neither,
+        }
+    }
+}

@@ -135,8 +135,9 @@ impl Validator<'_> {
             role,
             schedule: WeekSchedule::from_windows(windows),
             breaks: WeekSchedule::from_windows(breaks),
-            absenteeism: self.probability(k.key("absenteeism"), a.absenteeism),
-            refuse_probability: self.probability(k.key("refuse_probability"), a.refuse_probability),
+            absenteeism: self.probability(k.key("absenteeism"), a.absenteeism.as_ref()),
+            refuse_probability: self
+                .probability(k.key("refuse_probability"), a.refuse_probability.as_ref()),
             accept_delay: a
                 .accept_delay
                 .as_ref()

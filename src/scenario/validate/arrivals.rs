@@ -8,18 +8,32 @@ impl Validator<'_> {
         key: KeyPath,
         a: &RawArrivals,
         names: &[&str],
+        names_before: &[&str],
         horizon: Millis,
     ) -> Option<ArrivalStream> {
         let route = self.route(&key, a, names);
+        if names_before.contains(&a.name.as_str()) {
+            // `--set arrivals.NAME.rate` addresses a stream by name: two of a name would make
+            // it change only the first.
+            self.fail(
+                key.key("name"),
+                format!("arrival stream \"{}\" is defined twice", a.name),
+            );
+        }
         let profile = self.profile(&key, a);
         let day_to_day_cv = a.day_to_day_cv.unwrap_or(0.0);
-        if !(day_to_day_cv.is_finite() && day_to_day_cv >= 0.0) {
-            self.fail(key.key("day_to_day_cv"), "must be a number of at least 0");
+        if !(0.0..=MAX_DAY_TO_DAY_CV).contains(&day_to_day_cv) {
+            self.fail(
+                key.key("day_to_day_cv"),
+                format!("must be from 0 to {MAX_DAY_TO_DAY_CV} (real centres vary 0.05 to 0.3 from day to day), got {day_to_day_cv}"),
+            );
         }
         let bot = a.bot.as_ref().and_then(|b| {
             let bk = key.key("bot");
-            let resolve_probability =
-                self.probability(bk.key("resolve_probability"), b.resolve_probability);
+            let resolve_probability = self.probability(
+                bk.key("resolve_probability"),
+                b.resolve_probability.as_ref(),
+            );
             let duration = self.dist(bk.key("duration"), &b.duration)?;
             Some(Bot {
                 duration,

@@ -23,7 +23,7 @@ impl Validator<'_> {
             );
         }
         let return_probability =
-            self.probability(key.key("return_probability"), c.return_probability);
+            self.probability(key.key("return_probability"), c.return_probability.as_ref());
         let return_after = c
             .return_after
             .as_ref()
@@ -42,16 +42,24 @@ impl Validator<'_> {
         }
         let return_after_resolution = c.return_after_resolution.as_ref().and_then(|r| {
             let rk = key.key("return_after_resolution");
-            let probability = self.probability(rk.key("probability"), Some(r.probability));
+            let probability = self.probability(rk.key("probability"), Some(&r.probability));
             let after = self.dist(rk.key("after"), &r.after)?;
             Some(ResolvedReturn { probability, after })
         });
+        let max_returns = self.whole(
+            key.key("max_returns"),
+            c.max_returns,
+            DEFAULT_MAX_RETURNS,
+            0,
+            MAX_RETURNS,
+        ) as u32;
         Customers {
             patience,
             patience_in_conversation,
             return_probability,
             return_after,
             return_after_resolution,
+            max_returns,
         }
     }
 
@@ -70,8 +78,10 @@ impl Validator<'_> {
                 "must be a number of at least 0",
             );
         }
-        let transfer_probability =
-            self.probability(key.key("transfer_probability"), c.transfer_probability);
+        let transfer_probability = self.probability(
+            key.key("transfer_probability"),
+            c.transfer_probability.as_ref(),
+        );
         let transfer_to = match &c.transfer_to {
             None => None,
             Some(RawTransferTo::Team(t)) => self
@@ -90,6 +100,12 @@ impl Validator<'_> {
                 }
             }
         };
+        if transfer_probability == 0.0 && c.transfer_to.is_some() {
+            self.fail(
+                key.key("transfer_to"),
+                "has no effect without `transfer_probability`, the share of chats transferred",
+            );
+        }
         if transfer_probability > 0.0 && c.transfer_to.is_none() {
             self.fail(
                 key.key("transfer_to"),
@@ -151,7 +167,7 @@ impl Validator<'_> {
                 let customer_reply = need(self, "customer_reply", &c.customer_reply);
                 let customer_silent_probability = self.probability(
                     key.key("customer_silent_probability"),
-                    c.customer_silent_probability,
+                    c.customer_silent_probability.as_ref(),
                 );
                 let wrap_up = c
                     .wrap_up

@@ -66,10 +66,10 @@ impl Validator<'_> {
             .map_or(0, |a| self.duration(ak.key("from"), a.from.as_deref(), 0));
         let snooze = i.snooze.as_ref().and_then(|s| {
             let sk = key.key("snooze");
-            let probability = self.probability(sk.key("probability"), s.probability);
-            let after_reply = self.probability(sk.key("after_reply"), s.after_reply);
+            let probability = self.probability(sk.key("probability"), s.probability.as_ref());
+            let after_reply = self.probability(sk.key("after_reply"), s.after_reply.as_ref());
             let resume_probability =
-                self.probability(sk.key("resume_probability"), s.resume_probability);
+                self.probability(sk.key("resume_probability"), s.resume_probability.as_ref());
             let resume_after = s
                 .resume_after
                 .as_ref()
