@@ -10,6 +10,7 @@ mod inactivity;
 mod policies;
 mod seed_rules;
 mod shifts;
+mod trust;
 mod turns;
 
 use std::path::{Path, PathBuf};
