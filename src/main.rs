@@ -65,7 +65,7 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Validate { scenario } => {
-            let s = Scenario::load(&scenario)?;
+            let s = load(&scenario)?;
             say!(
                 "{}: ok — {} teams, {} agent groups ({} agents), {} arrival streams, {} variants",
                 scenario.display(),
@@ -102,6 +102,33 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             strict,
             sim,
         } => run_check(&scenario, baseline.as_deref(), strict, &sim),
+    }
+}
+
+/// Loads a scenario and warns, on stderr, of what in it is valid but likely not meant.
+fn load(path: &Path) -> anyhow::Result<Scenario> {
+    let scenario = Scenario::load(path)?;
+    for w in ccsim::scenario::warnings::warnings(&scenario) {
+        eprintln!("warning: {}: {w}", path.display());
+    }
+    Ok(scenario)
+}
+
+/// After a run: chats stranded in a `sequential` queue that nobody sweeps.
+fn warn_stranded(scenario: &Scenario, outcomes: &[Outcome]) {
+    let stranded: f64 = outcomes
+        .iter()
+        .flat_map(|o| &o.runs)
+        .map(|r| r.stats.metrics[ccsim::stats::metrics::Metric::Stranded as usize])
+        .sum::<f64>()
+        / outcomes.iter().map(|o| o.runs.len()).sum::<usize>().max(1) as f64;
+    let teams = ccsim::scenario::warnings::unswept_sequential_teams(scenario);
+    if stranded > 0.0 && !teams.is_empty() {
+        eprintln!(
+            "warning: {}: {stranded:.1} chats per replication were stranded: they came to a `sequential` team ({}) when nobody of it was online, and sequential distribution never hands out a chat already waiting, so they wait until the customer gives up; give a group of the team `pickup`, or use distribution = \"capacity\"",
+            scenario.path.display(),
+            teams.join(", ")
+        );
     }
 }
 
@@ -144,9 +171,10 @@ fn title(scenario: &Scenario, plan: &Plan) -> String {
 }
 
 fn run_scenario(path: &Path, args: &SimArgs) -> anyhow::Result<ExitCode> {
-    let scenario = Scenario::load(path)?;
+    let scenario = load(path)?;
     let plan = plan_for(&scenario, args)?;
     let outcome = with_progress(&[&scenario], plan)?.remove(0);
+    warn_stranded(&scenario, std::slice::from_ref(&outcome));
     let report = Report::for_run(&scenario, &plan, &outcome);
     say_raw!(
         "{}",
@@ -165,7 +193,9 @@ fn run_variants(
 ) -> anyhow::Result<(Plan, Vec<Outcome>)> {
     let plan = plan_for(scenario, args)?;
     let refs: Vec<&Scenario> = variants.iter().map(|(_, s)| s).collect();
-    Ok((plan, with_progress(&refs, plan)?))
+    let outcomes = with_progress(&refs, plan)?;
+    warn_stranded(scenario, &outcomes);
+    Ok((plan, outcomes))
 }
 
 fn results<'a>(variants: &'a [(String, Scenario)], outcomes: &'a [Outcome]) -> Vec<Results<'a>> {
@@ -181,7 +211,7 @@ fn results<'a>(variants: &'a [(String, Scenario)], outcomes: &'a [Outcome]) -> V
 }
 
 fn compare(path: &Path, args: &SimArgs) -> anyhow::Result<ExitCode> {
-    let scenario = Scenario::load(path)?;
+    let scenario = load(path)?;
     if scenario.variants.len() < 2 {
         bail!(
             "{}: `compare` needs at least two [[variants]]",
@@ -209,7 +239,7 @@ fn sweep(
     skip_invalid: bool,
     args: &SimArgs,
 ) -> anyhow::Result<ExitCode> {
-    let scenario = Scenario::load(path)?;
+    let scenario = load(path)?;
     let grid = experiment::grid(&scenario, sets)
         .map_err(|m| anyhow::anyhow!("{}: {m}", path.display()))?;
     let invalid = grid.invalid();
@@ -279,7 +309,7 @@ fn run_check(
     strict: bool,
     args: &SimArgs,
 ) -> anyhow::Result<ExitCode> {
-    let scenario = Scenario::load(path)?;
+    let scenario = load(path)?;
     if scenario.expects.is_empty() {
         bail!("{}: `check` needs [[expect]] bounds", path.display());
     }

@@ -600,3 +600,114 @@ fn a_huge_day_to_day_variation_is_refused_and_the_largest_allowed_runs_quickly()
         .success();
     assert!(started.elapsed() < Duration::from_secs(30));
 }
+
+#[test]
+fn a_plan_that_is_valid_but_broken_is_warned_about_once() {
+    // A sequential team staffed on weekdays 08:00–18:00 while chats come all week: chats
+    // that arrive at night are stranded, and nobody sweeps a sequential queue.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("night.toml");
+    std::fs::write(
+        &path,
+        r#"
+name = "night"
+[simulation]
+horizon = "7d"
+replications = 2
+[[teams]]
+name = "suporte"
+distribution = "sequential"
+[[agents]]
+name = "day"
+team = "suporte"
+count = 3
+capacity = 3
+shifts = ["mon-fri 08:00-18:00"]
+[[arrivals]]
+name = "site"
+team = "suporte"
+rate = "6/h"
+[customers]
+patience = { dist = "exponential", mean = "2h" }
+[conversation]
+handle_time = { dist = "exponential", mean = "5m" }
+"#,
+    )
+    .unwrap();
+    let out = ccsim()
+        .arg("run")
+        .arg(&path)
+        .arg("--out")
+        .arg(dir.path().join("r"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // 50 of the week's 168 hours are staffed: 70% of the chats come when nobody is.
+    let coverage = "`site` sends 70% of its chats to `suporte` when nobody of it is on shift: mon-fri 00:00–08:00, 18:00–24:00; sat,sun 00:00–24:00";
+    assert_eq!(stderr.matches(coverage).count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("chats per replication were stranded") && stderr.contains("`pickup`"),
+        "{stderr}"
+    );
+    // Warnings are not errors: `validate` says them and still passes.
+    ccsim()
+        .arg("validate")
+        .arg(&path)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(coverage));
+}
+
+#[test]
+fn answer_level_is_the_pickup_wait_that_staffing_moves_and_service_level_is_not() {
+    // The turn model with plenty of agents: every chat is taken at once, but the first reply
+    // takes 90 s of typing, beyond the 60 s target. service_level is 0 however many agents
+    // there are; answer_level, the share taken within 60 s, is 1.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("typing.toml");
+    std::fs::write(
+        &path,
+        r#"
+name = "typing"
+[simulation]
+horizon = "2d"
+replications = 3
+service_level_target = "60s"
+[[teams]]
+name = "t"
+[[agents]]
+name = "a"
+team = "t"
+count = 20
+capacity = 3
+[[arrivals]]
+name = "in"
+team = "t"
+rate = "6/h"
+[conversation]
+turns = 2
+first_reply = { dist = "constant", value = "90s" }
+agent_reply = { dist = "constant", value = "45s" }
+customer_reply = { dist = "constant", value = "1m" }
+"#,
+    )
+    .unwrap();
+    let out = dir.path().join("r");
+    ccsim()
+        .arg("run")
+        .arg(&path)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Staff to answer_level"));
+    let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    assert_eq!(row(&summary, "service_level")[3], "0.000000");
+    assert_eq!(row(&summary, "answer_level")[3], "1.000000");
+    assert_eq!(row(&summary, "answer_level")[2], "fraction");
+    let intervals = std::fs::read_to_string(out.join("intervals.csv")).unwrap();
+    assert!(intervals.contains(",answer_level,fraction,1.000000,"));
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("answer_level"));
+}

@@ -84,7 +84,7 @@ pub fn page(d: &ReportData, charts: &[Chart]) -> String {
         }
         h.push_str("</tr>\n");
     }
-    h.push_str("</table>\n");
+    h.push_str("</table>\n<p class=meta><code>service_level</code>: share of chats with a first human reply within the target; <code>answer_level</code>: share taken by an agent within it. Staff to <code>answer_level</code>: in the turn model <code>service_level</code> also counts the agent's typing, which more agents cannot shorten.</p>\n");
     if !d.compare.is_empty() {
         let base = d.variants.first().map(String::as_str).unwrap_or("");
         let _ = writeln!(

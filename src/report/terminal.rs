@@ -36,8 +36,12 @@ pub fn kpi_table(title: &str, kpis: &[(Metric, Estimate)]) -> String {
             unit
         );
     }
+    out.push_str(STAFFING_NOTE);
     out
 }
+
+/// Which service level a staffing target should use, under every KPI table.
+pub const STAFFING_NOTE: &str = "  service_level: first human reply within the target; answer_level: taken by an agent within it.\n  Staff to answer_level: in the turn model service_level also counts the agent's typing, which more agents cannot shorten.\n";
 
 /// The work done by outcomes of one run (their wall time is the whole run's).
 pub fn throughput(outcomes: &[Outcome]) -> String {

@@ -201,6 +201,11 @@ impl WeekProfile {
             .sum()
     }
 
+    /// The rate (chats per millisecond) at week time `week_t`.
+    pub fn rate_at(&self, week_t: Millis) -> f64 {
+        self.segments[self.segment_at(week_t.rem_euclid(WEEK) as f64)].1
+    }
+
     /// Where in `segments` the week time `week_t` falls.
     fn segment_at(&self, week_t: f64) -> usize {
         self.segments

@@ -10,6 +10,7 @@ mod typed;
 pub mod units;
 mod validate;
 pub mod variants;
+pub mod warnings;
 
 use std::path::{Path, PathBuf};
 

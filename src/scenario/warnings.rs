@@ -1,0 +1,212 @@
+//! Plans that are valid but silently broken: chats sent to a team when nobody of it is on
+//! shift, inactivity transfers to a team nobody staffs at the time. Warnings, not errors —
+//! a night with nobody online may be the plan — printed once each, before the run.
+
+use super::calendar::weekday_name;
+use super::units::{DAY, HOUR, MINUTE, Millis, WEEK};
+use super::{Destination, Role, Scenario, TeamId};
+
+/// The week is looked at in slots this long: finer than any realistic shift boundary.
+const SLOT: Millis = 15 * MINUTE;
+const SLOTS: usize = (WEEK / SLOT) as usize;
+
+/// Every warning the scenario deserves, in the order of the file.
+pub fn warnings(s: &Scenario) -> Vec<String> {
+    let mut out = Vec::new();
+    let staffed: Vec<Vec<bool>> = (0..s.teams.len())
+        .map(|t| staffed_slots(s, TeamId(t as u32)))
+        .collect();
+    let mut any_traffic = vec![false; SLOTS];
+    for a in &s.arrivals {
+        let total = a.profile.weekly_volume();
+        let mut before = 0.0;
+        for &(d, cumulative) in &a.route {
+            let weight = cumulative - before;
+            before = cumulative;
+            let Destination::Team(t) = d else { continue };
+            let mut lost = 0.0;
+            let mut empty = vec![false; SLOTS];
+            for (k, slot) in empty.iter_mut().enumerate() {
+                let rate = a.profile.rate_at(k as Millis * SLOT + SLOT / 2);
+                if rate > 0.0 {
+                    any_traffic[k] = true;
+                }
+                if rate > 0.0 && !staffed[t.0 as usize][k] {
+                    *slot = true;
+                    lost += rate * SLOT as f64 * weight;
+                }
+            }
+            if lost > 0.0 {
+                out.push(format!(
+                    "`{}` sends {:.0}% of its chats to `{}` when nobody of it is on shift: {}",
+                    a.name,
+                    100.0 * lost / total,
+                    s.teams[t.0 as usize].name,
+                    windows(&empty)
+                ));
+            }
+        }
+    }
+    let flows = [
+        ("team_queue", &s.inactivity.team_queue),
+        ("agent_queue", &s.inactivity.agent_queue),
+        ("waiting_queue", &s.inactivity.waiting_queue),
+    ];
+    for (kind, set) in flows {
+        let Some(set) = set else { continue };
+        let mut targets: Vec<TeamId> = std::iter::once(&set.main)
+            .chain(set.exceptions.iter().map(|e| &e.1))
+            .filter_map(|f| match f.action.map(|a| a.kind) {
+                Some(crate::inactivity::ActionKind::Transfer(t)) => Some(t),
+                _ => None,
+            })
+            .collect();
+        targets.dedup();
+        for t in targets {
+            let empty: Vec<bool> = (0..SLOTS)
+                .map(|k| any_traffic[k] && !staffed[t.0 as usize][k])
+                .collect();
+            if empty.contains(&true) {
+                out.push(format!(
+                    "inactivity.{kind} transfers chats to `{}`, which has nobody on shift while chats come in: {}",
+                    s.teams[t.0 as usize].name,
+                    windows(&empty)
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// The teams of `distribution = "sequential"` whose queue nobody takes from by hand: a chat
+/// stranded there (it came when nobody of the team was online) waits until its customer
+/// gives up, because sequential distribution hands out only new chats.
+pub fn unswept_sequential_teams(s: &Scenario) -> Vec<&str> {
+    s.teams
+        .iter()
+        .enumerate()
+        .filter(|(_, team)| matches!(team.distribution, super::Distribution::Sequential { .. }))
+        .filter(|(t, _)| {
+            let t = TeamId(*t as u32);
+            !s.agent_groups.iter().any(|g| {
+                g.count > 0 && g.pickup.is_some() && (g.role == Role::Admin || g.teams.contains(&t))
+            })
+        })
+        .map(|(_, team)| team.name.as_str())
+        .collect()
+}
+
+/// Whether someone who can take team `t`'s chats is on shift in each slot of the week.
+fn staffed_slots(s: &Scenario, t: TeamId) -> Vec<bool> {
+    let groups: Vec<_> = s
+        .agent_groups
+        .iter()
+        .filter(|g| g.count > 0 && (g.role == Role::Admin || g.teams.contains(&t)))
+        .collect();
+    (0..SLOTS)
+        .map(|k| {
+            let at = k as Millis * SLOT + SLOT / 2;
+            groups.iter().any(|g| g.schedule.is_on(at))
+        })
+        .collect()
+}
+
+/// The marked slots as daily windows, days with the same windows together:
+/// `mon-fri 00:00–08:00, 20:00–24:00; sun 10:00–16:00`.
+fn windows(marked: &[bool]) -> String {
+    let per_day = (DAY / SLOT) as usize;
+    let days: Vec<Vec<(Millis, Millis)>> = marked
+        .chunks(per_day)
+        .map(|day| {
+            let mut spans: Vec<(Millis, Millis)> = Vec::new();
+            for (k, &m) in day.iter().enumerate() {
+                let start = k as Millis * SLOT;
+                match spans.last_mut() {
+                    Some(last) if m && last.1 == start => last.1 = start + SLOT,
+                    _ if m => spans.push((start, start + SLOT)),
+                    _ => {}
+                }
+            }
+            spans
+        })
+        .collect();
+    let clock = |t: Millis| format!("{:02}:{:02}", t / HOUR, t % HOUR / MINUTE);
+    let mut groups: Vec<(Vec<usize>, &Vec<(Millis, Millis)>)> = Vec::new();
+    for (d, spans) in days.iter().enumerate().filter(|(_, s)| !s.is_empty()) {
+        match groups.iter_mut().find(|(_, s)| *s == spans) {
+            Some((ds, _)) => ds.push(d),
+            None => groups.push((vec![d], spans)),
+        }
+    }
+    groups
+        .iter()
+        .map(|(ds, spans)| {
+            let hours: Vec<String> = spans
+                .iter()
+                .map(|&(a, b)| format!("{}–{}", clock(a), clock(b)))
+                .collect();
+            format!("{} {}", day_list(ds), hours.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// `mon-fri`, `sat,sun` or `mon,wed`: runs of three or more days as ranges.
+fn day_list(days: &[usize]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < days.len() {
+        let mut j = i;
+        while j + 1 < days.len() && days[j + 1] == days[j] + 1 {
+            j += 1;
+        }
+        if j >= i + 2 {
+            parts.push(format!(
+                "{}-{}",
+                weekday_name(days[i]),
+                weekday_name(days[j])
+            ));
+        } else {
+            parts.extend((i..=j).map(|k| weekday_name(days[k]).to_string()));
+        }
+        i = j + 1;
+    }
+    parts.join(",")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_read_as_days_and_hours() {
+        let mut m = vec![false; SLOTS];
+        // Sunday all day, and Monday 22:00–24:00.
+        for k in (6 * DAY / SLOT) as usize..SLOTS {
+            m[k] = true;
+        }
+        for k in (22 * HOUR / SLOT) as usize..(DAY / SLOT) as usize {
+            m[k] = true;
+        }
+        assert_eq!(windows(&m), "mon 22:00–24:00; sun 00:00–24:00");
+        // Every weekday night, and the weekend afternoons.
+        let mut m = vec![false; SLOTS];
+        for d in 0..7 {
+            let base = (d * DAY / SLOT) as usize;
+            let night = if d < 5 {
+                0..(8 * HOUR / SLOT) as usize
+            } else {
+                0..0
+            };
+            for k in night {
+                m[base + k] = true;
+            }
+            if d >= 5 {
+                for k in (10 * HOUR / SLOT) as usize..(16 * HOUR / SLOT) as usize {
+                    m[base + k] = true;
+                }
+            }
+        }
+        assert_eq!(windows(&m), "mon-fri 00:00–08:00; sat,sun 10:00–16:00");
+    }
+}
