@@ -111,11 +111,14 @@ fn staffed_slots(s: &Scenario, t: TeamId) -> Vec<bool> {
         .collect()
 }
 
+/// A day's windows, `[start, end)` in time of day.
+type Spans = Vec<(Millis, Millis)>;
+
 /// The marked slots as daily windows, days with the same windows together:
 /// `mon-fri 00:00–08:00, 20:00–24:00; sun 10:00–16:00`.
 fn windows(marked: &[bool]) -> String {
     let per_day = (DAY / SLOT) as usize;
-    let days: Vec<Vec<(Millis, Millis)>> = marked
+    let days: Vec<Spans> = marked
         .chunks(per_day)
         .map(|day| {
             let mut spans: Vec<(Millis, Millis)> = Vec::new();
@@ -131,7 +134,7 @@ fn windows(marked: &[bool]) -> String {
         })
         .collect();
     let clock = |t: Millis| format!("{:02}:{:02}", t / HOUR, t % HOUR / MINUTE);
-    let mut groups: Vec<(Vec<usize>, &Vec<(Millis, Millis)>)> = Vec::new();
+    let mut groups: Vec<(Vec<usize>, &Spans)> = Vec::new();
     for (d, spans) in days.iter().enumerate().filter(|(_, s)| !s.is_empty()) {
         match groups.iter_mut().find(|(_, s)| *s == spans) {
             Some((ds, _)) => ds.push(d),
@@ -178,33 +181,24 @@ fn day_list(days: &[usize]) -> String {
 mod tests {
     use super::*;
 
+    fn mark(m: &mut [bool], from: Millis, to: Millis) {
+        m[(from / SLOT) as usize..(to / SLOT) as usize].fill(true);
+    }
+
     #[test]
     fn windows_read_as_days_and_hours() {
         let mut m = vec![false; SLOTS];
         // Sunday all day, and Monday 22:00–24:00.
-        for k in (6 * DAY / SLOT) as usize..SLOTS {
-            m[k] = true;
-        }
-        for k in (22 * HOUR / SLOT) as usize..(DAY / SLOT) as usize {
-            m[k] = true;
-        }
+        mark(&mut m, 6 * DAY, WEEK);
+        mark(&mut m, 22 * HOUR, DAY);
         assert_eq!(windows(&m), "mon 22:00–24:00; sun 00:00–24:00");
         // Every weekday night, and the weekend afternoons.
         let mut m = vec![false; SLOTS];
         for d in 0..7 {
-            let base = (d * DAY / SLOT) as usize;
-            let night = if d < 5 {
-                0..(8 * HOUR / SLOT) as usize
+            if d < 5 {
+                mark(&mut m, d * DAY, d * DAY + 8 * HOUR);
             } else {
-                0..0
-            };
-            for k in night {
-                m[base + k] = true;
-            }
-            if d >= 5 {
-                for k in (10 * HOUR / SLOT) as usize..(16 * HOUR / SLOT) as usize {
-                    m[base + k] = true;
-                }
+                mark(&mut m, d * DAY + 10 * HOUR, d * DAY + 16 * HOUR);
             }
         }
         assert_eq!(windows(&m), "mon-fri 00:00–08:00; sat,sun 10:00–16:00");
