@@ -1,0 +1,242 @@
+//! Charts over time: the waiting-time distribution and the per-interval curves.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::*;
+
+pub(super) struct WaitCdf<'a>(pub(super) &'a ReportData);
+
+impl Draw for WaitCdf<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()> {
+        let d = self.0;
+        let target = d.run["service_level_target_s"].as_f64().map(|s| s / 60.0);
+        // Up to the 99th percentile: the long tail would squash the rest.
+        let p99 = finite_max(
+            d.waits
+                .values()
+                .flat_map(|w| w.iter().filter(|(q, _)| *q <= 0.99).map(|p| p.1)),
+        );
+        let x_max = (p99.max(target.unwrap_or(0.0)) * 1.1).max(0.1);
+        let mut chart = ChartBuilder::on(root)
+            .caption(
+                "Waiting time until an agent takes the chat (all replications)",
+                (FONT, 24),
+            )
+            .margin(16)
+            .x_label_area_size(50)
+            .y_label_area_size(70)
+            .build_cartesian_2d(0.0..x_max, 0.0..1.0)
+            .map_err(fail)?;
+        chart
+            .configure_mesh()
+            .x_desc("wait (minutes)")
+            .y_desc("share of chats waiting at most this long")
+            .axis_desc_style((FONT, 18))
+            .label_style((FONT, 15))
+            .y_label_formatter(&|y| format!("{:.0}%", y * 100.0))
+            .draw()
+            .map_err(fail)?;
+        for (i, v) in d.variants.iter().enumerate() {
+            let Some(points) = d.waits.get(v) else {
+                continue;
+            };
+            let c = color(i);
+            let line: Vec<(f64, f64)> = points.iter().map(|&(q, w)| (w.min(x_max), q)).collect();
+            chart
+                .draw_series(LineSeries::new(line, c.stroke_width(3)))
+                .map_err(fail)?
+                .label(v.as_str())
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 24, y)], c.stroke_width(3))
+                });
+        }
+        if let Some(t) = target {
+            chart
+                .draw_series(DashedLineSeries::new(
+                    vec![(t, 0.0), (t, 1.0)],
+                    8,
+                    6,
+                    BLACK.stroke_width(2),
+                ))
+                .map_err(fail)?
+                .label(format!("service-level target ({})", minutes_label(t)))
+                .legend(|(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 24, y)], BLACK.stroke_width(2))
+                });
+        }
+        legend(&mut chart, SeriesLabelPosition::LowerRight)
+    }
+}
+
+/// A metric per interval with its 95% band, for every variant; optionally a second metric in
+/// a panel below (agents online under arrivals), on the same time axis.
+pub(super) struct Curves<'a> {
+    pub(super) d: &'a ReportData,
+    pub(super) metric: &'a str,
+    pub(super) y: &'a str,
+    pub(super) secondary: Option<(&'a str, &'a str)>,
+}
+
+impl Curves<'_> {
+    fn series(&self, metric: &str) -> Vec<(usize, Vec<Band>)> {
+        let d = self.d;
+        d.variants
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| {
+                let rows = d.intervals.get(v)?;
+                let k = d.interval_metrics.iter().position(|m| m == metric)?;
+                Some((
+                    i,
+                    rows.iter()
+                        .map(|r| r.values.get(k).copied().unwrap_or(NAN_BAND))
+                        .collect(),
+                ))
+            })
+            .collect()
+    }
+
+    /// One panel: `metric` over time, x in days since the first interval.
+    fn panel<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        metric: &str,
+        caption: Option<String>,
+        y_desc: &str,
+        x_desc: &str,
+    ) -> Result<()> {
+        let d = self.d;
+        let first = d
+            .variants
+            .first()
+            .and_then(|v| d.intervals.get(v))
+            .cloned()
+            .unwrap_or_default();
+        let step = d.run["interval_s"].as_f64().unwrap_or(1800.0) / 86_400.0;
+        let days = (first.len().max(2) - 1) as f64 * step;
+        let bands = self.series(metric);
+        let share = matches!(metric, "service_level" | "abandon_rate");
+        let top = finite_max(
+            bands
+                .iter()
+                .flat_map(|(_, b)| b.iter().map(|b| b.high.max(b.mean))),
+        ) * 1.1;
+        let top = if share { 1.0 } else { top.max(1.0) };
+        let labels: Vec<String> = first.iter().map(|r| r.label.clone()).collect();
+        let label = move |x: &f64| {
+            // Whole days carry the calendar label ("d2 wed 00:00" → "d2 wed").
+            let i = (x / step).round().max(0.0) as usize;
+            labels.get(i).map_or(String::new(), |l| {
+                l.rsplit_once(' ')
+                    .map_or(l.clone(), |(day, _)| day.to_string())
+            })
+        };
+        let mut builder = ChartBuilder::on(area);
+        if let Some(c) = caption {
+            builder.caption(c, (FONT, 24));
+        }
+        let mut chart = builder
+            .margin(14)
+            .x_label_area_size(if x_desc.is_empty() { 30 } else { 55 })
+            .y_label_area_size(70)
+            .build_cartesian_2d(0.0..days.max(step), 0.0..top)
+            .map_err(fail)?;
+        chart
+            .configure_mesh()
+            .x_desc(x_desc)
+            .y_desc(y_desc)
+            .axis_desc_style((FONT, 17))
+            .label_style((FONT, 14))
+            .x_labels((days.ceil() as usize + 1).clamp(2, 15))
+            .x_label_formatter(&label)
+            .y_label_formatter(&|y| {
+                if share {
+                    format!("{:.0}%", y * 100.0)
+                } else {
+                    format!("{y:.1}")
+                }
+            })
+            .draw()
+            .map_err(fail)?;
+        for (i, b) in &bands {
+            draw_band(&mut chart, b, step, color(*i), &d.variants[*i])?;
+        }
+        legend(&mut chart, SeriesLabelPosition::UpperRight)
+    }
+}
+
+impl Draw for Curves<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()> {
+        let caption = Some(format!(
+            "{} — mean and 95% band over replications",
+            nice(self.metric)
+        ));
+        let x_desc = "days since the first interval (day number and weekday at each day's start)";
+        match self.secondary {
+            None => self.panel(root, self.metric, caption, self.y, x_desc),
+            Some((metric, desc)) => {
+                let (top, bottom) = root.split_vertically((HEIGHT as f64 * 0.6) as u32);
+                self.panel(&top, self.metric, caption, self.y, "")?;
+                self.panel(&bottom, metric, None, desc, x_desc)
+            }
+        }
+    }
+}
+
+
+pub(super) fn draw_band<'a, DB: DrawingBackend + 'a>(
+    chart: &mut ChartContext<
+        'a,
+        DB,
+        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+    >,
+    bands: &[Band],
+    step: f64,
+    c: RGBColor,
+    name: &str,
+) -> Result<()> {
+    let at = |x: usize| x as f64 * step;
+    let upper: Vec<(f64, f64)> = bands
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| b.high.is_finite())
+        .map(|(x, b)| (at(x), b.high))
+        .collect();
+    let lower: Vec<(f64, f64)> = bands
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| b.low.is_finite())
+        .map(|(x, b)| (at(x), b.low.max(0.0)))
+        .collect();
+    if !upper.is_empty() && upper.len() == lower.len() {
+        let polygon: Vec<(f64, f64)> = upper
+            .iter()
+            .copied()
+            .chain(lower.iter().rev().copied())
+            .collect();
+        chart
+            .draw_series(std::iter::once(Polygon::new(polygon, c.mix(0.18))))
+            .map_err(fail)?;
+    }
+    let line: Vec<(f64, f64)> = bands
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| b.mean.is_finite())
+        .map(|(x, b)| (at(x), b.mean))
+        .collect();
+    chart
+        .draw_series(LineSeries::new(line, c.stroke_width(2)))
+        .map_err(fail)?
+        .label(name.to_string())
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], c.stroke_width(3)));
+    Ok(())
+}
+
+pub(super) fn nice(metric: &str) -> String {
+    let s = metric.replace('_', " ");
+    let mut c = s.chars();
+    c.next().map_or(String::new(), |f| {
+        f.to_uppercase().collect::<String>() + c.as_str()
+    })
+}
