@@ -711,3 +711,42 @@ customer_reply = { dist = "constant", value = "1m" }
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains("answer_level"));
 }
+
+#[test]
+fn a_significant_difference_is_coloured_by_better_or_worse_and_names_are_never_cut() {
+    let dir = tempfile::tempdir().unwrap();
+    let variants = "\n[[variants]]\nname = \"five agents, as today\"\n\n[[variants]]\nname = \"four agents after the budget cut\"\nset = { \"agents.support.count\" = 4 }\n";
+    let path = small(dir.path(), "v.toml", 5, variants);
+    let out = dir.path().join("r");
+    ccsim()
+        .arg("compare")
+        .arg(&path)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("four agents after the budget cut"));
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let diffs = &html[html.find("Differences").unwrap()..];
+    let cell = |metric: &str| {
+        let at = diffs.find(&format!("<tr><td>{metric}")).unwrap();
+        diffs[at..at + diffs[at..].find("</tr>").unwrap()].to_string()
+    };
+    // One agent fewer: more customers give up (worse, red), occupancy rises (neither).
+    assert!(
+        cell("abandon_rate").contains("class=worse"),
+        "{}",
+        cell("abandon_rate")
+    );
+    assert!(cell("served").contains("class=worse"), "{}", cell("served"));
+    assert!(
+        cell("occupancy").contains("class=sig"),
+        "{}",
+        cell("occupancy")
+    );
+    assert!(
+        !cell("arrivals").contains("<td class="),
+        "{}",
+        cell("arrivals")
+    );
+}

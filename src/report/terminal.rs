@@ -68,9 +68,16 @@ pub fn compare_table(variants: &[crate::report::Results]) -> String {
     let Some((base, rest)) = variants.split_first() else {
         return out;
     };
-    let _ = write!(out, "  {:<26}{:>14}", "metric", clip(base.name, 14));
+    // Columns as wide as the longest variant name: a name is never cut.
+    let w = variants
+        .iter()
+        .map(|v| v.name.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(14);
+    let _ = write!(out, "  {:<26}{:>w$}", "metric", base.name);
     for v in rest {
-        let _ = write!(out, " {:>14} {:>22}", clip(v.name, 14), "Δ vs first");
+        let _ = write!(out, " {:>w$} {:>22}", v.name, "Δ vs first");
     }
     out.push('\n');
     let base_kpis = kpis(base.runs);
@@ -79,7 +86,7 @@ pub fn compare_table(variants: &[crate::report::Results]) -> String {
         let (unit, scale) = m.unit().display();
         let _ = write!(
             out,
-            "  {:<26}{:>14}",
+            "  {:<26}{:>w$}",
             format!("{} {}", m.name(), unit),
             fmt(e.mean * scale)
         );
@@ -96,7 +103,7 @@ pub fn compare_table(variants: &[crate::report::Results]) -> String {
                     if significant { " *" } else { "  " }
                 )
             };
-            let _ = write!(out, " {:>14} {:>22}", fmt(k[i].1.mean * scale), delta);
+            let _ = write!(out, " {:>w$} {:>22}", fmt(k[i].1.mean * scale), delta);
         }
         out.push('\n');
     }
@@ -112,12 +119,9 @@ fn fmt(x: f64) -> String {
     }
 }
 
-fn clip(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        s.chars().take(n - 1).collect::<String>() + "…"
-    }
+/// The width of a column of variant names: the longest, so that none is cut.
+fn name_width<'a>(names: impl Iterator<Item = &'a str>) -> usize {
+    names.map(|n| n.chars().count()).max().unwrap_or(0).max(7)
 }
 
 /// The KPIs a sweep table shows, side by side for every point.
@@ -195,9 +199,10 @@ pub fn sweep_table(
 pub fn check_table(rows: &[crate::experiment::check::BoundCheck]) -> String {
     use crate::experiment::check::{Bound, Verdict};
     let mut out = String::new();
+    let w = name_width(rows.iter().map(|r| r.variant.as_str()));
     let _ = writeln!(
         out,
-        "  {:<22} {:<22} {:>14} {:>24}   verdict",
+        "  {:<w$} {:<22} {:>14} {:>24}   verdict",
         "variant", "metric", "bound", "mean [95% CI]"
     );
     for r in rows {
@@ -230,8 +235,8 @@ pub fn check_table(rows: &[crate::experiment::check::BoundCheck]) -> String {
         };
         let _ = writeln!(
             out,
-            "  {:<22} {:<22} {:>14} {:>24}   {verdict}",
-            clip(&r.variant, 22),
+            "  {:<w$} {:<22} {:>14} {:>24}   {verdict}",
+            r.variant,
             r.metric.name(),
             bound,
             ci
@@ -243,9 +248,10 @@ pub fn check_table(rows: &[crate::experiment::check::BoundCheck]) -> String {
 /// `check --baseline`: each expectation's metric now against the baseline report.
 pub fn baseline_table(rows: &[crate::experiment::check::BaselineCheck]) -> String {
     let mut out = String::new();
+    let w = name_width(rows.iter().map(|r| r.variant.as_str()));
     let _ = writeln!(
         out,
-        "  {:<22} {:<22} {:>30}   verdict",
+        "  {:<w$} {:<22} {:>30}   verdict",
         "variant", "metric", "now − baseline [95% CI]"
     );
     for r in rows {
@@ -269,8 +275,8 @@ pub fn baseline_table(rows: &[crate::experiment::check::BaselineCheck]) -> Strin
         };
         let _ = writeln!(
             out,
-            "  {:<22} {:<22} {:>30}   {verdict}",
-            clip(&r.variant, 22),
+            "  {:<w$} {:<22} {:>30}   {verdict}",
+            r.variant,
             r.metric.name(),
             diff
         );

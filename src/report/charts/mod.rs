@@ -118,13 +118,13 @@ pub fn all(d: &ReportData) -> Result<Vec<Chart>> {
             (
                 "arrivals",
                 "Arrivals and agents online per interval",
-                "arrivals per interval",
+                "arrivals per {interval}",
                 Some(("agents_online", "agents online")),
             ),
             (
                 "service_level",
                 "Service level per interval",
-                "share answered within target",
+                "share with a first reply within target",
                 None,
             ),
             (
@@ -136,15 +136,17 @@ pub fn all(d: &ReportData) -> Result<Vec<Chart>> {
             (
                 "queue_length",
                 "Queue length per interval",
-                "chats waiting (time average)",
+                "chats waiting (time average over the interval)",
                 None,
             ),
         ];
+        let interval = interval_label(d);
         for (metric, title, y, secondary) in curves {
+            let y = y.replace("{interval}", &interval);
             let chart = Curves {
                 d,
                 metric,
-                y,
+                y: &y,
                 secondary,
             };
             charts.push(render(&format!("interval_{metric}"), title, &chart)?);
@@ -193,16 +195,163 @@ fn minutes_label(m: f64) -> String {
     }
 }
 
-fn legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
-    chart: &mut ChartContext<'a, DB, CT>,
-    position: SeriesLabelPosition,
-) -> Result<()> {
-    chart
-        .configure_series_labels()
-        .position(position)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .label_font((FONT, 16))
-        .draw()
-        .map_err(fail)
+/// How a legend entry is drawn: as the series is.
+#[derive(Clone, Copy)]
+enum Mark {
+    Line,
+    Dashed,
+    Box,
+}
+
+/// One legend entry.
+struct Key {
+    name: String,
+    color: RGBColor,
+    mark: Mark,
+}
+
+impl Key {
+    fn new(name: impl Into<String>, color: RGBColor, mark: Mark) -> Self {
+        Key {
+            name: name.into(),
+            color,
+            mark,
+        }
+    }
+}
+
+/// Width of the legend column at the right of a chart.
+const KEY_WIDTH: u32 = 220;
+/// Characters of a name per legend line before it wraps.
+const KEY_CHARS: usize = 24;
+
+/// Draws the legend in a column of its own at the right, so that it can never cover data,
+/// and returns the area left for the plot. No entries: no column.
+fn with_key<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    keys: &[Key],
+) -> Result<DrawingArea<DB, Shift>> {
+    if keys.is_empty() {
+        return Ok(root.clone());
+    }
+    let (w, _) = root.dim_in_pixel();
+    let (plot, side) = root.split_horizontally(w.saturating_sub(KEY_WIDTH));
+    let style = (FONT, 15).into_font().color(&BLACK);
+    let mut y = 60;
+    for k in keys {
+        let c = k.color;
+        let mid = y + 8;
+        match k.mark {
+            Mark::Line => side.draw(&PathElement::new(
+                vec![(6, mid), (34, mid)],
+                c.stroke_width(3),
+            )),
+            Mark::Dashed => side
+                .draw(&PathElement::new(
+                    vec![(6, mid), (14, mid)],
+                    c.stroke_width(2),
+                ))
+                .and_then(|()| {
+                    side.draw(&PathElement::new(
+                        vec![(20, mid), (28, mid)],
+                        c.stroke_width(2),
+                    ))
+                }),
+            Mark::Box => side.draw(&Rectangle::new([(10, y + 1), (30, y + 15)], c.filled())),
+        }
+        .map_err(fail)?;
+        for line in wrap(&k.name, KEY_CHARS) {
+            side.draw(&Text::new(line, (42, y), style.clone()))
+                .map_err(fail)?;
+            y += 20;
+        }
+        y += 8;
+    }
+    Ok(plot)
+}
+
+/// Splits a name into lines of at most `width` characters, at spaces where it can; a name
+/// is never cut short.
+fn wrap(name: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in name.split(' ') {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= width => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => {
+                let chars: Vec<char> = word.chars().collect();
+                for piece in chars.chunks(width) {
+                    lines.push(piece.iter().collect());
+                }
+                if chars.is_empty() {
+                    lines.push(String::new());
+                }
+            }
+        }
+    }
+    lines
+}
+
+/// The variants as legend entries, when there is more than one to tell apart.
+fn variant_keys(d: &ReportData, mark: Mark) -> Vec<Key> {
+    if d.variants.len() < 2 {
+        return Vec::new();
+    }
+    d.variants
+        .iter()
+        .enumerate()
+        .map(|(i, v)| Key::new(v.as_str(), color(i), mark))
+        .collect()
+}
+
+/// The report's interval as a reader says it: `30 min`, `1 h`, `1 day`.
+fn interval_label(d: &ReportData) -> String {
+    let s = d.run["interval_s"].as_f64().unwrap_or(1800.0);
+    if s >= 86_400.0 && s % 86_400.0 == 0.0 {
+        let n = s / 86_400.0;
+        if n == 1.0 {
+            "day".into()
+        } else {
+            format!("{n} days")
+        }
+    } else if s >= 3600.0 && s % 3600.0 == 0.0 {
+        let n = s / 3600.0;
+        if n == 1.0 {
+            "hour".into()
+        } else {
+            format!("{n} h")
+        }
+    } else {
+        format!("{} min", s / 60.0)
+    }
+}
+
+/// A tick label: counts without decimals once the axis goes past a few units.
+fn count_label(y: f64, top: f64) -> String {
+    if top >= 5.0 {
+        format!("{y:.0}")
+    } else {
+        format!("{y:.1}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn legend_names_wrap_but_are_never_cut() {
+        assert_eq!(
+            wrap("capacity, earlier alerts", 24),
+            ["capacity, earlier alerts"]
+        );
+        assert_eq!(
+            wrap("agents.suporte.count=12, simulation.warmup=2d", 24),
+            ["agents.suporte.count=12,", "simulation.warmup=2d"]
+        );
+        let long = "a".repeat(30);
+        assert_eq!(wrap(&long, 24).concat(), long);
+    }
 }

@@ -16,6 +16,16 @@ impl Draw for SweepLine<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()> {
         let n = self.points.len();
         let labels: Vec<String> = self.points.iter().map(|p| p.0[0].clone()).collect();
+        let series = [
+            ("service_level", "service level"),
+            ("abandon_rate", "abandon rate"),
+        ];
+        let keys: Vec<Key> = series
+            .iter()
+            .enumerate()
+            .map(|(k, (_, name))| Key::new(*name, color(k), Mark::Line))
+            .collect();
+        let root = &with_key(root, &keys)?;
         let mut chart = ChartBuilder::on(root)
             .caption(
                 format!("Service level and abandon rate as {} varies", self.path),
@@ -42,13 +52,7 @@ impl Draw for SweepLine<'_> {
             .label_style((FONT, 15))
             .draw()
             .map_err(fail)?;
-        for (k, (metric, name)) in [
-            ("service_level", "service level"),
-            ("abandon_rate", "abandon rate"),
-        ]
-        .into_iter()
-        .enumerate()
-        {
+        for (k, (metric, _)) in series.into_iter().enumerate() {
             let c = color(k);
             let bands: Vec<(f64, Band)> = self
                 .points
@@ -64,11 +68,7 @@ impl Draw for SweepLine<'_> {
                         .map(|(x, b)| (*x, b.mean)),
                     c.stroke_width(3),
                 ))
-                .map_err(fail)?
-                .label(name)
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 24, y)], c.stroke_width(3))
-                });
+                .map_err(fail)?;
             chart
                 .draw_series(
                     bands
@@ -80,7 +80,7 @@ impl Draw for SweepLine<'_> {
                 )
                 .map_err(fail)?;
         }
-        legend(&mut chart, SeriesLabelPosition::MiddleRight)
+        Ok(())
     }
 }
 
@@ -102,6 +102,10 @@ impl Draw for SweepHeat<'_> {
             seen
         };
         let (xs, ys) = (axis(0), axis(1));
+        let (w, _) = root.dim_in_pixel();
+        let (root, scale) = root.split_horizontally(w.saturating_sub(SCALE_WIDTH));
+        colour_scale(&scale)?;
+        let root = &root;
         let (xl, yl) = (xs.clone(), ys.clone());
         let mut chart = ChartBuilder::on(root)
             .caption(
@@ -142,17 +146,12 @@ impl Draw for SweepHeat<'_> {
                 continue;
             };
             let v = p.1.get("service_level").map_or(f64::NAN, |b| b.mean);
-            // White (0%) to dark green (100%).
             let t = if v.is_finite() {
                 v.clamp(0.0, 1.0)
             } else {
                 0.0
             };
-            let fill = RGBColor(
-                (255.0 - 200.0 * t) as u8,
-                (255.0 - 95.0 * t) as u8,
-                (255.0 - 200.0 * t) as u8,
-            );
+            let fill = if p.1.is_empty() { SKIPPED } else { green(t) };
             let (x, y) = (x as f64, y as f64);
             chart
                 .draw_series(std::iter::once(Rectangle::new(
@@ -160,7 +159,9 @@ impl Draw for SweepHeat<'_> {
                     fill.filled(),
                 )))
                 .map_err(fail)?;
-            let text = if v.is_finite() {
+            let text = if p.1.is_empty() {
+                "skipped".to_string()
+            } else if v.is_finite() {
                 format!("{:.1}%", v * 100.0)
             } else {
                 "-".to_string()
@@ -176,4 +177,46 @@ impl Draw for SweepHeat<'_> {
         }
         Ok(())
     }
+}
+
+/// Width of the colour scale at the right of a heat map.
+const SCALE_WIDTH: u32 = 110;
+/// The fill of a point skipped as invalid: no value, so no colour of the scale.
+const SKIPPED: RGBColor = RGBColor(225, 225, 225);
+
+/// White (0%) to dark green (100%).
+fn green(t: f64) -> RGBColor {
+    RGBColor(
+        (255.0 - 200.0 * t) as u8,
+        (255.0 - 95.0 * t) as u8,
+        (255.0 - 200.0 * t) as u8,
+    )
+}
+
+/// The heat map's scale: the colours from 0% at the bottom to 100% at the top, labelled.
+fn colour_scale<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>) -> Result<()> {
+    let (_, h) = area.dim_in_pixel();
+    let (top, bottom) = (70, h as i32 - 90);
+    let style = (FONT, 14).into_font().color(&BLACK);
+    area.draw(&Text::new("service level", (8, top - 30), style.clone()))
+        .map_err(fail)?;
+    let steps = 50;
+    for i in 0..steps {
+        let t = i as f64 / (steps - 1) as f64;
+        let y1 = bottom - ((bottom - top) as f64 * (i + 1) as f64 / steps as f64) as i32;
+        let y0 = bottom - ((bottom - top) as f64 * i as f64 / steps as f64) as i32;
+        area.draw(&Rectangle::new([(12, y1), (40, y0)], green(t).filled()))
+            .map_err(fail)?;
+    }
+    area.draw(&Rectangle::new(
+        [(12, top), (40, bottom)],
+        BLACK.stroke_width(1),
+    ))
+    .map_err(fail)?;
+    for pct in [0, 25, 50, 75, 100] {
+        let y = bottom - ((bottom - top) * pct / 100);
+        area.draw(&Text::new(format!("{pct}%"), (46, y - 7), style.clone()))
+            .map_err(fail)?;
+    }
+    Ok(())
 }

@@ -18,6 +18,21 @@ impl Draw for WaitCdf<'_> {
                 .flat_map(|w| w.iter().filter(|(q, _)| *q <= 0.99).map(|p| p.1)),
         );
         let x_max = (p99.max(target.unwrap_or(0.0)) * 1.1).max(0.1);
+        let mut keys: Vec<Key> = d
+            .variants
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| d.variants.len() > 1 && d.waits.contains_key(*v))
+            .map(|(i, v)| Key::new(v.as_str(), color(i), Mark::Line))
+            .collect();
+        if let Some(t) = target {
+            keys.push(Key::new(
+                format!("service-level target ({})", minutes_label(t)),
+                BLACK,
+                Mark::Dashed,
+            ));
+        }
+        let root = &with_key(root, &keys)?;
         let mut chart = ChartBuilder::on(root)
             .caption(
                 "Waiting time until an agent takes the chat (all replications)",
@@ -45,11 +60,7 @@ impl Draw for WaitCdf<'_> {
             let line: Vec<(f64, f64)> = points.iter().map(|&(q, w)| (w.min(x_max), q)).collect();
             chart
                 .draw_series(LineSeries::new(line, c.stroke_width(3)))
-                .map_err(fail)?
-                .label(v.as_str())
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 24, y)], c.stroke_width(3))
-                });
+                .map_err(fail)?;
         }
         if let Some(t) = target {
             chart
@@ -59,13 +70,9 @@ impl Draw for WaitCdf<'_> {
                     6,
                     BLACK.stroke_width(2),
                 ))
-                .map_err(fail)?
-                .label(format!("service-level target ({})", minutes_label(t)))
-                .legend(|(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 24, y)], BLACK.stroke_width(2))
-                });
+                .map_err(fail)?;
         }
-        legend(&mut chart, SeriesLabelPosition::LowerRight)
+        Ok(())
     }
 }
 
@@ -154,15 +161,15 @@ impl Curves<'_> {
                 if share {
                     format!("{:.0}%", y * 100.0)
                 } else {
-                    format!("{y:.1}")
+                    count_label(*y, top)
                 }
             })
             .draw()
             .map_err(fail)?;
         for (i, b) in &bands {
-            draw_band(&mut chart, b, step, color(*i), &d.variants[*i])?;
+            draw_band(&mut chart, b, step, color(*i))?;
         }
-        legend(&mut chart, SeriesLabelPosition::UpperRight)
+        Ok(())
     }
 }
 
@@ -173,6 +180,7 @@ impl Draw for Curves<'_> {
             nice(self.metric)
         ));
         let x_desc = "days since the first interval (day number and weekday at each day's start)";
+        let root = &with_key(root, &variant_keys(self.d, Mark::Line))?;
         match self.secondary {
             None => self.panel(root, self.metric, caption, self.y, x_desc),
             Some((metric, desc)) => {
@@ -184,8 +192,10 @@ impl Draw for Curves<'_> {
     }
 }
 
-
-pub(super) fn draw_band<'a, DB: DrawingBackend + 'a>(
+/// A variant's curve and its 95% band. Where the metric is undefined (an interval with no
+/// chat to count, such as a closed night) the curve stops and starts again, rather than
+/// drawing a ramp across the gap.
+fn draw_band<'a, DB: DrawingBackend + 'a>(
     chart: &mut ChartContext<
         'a,
         DB,
@@ -194,43 +204,46 @@ pub(super) fn draw_band<'a, DB: DrawingBackend + 'a>(
     bands: &[Band],
     step: f64,
     c: RGBColor,
-    name: &str,
 ) -> Result<()> {
     let at = |x: usize| x as f64 * step;
-    let upper: Vec<(f64, f64)> = bands
-        .iter()
-        .enumerate()
-        .filter(|(_, b)| b.high.is_finite())
-        .map(|(x, b)| (at(x), b.high))
-        .collect();
-    let lower: Vec<(f64, f64)> = bands
-        .iter()
-        .enumerate()
-        .filter(|(_, b)| b.low.is_finite())
-        .map(|(x, b)| (at(x), b.low.max(0.0)))
-        .collect();
-    if !upper.is_empty() && upper.len() == lower.len() {
-        let polygon: Vec<(f64, f64)> = upper
-            .iter()
-            .copied()
-            .chain(lower.iter().rev().copied())
+    for run in runs(bands, |b| b.low.is_finite() && b.high.is_finite()) {
+        let polygon: Vec<(f64, f64)> = run
+            .clone()
+            .map(|x| (at(x), bands[x].high))
+            .chain(run.rev().map(|x| (at(x), bands[x].low.max(0.0))))
             .collect();
         chart
             .draw_series(std::iter::once(Polygon::new(polygon, c.mix(0.18))))
             .map_err(fail)?;
     }
-    let line: Vec<(f64, f64)> = bands
-        .iter()
-        .enumerate()
-        .filter(|(_, b)| b.mean.is_finite())
-        .map(|(x, b)| (at(x), b.mean))
-        .collect();
-    chart
-        .draw_series(LineSeries::new(line, c.stroke_width(2)))
-        .map_err(fail)?
-        .label(name.to_string())
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], c.stroke_width(3)));
+    for run in runs(bands, |b| b.mean.is_finite()) {
+        let line: Vec<(f64, f64)> = run.map(|x| (at(x), bands[x].mean)).collect();
+        if line.len() == 1 {
+            chart
+                .draw_series(std::iter::once(Circle::new(line[0], 2, c.filled())))
+                .map_err(fail)?;
+        } else {
+            chart
+                .draw_series(LineSeries::new(line, c.stroke_width(2)))
+                .map_err(fail)?;
+        }
+    }
     Ok(())
+}
+
+/// The maximal runs of consecutive intervals where `defined` holds.
+fn runs(bands: &[Band], defined: impl Fn(&Band) -> bool) -> Vec<std::ops::Range<usize>> {
+    let mut out: Vec<std::ops::Range<usize>> = Vec::new();
+    for (x, b) in bands.iter().enumerate() {
+        if !defined(b) {
+            continue;
+        }
+        match out.last_mut() {
+            Some(r) if r.end == x => r.end = x + 1,
+            _ => out.push(x..x + 1),
+        }
+    }
+    out
 }
 
 pub(super) fn nice(metric: &str) -> String {
@@ -239,4 +252,26 @@ pub(super) fn nice(metric: &str) -> String {
     c.next().map_or(String::new(), |f| {
         f.to_uppercase().collect::<String>() + c.as_str()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn band(mean: f64) -> Band {
+        Band {
+            mean,
+            low: mean,
+            high: mean,
+        }
+    }
+
+    #[test]
+    fn a_curve_breaks_where_the_metric_is_undefined() {
+        let b: Vec<Band> = [0.5, 0.6, f64::NAN, f64::NAN, 0.7, f64::NAN, 0.8, 0.9]
+            .into_iter()
+            .map(band)
+            .collect();
+        assert_eq!(runs(&b, |b| b.mean.is_finite()), vec![0..2, 4..5, 6..8]);
+    }
 }

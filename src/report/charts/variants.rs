@@ -2,6 +2,7 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::*;
 
@@ -19,6 +20,7 @@ impl Draw for Occupancy<'_> {
             .unwrap_or_default();
         let nv = d.variants.len().max(1);
         let slots = groups.len() * nv;
+        let root = &with_key(root, &variant_keys(d, Mark::Box))?;
         let mut chart = ChartBuilder::on(root)
             .caption(
                 "Occupancy per agent group: busy slot-time / online slot-time",
@@ -29,20 +31,10 @@ impl Draw for Occupancy<'_> {
             .y_label_area_size(70)
             .build_cartesian_2d(0.0..slots.max(1) as f64, 0.0..1.0)
             .map_err(fail)?;
-        let names = groups.clone();
         chart
             .configure_mesh()
             .disable_x_mesh()
-            .x_labels(groups.len().max(1) * 2 + 1)
-            .x_label_formatter(&move |x| {
-                let g = (x / nv as f64 - 0.5).round();
-                let centre = (g + 0.5) * nv as f64;
-                if (x - centre).abs() < 0.26 {
-                    names.get(g as usize).cloned().unwrap_or_default()
-                } else {
-                    String::new()
-                }
-            })
+            .x_labels(0)
             .y_desc("occupancy")
             .x_desc("agent group")
             .axis_desc_style((FONT, 18))
@@ -63,11 +55,7 @@ impl Draw for Occupancy<'_> {
                     let x0 = (gi * nv + vi) as f64 + 0.1;
                     Rectangle::new([(x0, 0.0), (x0 + 0.8, b.mean)], c.mix(0.8).filled())
                 });
-            chart
-                .draw_series(bars)
-                .map_err(fail)?
-                .label(v.as_str())
-                .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 16, y + 6)], c.filled()));
+            chart.draw_series(bars).map_err(fail)?;
             let whiskers = list
                 .iter()
                 .enumerate()
@@ -78,7 +66,22 @@ impl Draw for Occupancy<'_> {
                 });
             chart.draw_series(whiskers).map_err(fail)?;
         }
-        legend(&mut chart, SeriesLabelPosition::UpperRight)
+        // Each group's name under the middle of its bars, whatever the number of variants.
+        let style = (FONT, 15)
+            .into_font()
+            .color(&BLACK)
+            .pos(Pos::new(HPos::Center, VPos::Top));
+        for (gi, name) in groups.iter().enumerate() {
+            let (x, y) = chart.backend_coord(&((gi as f64 + 0.5) * nv as f64, 0.0));
+            let (ox, oy) = root.get_base_pixel();
+            root.draw(&Text::new(
+                name.clone(),
+                (x - ox, y - oy + 8),
+                style.clone(),
+            ))
+            .map_err(fail)?;
+        }
+        Ok(())
     }
 }
 
