@@ -139,6 +139,12 @@ enum Place {
     Slot(AgentId),
 }
 
+/// Whether a queue entry is a chat that still waits in `q`: an entry outlives its chat when the
+/// customer leaves (queues forget lazily) or the chat's slot is reused.
+fn waits_in(chats: &[ChatRecord], q: QueueId) -> impl Fn(ChatId) -> bool + '_ {
+    move |c| matches!(chats.get(c.index as usize), Some(r) if r.generation == c.generation && r.place == Place::Queued(q))
+}
+
 /// Routing's record of one chat slot.
 #[derive(Clone, Debug)]
 struct ChatRecord {
@@ -412,8 +418,9 @@ impl Router {
     pub fn withdraw(&mut self, chat: ChatId, now: Millis, out: &mut Vec<Decision>) -> bool {
         match self.place(chat) {
             Place::Queued(q) => {
-                self.teams[q.0 as usize].queue.forget_one();
                 self.set_place(chat, Place::Gone);
+                let live = waits_in(&self.chats, q);
+                self.teams[q.0 as usize].queue.forget_one(live);
                 true
             }
             Place::Offered { agent, .. } | Place::Backlog(agent) => {
@@ -606,8 +613,7 @@ impl Router {
 
     /// The ticket and chat at the head of a queue, skipping customers who left.
     fn head(&mut self, q: QueueId) -> Option<(u64, ChatId)> {
-        let chats = &self.chats;
-        let live = |c: ChatId| matches!(chats.get(c.index as usize), Some(r) if r.generation == c.generation && r.place == Place::Queued(q));
+        let live = waits_in(&self.chats, q);
         self.teams[q.0 as usize].queue.head(live)
     }
 

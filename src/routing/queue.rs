@@ -1,5 +1,7 @@
 //! A team's queue of waiting chats, oldest first. Customers who leave are removed lazily: the
-//! entry stays until it reaches the head and is then skipped, which keeps leaving O(1).
+//! entry stays until it reaches the head and is then skipped, which keeps leaving O(1). When
+//! the entries of customers who left outnumber the waiting ones, the queue is compacted, so
+//! that a queue nobody serves does not grow with the run (amortised O(1) per leaver).
 
 use std::collections::VecDeque;
 
@@ -34,12 +36,41 @@ impl TeamQueue {
         self.waiting -= 1;
     }
 
-    /// A waiting chat left the queue by some other way than its head (the customer gave up).
-    pub fn forget_one(&mut self) {
+    /// A waiting chat left the queue by some other way than its head (the customer gave up);
+    /// `live` tells whether an entry still waits here.
+    pub fn forget_one(&mut self, live: impl Fn(ChatId) -> bool) {
         self.waiting -= 1;
+        if self.entries.len() > 2 * self.waiting as usize + 64 {
+            self.entries.retain(|&(_, chat)| live(chat));
+            debug_assert_eq!(self.entries.len(), self.waiting as usize);
+        }
     }
 
     pub fn waiting(&self) -> u32 {
         self.waiting
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn customers_who_left_do_not_pile_up_in_a_queue_nobody_serves() {
+        // Everyone gives up before being served: the entries must not grow with the run.
+        let mut q = TeamQueue::default();
+        let mut gone = std::collections::HashSet::new();
+        for i in 0..100_000u32 {
+            let chat = ChatId {
+                index: i,
+                generation: 0,
+            };
+            q.push(i as u64, chat);
+            gone.insert(i);
+            q.forget_one(|c| !gone.contains(&c.index));
+            assert!(q.entries.len() <= 2 * q.waiting() as usize + 65);
+        }
+        assert_eq!(q.waiting(), 0);
+        assert!(q.entries.len() <= 65, "{}", q.entries.len());
     }
 }
