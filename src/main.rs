@@ -173,14 +173,17 @@ fn title(scenario: &Scenario, plan: &Plan) -> String {
 fn run_scenario(path: &Path, args: &SimArgs) -> anyhow::Result<ExitCode> {
     let scenario = load(path)?;
     let plan = plan_for(&scenario, args)?;
-    let outcome = with_progress(&[&scenario], plan)?.remove(0);
-    warn_stranded(&scenario, std::slice::from_ref(&outcome));
-    let report = Report::for_run(&scenario, &plan, &outcome);
+    let outcomes = with_progress(&[&scenario], plan)?;
+    warn_stranded(&scenario, &outcomes);
+    let report = Report::for_run(&scenario, &plan, &outcomes[0]);
     say_raw!(
         "{}",
-        terminal::kpi_table(&title(&scenario, &plan), &report::csv::kpis(&outcome.runs))
+        terminal::kpi_table(
+            &title(&scenario, &plan),
+            &report::csv::kpis(&outcomes[0].runs)
+        )
     );
-    say!("{}", terminal::throughput(&[outcome]));
+    say!("{}", terminal::throughput(&outcomes));
     write(&report, &scenario, args)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -57,6 +57,7 @@ pub fn kpis(runs: &[RunOutput]) -> Vec<(Metric, Estimate)> {
 }
 
 /// One variant's results, as the report files list them.
+#[derive(Clone)]
 pub struct Results<'a> {
     pub name: &'a str,
     pub scenario: &'a Scenario,
@@ -79,10 +80,16 @@ pub fn summary(variants: &[Results]) -> Vec<u8> {
     finish(w)
 }
 
-pub fn intervals(variants: &[Results]) -> Vec<u8> {
-    let mut w = writer(&[
-        "variant", "interval", "day", "weekday", "time", "metric", "unit",
-    ]);
+/// `intervals.csv`, written straight to `out`: it grows with the horizon.
+pub fn intervals(out: &mut dyn std::io::Write, variants: &[Results]) -> std::io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(
+        [
+            "variant", "interval", "day", "weekday", "time", "metric", "unit",
+        ]
+        .iter()
+        .chain(ESTIMATE.iter()),
+    )?;
     for v in variants {
         let sim = &v.scenario.simulation;
         let count = v.runs.first().map_or(0, |r| r.stats.intervals.len());
@@ -109,11 +116,11 @@ pub fn intervals(variants: &[Results]) -> Vec<u8> {
                     m.unit().name().to_string(),
                 ];
                 row.extend(estimate_cells(&e));
-                w.write_record(&row).expect("in memory");
+                w.write_record(&row)?;
             }
         }
     }
-    finish(w)
+    w.flush()
 }
 
 /// The paired difference of `metric` between a variant and the base, replication by
@@ -216,16 +223,17 @@ pub fn waits(variants: &[Results]) -> Vec<u8> {
     finish(w)
 }
 
-/// `chats.csv` (`--chats-log`): every replication's rows, in replication order.
-pub fn chats(runs: &[RunOutput]) -> Vec<u8> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(crate::engine::log::HEADER)
-        .expect("in memory");
-    let mut bytes = finish(w);
+/// `chats.csv` (`--chats-log`): every replication's rows, in replication order, written
+/// straight to `out`.
+pub fn chats(out: &mut dyn std::io::Write, runs: &[RunOutput]) -> std::io::Result<()> {
+    let mut w = csv::Writer::from_writer(&mut *out);
+    w.write_record(crate::engine::log::HEADER)?;
+    w.flush()?;
+    drop(w);
     for r in runs {
-        bytes.extend_from_slice(r.chats_log.as_deref().unwrap_or_default());
+        out.write_all(r.chats_log.as_deref().unwrap_or_default())?;
     }
-    bytes
+    Ok(())
 }
 
 pub fn agents(variants: &[Results]) -> Vec<u8> {

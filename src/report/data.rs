@@ -2,8 +2,18 @@
 //! from, whether the CSVs were just written or come from an earlier run (`ccsim report DIR`).
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use serde_json::Value;
+
+/// The per-interval metrics the charts draw; the others stay in `intervals.csv` only.
+pub const CHARTED: [&str; 5] = [
+    "arrivals",
+    "agents_online",
+    "service_level",
+    "abandon_rate",
+    "queue_length",
+];
 
 /// A mean with its 95% interval (NaN where undefined).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -85,14 +95,23 @@ fn col(header: &[String], name: &str) -> Result<usize, String> {
 }
 
 impl ReportData {
-    /// Reads the files of a report (name → bytes). `summary.csv` is required, the rest
-    /// optional; a message names the file that could not be read.
-    pub fn from_files(files: &[(&str, &[u8])]) -> Result<ReportData, String> {
-        let get = |name: &str| files.iter().find(|(n, _)| *n == name).map(|(_, b)| *b);
+    /// Reads the files of a report folder. `summary.csv` is required, the rest optional;
+    /// a message names the file that could not be read. `intervals.csv`, which grows with the
+    /// horizon, is streamed, and only the metrics the charts draw are kept.
+    pub fn from_dir(dir: &Path) -> Result<ReportData, String> {
+        let read = |name: &str| -> Result<Option<Vec<u8>>, String> {
+            let path = dir.join(name);
+            if !path.is_file() {
+                return Ok(None);
+            }
+            crate::io::read(&path, crate::io::MAX_REPORT_BYTES)
+                .map(Some)
+                .map_err(|e| format!("{name}: {e}"))
+        };
         let mut d = ReportData::default();
         let at = |name: &'static str| move |e: String| format!("{name}: {e}");
-        let summary = get("summary.csv").ok_or("summary.csv is missing")?;
-        let (h, rs) = rows(summary).map_err(at("summary.csv"))?;
+        let summary = read("summary.csv")?.ok_or("summary.csv is missing")?;
+        let (h, rs) = rows(&summary).map_err(at("summary.csv"))?;
         let (v, m, mean, lo, hi) = (
             col(&h, "variant").map_err(at("summary.csv"))?,
             col(&h, "metric").map_err(at("summary.csv"))?,
@@ -110,9 +129,12 @@ impl ReportData {
             let b = band(r, mean, lo, hi).map_err(line("summary.csv", i))?;
             d.summary.insert((r[v].clone(), r[m].clone()), b);
         }
-        if let Some(bytes) = get("intervals.csv") {
+        let intervals = dir.join("intervals.csv");
+        if intervals.is_file() {
             // The one file that grows with the horizon: streamed, record by record.
-            let mut reader = csv::Reader::from_reader(bytes);
+            let file =
+                std::fs::File::open(&intervals).map_err(|e| format!("intervals.csv: {e}"))?;
+            let mut reader = csv::Reader::from_reader(std::io::BufReader::new(file));
             let h: Vec<String> = reader
                 .headers()
                 .map_err(|e| format!("intervals.csv: {e}"))?
@@ -135,6 +157,16 @@ impl ReportData {
                 .read_record(&mut record)
                 .map_err(|e| format!("intervals.csv: {e}"))?
             {
+                let cell = |j: usize| num(&record[j]).map_err(line("intervals.csv", row));
+                let band = Band {
+                    mean: cell(mean)?,
+                    low: cell(lo)?,
+                    high: cell(hi)?,
+                };
+                row += 1;
+                if !CHARTED.contains(&&record[m]) {
+                    continue;
+                }
                 let metric = match d.interval_metrics.iter().position(|x| x == &record[m]) {
                     Some(i) => i,
                     None => {
@@ -164,17 +196,11 @@ impl ReportData {
                         },
                     );
                 }
-                let cell = |j: usize| num(&record[j]).map_err(line("intervals.csv", row));
-                values[metric] = Band {
-                    mean: cell(mean)?,
-                    low: cell(lo)?,
-                    high: cell(hi)?,
-                };
-                row += 1;
+                values[metric] = band;
             }
         }
-        if let Some(bytes) = get("agents.csv") {
-            let (h, rs) = rows(bytes).map_err(at("agents.csv"))?;
+        if let Some(bytes) = read("agents.csv")? {
+            let (h, rs) = rows(&bytes).map_err(at("agents.csv"))?;
             let c = |n| col(&h, n).map_err(at("agents.csv"));
             let (v, g, m, mean, lo, hi) = (
                 c("variant")?,
@@ -192,8 +218,8 @@ impl ReportData {
                     .push((r[g].clone(), b));
             }
         }
-        if let Some(bytes) = get("waits.csv") {
-            let (h, rs) = rows(bytes).map_err(at("waits.csv"))?;
+        if let Some(bytes) = read("waits.csv")? {
+            let (h, rs) = rows(&bytes).map_err(at("waits.csv"))?;
             let c = |n| col(&h, n).map_err(at("waits.csv"));
             let (v, s, w) = (c("variant")?, c("share")?, c("wait_min")?);
             for (i, r) in rs.iter().enumerate() {
@@ -202,8 +228,8 @@ impl ReportData {
                 d.waits.entry(r[v].clone()).or_default().push(point);
             }
         }
-        if let Some(bytes) = get("compare.csv") {
-            let (h, rs) = rows(bytes).map_err(at("compare.csv"))?;
+        if let Some(bytes) = read("compare.csv")? {
+            let (h, rs) = rows(&bytes).map_err(at("compare.csv"))?;
             let c = |n| col(&h, n).map_err(at("compare.csv"));
             let (v, m, mean, lo, hi) = (
                 c("variant")?,
@@ -221,8 +247,8 @@ impl ReportData {
                 })
                 .collect::<Result<_, String>>()?;
         }
-        if let Some(bytes) = get("sweep.csv") {
-            let (h, rs) = rows(bytes).map_err(at("sweep.csv"))?;
+        if let Some(bytes) = read("sweep.csv")? {
+            let (h, rs) = rows(&bytes).map_err(at("sweep.csv"))?;
             let c = |n| col(&h, n).map_err(at("sweep.csv"));
             let (m, mean, lo, hi) = (c("metric")?, c("mean")?, c("ci95_low")?, c("ci95_high")?);
             // The swept paths come first, up to `status` (or `metric` in older reports).
@@ -247,11 +273,11 @@ impl ReportData {
             }
             d.sweep = Some((paths, points));
         }
-        if let Some(bytes) = get("check.csv") {
-            d.check = rows(bytes).map_err(at("check.csv"))?.1;
+        if let Some(bytes) = read("check.csv")? {
+            d.check = rows(&bytes).map_err(at("check.csv"))?.1;
         }
-        if let Some(bytes) = get("run.json") {
-            d.run = serde_json::from_slice(bytes).map_err(|e| format!("run.json: {e}"))?;
+        if let Some(bytes) = read("run.json")? {
+            d.run = serde_json::from_slice(&bytes).map_err(|e| format!("run.json: {e}"))?;
         }
         Ok(d)
     }

@@ -12,11 +12,12 @@ use crate::error::ReportError;
 /// The file by which a folder is known to be a ccsim report that may be replaced.
 pub const MARK: &str = "run.json";
 
-/// Writes `files` as the whole content of `dir`, replacing what was there.
-pub fn replace<'a>(
+/// Makes `dir` hold exactly what `fill` writes into the (empty) staging folder it is given,
+/// replacing what was there. If `fill` fails, `dir` is left as it was.
+pub fn replace<T>(
     dir: &Path,
-    files: impl IntoIterator<Item = (&'a str, &'a [u8])>,
-) -> Result<(), ReportError> {
+    fill: impl FnOnce(&Path) -> Result<T, ReportError>,
+) -> Result<T, ReportError> {
     let write_err = |path: &Path| {
         let path = path.to_path_buf();
         move |error| ReportError::Write { path, error }
@@ -32,18 +33,16 @@ pub fn replace<'a>(
         .map_or("report".into(), |n| n.to_string_lossy().into_owned());
     clean_leftovers(&parent, &name);
     let staging = parent.join(format!(".{name}.ccsim-new-{}", std::process::id()));
-    let written = (|| {
-        fs::create_dir(&staging).map_err(write_err(&staging))?;
-        for (file, bytes) in files {
-            let path = staging.join(file);
-            fs::write(&path, bytes).map_err(write_err(&path))?;
+    let written = fs::create_dir(&staging)
+        .map_err(write_err(&staging))
+        .and_then(|()| fill(&staging));
+    let value = match written {
+        Ok(value) => value,
+        Err(e) => {
+            let _ = fs::remove_dir_all(&staging);
+            return Err(e);
         }
-        Ok(())
-    })();
-    if let Err(e) = written {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(e);
-    }
+    };
     let old = parent.join(format!(".{name}.ccsim-old-{}", std::process::id()));
     if existing.is_some() {
         fs::rename(dir, &old).map_err(|e| {
@@ -61,7 +60,7 @@ pub fn replace<'a>(
     if existing.is_some() {
         let _ = fs::remove_dir_all(&old);
     }
-    Ok(())
+    Ok(value)
 }
 
 /// Whether `dir` may be (re)written as a report: absent, empty, or a ccsim report. Checked

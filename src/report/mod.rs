@@ -23,6 +23,7 @@ const DATA_FILES: [&str; 9] = [
 ];
 pub mod terminal;
 
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use serde_json::json;
@@ -32,14 +33,27 @@ use crate::experiment::{Outcome, Plan};
 use crate::scenario::Scenario;
 pub use csv::Results;
 
-/// Named file contents, in the order they are written.
-pub struct Report {
-    pub files: Vec<(String, Vec<u8>)>,
+/// Writes a file's content into the file.
+pub type WriteFile<'a> = Box<dyn Fn(&mut dyn Write) -> io::Result<()> + 'a>;
+
+/// What a report file holds.
+pub enum Body<'a> {
+    Bytes(Vec<u8>),
+    /// Written straight into the file: the files that grow with the horizon (per-interval
+    /// statistics, the chats log) are never held in memory whole.
+    Stream(WriteFile<'a>),
+    /// A file of an earlier report, copied as it is (`ccsim report`).
+    Copy(PathBuf),
 }
 
-impl Report {
+/// Named files, in the order they are written.
+pub struct Report<'a> {
+    pub files: Vec<(String, Body<'a>)>,
+}
+
+impl<'a> Report<'a> {
     /// The report of `run`: the scenario as written is its only variant, named after it.
-    pub fn for_run(scenario: &Scenario, plan: &Plan, outcome: &Outcome) -> Report {
+    pub fn for_run(scenario: &'a Scenario, plan: &Plan, outcome: &'a Outcome) -> Report<'a> {
         let results = [Results {
             name: &scenario.name,
             scenario,
@@ -48,9 +62,14 @@ impl Report {
         let mut report = Report::for_variants(&results, plan, outcome, false);
         if plan.chats_log {
             let at = report.files.len() - 1;
-            report
-                .files
-                .insert(at, ("chats.csv".to_string(), csv::chats(&outcome.runs)));
+            let runs = &outcome.runs;
+            report.files.insert(
+                at,
+                (
+                    "chats.csv".to_string(),
+                    Body::Stream(Box::new(move |w| csv::chats(w, runs))),
+                ),
+            );
         }
         report
     }
@@ -58,26 +77,31 @@ impl Report {
     /// The report of several variants (`compare`, `check`), with `compare.csv` if asked.
     /// `outcome` gives the run's totals (its wall time is the whole run's).
     pub fn for_variants(
-        variants: &[Results],
+        variants: &[Results<'a>],
         plan: &Plan,
         outcome: &Outcome,
         compare: bool,
-    ) -> Report {
+    ) -> Report<'a> {
+        let owned: Vec<Results<'a>> = variants.iter().map(Results::clone).collect();
+        let bytes = |name: &str, b: Vec<u8>| (name.to_string(), Body::Bytes(b));
         let mut files = vec![
-            ("summary.csv".to_string(), csv::summary(variants)),
-            ("intervals.csv".to_string(), csv::intervals(variants)),
-            ("agents.csv".to_string(), csv::agents(variants)),
-            ("waits.csv".to_string(), csv::waits(variants)),
+            bytes("summary.csv", csv::summary(variants)),
+            (
+                "intervals.csv".to_string(),
+                Body::Stream(Box::new(move |w| csv::intervals(w, &owned))),
+            ),
+            bytes("agents.csv", csv::agents(variants)),
+            bytes("waits.csv", csv::waits(variants)),
         ];
         if compare {
-            files.push(("compare.csv".to_string(), csv::compare(variants)));
+            files.push(bytes("compare.csv", csv::compare(variants)));
         }
         let chats: u64 = variants.iter().flat_map(|v| v.runs).map(|r| r.chats).sum();
         let events: u64 = variants.iter().flat_map(|v| v.runs).map(|r| r.events).sum();
         let names: Vec<&str> = variants.iter().map(|v| v.name).collect();
         if let Some(first) = variants.first() {
-            files.push((
-                "run.json".to_string(),
+            files.push(bytes(
+                "run.json",
                 run_json(first.scenario, plan, outcome, &names, chats, events),
             ));
         }
@@ -88,10 +112,10 @@ impl Report {
     /// `Err` point was skipped as invalid, for the reason given.
     pub fn for_sweep(
         paths: &[String],
-        points: &[(Vec<String>, Result<Results, String>)],
+        points: &[(Vec<String>, Result<Results<'a>, String>)],
         plan: &Plan,
         outcome: &Outcome,
-    ) -> Report {
+    ) -> Report<'a> {
         let rows: Vec<csv::SweepRow> = points
             .iter()
             .map(|(values, r)| {
@@ -102,67 +126,88 @@ impl Report {
         let results: Vec<Results> = points
             .iter()
             .filter_map(|(_, r)| r.as_ref().ok())
-            .map(|r| Results {
-                name: r.name,
-                scenario: r.scenario,
-                runs: r.runs,
-            })
+            .map(Results::clone)
             .collect();
         let mut report = Report::for_variants(&results, plan, outcome, false);
-        report
-            .files
-            .insert(0, ("sweep.csv".to_string(), csv::sweep(paths, &rows)));
+        report.files.insert(
+            0,
+            (
+                "sweep.csv".to_string(),
+                Body::Bytes(csv::sweep(paths, &rows)),
+            ),
+        );
         report
     }
 
     /// Adds a file (such as `check.csv`) before the report is written.
     pub fn add(&mut self, name: &str, bytes: Vec<u8>) {
-        self.files.push((name.to_string(), bytes));
+        self.files.push((name.to_string(), Body::Bytes(bytes)));
     }
 
-    /// The files of an earlier report directory that the charts and page are drawn from.
-    pub fn read(dir: &Path) -> Result<Report, ReportError> {
+    /// The data files of an earlier report folder, to draw its charts and page again.
+    pub fn read(dir: &Path) -> Result<Report<'static>, ReportError> {
         let mut files = Vec::new();
         for name in DATA_FILES {
             let path = dir.join(name);
-            match crate::io::read(&path, crate::io::MAX_REPORT_BYTES) {
-                Ok(bytes) => files.push((name.to_string(), bytes)),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound && name != "summary.csv" => {}
-                Err(error) => return Err(ReportError::Read { path, error }),
+            if path.is_file() {
+                files.push((name.to_string(), Body::Copy(path)));
+            } else if name == "summary.csv" {
+                return Err(ReportError::Read {
+                    path,
+                    error: io::Error::new(io::ErrorKind::NotFound, "no such file"),
+                });
             }
         }
         Ok(Report { files })
     }
 
-    /// The charts (PNG and SVG) and `report.html` drawn from this report's data files.
-    pub fn visuals(&self) -> Result<Report, ReportError> {
-        let files: Vec<(&str, &[u8])> = self
-            .files
-            .iter()
-            .map(|(n, b)| (n.as_str(), b.as_slice()))
-            .collect();
-        let data = data::ReportData::from_files(&files).map_err(ReportError::Data)?;
-        let charts = charts::all(&data).map_err(ReportError::Chart)?;
-        let mut out = Vec::new();
-        for c in &charts {
-            out.push((format!("{}.svg", c.name), c.svg.clone().into_bytes()));
-            out.push((format!("{}.png", c.name), c.png.clone()));
-        }
-        out.push((
-            "report.html".to_string(),
-            html::page(&data, &charts).into_bytes(),
-        ));
-        Ok(Report { files: out })
-    }
-
-    /// Writes the report as the whole content of `dir`, its data files with the charts and
-    /// page drawn from them; returns how many charts. Nothing of an earlier report in `dir`
-    /// survives, and a failure leaves it untouched.
+    /// Writes the report as the whole content of `dir`: its data files, then the charts and
+    /// page drawn from those files as written. Returns how many charts. Nothing of an
+    /// earlier report in `dir` survives, and a failure leaves it untouched.
     pub fn publish(&self, dir: &Path) -> Result<usize, ReportError> {
-        let visuals = self.visuals()?;
-        let files = self.files.iter().chain(&visuals.files);
-        folder::replace(dir, files.map(|(n, b)| (n.as_str(), b.as_slice())))?;
-        Ok((visuals.files.len() - 1) / 2)
+        folder::replace(dir, |staging| {
+            for (name, body) in &self.files {
+                write_body(&staging.join(name), body)?;
+            }
+            let data = data::ReportData::from_dir(staging).map_err(ReportError::Data)?;
+            let charts = charts::all(&data).map_err(ReportError::Chart)?;
+            for c in &charts {
+                write_body(
+                    &staging.join(format!("{}.svg", c.name)),
+                    &Body::Bytes(c.svg.clone().into_bytes()),
+                )?;
+                write_body(
+                    &staging.join(format!("{}.png", c.name)),
+                    &Body::Bytes(c.png.clone()),
+                )?;
+            }
+            let page = html::page(&data, &charts).into_bytes();
+            write_body(&staging.join("report.html"), &Body::Bytes(page))?;
+            Ok(charts.len())
+        })
+    }
+}
+
+fn write_body(path: &Path, body: &Body) -> Result<(), ReportError> {
+    let fail = |error| ReportError::Write {
+        path: path.to_path_buf(),
+        error,
+    };
+    match body {
+        Body::Bytes(b) => std::fs::write(path, b).map_err(fail),
+        Body::Copy(from) => {
+            std::fs::copy(from, path)
+                .map(|_| ())
+                .map_err(|error| ReportError::Read {
+                    path: from.clone(),
+                    error,
+                })
+        }
+        Body::Stream(write) => {
+            let file = std::fs::File::create(path).map_err(fail)?;
+            let mut w = io::BufWriter::with_capacity(1 << 16, file);
+            write(&mut w).and_then(|()| w.flush()).map_err(fail)
+        }
     }
 }
 

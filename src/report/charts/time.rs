@@ -3,6 +3,8 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use crate::report::data::IntervalRow;
+
 use super::*;
 
 pub(super) struct WaitCdf<'a>(pub(super) &'a ReportData);
@@ -114,12 +116,11 @@ impl Curves<'_> {
         x_desc: &str,
     ) -> Result<()> {
         let d = self.d;
-        let first = d
+        let first: &[IntervalRow] = d
             .variants
             .first()
             .and_then(|v| d.intervals.get(v))
-            .cloned()
-            .unwrap_or_default();
+            .map_or(&[], Vec::as_slice);
         let step = d.run["interval_s"].as_f64().unwrap_or(1800.0) / 86_400.0;
         let days = (first.len().max(2) - 1) as f64 * step;
         let bands = self.series(metric);
@@ -130,11 +131,11 @@ impl Curves<'_> {
                 .flat_map(|(_, b)| b.iter().map(|b| b.high.max(b.mean))),
         ) * 1.1;
         let top = if share { 1.0 } else { top.max(1.0) };
-        let labels: Vec<String> = first.iter().map(|r| r.label.clone()).collect();
-        let label = move |x: &f64| {
+        let label = |x: &f64| {
             // Whole days carry the calendar label ("d2 wed 00:00" → "d2 wed").
             let i = (x / step).round().max(0.0) as usize;
-            labels.get(i).map_or(String::new(), |l| {
+            first.get(i).map_or(String::new(), |r| {
+                let l = &r.label;
                 l.rsplit_once(' ')
                     .map_or(l.clone(), |(day, _)| day.to_string())
             })
@@ -167,7 +168,8 @@ impl Curves<'_> {
             .draw()
             .map_err(fail)?;
         for (i, b) in &bands {
-            draw_band(&mut chart, b, step, color(*i))?;
+            let (b, step) = thin(b, step);
+            draw_band(&mut chart, &b, step, color(*i))?;
         }
         Ok(())
     }
@@ -231,6 +233,34 @@ fn draw_band<'a, DB: DrawingBackend + 'a>(
     Ok(())
 }
 
+/// Most points a curve is drawn with: about two per pixel of the plot.
+const MAX_POINTS: usize = 1600;
+
+/// A long run's curve averaged over consecutive intervals down to `MAX_POINTS`, with the
+/// step between its points: more would not show, and would make the SVG and report.html
+/// grow with the horizon. An average over intervals that are all undefined stays undefined.
+fn thin(bands: &[Band], step: f64) -> (Vec<Band>, f64) {
+    if bands.len() <= MAX_POINTS {
+        return (bands.to_vec(), step);
+    }
+    let size = bands.len().div_ceil(MAX_POINTS);
+    let mean = |xs: &mut dyn Iterator<Item = f64>| {
+        let (sum, n) = xs
+            .filter(|x| x.is_finite())
+            .fold((0.0, 0), |(s, n), x| (s + x, n + 1));
+        if n > 0 { sum / n as f64 } else { f64::NAN }
+    };
+    let thinned = bands
+        .chunks(size)
+        .map(|c| Band {
+            mean: mean(&mut c.iter().map(|b| b.mean)),
+            low: mean(&mut c.iter().map(|b| b.low)),
+            high: mean(&mut c.iter().map(|b| b.high)),
+        })
+        .collect();
+    (thinned, step * size as f64)
+}
+
 /// The maximal runs of consecutive intervals where `defined` holds.
 fn runs(bands: &[Band], defined: impl Fn(&Band) -> bool) -> Vec<std::ops::Range<usize>> {
     let mut out: Vec<std::ops::Range<usize>> = Vec::new();
@@ -273,5 +303,16 @@ mod tests {
             .map(band)
             .collect();
         assert_eq!(runs(&b, |b| b.mean.is_finite()), vec![0..2, 4..5, 6..8]);
+    }
+
+    #[test]
+    fn a_long_curve_is_averaged_down_to_what_a_plot_can_show() {
+        let b: Vec<Band> = (0..10_000).map(|i| band((i % 2) as f64)).collect();
+        let (thin, step) = thin(&b, 0.5);
+        assert_eq!(thin.len(), 1429);
+        assert_eq!(step, 3.5);
+        assert!((thin[0].mean - 3.0 / 7.0).abs() < 1e-12);
+        let short: Vec<Band> = (0..100).map(|i| band(i as f64)).collect();
+        assert_eq!(super::thin(&short, 1.0).0, short);
     }
 }
