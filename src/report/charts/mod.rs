@@ -221,9 +221,9 @@ impl Key {
 }
 
 /// Width of the legend column at the right of a chart.
-const KEY_WIDTH: u32 = 220;
-/// Characters of a name per legend line before it wraps.
-const KEY_CHARS: usize = 24;
+const KEY_WIDTH: u32 = 240;
+/// Characters of a name per legend line before it wraps (at 13 px, about 7 px each).
+const KEY_CHARS: usize = 26;
 
 /// Draws the legend in a column of its own at the right, so that it can never cover data,
 /// and returns the area left for the plot. No entries: no column.
@@ -236,7 +236,7 @@ fn with_key<DB: DrawingBackend>(
     }
     let (w, _) = root.dim_in_pixel();
     let (plot, side) = root.split_horizontally(w.saturating_sub(KEY_WIDTH));
-    let style = (FONT, 15).into_font().color(&BLACK);
+    let style = (FONT, 13).into_font().color(&BLACK);
     let mut y = 60;
     for k in keys {
         let c = k.color;
@@ -263,9 +263,9 @@ fn with_key<DB: DrawingBackend>(
         for line in wrap(&k.name, KEY_CHARS) {
             side.draw(&Text::new(line, (42, y), style.clone()))
                 .map_err(fail)?;
-            y += 20;
+            y += 17;
         }
-        y += 8;
+        y += 7;
     }
     Ok(plot)
 }
@@ -348,8 +348,8 @@ mod tests {
             ["capacity, earlier alerts"]
         );
         assert_eq!(
-            wrap("agents.suporte.count=12, simulation.warmup=2d", 24),
-            ["agents.suporte.count=12,", "simulation.warmup=2d"]
+            wrap("agents.dia.count=3, agents.dia.absenteeism=10%", KEY_CHARS),
+            ["agents.dia.count=3,", "agents.dia.absenteeism=10%"]
         );
         let long = "a".repeat(30);
         assert_eq!(wrap(&long, 24).concat(), long);
