@@ -270,9 +270,15 @@ fn with_key<DB: DrawingBackend>(
     Ok(plot)
 }
 
-/// Splits a name into lines of at most `width` characters, at spaces where it can; a name
-/// is never cut short.
+/// Splits a name into lines of at most `width` characters, at a `\n` it holds and at spaces
+/// where it can; a name is never cut short.
 fn wrap(name: &str, width: usize) -> Vec<String> {
+    name.split('\n')
+        .flat_map(|part| wrap_line(part, width))
+        .collect()
+}
+
+fn wrap_line(name: &str, width: usize) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     for word in name.split(' ') {
         match lines.last_mut() {

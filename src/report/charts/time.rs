@@ -29,7 +29,7 @@ impl Draw for WaitCdf<'_> {
             .collect();
         if let Some(t) = target {
             keys.push(Key::new(
-                format!("service-level target ({})", minutes_label(t)),
+                format!("service-level target\n({})", minutes_label(t)),
                 BLACK,
                 Mark::Dashed,
             ));
