@@ -11,6 +11,16 @@ use predicates::prelude::*;
 
 use crate::{ccsim, repo};
 
+/// `ccsim COMMAND SCENARIO --out OUT`, to assert on.
+fn into(command: &str, scenario: &Path, out: &Path) -> assert_cmd::assert::Assert {
+    ccsim()
+        .arg(command)
+        .arg(scenario)
+        .arg("--out")
+        .arg(out)
+        .assert()
+}
+
 /// The Erlang A example, 3 days and 3 replications (quick), with `count` agents and extra
 /// TOML appended.
 fn small(dir: &Path, name: &str, count: u32, extra: &str) -> PathBuf {
@@ -150,21 +160,9 @@ fn a_report_folder_holds_only_the_files_of_the_command_that_wrote_it() {
     let variants = "\n[[variants]]\nname = \"four\"\nset = { \"agents.support.count\" = 4 }\n\n[[variants]]\nname = \"five\"\n";
     let path = small(dir.path(), "v.toml", 5, variants);
     let out = dir.path().join("report");
-    ccsim()
-        .arg("compare")
-        .arg(&path)
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .success();
+    into("compare", &path, &out).success();
     assert!(out.join("compare.csv").exists() && out.join("variants.png").exists());
-    ccsim()
-        .arg("run")
-        .arg(&path)
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .success();
+    into("run", &path, &out).success();
     let after = files(&out);
     for stale in ["compare.csv", "variants.png", "variants.svg"] {
         assert!(!after.contains(&stale.to_string()), "{stale} left behind");
@@ -196,12 +194,7 @@ fn a_folder_ccsim_did_not_write_is_refused_before_the_run_and_left_alone() {
     let mine = dir.path().join("mine");
     std::fs::create_dir(&mine).unwrap();
     std::fs::write(mine.join("notes.txt"), "precious").unwrap();
-    ccsim()
-        .arg("run")
-        .arg(&path)
-        .arg("--out")
-        .arg(&mine)
-        .assert()
+    into("run", &path, &mine)
         .code(2)
         .stdout(predicate::str::is_empty())
         .stderr(predicate::str::contains(
@@ -217,15 +210,7 @@ fn a_folder_where_a_chart_should_go_does_not_leave_a_mix() {
     let dir = tempfile::tempdir().unwrap();
     let path = small(dir.path(), "s.toml", 5, "");
     let out = dir.path().join("r");
-    let run = || {
-        ccsim()
-            .arg("run")
-            .arg(&path)
-            .arg("--out")
-            .arg(&out)
-            .assert()
-            .success()
-    };
+    let run = || into("run", &path, &out).success();
     run();
     std::fs::remove_file(out.join("waits.png")).unwrap();
     std::fs::create_dir(out.join("waits.png")).unwrap();
@@ -460,13 +445,7 @@ fn a_baseline_of_other_variants_or_with_nan_is_refused() {
     let expect = "\n[[expect]]\nmetric = \"abandon_rate\"\nmax = \"30%\"\n";
     let path = small(dir.path(), "s.toml", 5, expect);
     let base = dir.path().join("base");
-    ccsim()
-        .arg("check")
-        .arg(&path)
-        .arg("--out")
-        .arg(&base)
-        .assert()
-        .success();
+    into("check", &path, &base).success();
     let renamed = small(
         dir.path(),
         "renamed.toml",
@@ -509,13 +488,7 @@ fn report_refuses_a_csv_that_ccsim_did_not_write() {
     let dir = tempfile::tempdir().unwrap();
     let path = small(dir.path(), "s.toml", 5, "");
     let out = dir.path().join("r");
-    ccsim()
-        .arg("run")
-        .arg(&path)
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .success();
+    into("run", &path, &out).success();
     let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
     let cells = row(&summary, "mean_wait");
     let mut bad = cells.clone();
@@ -694,12 +667,7 @@ customer_reply = { dist = "constant", value = "1m" }
     )
     .unwrap();
     let out = dir.path().join("r");
-    ccsim()
-        .arg("run")
-        .arg(&path)
-        .arg("--out")
-        .arg(&out)
-        .assert()
+    into("run", &path, &out)
         .success()
         .stdout(predicate::str::contains("Staff to answer_level"));
     let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
@@ -718,12 +686,7 @@ fn a_significant_difference_is_coloured_by_better_or_worse_and_names_are_never_c
     let variants = "\n[[variants]]\nname = \"five agents, as today\"\n\n[[variants]]\nname = \"four agents after the budget cut\"\nset = { \"agents.support.count\" = 4 }\n";
     let path = small(dir.path(), "v.toml", 5, variants);
     let out = dir.path().join("r");
-    ccsim()
-        .arg("compare")
-        .arg(&path)
-        .arg("--out")
-        .arg(&out)
-        .assert()
+    into("compare", &path, &out)
         .success()
         .stdout(predicate::str::contains("four agents after the budget cut"));
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();

@@ -216,17 +216,29 @@ pub fn read_baseline(dir: &Path) -> Result<BTreeMap<(String, String), BaselineRo
     Ok(rows)
 }
 
-/// The variants of this run that the baseline does not have: with any, the baseline is of
-/// another scenario (or variants were renamed), and comparing would silently check nothing.
-pub fn missing_variants<'a>(
-    variants: &'a [String],
+/// Refuses a baseline that lacks a variant of this run: it is of another scenario (or the
+/// variants were renamed), and comparing would silently check nothing.
+pub fn covers(
+    variants: &[String],
     baseline: &BTreeMap<(String, String), BaselineRow>,
-) -> Vec<&'a str> {
-    variants
-        .iter()
-        .filter(|v| !baseline.keys().any(|(bv, _)| bv == *v))
-        .map(String::as_str)
-        .collect()
+) -> Result<(), String> {
+    let quoted = |names: &mut dyn Iterator<Item = &String>| {
+        names
+            .map(|n| format!("\"{n}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let has = |v: &String| baseline.keys().any(|(bv, _)| bv == v);
+    if variants.iter().all(has) {
+        return Ok(());
+    }
+    let mut present: Vec<&String> = baseline.keys().map(|(v, _)| v).collect();
+    present.dedup();
+    Err(format!(
+        "bad baseline: it has no variant {} of this scenario (it has {}); was it written by another scenario?",
+        quoted(&mut variants.iter().filter(|v| !has(v))),
+        quoted(&mut present.into_iter())
+    ))
 }
 
 /// Now minus baseline, with a Welch 95% interval (the runs are independent).
