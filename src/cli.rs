@@ -21,6 +21,9 @@ pub enum Command {
     Run {
         /// The scenario file (TOML).
         scenario: PathBuf,
+        /// Also write chats.csv: every chat with its whole history (memory grows with the run).
+        #[arg(long)]
+        chats_log: bool,
         #[command(flatten)]
         sim: SimArgs,
     },
@@ -86,7 +89,4 @@ pub struct SimArgs {
     /// Report directory (default: reports/<scenario name>/).
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Also write chats.csv: every chat with its whole history (memory grows with the run).
-    #[arg(long)]
-    pub chats_log: bool,
 }

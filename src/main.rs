@@ -77,7 +77,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Run { scenario, sim } => run_scenario(&scenario, &sim),
+        Command::Run {
+            scenario,
+            chats_log,
+            sim,
+        } => run_scenario(&scenario, chats_log, &sim),
         Command::Report { dir } => {
             let started = Instant::now();
             let charts = Report::read(&dir)?.publish(&dir)?;
@@ -144,9 +148,11 @@ fn plan_for(scenario: &Scenario, args: &SimArgs) -> anyhow::Result<Plan> {
         replications: args.replications,
         seed: args.seed,
     };
-    let mut plan = Plan::new(scenario, overrides, args.threads.map(|t| t as usize));
-    plan.chats_log = args.chats_log;
-    Ok(plan)
+    Ok(Plan::new(
+        scenario,
+        overrides,
+        args.threads.map(|t| t as usize),
+    ))
 }
 
 fn write(report: &Report, scenario: &Scenario, args: &SimArgs) -> anyhow::Result<()> {
@@ -170,9 +176,10 @@ fn title(scenario: &Scenario, plan: &Plan) -> String {
     )
 }
 
-fn run_scenario(path: &Path, args: &SimArgs) -> anyhow::Result<ExitCode> {
+fn run_scenario(path: &Path, chats_log: bool, args: &SimArgs) -> anyhow::Result<ExitCode> {
     let scenario = load(path)?;
-    let plan = plan_for(&scenario, args)?;
+    let mut plan = plan_for(&scenario, args)?;
+    plan.chats_log = chats_log;
     let outcomes = with_progress(&[&scenario], plan)?;
     warn_stranded(&scenario, &outcomes);
     let report = Report::for_run(&scenario, &plan, &outcomes[0]);

@@ -713,3 +713,17 @@ fn a_significant_difference_is_coloured_by_better_or_worse_and_names_are_never_c
         cell("arrivals")
     );
 }
+
+#[test]
+fn only_run_takes_the_chats_log_and_the_others_say_so() {
+    for command in ["compare", "sweep", "check"] {
+        ccsim()
+            .args([command, "--chats-log"])
+            .arg(repo("scenarios/loja.toml"))
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(
+                "unexpected argument '--chats-log'",
+            ));
+    }
+}
