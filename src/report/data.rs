@@ -221,7 +221,9 @@ impl ReportData {
         if let Some(bytes) = read("waits.csv")? {
             let (h, rs) = rows(&bytes).map_err(at("waits.csv"))?;
             let c = |n| col(&h, n).map_err(at("waits.csv"));
-            let (v, s, w) = (c("variant")?, c("share")?, c("wait_min")?);
+            // `wait` in reports written before every column said its unit.
+            let w = c("wait_min").or_else(|_| c("wait"))?;
+            let (v, s) = (c("variant")?, c("share")?);
             for (i, r) in rs.iter().enumerate() {
                 let at = line("waits.csv", i);
                 let point = (num(&r[s]).map_err(&at)?, num(&r[w]).map_err(&at)?);

@@ -62,7 +62,7 @@ pub fn page(d: &ReportData, charts: &[Chart]) -> String {
         run["chats"],
         run["events"],
     );
-    h.push_str("<h2>Key indicators</h2>\n<p>Mean over replications and its Student-t 95% interval. Rates in %, times in minutes.</p>\n<table><tr><th>metric</th>");
+    h.push_str("<h2>Key indicators</h2>\n<p>Mean over replications and its Student-t 95% interval. Shares in % (the CSVs hold them as fractions), times in minutes.</p>\n<table><tr><th>metric</th>");
     for v in &d.variants {
         let _ = write!(h, "<th>{}</th>", esc(v));
     }
