@@ -120,19 +120,9 @@ fn load(path: &Path) -> anyhow::Result<Scenario> {
 
 /// After a run: chats stranded in a `sequential` queue that nobody sweeps.
 fn warn_stranded(scenario: &Scenario, outcomes: &[Outcome]) {
-    let stranded: f64 = outcomes
-        .iter()
-        .flat_map(|o| &o.runs)
-        .map(|r| r.stats.metrics[ccsim::stats::metrics::Metric::Stranded as usize])
-        .sum::<f64>()
-        / outcomes.iter().map(|o| o.runs.len()).sum::<usize>().max(1) as f64;
-    let teams = ccsim::scenario::warnings::unswept_sequential_teams(scenario);
-    if stranded > 0.0 && !teams.is_empty() {
-        eprintln!(
-            "warning: {}: {stranded:.1} chats per replication were stranded: they came to a `sequential` team ({}) when nobody of it was online, and sequential distribution never hands out a chat already waiting, so they wait until the customer gives up; give a group of the team `pickup`, or use distribution = \"capacity\"",
-            scenario.path.display(),
-            teams.join(", ")
-        );
+    let runs: Vec<&ccsim::engine::RunOutput> = outcomes.iter().flat_map(|o| &o.runs).collect();
+    if let Some(w) = ccsim::scenario::warnings::stranded(scenario, &runs) {
+        eprintln!("warning: {}: {w}", scenario.path.display());
     }
 }
 
