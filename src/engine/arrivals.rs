@@ -203,11 +203,18 @@ impl Sim<'_> {
             && returns <= self.scenario.customers.max_returns
             && self.return_rng[source].random_bool(self.scenario.customers.return_probability)
         {
-            let t = self.now + round_ms(after.sample(&mut self.return_rng[source])).min(MAX_AHEAD);
-            if t < self.scenario.simulation.horizon {
-                let source = source as u32;
-                self.events.schedule(t, Event::Return { source, returns });
-            }
+            let delay = after.sample(&mut self.return_rng[source]);
+            self.come_back(source, returns, delay);
+        }
+    }
+
+    /// The customer of `source` contacts the center again, for the `returns`-th time, `delay`
+    /// milliseconds from now; a return after the horizon is dropped with the other arrivals.
+    pub(super) fn come_back(&mut self, source: usize, returns: u32, delay: f64) {
+        let t = self.now + round_ms(delay).min(MAX_AHEAD);
+        if t < self.scenario.simulation.horizon {
+            let source = source as u32;
+            self.events.schedule(t, Event::Return { source, returns });
         }
     }
 }

@@ -343,12 +343,8 @@ impl Sim<'_> {
             && returns <= scenario.customers.max_returns
             && self.resolved_rng[source].random_bool(*p)
         {
-            let t =
-                self.now + round_ms(after.sample(&mut self.resolved_rng[source])).min(MAX_AHEAD);
-            if t < scenario.simulation.horizon {
-                let source = source as u32;
-                self.events.schedule(t, Event::Return { source, returns });
-            }
+            let delay = after.sample(&mut self.resolved_rng[source]);
+            self.come_back(source, returns, delay);
         }
     }
 }

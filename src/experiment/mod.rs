@@ -127,11 +127,11 @@ pub fn run_all(
 /// The chats one replication of `scenario` is expected to simulate (first contacts, before
 /// returns and transfers): what a run costs, said before it starts.
 pub fn expected_chats(scenario: &Scenario) -> f64 {
-    let horizon = scenario.simulation.horizon as f64;
+    let horizon = scenario.simulation.horizon;
     scenario
         .arrivals
         .iter()
-        .map(|a| a.profile.weekly_volume() / crate::scenario::units::WEEK as f64 * horizon)
+        .map(|a| a.profile.volume_over(horizon))
         .sum()
 }
 

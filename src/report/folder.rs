@@ -44,20 +44,20 @@ pub fn replace<T>(
         }
     };
     let old = parent.join(format!(".{name}.ccsim-old-{}", std::process::id()));
-    if existing.is_some() {
+    if existing {
         fs::rename(dir, &old).map_err(|e| {
             let _ = fs::remove_dir_all(&staging);
             write_err(dir)(e)
         })?;
     }
     if let Err(e) = fs::rename(&staging, dir) {
-        if existing.is_some() {
+        if existing {
             let _ = fs::rename(&old, dir);
         }
         let _ = fs::remove_dir_all(&staging);
         return Err(write_err(dir)(e));
     }
-    if existing.is_some() {
+    if existing {
         let _ = fs::remove_dir_all(&old);
     }
     Ok(value)
@@ -66,7 +66,7 @@ pub fn replace<T>(
 /// Whether `dir` may be (re)written as a report: absent, empty, or a ccsim report. Checked
 /// before a run too, so that a long simulation is not thrown away at the end. Returns
 /// whether it exists.
-pub fn replaceable(dir: &Path) -> Result<Option<fs::Metadata>, ReportError> {
+pub fn replaceable(dir: &Path) -> Result<bool, ReportError> {
     let existing = match fs::symlink_metadata(dir) {
         Ok(m) => Some(m),
         Err(e) if e.kind() == io::ErrorKind::NotFound => None,
@@ -82,7 +82,7 @@ pub fn replaceable(dir: &Path) -> Result<Option<fs::Metadata>, ReportError> {
     {
         return Err(ReportError::NotReport(dir.to_path_buf()));
     }
-    Ok(existing)
+    Ok(existing.is_some())
 }
 
 fn is_empty(dir: &Path) -> bool {

@@ -172,20 +172,21 @@ impl<'a> Report<'a> {
             let data = data::ReportData::from_dir(staging).map_err(ReportError::Data)?;
             let charts = charts::all(&data).map_err(ReportError::Chart)?;
             for c in &charts {
-                write_body(
-                    &staging.join(format!("{}.svg", c.name)),
-                    &Body::Bytes(c.svg.clone().into_bytes()),
-                )?;
-                write_body(
-                    &staging.join(format!("{}.png", c.name)),
-                    &Body::Bytes(c.png.clone()),
-                )?;
+                write_bytes(&staging.join(format!("{}.svg", c.name)), c.svg.as_bytes())?;
+                write_bytes(&staging.join(format!("{}.png", c.name)), &c.png)?;
             }
-            let page = html::page(&data, &charts).into_bytes();
-            write_body(&staging.join("report.html"), &Body::Bytes(page))?;
+            let page = html::page(&data, &charts);
+            write_bytes(&staging.join("report.html"), page.as_bytes())?;
             Ok(charts.len())
         })
     }
+}
+
+fn write_bytes(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
+    std::fs::write(path, bytes).map_err(|error| ReportError::Write {
+        path: path.to_path_buf(),
+        error,
+    })
 }
 
 fn write_body(path: &Path, body: &Body) -> Result<(), ReportError> {
@@ -194,7 +195,7 @@ fn write_body(path: &Path, body: &Body) -> Result<(), ReportError> {
         error,
     };
     match body {
-        Body::Bytes(b) => std::fs::write(path, b).map_err(fail),
+        Body::Bytes(b) => write_bytes(path, b),
         Body::Copy(from) => {
             std::fs::copy(from, path)
                 .map(|_| ())

@@ -206,6 +206,11 @@ impl WeekProfile {
         self.segments[self.segment_at(week_t.rem_euclid(WEEK) as f64)].1
     }
 
+    /// Expected arrivals over `span` (a week's volume pro rata): what a replication costs.
+    pub fn volume_over(&self, span: Millis) -> f64 {
+        self.weekly_volume() / WEEK as f64 * span as f64
+    }
+
     /// Where in `segments` the week time `week_t` falls.
     fn segment_at(&self, week_t: f64) -> usize {
         self.segments

@@ -159,6 +159,14 @@ pub struct AgentGroup {
     pub manual_over_capacity: bool,
 }
 
+impl AgentGroup {
+    /// Whether the group's agents may take team `t`'s chats: its own teams', or every team's
+    /// for an admin.
+    pub fn takes_from(&self, t: TeamId) -> bool {
+        self.role == Role::Admin || self.teams.contains(&t)
+    }
+}
+
 /// Where an arriving chat goes after the bot.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Destination {

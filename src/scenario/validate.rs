@@ -209,7 +209,7 @@ impl<'a> Validator<'a> {
         }
         let first: f64 = arrivals
             .iter()
-            .map(|a| a.profile.weekly_volume() / units::WEEK as f64 * horizon as f64)
+            .map(|a| a.profile.volume_over(horizon))
             .sum();
         let most = first * (1.0 + c.max_returns as f64);
         if first <= MAX_ARRIVALS && most > MAX_ARRIVALS {
@@ -486,7 +486,7 @@ impl<'a> Validator<'a> {
         let serves = |d: Destination| {
             groups.iter().any(|g| match d {
                 Destination::WaitingBox => g.pickup.as_ref().is_some_and(|p| p.waiting),
-                Destination::Team(t) => g.role == Role::Admin || g.teams.contains(&t),
+                Destination::Team(t) => g.takes_from(t),
             })
         };
         for (i, a) in arrivals.iter().enumerate() {

@@ -4,7 +4,7 @@
 
 use super::calendar::weekday_name;
 use super::units::{DAY, HOUR, MINUTE, Millis, WEEK};
-use super::{Destination, Role, Scenario, TeamId};
+use super::{Destination, Scenario, TeamId};
 
 /// The week is looked at in slots this long: finer than any realistic shift boundary.
 const SLOT: Millis = 15 * MINUTE;
@@ -102,9 +102,9 @@ fn unswept_sequential_teams(s: &Scenario) -> Vec<&str> {
         .filter(|(_, team)| matches!(team.distribution, super::Distribution::Sequential { .. }))
         .filter(|(t, _)| {
             let t = TeamId(*t as u32);
-            !s.agent_groups.iter().any(|g| {
-                g.count > 0 && g.pickup.is_some() && (g.role == Role::Admin || g.teams.contains(&t))
-            })
+            !s.agent_groups
+                .iter()
+                .any(|g| g.count > 0 && g.pickup.is_some() && g.takes_from(t))
         })
         .map(|(_, team)| team.name.as_str())
         .collect()
@@ -115,7 +115,7 @@ fn staffed_slots(s: &Scenario, t: TeamId) -> Vec<bool> {
     let groups: Vec<_> = s
         .agent_groups
         .iter()
-        .filter(|g| g.count > 0 && (g.role == Role::Admin || g.teams.contains(&t)))
+        .filter(|g| g.count > 0 && g.takes_from(t))
         .collect();
     (0..SLOTS)
         .map(|k| {

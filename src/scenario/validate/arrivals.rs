@@ -51,7 +51,7 @@ impl Validator<'_> {
             self.fail(k, "the arrival rate is zero at every hour of the week");
             return None;
         }
-        if weekly / units::WEEK as f64 * horizon as f64 > MAX_ARRIVALS {
+        if profile.volume_over(horizon) > MAX_ARRIVALS {
             self.fail(
                 k,
                 format!("would bring over {MAX_ARRIVALS:e} chats per replication before `horizon`; check the unit"),
