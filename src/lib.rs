@@ -54,3 +54,4 @@ pub mod report;
 pub mod routing;
 pub mod scenario;
 pub mod stats;
+pub mod time;

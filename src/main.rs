@@ -120,8 +120,7 @@ fn load(path: &Path) -> anyhow::Result<Scenario> {
 
 /// After a run: chats stranded in a `sequential` queue that nobody sweeps.
 fn warn_stranded(scenario: &Scenario, outcomes: &[Outcome]) {
-    let runs: Vec<&ccsim::engine::RunOutput> = outcomes.iter().flat_map(|o| &o.runs).collect();
-    if let Some(w) = ccsim::scenario::warnings::stranded(scenario, &runs) {
+    if let Some(w) = Outcome::stranded_warning(scenario, outcomes) {
         eprintln!("warning: {}: {w}", scenario.path.display());
     }
 }

@@ -7,6 +7,7 @@ mod determinism;
 mod erlang;
 mod experiments;
 mod inactivity;
+mod layers;
 mod policies;
 mod seed_rules;
 mod shifts;

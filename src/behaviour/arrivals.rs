@@ -6,7 +6,7 @@ use rand::rngs::ChaCha8Rng;
 use rand_distr::{Distribution, Exp1, Gamma};
 
 use crate::scenario::calendar::WeekProfile;
-use crate::scenario::units::{Millis, round_ms};
+use crate::time::{Millis, round_ms};
 
 pub struct ArrivalProcess {
     rng: ChaCha8Rng,
@@ -60,7 +60,7 @@ impl ArrivalProcess {
             rng: day_rng,
             day: -1,
             factor: 1.0,
-            last: horizon / crate::scenario::units::DAY,
+            last: horizon / crate::time::DAY,
         });
         ArrivalProcess {
             rng,
@@ -94,7 +94,7 @@ mod tests {
     use super::*;
     use crate::behaviour::streams::{Stream, rng};
     use crate::scenario::calendar::parse_window;
-    use crate::scenario::units::{DAY, HOUR, WEEK};
+    use crate::time::{DAY, HOUR, WEEK};
 
     fn process(profile: &WeekProfile, cv: f64) -> ArrivalProcess {
         ArrivalProcess::new(

@@ -103,7 +103,40 @@ impl CountSampler {
 mod tests {
     use super::*;
     use crate::behaviour::streams::{Stream, rng};
-    use crate::scenario::units::SECOND;
+    use crate::time::SECOND;
+
+    /// The scenario accepts durations from 1 ms to 10^15 ms with the shape checks of
+    /// `scenario::dist`; at those extremes every sampler must still build, since the engine
+    /// counts on it (the scenario does not depend on the samplers to check this).
+    #[test]
+    fn every_distribution_the_scenario_accepts_builds_at_its_extremes() {
+        let (lo, hi) = (1.0, 1e15);
+        for (mean, sd) in [(lo, hi), (hi, lo), (lo, lo), (hi, hi)] {
+            assert!(
+                Sampler::new(&Dist::LogNormal { mean, sd }).is_ok(),
+                "{mean} {sd}"
+            );
+            assert!(
+                Sampler::new(&Dist::Gamma { mean, sd }).is_ok(),
+                "{mean} {sd}"
+            );
+            assert!(Sampler::new(&Dist::Exponential { mean }).is_ok(), "{mean}");
+        }
+        for (scale, shape) in [(lo, 1e-300), (hi, 1e300), (lo, f64::MAX)] {
+            assert!(
+                Sampler::new(&Dist::Weibull { scale, shape }).is_ok(),
+                "{shape}"
+            );
+        }
+        assert!(
+            Sampler::new(&Dist::Triangular {
+                min: 0.0,
+                mode: 0.0,
+                max: hi
+            })
+            .is_ok()
+        );
+    }
 
     /// The sample mean of every distribution agrees with its declared mean within 4 standard
     /// errors (the sample sd estimates the standard error).

@@ -4,6 +4,12 @@
 
 use super::*;
 
+pub(super) struct CustomerStreams {
+    pub(super) patience: ChaCha8Rng,
+    pub(super) work: ChaCha8Rng,
+    pub(super) route: ChaCha8Rng,
+}
+
 impl Sim<'_> {
     pub(super) fn schedule_arrival(&mut self, source: u32) {
         let t = self.arrivals[source as usize].next_arrival();
@@ -216,5 +222,83 @@ impl Sim<'_> {
             let source = source as u32;
             self.events.schedule(t, Event::Return { source, returns });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::*;
+    use super::*;
+    use crate::time::{MINUTE, SECOND};
+
+    #[test]
+    fn a_customer_whose_patience_runs_out_leaves_the_queue_and_may_return() {
+        // SPEC §2.10: patience runs from entry into the human queue; the customer who gives up
+        // comes back after `return_after` when the return draw says so (here always).
+        let s = parse(
+            r#"
+name = "t"
+[simulation]
+horizon = "7d"
+[[teams]]
+name = "a"
+[[agents]]
+name = "g"
+team = "a"
+shifts = ["sun 20:00-21:00"]
+[[arrivals]]
+name = "in"
+team = "a"
+rate = "1/d"
+[customers]
+patience = { dist = "constant", value = "2m" }
+return_probability = "100%"
+return_after = { dist = "constant", value = "10m" }
+[conversation]
+handle_time = { dist = "constant", value = "1m" }
+"#,
+        );
+        let mut sim = quiet(&s);
+        let mut c = chat(&sim, MINUTE);
+        c.patience = Some((2 * MINUTE) as f64);
+        place(&mut sim, c);
+        assert!(run_until(&mut sim, 2 * MINUTE - SECOND).is_empty());
+        assert_eq!(run_until(&mut sim, 2 * MINUTE), vec![2 * MINUTE]);
+        assert_eq!(sim.stats.levels.queue_length, 0.0);
+        assert_eq!(sim.router.waiting(QueueId(0)), 0);
+        // The same customer is back 10 minutes later, once, as a returning contact.
+        run_until(&mut sim, 12 * MINUTE);
+        assert_eq!(sim.arrived, 1);
+        assert_eq!(sim.live, 1);
+        assert_eq!(sim.chats.iter().map(|c| c.returns).max(), Some(1));
+    }
+
+    #[test]
+    fn a_chat_the_bot_resolves_never_reaches_a_human_queue() {
+        let s = parse(
+            r#"
+name = "t"
+[simulation]
+horizon = "7d"
+[[teams]]
+name = "a"
+[[agents]]
+name = "g"
+team = "a"
+[[arrivals]]
+name = "in"
+team = "a"
+rate = "1/d"
+bot = { duration = { dist = "constant", value = "1m" }, resolve_probability = 1 }
+[conversation]
+handle_time = { dist = "constant", value = "1m" }
+"#,
+        );
+        let mut sim = quiet(&s);
+        sim.new_contact(0, 0);
+        assert_eq!(sim.stats.levels.queue_length, 0.0);
+        assert_eq!(run_until(&mut sim, 10 * MINUTE), vec![MINUTE]);
+        assert_eq!(sim.stats.levels.busy_slots, 0.0);
+        assert_eq!(sim.router.agent(AgentId(0)).assigned, 0);
     }
 }

@@ -3,6 +3,110 @@
 
 use super::*;
 
+/// A conversation in the turn model (SPEC §4).
+#[derive(Clone, Debug)]
+pub(super) struct Talk {
+    /// The chat's own stream: its reply times and silences are the same whoever handles it.
+    pub(super) rng: Xoshiro256PlusPlus,
+    /// Agent messages still to come.
+    pub(super) turns_left: u32,
+    pub(super) replied: bool,
+    /// The chat's wait for an agent, kept for `mean_wait_served` at the first reply.
+    pub(super) wait: Millis,
+    /// Numbers the scheduled step: older steps are stale.
+    pub(super) version: u32,
+    pub(super) next: Step,
+    /// A customer message waits for an agent's reply (arrival counts as one, SPEC §2.6).
+    pub(super) unanswered: bool,
+    /// The agent snoozed the chat: inactivity management leaves it alone (seed 003).
+    pub(super) snoozed: bool,
+    /// Numbers the scheduled end of the snooze: older ends are stale.
+    pub(super) snooze_version: u32,
+    /// Arrived at or after `auto_close.from`: only such chats are closed for silence (seed
+    /// 003: "casos anteriores a esta data não serão impactados").
+    pub(super) closable: bool,
+    /// The inactivity clock of the unanswered message in the current queue.
+    pub(super) episode: Option<Episode>,
+    /// Numbers the scheduled inactivity deadline: older ones are stale.
+    pub(super) episode_version: u32,
+    /// Time of the last message of either side, for `auto_close`.
+    pub(super) last_message: Millis,
+    /// An auto-close check is scheduled (it re-arms itself while messages keep coming).
+    pub(super) close_pending: bool,
+}
+
+impl Talk {
+    pub(super) fn new(rng: Xoshiro256PlusPlus, turns_left: u32) -> Self {
+        Talk {
+            rng,
+            turns_left,
+            replied: false,
+            wait: 0,
+            version: 0,
+            unanswered: true,
+            snoozed: false,
+            snooze_version: 0,
+            closable: true,
+            episode: None,
+            episode_version: 0,
+            last_message: 0,
+            close_pending: false,
+            next: Step::AgentReply,
+        }
+    }
+}
+
+/// What happens next in a conversation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Step {
+    AgentReply,
+    CustomerMessage,
+    /// The customer gives up waiting for a later reply.
+    CustomerLeaves,
+    /// The agent finishes the chat.
+    WrapUp,
+}
+
+pub(super) struct TurnSamplers {
+    pub(super) turns: CountSampler,
+    pub(super) first_reply: Sampler,
+    pub(super) agent_reply: Sampler,
+    pub(super) customer_reply: Sampler,
+    pub(super) customer_silent_probability: f64,
+    pub(super) wrap_up: Option<Sampler>,
+    pub(super) patience_in_conversation: Option<Sampler>,
+}
+
+/// An agent's desk: the chats in its slots and the work each still needs, and its presence.
+pub(super) struct Desk {
+    pub(super) group: usize,
+    pub(super) capacity: u32,
+    pub(super) chats: Vec<OnDesk>,
+    pub(super) last: Millis,
+    pub(super) version: u32,
+    pub(super) due: Millis,
+    /// On shift (whether or not it showed up).
+    pub(super) on_shift: bool,
+    /// Did not show up for the current shift (absenteeism).
+    pub(super) absent: bool,
+    /// Set Not ready by a timed-out offer, until `not_ready_for` has passed.
+    pub(super) away: bool,
+    /// Numbers the scheduled return to Ready: older returns are stale.
+    pub(super) away_version: u32,
+    pub(super) on_break: bool,
+    pub(super) presence: Presence,
+}
+
+/// A chat in one of an agent's slots.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct OnDesk {
+    pub(super) chat: ChatId,
+    /// Work still needed, in ms at full speed.
+    pub(super) left: f64,
+    /// When it took the slot, for the group's busy slot-time.
+    pub(super) since: Millis,
+}
+
 impl Sim<'_> {
     /// An agent starts on a chat. The first time, the customer's wait ends (the block model's
     /// first reply, SPEC §2.10).
@@ -294,40 +398,10 @@ impl Sim<'_> {
             // A fresh conversation with the next agent; the first reply was already sent.
             talk.turns_left = turns.turns.sample(&mut talk.rng);
         }
-        match (transfer, scenario.conversation.transfer_to) {
-            // The agent hands the chat to another team, which takes it from the start.
-            (Some(work), Some(TransferTarget::Team(to))) => {
-                c.work = work;
-                self.note(chat, "transfer", &scenario.teams[to.0 as usize].name);
-                if counted {
-                    self.stats.transfer();
-                }
-                self.router.release(chat, self.now, &mut self.decisions);
-                self.carry_out();
-                self.route_to(chat, QueueId(to.0));
-                return;
-            }
-            // To an agent of a group, only if one is available; otherwise this agent finishes
-            // the chat itself (seed 001).
-            (Some(work), Some(TransferTarget::Agents(g))) => {
-                let candidates = self.group_agents[g].clone().map(AgentId);
-                if let Some(to) =
-                    self.router
-                        .transfer_to_agent(chat, candidates, self.now, &mut self.decisions)
-                {
-                    let c = &mut self.chats[chat.index as usize];
-                    c.work = work;
-                    c.state = ChatState::Waiting;
-                    self.stats.levels.queue_length += 1.0;
-                    if counted {
-                        self.stats.transfer();
-                    }
-                    self.note_agent(chat, "transfer", to.0 as usize);
-                    self.carry_out();
-                    return;
-                }
-            }
-            _ => {}
+        if let Some(work) = transfer
+            && self.transfer(chat, work, counted)
+        {
+            return;
         }
         if counted {
             self.stats.resolved(group);
@@ -353,4 +427,71 @@ impl Sim<'_> {
 #[inline]
 fn speed(slowdown: f64, k: usize) -> f64 {
     1.0 / (1.0 + slowdown * (k as f64 - 1.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::*;
+    use super::*;
+    use crate::time::{MINUTE, SECOND};
+
+    #[test]
+    fn chats_without_slowdown_do_not_delay_each_other() {
+        // SPEC §4: with s = 0 chats do not slow each other.
+        let s = block(2, 0.0, "mon-sun 00:00-24:00", "capacity", "keep");
+        let mut sim = quiet(&s);
+        inject(&mut sim, MINUTE);
+        inject(&mut sim, 2 * MINUTE);
+        assert_eq!(run_until(&mut sim, 10 * MINUTE), vec![MINUTE, 2 * MINUTE]);
+    }
+
+    #[test]
+    fn slowdown_shares_the_agent_and_recomputes_finishing_times() {
+        // SPEC §4: each chat drains at 1 / (1 + s(k - 1)); finishing times change with k.
+        let s = block(2, 1.0, "mon-sun 00:00-24:00", "capacity", "keep");
+        let mut sim = quiet(&s);
+        inject(&mut sim, 60 * SECOND);
+        assert!(run_until(&mut sim, 30 * SECOND).is_empty());
+        inject(&mut sim, 60 * SECOND);
+        // From 30 s both run at half speed: the first (30 s left) ends at 90 s, when the second
+        // has 30 s left at full speed again: 120 s.
+        assert_eq!(
+            run_until(&mut sim, 10 * MINUTE),
+            vec![90 * SECOND, 120 * SECOND]
+        );
+    }
+
+    #[test]
+    fn a_conversation_ends_after_its_last_reply_and_wrap_up() {
+        // SPEC §4 turn model: first reply, customer message, reply (the last of 2), wrap-up.
+        let s = parse(
+            r#"
+name = "t"
+[simulation]
+horizon = "7d"
+[[teams]]
+name = "a"
+[[agents]]
+name = "g"
+team = "a"
+capacity = 2
+[[arrivals]]
+name = "in"
+team = "a"
+rate = "1/d"
+[conversation]
+turns = 2
+first_reply = { dist = "constant", value = "10s" }
+agent_reply = { dist = "constant", value = "20s" }
+customer_reply = { dist = "constant", value = "30s" }
+wrap_up = { dist = "constant", value = "5s" }
+"#,
+        );
+        let mut sim = quiet(&s);
+        let id = inject_talk(&mut sim, 2);
+        assert_eq!(sim.chats[id.index as usize].state, ChatState::InService);
+        // 10 s first reply, 40 s customer, 60 s last reply, 65 s wrapped up.
+        assert_eq!(run_until(&mut sim, 10 * MINUTE), vec![65 * SECOND]);
+        assert_eq!(sim.stats.levels.busy_slots, 0.0);
+    }
 }

@@ -3,6 +3,16 @@
 
 use super::*;
 
+pub(super) struct SnoozeSamplers {
+    /// Per customer message.
+    pub(super) probability: f64,
+    /// Per agent reply that the customer is to answer.
+    pub(super) after_reply: f64,
+    pub(super) duration: Sampler,
+    pub(super) resume_probability: f64,
+    pub(super) resume_after: Option<Sampler>,
+}
+
 impl Sim<'_> {
     /// The chat's unanswered message is now in a queue of `kind`: a new inactivity episode
     /// under that queue's flow (SPEC §2.6). Nothing when no message waits or it is snoozed.
@@ -82,12 +92,7 @@ impl Sim<'_> {
                 self.stats.second_alert();
                 self.schedule_episode(id);
             }
-            InactivityStep::Act(ActionKind::Transfer(team)) => {
-                self.note(id, "inactivity_transfer", "");
-                self.stats.inactivity_transfer();
-                self.take_away(id);
-                self.route_to(id, QueueId(team.0));
-            }
+            InactivityStep::Act(ActionKind::Transfer(team)) => self.move_to_team(id, team),
             InactivityStep::Act(ActionKind::Close) => {
                 self.note(id, "inactivity_close", "");
                 self.close_for_inactivity(id);
@@ -209,5 +214,80 @@ impl Sim<'_> {
             self.open_episode(id, QueueKind::Agent);
             self.agent_writes(id, agent.0 as usize, false);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::*;
+    use super::*;
+    use crate::time::MINUTE;
+
+    fn unattended(action: &str) -> Scenario {
+        parse(&format!(
+            r#"
+name = "t"
+[simulation]
+horizon = "7d"
+[[teams]]
+name = "a"
+[[teams]]
+name = "b"
+[[agents]]
+name = "g"
+teams = ["a", "b"]
+shifts = ["sun 20:00-21:00"]
+[[arrivals]]
+name = "in"
+team = "a"
+rate = "1/d"
+[conversation]
+turns = 2
+first_reply = {{ dist = "constant", value = "10s" }}
+agent_reply = {{ dist = "constant", value = "20s" }}
+customer_reply = {{ dist = "constant", value = "30s" }}
+[inactivity.team_queue]
+first_alert = "3m"
+second_alert = "6m"
+action = {{ after = "10m", {action} }}
+exceptions = [{{ teams = ["b"], first_alert = "3m", second_alert = "6m" }}]
+"#
+        ))
+    }
+
+    #[test]
+    fn an_unanswered_chat_raises_its_alerts_in_turn_and_is_closed_by_the_action() {
+        // SPEC §2.6–2.7, seed 003: first alert, then second (the first one clears), then the
+        // flow's action closes the chat.
+        let s = unattended("close = true");
+        let mut sim = quiet(&s);
+        inject_talk(&mut sim, 2);
+        let team = QueueKind::Team as usize;
+        run_until(&mut sim, 3 * MINUTE);
+        assert_eq!(sim.stats.levels.alerts[team], [1.0, 0.0]);
+        run_until(&mut sim, 6 * MINUTE);
+        assert_eq!(sim.stats.levels.alerts[team], [0.0, 1.0]);
+        assert_eq!(run_until(&mut sim, 10 * MINUTE), vec![10 * MINUTE]);
+        assert_eq!(sim.stats.levels.alerts[team], [0.0, 0.0]);
+        assert_eq!(sim.stats.levels.queue_length, 0.0);
+    }
+
+    #[test]
+    fn a_transfer_action_moves_the_chat_to_the_other_team_and_starts_a_new_episode() {
+        let s = unattended(r#"transfer_to = "b""#);
+        let mut sim = quiet(&s);
+        let id = inject_talk(&mut sim, 2);
+        run_until(&mut sim, 10 * MINUTE);
+        assert_eq!(sim.router.waiting(QueueId(0)), 0);
+        assert_eq!(sim.router.waiting(QueueId(1)), 1);
+        let talk = sim.chats[id.index as usize].talk.as_ref().unwrap();
+        let episode = talk.episode.expect("a new episode in team b's queue");
+        assert_eq!(episode.start, 10 * MINUTE);
+        // The new episode raises its first alert 3 minutes after the move.
+        run_until(&mut sim, 13 * MINUTE);
+        assert_eq!(
+            sim.stats.levels.alerts[QueueKind::Team as usize],
+            [1.0, 0.0]
+        );
     }
 }

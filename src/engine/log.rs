@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use crate::scenario::units::{Millis, SECOND};
+use crate::time::{Millis, SECOND};
 
 /// How a chat ended (every chat ends in exactly one of these).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -131,3 +131,76 @@ impl Sim<'_> {
         self.carry_out();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::*;
+    use super::*;
+    use crate::time::{MINUTE, SECOND};
+
+    fn offers(agent_keys: &str, team_keys: &str) -> Scenario {
+        parse(&format!(
+            r#"
+name = "t"
+[simulation]
+horizon = "7d"
+[[teams]]
+name = "a"
+{team_keys}
+[[agents]]
+name = "g"
+team = "a"
+count = 2
+capacity = 1
+{agent_keys}
+[[arrivals]]
+name = "in"
+team = "a"
+rate = "1/d"
+[conversation]
+handle_time = {{ dist = "constant", value = "10m" }}
+"#
+        ))
+    }
+
+    #[test]
+    fn a_chat_everyone_refuses_comes_back_to_the_first_agent_who_must_take_it() {
+        // SPEC §2.4, seed 001: refused by both, the chat returns to the last agent who refused
+        // it, as a forced offer that cannot be refused.
+        let s = offers(
+            r#"refuse_probability = "100%"
+accept_delay = { dist = "constant", value = "5s" }"#,
+            "",
+        );
+        let mut sim = quiet(&s);
+        let id = inject(&mut sim, MINUTE);
+        // Refused at 5 s by agent 0 and at 10 s by agent 1; forced back on agent 1, who
+        // accepts at 15 s.
+        run_until(&mut sim, 15 * SECOND - 1);
+        assert_eq!(sim.chats[id.index as usize].state, ChatState::Waiting);
+        run_until(&mut sim, 15 * SECOND);
+        assert_eq!(sim.router.holder(id), Some(AgentId(1)));
+        let stats = sim.stats.finish(0);
+        let refusals = stats.groups[0][crate::stats::metrics::GroupMetric::Refusals as usize];
+        assert_eq!(refusals, 2.0);
+    }
+
+    #[test]
+    fn a_missed_offer_sets_the_agent_not_ready_until_it_comes_back() {
+        // Seed 001: an offer that times out goes to the next agent, and the agent who missed
+        // it is Not ready for `not_ready_for`.
+        let s = offers(
+            r#"accept_delay = { dist = "constant", value = "1m" }"#,
+            r#"offer_timeout = "30s"
+not_ready_on_timeout = true
+not_ready_for = { dist = "constant", value = "2m" }"#,
+        );
+        let mut sim = quiet(&s);
+        inject(&mut sim, MINUTE);
+        run_until(&mut sim, 30 * SECOND);
+        assert_eq!(sim.desks[0].presence, Presence::Away);
+        assert_eq!(sim.desks[1].presence, Presence::Ready);
+        run_until(&mut sim, 30 * SECOND + 2 * MINUTE);
+        assert_eq!(sim.desks[0].presence, Presence::Ready);
+    }
+}

@@ -3,6 +3,18 @@
 
 use super::*;
 
+/// What an agent's time counts as in `agents.csv`, and whether its slots count as online.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Presence {
+    Offline,
+    NotReady,
+    /// Not ready because a missed offer set it so (`not_ready_on_timeout`).
+    Away,
+    Ready,
+    /// Off shift but still finishing chats: its slots count as online for occupancy.
+    Finishing,
+}
+
 impl Desk {
     /// What routing sees of this agent: online when on shift and present, Ready when neither
     /// on a break nor set Not ready by a missed offer.
@@ -143,5 +155,65 @@ impl Sim<'_> {
         }
         self.stats.levels.present_slots += present;
         self.stats.levels.agents_online += online;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::*;
+    use super::*;
+    use crate::time::MINUTE;
+
+    #[test]
+    fn an_agent_keeps_its_chat_past_shift_end() {
+        // SPEC §2.9 on_shift_end = "keep": the open chat is finished after the shift.
+        let s = block(1, 0.0, "mon 00:00-01:00", "capacity", "keep");
+        let mut sim = quiet(&s);
+        let group = &s.agent_groups[0];
+        if let Some(t) = group.schedule.next_change(0, 0) {
+            sim.events.schedule(t, Event::Calendar);
+        }
+        run_until(&mut sim, 59 * MINUTE);
+        inject(&mut sim, 10 * MINUTE);
+        assert_eq!(run_until(&mut sim, 2 * 60 * MINUTE), vec![69 * MINUTE]);
+        assert!(!sim.router.agent(AgentId(0)).online);
+        assert!(
+            sim.desks[0].presence == Presence::Offline,
+            "no longer counts as online once the chat is done"
+        );
+        // A chat arriving now waits: nobody is online.
+        inject(&mut sim, MINUTE);
+        assert_eq!(sim.stats.levels.queue_length, 1.0);
+    }
+
+    #[test]
+    fn requeue_hands_back_every_chat_and_only_the_started_one_counts_as_started() {
+        // SPEC §2.9 on_shift_end = "requeue"; §2.2: sequential gives the agent chats beyond its
+        // capacity, which wait in its queue. At the shift end all three go back to the team queue;
+        // the two that never reached a slot must not count as started on the way out.
+        let s = block(1, 0.0, "mon 00:00-01:00", "sequential", "requeue");
+        let mut sim = quiet(&s);
+        if let Some(t) = s.agent_groups[0].schedule.next_change(0, 0) {
+            sim.events.schedule(t, Event::Calendar);
+        }
+        let chats: Vec<ChatId> = (0..3).map(|_| inject(&mut sim, 120 * MINUTE)).collect();
+        assert_eq!(sim.router.agent(AgentId(0)).backlog(), 2);
+        assert!(
+            run_until(&mut sim, 2 * 60 * MINUTE).is_empty(),
+            "nothing finishes"
+        );
+        let started: Vec<bool> = chats
+            .iter()
+            .map(|c| sim.chats[c.index as usize].started)
+            .collect();
+        assert_eq!(started, vec![true, false, false]);
+        for c in &chats {
+            assert_eq!(sim.chats[c.index as usize].state, ChatState::Waiting);
+        }
+        assert_eq!(sim.router.waiting(QueueId(0)), 3);
+        assert_eq!(sim.stats.levels.queue_length, 3.0);
+        assert_eq!(sim.stats.levels.busy_slots, 0.0);
+        // The first chat keeps the work already done: 60 of its 120 minutes are left.
+        assert!((sim.chats[chats[0].index as usize].work - (60 * MINUTE) as f64).abs() < 1.0);
     }
 }

@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
 use crate::routing::ChatId;
-use crate::scenario::units::Millis;
+use crate::time::Millis;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Event {

@@ -3,8 +3,8 @@
 //! chat is closed. No randomness and no clock of its own: the engine opens episodes, asks
 //! for the next deadline and reports what happened.
 
-use crate::scenario::TeamId;
-use crate::scenario::units::Millis;
+use crate::routing::TeamId;
+use crate::time::Millis;
 
 /// The three queue kinds a flow is configured for (seed 003).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

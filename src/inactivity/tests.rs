@@ -1,7 +1,7 @@
 //! Rule-by-rule tests of inactivity management, citing seed 003 and SPEC §2.6–2.7.
 
 use super::*;
-use crate::scenario::units::MINUTE;
+use crate::time::MINUTE;
 
 fn flow(first: i64, second: i64, action: Option<(i64, ActionKind)>) -> InactivityFlow {
     InactivityFlow {

@@ -6,9 +6,9 @@ use crate::engine::RunOutput;
 use crate::experiment::check::{BaselineCheck, Bound, BoundCheck, Verdict};
 use crate::scenario::Scenario;
 use crate::scenario::calendar::weekday_name;
-use crate::scenario::units::{DAY, HOUR, MINUTE};
 use crate::stats::metrics::{GroupMetric, IntervalMetric, Metric};
 use crate::stats::summary::{Estimate, estimate};
+use crate::time::{DAY, HOUR, MINUTE};
 
 pub fn number(x: f64) -> String {
     if x.is_nan() {

@@ -6,7 +6,7 @@
 //! slots, then idleness, then position — and a pick is the maximum of those keys.
 
 use super::AgentState;
-use crate::scenario::units::Millis;
+use crate::time::Millis;
 
 /// Capacity is at most 2^8 - 1 chats per agent.
 pub const MAX_CAPACITY: u32 = (1 << 8) - 1;

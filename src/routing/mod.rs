@@ -10,13 +10,27 @@ pub mod sequential;
 
 use std::collections::VecDeque;
 
-use crate::scenario::units::Millis;
-use crate::scenario::{Distribution, TeamId};
+use crate::time::Millis;
 use queue::TeamQueue;
 use sequential::Ring;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct AgentId(pub u32);
+
+/// A team, numbered in the order the scenario lists them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TeamId(pub u32);
+
+/// How a team hands out its chats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Distribution {
+    /// Most free slots first, waiting chats handed out automatically (SPEC §2.3, seed 004).
+    Capacity,
+    /// Round robin, load ignored unless `max_chats` is set; no sweep (SPEC §2.2, seed 004).
+    Sequential { max_chats: Option<u32> },
+    /// Nothing automatic: agents take chats from the queue themselves.
+    Manual,
+}
 
 /// A queue chats wait in: a team's, or the Waiting box ("Aguardando", SPEC §1), where chats go
 /// when no route sends them to a team. The Waiting box is numbered after the teams.

@@ -2,7 +2,7 @@
 //! `"sat 09:00-13:00"`, `"mon,wed 22:00-06:00"` (an end at or before the start runs past
 //! midnight into the next day).
 
-use super::units::{DAY, HOUR, MINUTE, Millis, WEEK};
+use crate::time::{DAY, HOUR, MINUTE, Millis, WEEK};
 
 const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 

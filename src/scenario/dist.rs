@@ -4,7 +4,6 @@ use std::path::Path;
 
 use super::raw::RawDist;
 use super::units::parse_duration;
-use crate::behaviour::sampler::Sampler;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Dist {
@@ -161,7 +160,6 @@ pub fn parse_dist(raw: &RawDist, base: &Path) -> Result<Dist, DistProblem> {
         }
         _ => Dist::Empirical(read_samples(base, raw.file.as_deref().unwrap_or_default())?),
     };
-    Sampler::new(&dist).map_err(|m| ("dist", m))?;
     Ok(dist)
 }
 

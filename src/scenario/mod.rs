@@ -15,16 +15,14 @@ pub mod warnings;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Problem, ScenarioError};
+/// The routing core's own types: a scenario is compiled into them.
+pub use crate::routing::{Distribution, TeamId};
+use crate::time::Millis;
 use calendar::{WeekProfile, WeekSchedule};
 pub use dist::Dist;
 use locate::{KeyPath, SourceMap};
 use raw::RawScenario;
-use units::Millis;
 pub use validate::MAX_REPLICATIONS;
-
-/// Index of a team in `Scenario::teams`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct TeamId(pub u32);
 
 #[derive(Clone, Debug)]
 pub struct Scenario {
@@ -97,16 +95,6 @@ pub struct Simulation {
     pub replications: u32,
     pub seed: u64,
     pub service_level_target: Millis,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Distribution {
-    /// Most free slots first, waiting chats handed out automatically (SPEC §2.3, seed 004).
-    Capacity,
-    /// Round robin, load ignored unless `max_chats` is set; no sweep (SPEC §2.2, seed 004).
-    Sequential { max_chats: Option<u32> },
-    /// Nothing automatic: agents take chats from the queue themselves.
-    Manual,
 }
 
 #[derive(Clone, Debug)]

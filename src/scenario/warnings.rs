@@ -3,8 +3,8 @@
 //! a night with nobody online may be the plan — printed once each, before the run.
 
 use super::calendar::weekday_name;
-use super::units::{DAY, HOUR, MINUTE, Millis, WEEK};
 use super::{Destination, Scenario, TeamId};
+use crate::time::{DAY, HOUR, MINUTE, Millis, WEEK};
 
 /// The week is looked at in slots this long: finer than any realistic shift boundary.
 const SLOT: Millis = 15 * MINUTE;
@@ -78,24 +78,8 @@ pub fn warnings(s: &Scenario) -> Vec<String> {
     out
 }
 
-/// After a run: chats were stranded in a `sequential` team's queue that nobody takes from by
-/// hand. They wait until their customer gives up, because sequential distribution hands out
-/// only new chats.
-pub fn stranded(s: &Scenario, runs: &[&crate::engine::RunOutput]) -> Option<String> {
-    let metric = crate::stats::metrics::Metric::Stranded as usize;
-    let per_run =
-        runs.iter().map(|r| r.stats.metrics[metric]).sum::<f64>() / runs.len().max(1) as f64;
-    let teams = unswept_sequential_teams(s);
-    (per_run > 0.0 && !teams.is_empty()).then(|| {
-        format!(
-            "{per_run:.1} chats per replication were stranded: they came to a `sequential` team ({}) when nobody of it was online, and sequential distribution never hands out a chat already waiting, so they wait until the customer gives up; give a group of the team `pickup`, or use distribution = \"capacity\"",
-            teams.join(", ")
-        )
-    })
-}
-
 /// The teams of `distribution = "sequential"` whose queue nobody takes from by hand.
-fn unswept_sequential_teams(s: &Scenario) -> Vec<&str> {
+pub fn unswept_sequential_teams(s: &Scenario) -> Vec<&str> {
     s.teams
         .iter()
         .enumerate()

@@ -4,7 +4,8 @@
 
 use super::histogram::Histogram;
 use super::metrics::{GroupMetric, IntervalMetric, Metric};
-use crate::scenario::units::{self, MINUTE, Millis};
+use crate::time;
+use crate::time::{MINUTE, Millis};
 
 /// Resolution of whole-run waiting-time percentiles: 2^-7 ≈ 0.8 %.
 const RUN_SUB_BITS: u32 = 7;
@@ -511,7 +512,7 @@ impl Collector {
             .iter()
             .zip(&self.group_sizes)
             .map(|(g, &size)| {
-                let agent_hours = size as f64 * units::HOUR as f64;
+                let agent_hours = size as f64 * time::HOUR as f64;
 
                 let mut row = [f64::NAN; GroupMetric::COUNT];
                 for &m in GroupMetric::ALL {
@@ -546,14 +547,14 @@ mod tests {
         // 100 weeks of 30-minute intervals are 33,600 of them: each must stay small, or a
         // long horizon's memory is all per-interval bookkeeping.
         assert!(std::mem::size_of::<IntervalAcc>() <= 96);
-        let mut c = Collector::new(0, 100 * units::WEEK, 30 * MINUTE, MINUTE, &[1], false);
+        let mut c = Collector::new(0, 100 * time::WEEK, 30 * MINUTE, MINUTE, &[1], false);
         assert!(c.interval_alerts.is_empty(), "alerts cost nothing when off");
-        c.advance(units::HOUR);
+        c.advance(time::HOUR);
         c.arrival(1);
         c.reached(1);
         c.started(1, 30_000);
         c.first_reply(1, 30_000, 30_000);
-        c.advance(2 * units::HOUR);
+        c.advance(2 * time::HOUR);
         assert!(
             c.intervals[1].hist.is_none(),
             "a finished interval keeps only its p90"

@@ -96,10 +96,10 @@ impl Validator<'_> {
         let breaks = breaks
             .into_iter()
             .flat_map(|(s, e)| {
-                if e <= units::WEEK {
+                if e <= crate::time::WEEK {
                     vec![(s, e)]
                 } else {
-                    vec![(s, units::WEEK), (0, e - units::WEEK)]
+                    vec![(s, crate::time::WEEK), (0, e - crate::time::WEEK)]
                 }
             })
             .collect();

@@ -181,4 +181,156 @@ impl Validator<'_> {
             }
         }
     }
+
+    /// Returning customers are chats too: with returns, the volume guard counts every
+    /// customer as many times as it may come back.
+    pub(super) fn volume_with_returns(
+        &mut self,
+        arrivals: &[ArrivalStream],
+        c: &Customers,
+        horizon: Millis,
+    ) {
+        let returns = c.return_probability > 0.0 || c.return_after_resolution.is_some();
+        if !returns {
+            return;
+        }
+        let first: f64 = arrivals
+            .iter()
+            .map(|a| a.profile.volume_over(horizon))
+            .sum();
+        let most = first * (1.0 + c.max_returns as f64);
+        if first <= MAX_ARRIVALS && most > MAX_ARRIVALS {
+            self.fail(
+                KeyPath::root().key("customers").key("max_returns"),
+                format!(
+                    "with {} returns per customer a replication could bring {most:.3e} chats, over {MAX_ARRIVALS:e}; lower it",
+                    c.max_returns
+                ),
+            );
+        }
+    }
+
+    /// Every queue chats can reach must have someone who can take chats from it, or they would
+    /// only ever be abandoned or unfinished.
+    pub(super) fn check_coverage(
+        &mut self,
+        raw: &RawScenario,
+        names: &[&str],
+        groups: &[AgentGroup],
+        arrivals: &[ArrivalStream],
+        conversation: Option<&Conversation>,
+        inactivity: &Rules,
+    ) {
+        let serves = |d: Destination| {
+            groups.iter().any(|g| match d {
+                Destination::WaitingBox => g.pickup.as_ref().is_some_and(|p| p.waiting),
+                Destination::Team(t) => g.takes_from(t),
+            })
+        };
+        for (i, a) in arrivals.iter().enumerate() {
+            for (j, &(d, _)) in a.route.iter().enumerate() {
+                if serves(d) {
+                    continue;
+                }
+                let k = KeyPath::root().key("arrivals").index(i);
+                let k = match (&raw.arrivals[i].route, d) {
+                    (Some(RawRoute::Weighted(_)), _) => k.key("route").index(j),
+                    (Some(RawRoute::To(_)), _) => k.key("route"),
+                    _ => k.key("team"),
+                };
+                match d {
+                    Destination::WaitingBox => self.fail(
+                        k,
+                        "nobody takes chats from the Waiting box: give a group `pickup = { ..., waiting = true }`",
+                    ),
+                    Destination::Team(t) => {
+                        self.fail(k, format!("no [[agents]] group serves team \"{}\"", names[t.0 as usize]))
+                    }
+                }
+            }
+        }
+        if let Some(TransferTarget::Team(t)) = conversation.and_then(|c| c.transfer_to)
+            && !serves(Destination::Team(t))
+        {
+            self.fail(
+                KeyPath::root().key("conversation").key("transfer_to"),
+                format!(
+                    "no [[agents]] group serves team \"{}\"",
+                    names[t.0 as usize]
+                ),
+            );
+        }
+        let kinds = [
+            ("team_queue", &inactivity.team_queue),
+            ("agent_queue", &inactivity.agent_queue),
+            ("waiting_queue", &inactivity.waiting_queue),
+        ];
+        for (kind, set) in kinds {
+            let Some(set) = set else { continue };
+            let flows = std::iter::once(&set.main).chain(set.exceptions.iter().map(|e| &e.1));
+            for flow in flows {
+                if let Some(ActionKind::Transfer(t)) = flow.action.map(|a| a.kind)
+                    && !serves(Destination::Team(t))
+                {
+                    self.fail(
+                        KeyPath::root()
+                            .key("inactivity")
+                            .key(kind)
+                            .key("action")
+                            .key("transfer_to"),
+                        format!(
+                            "no [[agents]] group serves team \"{}\"",
+                            names[t.0 as usize]
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// A profile CSV: header `weekday,start,end,rate_per_hour`, then rows such as
+/// `mon-fri,08:00,12:00,40`.
+fn read_profile(path: &Path) -> Result<Vec<RateWindow>, String> {
+    let text = crate::io::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty());
+    let header: Vec<String> = lines
+        .next()
+        .map(|(_, l)| {
+            l.split(',')
+                .map(|c| c.trim().to_ascii_lowercase())
+                .collect()
+        })
+        .unwrap_or_default();
+    if header != ["weekday", "start", "end", "rate_per_hour"] {
+        return Err(format!(
+            "{} must start with the header row weekday,start,end,rate_per_hour",
+            path.display()
+        ));
+    }
+    let mut windows = Vec::new();
+    for (i, line) in lines {
+        let at = |m: String| format!("{} line {}: {m}", path.display(), i + 1);
+        let cells: Vec<&str> = line.split(',').map(str::trim).collect();
+        let [days, start, end, rate] = cells[..] else {
+            return Err(at(format!("expected 4 cells, found {}", cells.len())));
+        };
+        let ws = parse_window(&format!("{days} {start}-{end}")).map_err(at)?;
+        let per_hour: f64 = rate
+            .parse()
+            .ok()
+            .filter(|r: &f64| r.is_finite() && *r >= 0.0)
+            .ok_or_else(|| {
+                at(format!(
+                    "rate_per_hour must be a number of at least 0, got \"{rate}\""
+                ))
+            })?;
+        let per_ms = per_hour / crate::time::HOUR as f64;
+        windows.extend(ws.into_iter().map(|w| (w, per_ms)));
+    }
+    Ok(windows)
 }

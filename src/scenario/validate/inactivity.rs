@@ -4,8 +4,8 @@ use super::Validator;
 use crate::inactivity::{Action, ActionKind, FlowSet, InactivityFlow, Rules};
 use crate::scenario::locate::KeyPath;
 use crate::scenario::raw::{RawAction, RawFlowSet, RawScenario};
-use crate::scenario::units::MINUTE;
 use crate::scenario::{Snooze, TeamId};
+use crate::time::MINUTE;
 
 impl Validator<'_> {
     pub(super) fn inactivity(

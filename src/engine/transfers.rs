@@ -1,0 +1,127 @@
+//! Chats that change hands: the agent's transfer at the end of its part (to a team, or to an
+//! available agent of a group), and the inactivity flows' move to another team's queue.
+
+use super::*;
+
+impl Sim<'_> {
+    /// The agent, done with its part, hands the chat on with `work` still to do. Returns
+    /// whether it did: a transfer to agents needs one of them available (seed 001: "para
+    /// transferir um atendimento para outro analista ele precisa estar disponível"), and
+    /// otherwise the agent finishes the chat itself.
+    pub(super) fn transfer(&mut self, chat: ChatId, work: f64, counted: bool) -> bool {
+        let scenario = self.scenario;
+        match scenario.conversation.transfer_to {
+            // The receiving team takes it from the start: a new routing and a new wait for a
+            // slot, but not a new first reply.
+            Some(TransferTarget::Team(to)) => {
+                self.chats[chat.index as usize].work = work;
+                self.note(chat, "transfer", &scenario.teams[to.0 as usize].name);
+                if counted {
+                    self.stats.transfer();
+                }
+                self.router.release(chat, self.now, &mut self.decisions);
+                self.carry_out();
+                self.route_to(chat, QueueId(to.0));
+                true
+            }
+            Some(TransferTarget::Agents(g)) => {
+                let candidates = self.group_agents[g].clone().map(AgentId);
+                let Some(to) =
+                    self.router
+                        .transfer_to_agent(chat, candidates, self.now, &mut self.decisions)
+                else {
+                    return false;
+                };
+                let c = &mut self.chats[chat.index as usize];
+                c.work = work;
+                c.state = ChatState::Waiting;
+                self.stats.levels.queue_length += 1.0;
+                if counted {
+                    self.stats.transfer();
+                }
+                self.note_agent(chat, "transfer", to.0 as usize);
+                self.carry_out();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// An inactivity flow's action moves the chat, wherever it is, to `team`'s queue (seed 003).
+    pub(super) fn move_to_team(&mut self, chat: ChatId, team: TeamId) {
+        self.note(chat, "inactivity_transfer", "");
+        self.stats.inactivity_transfer();
+        self.take_away(chat);
+        self.route_to(chat, QueueId(team.0));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::*;
+    use super::*;
+    use crate::time::MINUTE;
+
+    fn transferring(to: &str) -> Scenario {
+        parse(&format!(
+            r#"
+name = "t"
+[simulation]
+horizon = "7d"
+[[teams]]
+name = "a"
+[[teams]]
+name = "b"
+[[agents]]
+name = "g"
+team = "a"
+[[agents]]
+name = "other"
+team = "b"
+shifts = ["sun 20:00-21:00"]
+[[arrivals]]
+name = "in"
+team = "a"
+rate = "1/d"
+[conversation]
+handle_time = {{ dist = "constant", value = "1m" }}
+transfer_probability = "100%"
+transfer_to = {to}
+"#
+        ))
+    }
+
+    fn transferred_chat(sim: &mut Sim) -> ChatId {
+        let mut c = chat(sim, MINUTE);
+        c.transfer = Some((2 * MINUTE) as f64);
+        place(sim, c)
+    }
+
+    #[test]
+    fn a_chat_transferred_to_a_team_waits_in_that_team_queue_with_the_work_left() {
+        let s = transferring(r#""b""#);
+        let mut sim = quiet(&s);
+        let id = transferred_chat(&mut sim);
+        assert!(run_until(&mut sim, 10 * MINUTE).is_empty());
+        assert_eq!(sim.router.waiting(QueueId(1)), 1);
+        assert_eq!(
+            sim.router.agent(AgentId(0)).held,
+            0,
+            "the sender's slot is free"
+        );
+        let c = &sim.chats[id.index as usize];
+        assert_eq!((c.state, c.work), (ChatState::Waiting, (2 * MINUTE) as f64));
+    }
+
+    #[test]
+    fn with_no_agent_of_the_group_available_the_sender_finishes_the_chat() {
+        // Seed 001: a transfer to an agent needs one who is available.
+        let s = transferring(r#"{ group = "other" }"#);
+        let mut sim = quiet(&s);
+        transferred_chat(&mut sim);
+        assert_eq!(run_until(&mut sim, 10 * MINUTE), vec![MINUTE]);
+        let transfers =
+            sim.stats.finish(0).metrics[crate::stats::metrics::Metric::Transfers as usize];
+        assert_eq!(transfers, 0.0);
+    }
+}

@@ -1,0 +1,95 @@
+//! `[[variants]]` and `[[expect]]`: the policies `compare` runs side by side and the KPI
+//! bounds `check` holds a run to, each in its metric's own unit.
+
+use super::*;
+
+impl Validator<'_> {
+    pub(super) fn variants(&mut self, raw: &RawScenario) -> Vec<Variant> {
+        let key = KeyPath::root().key("variants");
+        let mut out: Vec<Variant> = Vec::new();
+        for (i, v) in raw.variants.iter().flatten().enumerate() {
+            if out.iter().any(|o| o.name == v.name) {
+                self.fail(
+                    key.index(i).key("name"),
+                    format!("variant \"{}\" is defined twice", v.name),
+                );
+            }
+            out.push(Variant {
+                name: v.name.clone(),
+                set: v
+                    .set
+                    .iter()
+                    .flatten()
+                    .map(|(p, value)| (p.clone(), value.clone()))
+                    .collect(),
+            });
+        }
+        out
+    }
+
+    pub(super) fn expects(&mut self, raw: &RawScenario) -> Vec<Expect> {
+        let key = KeyPath::root().key("expect");
+        let mut out = Vec::new();
+        for (i, e) in raw.expect.iter().flatten().enumerate() {
+            let k = key.index(i);
+            let Some(metric) = Metric::from_name(&e.metric) else {
+                let names: Vec<&str> = Metric::ALL.iter().map(|m| m.name()).collect();
+                self.fail(
+                    k.key("metric"),
+                    format!(
+                        "unknown metric \"{}\"; expected one of {}",
+                        e.metric,
+                        names.join(", ")
+                    ),
+                );
+                continue;
+            };
+            let min = e
+                .min
+                .as_ref()
+                .and_then(|b| self.bound(k.key("min"), metric, b));
+            let max = e
+                .max
+                .as_ref()
+                .and_then(|b| self.bound(k.key("max"), metric, b));
+            let given = |b: &Option<RawShare>, parsed: Option<f64>| b.is_none() || parsed.is_some();
+            if !given(&e.min, min) || !given(&e.max, max) {
+                continue;
+            }
+            match (min, max) {
+                (None, None) => self.fail(k.clone(), "needs `min`, `max` or both"),
+                (Some(lo), Some(hi)) if lo > hi => {
+                    self.fail(k.key("max"), "must not be below `min`")
+                }
+                _ => out.push(Expect { metric, min, max }),
+            }
+        }
+        out
+    }
+
+    /// A KPI bound in the metric's own unit: a share as `0.05` or `"5%"`, a time in minutes
+    /// or as a duration (`"90s"`), a count as a number.
+    pub(super) fn bound(&mut self, key: KeyPath, metric: Metric, raw: &RawShare) -> Option<f64> {
+        let parsed = match (metric.unit(), raw) {
+            (Unit::Fraction, _) => units::parse_share(raw),
+            (Unit::Minutes, RawShare::Text(t)) => parse_duration(t)
+                .map(|ms| ms as f64 / MINUTE as f64)
+                .map_err(|m| format!("`{}` is in minutes: {m}", metric.name())),
+            (_, RawShare::Number(x)) if x.is_finite() => Ok(*x),
+            (unit, RawShare::Number(x)) => {
+                Err(format!("must be a number, got {x} ({})", unit.name()))
+            }
+            (_, RawShare::Text(t)) => Err(format!(
+                "`{}` is a count, not a share or a time: write a number, not \"{t}\"",
+                metric.name()
+            )),
+        };
+        match parsed {
+            Ok(x) => Some(x),
+            Err(m) => {
+                self.fail(key, m);
+                None
+            }
+        }
+    }
+}
