@@ -122,20 +122,28 @@ impl Sim<'_> {
     }
 
     /// `--chats-log`: records `what` (with a `detail`) in the chat's history.
+    #[inline]
     pub(super) fn note(&mut self, id: ChatId, what: &str, detail: &str) {
         if let Some(log) = self.log.as_mut() {
             log.note(id.index, self.now, what, detail);
         }
     }
 
-    /// The same, naming an agent as `group#n`.
+    /// The same, naming an agent as `group#n`. Called on every offer and start, so the check
+    /// for a log is inlined and the naming kept out of the hot path.
+    #[inline]
     pub(super) fn note_agent(&mut self, id: ChatId, what: &str, agent: usize) {
         if self.log.is_some() {
-            let g = self.desks[agent].group;
-            let n = agent as u32 - self.group_agents[g].start + 1;
-            let name = format!("{}#{n}", self.scenario.agent_groups[g].name);
-            self.note(id, what, &name);
+            self.note_named_agent(id, what, agent);
         }
+    }
+
+    #[cold]
+    fn note_named_agent(&mut self, id: ChatId, what: &str, agent: usize) {
+        let g = self.desks[agent].group;
+        let n = agent as u32 - self.group_agents[g].start + 1;
+        let name = format!("{}#{n}", self.scenario.agent_groups[g].name);
+        self.note(id, what, &name);
     }
 
     pub(super) fn chat(&self, id: ChatId) -> Option<&Chat> {

@@ -5,7 +5,15 @@ use super::*;
 
 impl Sim<'_> {
     /// Carries out routing's decisions, including those that carrying them out produces.
+    /// Often there are none (a chat ends and nobody waits): that check is inlined.
+    #[inline]
     pub(super) fn carry_out(&mut self) {
+        if !self.decisions.is_empty() {
+            self.carry_out_all();
+        }
+    }
+
+    fn carry_out_all(&mut self) {
         let mut i = 0;
         while i < self.decisions.len() {
             match self.decisions[i] {

@@ -170,6 +170,13 @@ struct ChatRecord {
     refused: Vec<AgentId>,
 }
 
+/// An agent's place in a `capacity` team: the team, and its position among the members.
+#[derive(Clone, Copy, Debug)]
+struct Standing {
+    team: u32,
+    position: u32,
+}
+
 struct TeamState {
     distribution: Distribution,
     /// Members who receive chats automatically (role `agent`), in index order.
@@ -182,8 +189,11 @@ struct TeamState {
 
 pub struct Router {
     agents: Vec<AgentState>,
-    /// For each agent, its (team, position among the team's members).
-    memberships: Vec<Vec<(TeamId, usize)>>,
+    /// Each agent's places in the standings of its `capacity` teams, agent after agent: the
+    /// only teams whose standings routing reads, so the only ones kept current.
+    standings_of: Vec<Standing>,
+    /// Where each agent's run of `standings_of` starts (one more entry than agents).
+    standings_from: Vec<u32>,
     /// The teams' queues, then the Waiting box.
     teams: Vec<TeamState>,
     chats: Vec<ChatRecord>,
@@ -206,24 +216,30 @@ impl Router {
                 queue: TeamQueue::default(),
             })
             .collect();
-        let mut memberships = Vec::with_capacity(agents.len());
+        let mut standings_of = Vec::new();
+        let mut standings_from = vec![0];
         for (i, spec) in agents.iter().enumerate() {
-            let mut mine = Vec::new();
             if spec.role == Role::Agent {
                 for &t in &spec.teams {
                     let team = &mut teams[t.0 as usize];
-                    mine.push((t, team.members.len()));
+                    if team.distribution == Distribution::Capacity {
+                        standings_of.push(Standing {
+                            team: t.0,
+                            position: team.members.len() as u32,
+                        });
+                    }
                     team.members.push(AgentId(i as u32));
                 }
             }
-            memberships.push(mine);
+            standings_from.push(standings_of.len() as u32);
         }
         for team in &mut teams {
             team.standings = capacity::Standings::new(team.members.len());
         }
         Router {
             agents: agents.iter().map(AgentState::new).collect(),
-            memberships,
+            standings_of,
+            standings_from,
             teams,
             chats: Vec::new(),
             next_ticket: 0,
@@ -631,12 +647,19 @@ impl Router {
         self.teams[q.0 as usize].queue.head(live)
     }
 
+    /// The agent's places in the standings of its `capacity` teams.
+    fn standings(&self, agent: AgentId) -> std::ops::Range<usize> {
+        let a = agent.0 as usize;
+        self.standings_from[a] as usize..self.standings_from[a + 1] as usize
+    }
+
     fn refresh_keys(&mut self, agent: AgentId) {
         let a = &self.agents[agent.0 as usize];
-        for &(team, at) in &self.memberships[agent.0 as usize] {
-            self.teams[team.0 as usize]
+        for &Standing { team, position } in &self.standings_of[self.standings(agent)] {
+            let position = position as usize;
+            self.teams[team as usize]
                 .standings
-                .set(at, capacity::key(a, at));
+                .set(position, capacity::key(a, position));
         }
     }
 
@@ -657,17 +680,14 @@ impl Router {
             self.refresh_keys(agent);
             out.push(Decision::Start { chat, agent });
         }
-        let memberships = &self.memberships[agent.0 as usize];
-        if memberships.is_empty() {
+        let places = self.standings(agent);
+        if places.is_empty() {
             return;
         }
         loop {
             let mut oldest: Option<(u64, ChatId, TeamId, AgentId)> = None;
-            for mi in 0..self.memberships[agent.0 as usize].len() {
-                let (team, _) = self.memberships[agent.0 as usize][mi];
-                if self.teams[team.0 as usize].distribution != Distribution::Capacity {
-                    continue;
-                }
+            for p in places.clone() {
+                let team = TeamId(self.standings_of[p].team);
                 let Some((ticket, chat)) = self.head(QueueId(team.0)) else {
                     continue;
                 };

@@ -143,13 +143,11 @@ pub struct Collector {
     sl_target: Millis,
     last: Millis,
     counts: ChatCounts,
-    areas: Areas,
     wait_all: Histogram,
     ttfr: Histogram,
     intervals: Vec<IntervalAcc>,
     /// Per interval, the alert levels' integrals; empty unless `alerts`.
     interval_alerts: Vec<AlertAreas>,
-    alert_areas: AlertAreas,
     /// The interval `last` falls in and where it ends: time only moves forward, so the
     /// interval of the present needs no division.
     current: usize,
@@ -198,7 +196,6 @@ impl Collector {
             sl_target,
             last: 0,
             counts: ChatCounts::default(),
-            areas: Areas::default(),
             wait_all: Histogram::new(RUN_SUB_BITS, MAX_EXP),
             ttfr: Histogram::new(RUN_SUB_BITS, MAX_EXP),
             intervals: (0..n)
@@ -215,7 +212,6 @@ impl Collector {
             } else {
                 Vec::new()
             },
-            alert_areas: AlertAreas::default(),
             current: 0,
             current_end: warmup + interval,
             spare: Vec::new(),
@@ -236,33 +232,44 @@ impl Collector {
     }
 
     /// Integrates the current levels up to `now`; call before changing them.
+    /// Integrates the levels up to `now`, interval by interval. Only the intervals hold time
+    /// integrals: the levels are whole numbers and so are the times, so every product and sum
+    /// is exact in `f64` and the whole run's integral is the intervals' sum, in any order.
+    #[inline]
     pub fn advance(&mut self, now: Millis) {
         if now <= self.last {
             return;
         }
+        // Most events fall in the interval of the one before: one step, inlined.
+        if self.last >= self.warmup && now < self.current_end && now <= self.horizon {
+            let dt = (now - self.last) as f64;
+            self.last = now;
+            self.intervals[self.current].areas.add(&self.levels, dt);
+            if self.alerts {
+                add_alerts(&mut self.interval_alerts[self.current], &self.levels, dt);
+            }
+            return;
+        }
+        self.advance_across(now);
+    }
+
+    fn advance_across(&mut self, now: Millis) {
         let from = self.last.max(self.warmup);
         let to = now.min(self.horizon);
         self.last = now;
-        if from < to {
-            let dt = (to - from) as f64;
-            self.areas.add(&self.levels, dt);
+        let mut t = from;
+        while t < to {
+            let end = self.current_end.min(to);
+            let dt = (end - t) as f64;
+            self.intervals[self.current].areas.add(&self.levels, dt);
             if self.alerts {
-                add_alerts(&mut self.alert_areas, &self.levels, dt);
+                add_alerts(&mut self.interval_alerts[self.current], &self.levels, dt);
             }
-            let mut t = from;
-            while t < to {
-                let end = self.current_end.min(to);
-                let dt = (end - t) as f64;
-                self.intervals[self.current].areas.add(&self.levels, dt);
-                if self.alerts {
-                    add_alerts(&mut self.interval_alerts[self.current], &self.levels, dt);
-                }
-                t = end;
-                if end == self.current_end {
-                    self.close_if_done(self.current);
-                    self.current += 1;
-                    self.current_end += self.interval;
-                }
+            t = end;
+            if end == self.current_end {
+                self.close_if_done(self.current);
+                self.current += 1;
+                self.current_end += self.interval;
             }
         }
     }
@@ -374,7 +381,9 @@ impl Collector {
             h.record(wait as u64);
         }
         acc.pending -= 1;
-        self.close_if_done(k as usize);
+        if acc.pending == 0 {
+            self.close_if_done(k as usize);
+        }
     }
 
     /// An agent started on the chat: its wait is over (SPEC §6 `mean_wait`).
@@ -457,7 +466,12 @@ impl Collector {
                 Metric::ServiceLevel => ratio(c.sl_hits as f64, c.reached as f64),
                 Metric::ServiceLevelAnswered => ratio(c.sl_hits as f64, c.served as f64),
                 Metric::AnswerLevel => ratio(c.answer_hits as f64, c.reached as f64),
-                Metric::Occupancy => ratio(self.areas.busy_slots, self.areas.present_slots),
+                Metric::Occupancy => {
+                    let (busy, present) = self.intervals.iter().fold((0.0, 0.0), |(b, p), acc| {
+                        (b + acc.areas.busy_slots, p + acc.areas.present_slots)
+                    });
+                    ratio(busy, present)
+                }
                 Metric::Refusals => c.refusals as f64,
                 Metric::AutoClosed => c.auto_closed as f64,
                 Metric::FirstAlerts => c.first_alerts as f64,
