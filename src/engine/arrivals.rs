@@ -86,24 +86,26 @@ impl Sim<'_> {
             Destination::Team(t) => QueueId(t.0),
             Destination::WaitingBox => self.router.waiting_box(),
         };
-        let chat = self.allocate(Chat {
-            generation: 0,
-            state: ChatState::Bot,
-            source,
-            window,
-            queue,
-            queued_at: self.now,
-            started: false,
-            work,
-            transfer,
-            patience,
-            bot_resolves,
-            offer: 0,
-            offer_agent: 0,
-            answer: Answer::Accept,
+        let chat = self.allocate(
+            Chat {
+                generation: 0,
+                state: ChatState::Bot,
+                source,
+                window,
+                queue,
+                queued_at: self.now,
+                started: false,
+                work,
+                transfer,
+                patience,
+                bot_resolves,
+                offer: 0,
+                offer_agent: 0,
+                answer: Answer::Accept,
+                returns,
+            },
             talk,
-            returns,
-        });
+        );
         self.arrived += 1;
         if let Some(log) = self.log.as_mut() {
             log.open(
@@ -149,9 +151,8 @@ impl Sim<'_> {
         self.route_to(id, queue);
         // In the block model most chats start, which is their first reply, at once: only
         // those still waiting need their patience timed.
-        let c = &self.chats[id.index as usize];
-        if !c.first_replied()
-            && let Some(p) = c.patience
+        if !self.first_replied(id)
+            && let Some(p) = self.chats[id.index as usize].patience
         {
             self.events
                 .schedule(self.now + round_ms(p).min(MAX_AHEAD), Event::Patience(id));
@@ -165,7 +166,7 @@ impl Sim<'_> {
         c.state = ChatState::Waiting;
         // A new routing: answers to earlier offers and steps of the conversation are stale.
         c.offer = c.offer.wrapping_add(1);
-        if let Some(talk) = c.talk.as_mut() {
+        if let Some(talk) = self.talks.get_mut(id.index as usize) {
             talk.version = talk.version.wrapping_add(1);
         }
         self.stats.levels.queue_length += 1.0;
@@ -192,7 +193,7 @@ impl Sim<'_> {
         let Some(chat) = self.chat(id) else { return };
         let (window, wait, source) = (chat.window, self.now - chat.queued_at, chat.source as usize);
         let returns = chat.returns + 1;
-        if chat.first_replied() {
+        if self.first_replied(id) {
             return;
         }
         // Its wait is counted here unless an agent had started on it (turn model).
@@ -261,7 +262,7 @@ handle_time = { dist = "constant", value = "1m" }
         let mut sim = quiet(&s);
         let mut c = chat(&sim, MINUTE);
         c.patience = Some((2 * MINUTE) as f64);
-        place(&mut sim, c);
+        place(&mut sim, c, None);
         assert!(run_until(&mut sim, 2 * MINUTE - SECOND).is_empty());
         assert_eq!(run_until(&mut sim, 2 * MINUTE), vec![2 * MINUTE]);
         assert_eq!(sim.stats.levels.queue_length, 0.0);

@@ -43,27 +43,23 @@ pub(super) struct Chat {
     pub(super) offer: u32,
     pub(super) offer_agent: u32,
     pub(super) answer: Answer,
-    /// Turn model: the conversation.
-    pub(super) talk: Option<Talk>,
     /// How many times this customer had contacted the center before this chat.
     pub(super) returns: u32,
 }
 
-impl Chat {
+impl Sim<'_> {
     /// Has the customer had a human reply? In the block model, when an agent starts on it.
-    pub(super) fn first_replied(&self) -> bool {
-        match &self.talk {
+    pub(super) fn first_replied(&self, id: ChatId) -> bool {
+        match self.talks.get(id.index as usize) {
             Some(t) => t.replied,
-            None => self.started,
+            None => self.chats[id.index as usize].started,
         }
     }
-}
 
-impl Sim<'_> {
     /// Takes the chat from wherever it is (a queue, an offer, an agent) without ending it. A
     /// snooze is the agent's: it ends when the chat leaves the agent.
     pub(super) fn take_away(&mut self, id: ChatId) {
-        if let Some(talk) = self.chats[id.index as usize].talk.as_mut() {
+        if let Some(talk) = self.talks.get_mut(id.index as usize) {
             talk.snoozed = false;
             talk.snooze_version = talk.snooze_version.wrapping_add(1);
         }
@@ -86,9 +82,12 @@ impl Sim<'_> {
         self.carry_out();
     }
 
-    pub(super) fn allocate(&mut self, chat: Chat) -> ChatId {
+    /// Places a new chat, with its conversation in the turn model. Conversations live in a
+    /// table of their own, beside the chats' (and empty in the block model), so that the
+    /// record every event touches stays small.
+    pub(super) fn allocate(&mut self, chat: Chat, talk: Option<Talk>) -> ChatId {
         self.live += 1;
-        match self.free.pop() {
+        let id = match self.free.pop() {
             Some(i) => {
                 let slot = &mut self.chats[i as usize];
                 let generation = slot.generation.wrapping_add(1);
@@ -105,7 +104,15 @@ impl Sim<'_> {
                     generation: 0,
                 }
             }
+        };
+        if let Some(talk) = talk {
+            match self.talks.get_mut(id.index as usize) {
+                Some(slot) => *slot = talk,
+                None => self.talks.push(talk),
+            }
         }
+        debug_assert!(self.talks.is_empty() || self.talks.len() == self.chats.len());
+        id
     }
 
     pub(super) fn release(&mut self, chat: ChatId, outcome: Outcome) {

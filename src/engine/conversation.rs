@@ -122,19 +122,19 @@ impl Sim<'_> {
             let wait = now - chat.queued_at;
             if let Some(k) = chat.window {
                 self.stats.started(k, wait);
-                if chat.talk.is_none() {
+                if self.talks.is_empty() {
                     self.stats.first_reply(k, wait, wait);
                 }
             }
-            if let Some(talk) = chat.talk.as_mut() {
+            if let Some(talk) = self.talks.get_mut(id.index as usize) {
                 talk.wait = wait;
             }
         }
         // The turn model ends chats by their conversation: no work to drain.
-        let work = if chat.talk.is_some() {
-            f64::INFINITY
-        } else {
+        let work = if self.talks.is_empty() {
             chat.work
+        } else {
+            f64::INFINITY
         };
         let agent = agent.0 as usize;
         self.drain_work(agent);
@@ -146,13 +146,13 @@ impl Sim<'_> {
         self.stats.levels.busy_slots += 1.0;
         self.reschedule(agent);
         self.chats_changed(agent);
-        if let Some(talk) = &self.chats[id.index as usize].talk {
+        if let Some(talk) = self.talks.get(id.index as usize) {
             // The chat is now the agent's ("fila do vendedor"): a new episode, unless it was
             // already timed by that flow while it waited behind the agent's capacity.
             if talk.episode.is_none_or(|e| e.kind != QueueKind::Agent) {
                 self.open_episode(id, QueueKind::Agent);
             }
-            let first = !self.chats[id.index as usize].first_replied();
+            let first = !self.first_replied(id);
             self.agent_writes(id, agent, first);
         }
     }
@@ -165,8 +165,9 @@ impl Sim<'_> {
         };
         let k = self.desks[agent].chats.len() as f64;
         let stretch = 1.0 + self.slowdown * (k - 1.0);
-        let c = &mut self.chats[id.index as usize];
-        let Some(talk) = c.talk.as_mut() else { return };
+        let Some(talk) = self.talks.get_mut(id.index as usize) else {
+            return;
+        };
         let reply = if first {
             &turns.first_reply
         } else {
@@ -185,10 +186,7 @@ impl Sim<'_> {
     }
 
     pub(super) fn talk_next(&mut self, id: ChatId, step: Step, after: f64) {
-        let talk = self.chats[id.index as usize]
-            .talk
-            .as_mut()
-            .expect("turn model");
+        let talk = &mut self.talks[id.index as usize];
         talk.version = talk.version.wrapping_add(1);
         talk.next = step;
         let version = talk.version;
@@ -201,7 +199,9 @@ impl Sim<'_> {
     /// The next step of a conversation in the turn model (SPEC §4).
     pub(super) fn talk(&mut self, id: ChatId, version: u32) {
         let Some(c) = self.chat(id) else { return };
-        let Some(talk) = c.talk.as_ref() else { return };
+        let Some(talk) = self.talks.get(id.index as usize) else {
+            return;
+        };
         if c.state != ChatState::InService || talk.version != version {
             return;
         }
@@ -214,8 +214,7 @@ impl Sim<'_> {
         match step {
             Step::AgentReply => {
                 let queued_at = c.queued_at;
-                let c = &mut self.chats[id.index as usize];
-                let talk = c.talk.as_mut().expect("turn model");
+                let talk = &mut self.talks[id.index as usize];
                 if !talk.replied {
                     talk.replied = true;
                     if let Some(k) = k {
@@ -263,8 +262,7 @@ impl Sim<'_> {
             }
             Step::CustomerMessage => {
                 self.note(id, "customer", "");
-                let c = &mut self.chats[id.index as usize];
-                let talk = c.talk.as_mut().expect("turn model");
+                let talk = &mut self.talks[id.index as usize];
                 talk.unanswered = true;
                 // Snoozed already (after the agent's reply): the message waits, unalerted,
                 // for the snooze to end.
@@ -397,7 +395,8 @@ impl Sim<'_> {
         let transfer = c.transfer.take();
         let counted = c.window.is_some();
         if transfer.is_some()
-            && let (Some(talk), Some(turns)) = (c.talk.as_mut(), self.turns.as_ref())
+            && let (Some(talk), Some(turns)) =
+                (self.talks.get_mut(chat.index as usize), self.turns.as_ref())
         {
             // A fresh conversation with the next agent; the first reply was already sent.
             talk.turns_left = turns.turns.sample(&mut talk.rng);

@@ -18,9 +18,11 @@ impl Sim<'_> {
     /// under that queue's flow (SPEC §2.6). Nothing when no message waits or it is snoozed.
     pub(super) fn open_episode(&mut self, id: ChatId, kind: QueueKind) {
         self.end_episode(id);
-        let c = &mut self.chats[id.index as usize];
+        let c = &self.chats[id.index as usize];
         let team = (kind != QueueKind::Waiting).then_some(TeamId(c.queue.0));
-        let Some(talk) = c.talk.as_mut() else { return };
+        let Some(talk) = self.talks.get_mut(id.index as usize) else {
+            return;
+        };
         if !talk.unanswered || talk.snoozed {
             return;
         }
@@ -29,7 +31,7 @@ impl Sim<'_> {
     }
 
     pub(super) fn schedule_episode(&mut self, id: ChatId) {
-        let Some(talk) = self.chats[id.index as usize].talk.as_mut() else {
+        let Some(talk) = self.talks.get_mut(id.index as usize) else {
             return;
         };
         talk.episode_version = talk.episode_version.wrapping_add(1);
@@ -42,7 +44,7 @@ impl Sim<'_> {
 
     /// The episode is over (a reply, a move, a snooze, the end of the chat).
     pub(super) fn end_episode(&mut self, id: ChatId) {
-        let Some(talk) = self.chats[id.index as usize].talk.as_mut() else {
+        let Some(talk) = self.talks.get_mut(id.index as usize) else {
             return;
         };
         talk.episode_version = talk.episode_version.wrapping_add(1);
@@ -62,8 +64,12 @@ impl Sim<'_> {
 
     /// An inactivity deadline: an alert, or the flow's action (SPEC §2.7, seed 003).
     pub(super) fn inactivity_due(&mut self, id: ChatId, version: u32) {
-        let Some(c) = self.chat(id) else { return };
-        let Some(talk) = c.talk.as_ref() else { return };
+        if self.chat(id).is_none() {
+            return;
+        }
+        let Some(talk) = self.talks.get(id.index as usize) else {
+            return;
+        };
         if talk.episode_version != version {
             return;
         }
@@ -76,11 +82,7 @@ impl Sim<'_> {
         };
         self.set_alert(episode.kind, before, -1.0);
         self.set_alert(episode.kind, episode.stage, 1.0);
-        self.chats[id.index as usize]
-            .talk
-            .as_mut()
-            .expect("turn model")
-            .episode = Some(episode);
+        self.talks[id.index as usize].episode = Some(episode);
         match step {
             InactivityStep::FirstAlert => {
                 self.note(id, "first_alert", "");
@@ -115,7 +117,7 @@ impl Sim<'_> {
         let Some(after) = self.scenario.inactivity.auto_close else {
             return;
         };
-        let Some(talk) = self.chats[id.index as usize].talk.as_mut() else {
+        let Some(talk) = self.talks.get_mut(id.index as usize) else {
             return;
         };
         if !talk.closable {
@@ -139,10 +141,7 @@ impl Sim<'_> {
         if c.state == ChatState::Bot {
             return;
         }
-        let talk = self.chats[id.index as usize]
-            .talk
-            .as_mut()
-            .expect("auto-close needs the turn model");
+        let talk = &mut self.talks[id.index as usize];
         if talk.snoozed {
             talk.close_pending = false;
             return;
@@ -164,10 +163,7 @@ impl Sim<'_> {
         let Some(snooze) = self.snooze.as_ref() else {
             return;
         };
-        let talk = self.chats[id.index as usize]
-            .talk
-            .as_mut()
-            .expect("turn model");
+        let talk = &mut self.talks[id.index as usize];
         let duration = snooze.duration.sample(&mut talk.rng);
         let resume = match &snooze.resume_after {
             Some(r) if talk.rng.random_bool(snooze.resume_probability) => {
@@ -195,7 +191,9 @@ impl Sim<'_> {
     /// reply.
     pub(super) fn snooze_ends(&mut self, id: ChatId, version: u32, early: bool) {
         let Some(c) = self.chat(id) else { return };
-        let Some(talk) = c.talk.as_ref() else { return };
+        let Some(talk) = self.talks.get(id.index as usize) else {
+            return;
+        };
         if c.state != ChatState::InService || !talk.snoozed || talk.snooze_version != version {
             return;
         }
@@ -203,11 +201,7 @@ impl Sim<'_> {
         let Some(agent) = self.router.holder(id) else {
             return;
         };
-        self.chats[id.index as usize]
-            .talk
-            .as_mut()
-            .expect("turn model")
-            .snoozed = false;
+        self.talks[id.index as usize].snoozed = false;
         self.note(id, if early { "resume" } else { "snooze_end" }, "");
         self.touch(id);
         if unanswered {
@@ -280,7 +274,7 @@ exceptions = [{{ teams = ["b"], first_alert = "3m", second_alert = "6m" }}]
         run_until(&mut sim, 10 * MINUTE);
         assert_eq!(sim.router.waiting(QueueId(0)), 0);
         assert_eq!(sim.router.waiting(QueueId(1)), 1);
-        let talk = sim.chats[id.index as usize].talk.as_ref().unwrap();
+        let talk = &sim.talks[id.index as usize];
         let episode = talk.episode.expect("a new episode in team b's queue");
         assert_eq!(episode.start, 10 * MINUTE);
         // The new episode raises its first alert 3 minutes after the move.

@@ -59,6 +59,8 @@ struct Sim<'a> {
     events: EventQueue,
     router: Router,
     chats: Vec<Chat>,
+    /// Turn model: each chat's conversation, by the chat's index (empty in the block model).
+    talks: Vec<Talk>,
     free: Vec<u32>,
     live: u64,
     desks: Vec<Desk>,

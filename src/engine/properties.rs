@@ -179,8 +179,8 @@ fn check_state(sim: &Sim) {
             assert_eq!(sim.chats[c.chat.index as usize].state, ChatState::InService);
         }
     }
-    for c in sim.chats.iter().filter(|c| c.state != ChatState::Free) {
-        if let Some(t) = &c.talk {
+    for (c, t) in sim.chats.iter().zip(&sim.talks) {
+        if c.state != ChatState::Free {
             assert!(
                 !(t.snoozed && t.episode.is_some()),
                 "a snoozed chat has no running episode"

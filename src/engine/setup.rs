@@ -60,6 +60,7 @@ impl<'a> Sim<'a> {
             events: EventQueue::default(),
             router,
             chats: Vec::new(),
+            talks: Vec::new(),
             free: Vec::new(),
             live: 0,
             desks,

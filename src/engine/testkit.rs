@@ -68,14 +68,13 @@ pub(super) fn chat(sim: &Sim, work: Millis) -> Chat {
         offer: 0,
         offer_agent: 0,
         answer: Answer::Accept,
-        talk: None,
         returns: 0,
     }
 }
 
-/// Places `chat` in its queue as the bot would hand it over.
-pub(super) fn place(sim: &mut Sim, chat: Chat) -> ChatId {
-    let id = sim.allocate(chat);
+/// Places `chat` (with `talk` in the turn model) in its queue as the bot would hand it over.
+pub(super) fn place(sim: &mut Sim, chat: Chat, talk: Option<Talk>) -> ChatId {
+    let id = sim.allocate(chat, talk);
     sim.enter_human_queue(id);
     id
 }
@@ -83,14 +82,14 @@ pub(super) fn place(sim: &mut Sim, chat: Chat) -> ChatId {
 /// A block-model chat of `work` ms in team `a`'s queue.
 pub(super) fn inject(sim: &mut Sim, work: Millis) -> ChatId {
     let c = chat(sim, work);
-    place(sim, c)
+    place(sim, c, None)
 }
 
 /// A turn-model chat of `turns` agent messages in team `a`'s queue.
 pub(super) fn inject_talk(sim: &mut Sim, turns: u32) -> ChatId {
-    let mut c = chat(sim, 0);
-    c.talk = Some(Talk::new(Xoshiro256PlusPlus::seed_from_u64(7), turns));
-    place(sim, c)
+    let c = chat(sim, 0);
+    let talk = Talk::new(Xoshiro256PlusPlus::seed_from_u64(7), turns);
+    place(sim, c, Some(talk))
 }
 
 /// Runs events up to `until`, returning the times at which chats ended.

@@ -94,7 +94,7 @@ transfer_to = {to}
     fn transferred_chat(sim: &mut Sim) -> ChatId {
         let mut c = chat(sim, MINUTE);
         c.transfer = Some((2 * MINUTE) as f64);
-        place(sim, c)
+        place(sim, c, None)
     }
 
     #[test]
