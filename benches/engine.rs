@@ -25,7 +25,10 @@ fn main() {
     for distribution in ["capacity", "sequential"] {
         for agents in [50u32, 500, 2000] {
             let scenario = scaled(agents, distribution);
-            println!("  {agents:>5} agents, {distribution:<10} {}", throughput(&scenario));
+            println!(
+                "  {agents:>5} agents, {distribution:<10} {}",
+                throughput(&scenario)
+            );
         }
     }
 }
