@@ -115,6 +115,7 @@ impl Sim<'_> {
         id
     }
 
+    #[inline(always)]
     pub(super) fn release(&mut self, chat: ChatId, outcome: Outcome) {
         if let Some(log) = self.log.as_mut() {
             log.close(chat.index, self.now, outcome);

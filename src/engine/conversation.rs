@@ -313,6 +313,7 @@ impl Sim<'_> {
     }
 
     /// Schedules the agent's next completion if its load changed when that happens.
+    #[inline(always)]
     pub(super) fn reschedule(&mut self, agent: usize) {
         let desk = &mut self.desks[agent];
         let due = if desk.chats.is_empty() {

@@ -16,6 +16,7 @@ pub(super) struct SnoozeSamplers {
 impl Sim<'_> {
     /// The chat's unanswered message is now in a queue of `kind`: a new inactivity episode
     /// under that queue's flow (SPEC §2.6). Nothing when no message waits or it is snoozed.
+    #[inline(always)]
     pub(super) fn open_episode(&mut self, id: ChatId, kind: QueueKind) {
         self.end_episode(id);
         let c = &self.chats[id.index as usize];
@@ -113,6 +114,7 @@ impl Sim<'_> {
     }
 
     /// A message of either side: the auto-close clock starts again (SPEC §2.6).
+    #[inline(always)]
     pub(super) fn touch(&mut self, id: ChatId) {
         let Some(after) = self.scenario.inactivity.auto_close else {
             return;

@@ -107,6 +107,7 @@ impl Default for EventQueue {
 
 impl EventQueue {
     /// `time` must not be negative (the clock starts at 0).
+    #[inline(always)]
     pub fn schedule(&mut self, time: Millis, event: Event) {
         debug_assert!(time >= 0);
         let key = ((time as u128) << 64) | self.seq as u128;

@@ -340,6 +340,7 @@ impl Router {
     }
 
     /// The team's choice for `chat`, leaving out agents who refused it.
+    #[inline(always)]
     fn pick(&mut self, chat: ChatId, team: TeamId) -> Option<AgentId> {
         let refused = &self.chats[chat.index as usize].refused;
         let agents = &self.agents;
@@ -376,6 +377,7 @@ impl Router {
         self.teams[team.0 as usize].distribution == Distribution::Capacity
     }
 
+    #[inline(always)]
     fn offer(
         &mut self,
         chat: ChatId,
@@ -400,6 +402,7 @@ impl Router {
 
     /// The agent accepted the offer: the chat takes a slot, or waits in the agent's queue when
     /// `sequential` gave the agent more chats than its capacity (SPEC §2.2).
+    #[inline(always)]
     pub fn accept(&mut self, chat: ChatId, out: &mut Vec<Decision>) {
         let Place::Offered { agent, reserved } = self.place(chat) else {
             return;
@@ -463,6 +466,7 @@ impl Router {
 
     /// The chat leaves its agent: it ended, or it is being transferred or handed back. The
     /// freed slot takes the agent's own queue first, then waiting chats (SPEC §2.2–2.3).
+    #[inline(always)]
     pub fn release(&mut self, chat: ChatId, now: Millis, out: &mut Vec<Decision>) {
         let agent = match self.place(chat) {
             Place::Slot(a) | Place::Backlog(a) | Place::Offered { agent: a, .. } => a,
@@ -531,6 +535,7 @@ impl Router {
     }
 
     /// Takes the chat off the agent, whatever stage it is at, without refilling the slot.
+    #[inline(always)]
     fn unassign(&mut self, chat: ChatId, agent: AgentId) {
         let place = self.place(chat);
         let a = &mut self.agents[agent.0 as usize];
@@ -653,6 +658,7 @@ impl Router {
         self.standings_from[a] as usize..self.standings_from[a + 1] as usize
     }
 
+    #[inline(always)]
     fn refresh_keys(&mut self, agent: AgentId) {
         let a = &self.agents[agent.0 as usize];
         for &Standing { team, position } in &self.standings_of[self.standings(agent)] {

@@ -235,7 +235,7 @@ impl Collector {
     /// Integrates the levels up to `now`, interval by interval. Only the intervals hold time
     /// integrals: the levels are whole numbers and so are the times, so every product and sum
     /// is exact in `f64` and the whole run's integral is the intervals' sum, in any order.
-    #[inline]
+    #[inline(always)]
     pub fn advance(&mut self, now: Millis) {
         if now <= self.last {
             return;
@@ -370,6 +370,7 @@ impl Collector {
         }
     }
 
+    #[inline(always)]
     fn waited(&mut self, k: u32, wait: Millis) {
         let w = wait as f64;
         self.counts.wait_sum += w;
@@ -396,6 +397,7 @@ impl Collector {
 
     /// The first human reply, `ttfr` after the chat entered the human queue, which it had
     /// waited `wait` of. In the block model it comes when the agent starts (SPEC §2.10).
+    #[inline(always)]
     pub fn first_reply(&mut self, k: u32, wait: Millis, ttfr: Millis) {
         let hit = (ttfr <= self.sl_target) as u64;
         let c = &mut self.counts;
