@@ -51,7 +51,7 @@ impl Sampler {
     }
 
     /// A draw in milliseconds, never negative.
-    #[inline]
+    #[inline(always)]
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         match self {
             Sampler::Constant(v) => *v,

@@ -11,6 +11,7 @@ pub(super) struct CustomerStreams {
 }
 
 impl Sim<'_> {
+    #[inline(always)]
     pub(super) fn schedule_arrival(&mut self, source: u32) {
         let t = self.arrivals[source as usize].next_arrival();
         if t < self.scenario.simulation.horizon {
@@ -139,6 +140,7 @@ impl Sim<'_> {
 
     /// The chat leaves the bot for a human queue: its wait and its customer's patience start
     /// now (SPEC §2.10).
+    #[inline(always)]
     pub(super) fn enter_human_queue(&mut self, id: ChatId) {
         let c = &mut self.chats[id.index as usize];
         c.queued_at = self.now;

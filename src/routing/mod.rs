@@ -293,6 +293,7 @@ impl Router {
 
     /// A chat enters a queue (after the bot, on a transfer or a requeue). Under `capacity` or
     /// `sequential` it is offered to an agent if one is eligible; otherwise it waits.
+    #[inline(always)]
     pub fn enqueue(&mut self, chat: ChatId, queue: QueueId, now: Millis, out: &mut Vec<Decision>) {
         let i = chat.index as usize;
         if i >= self.chats.len() {
@@ -672,6 +673,7 @@ impl Router {
     /// Something changed for `agent` (a slot freed, it came online or Ready): the agent's own
     /// queue fills the slot first; then `capacity` teams hand out waiting chats, oldest first,
     /// while anyone eligible can take them. `sequential` never sweeps (SPEC §2.2).
+    #[inline(always)]
     fn dispatch_for(&mut self, agent: AgentId, now: Millis, out: &mut Vec<Decision>) {
         loop {
             let a = &mut self.agents[agent.0 as usize];
