@@ -240,9 +240,6 @@ mod tests {
         // comes back after `return_after` when the return draw says so (here always).
         let s = parse(
             r#"
-name = "t"
-[simulation]
-horizon = "7d"
 [[teams]]
 name = "a"
 [[agents]]
@@ -280,9 +277,6 @@ handle_time = { dist = "constant", value = "1m" }
     fn a_chat_the_bot_resolves_never_reaches_a_human_queue() {
         let s = parse(
             r#"
-name = "t"
-[simulation]
-horizon = "7d"
 [[teams]]
 name = "a"
 [[agents]]

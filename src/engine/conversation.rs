@@ -475,9 +475,6 @@ mod tests {
         // SPEC §4 turn model: first reply, customer message, reply (the last of 2), wrap-up.
         let s = parse(
             r#"
-name = "t"
-[simulation]
-horizon = "7d"
 [[teams]]
 name = "a"
 [[agents]]

@@ -222,9 +222,6 @@ mod tests {
     fn unattended(action: &str) -> Scenario {
         parse(&format!(
             r#"
-name = "t"
-[simulation]
-horizon = "7d"
 [[teams]]
 name = "a"
 [[teams]]

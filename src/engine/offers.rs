@@ -149,9 +149,6 @@ mod tests {
     fn offers(agent_keys: &str, team_keys: &str) -> Scenario {
         parse(&format!(
             r#"
-name = "t"
-[simulation]
-horizon = "7d"
 [[teams]]
 name = "a"
 {team_keys}

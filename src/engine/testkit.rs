@@ -16,10 +16,6 @@ pub(super) fn block(
 ) -> Scenario {
     parse(&format!(
         r#"
-name = "t"
-[simulation]
-horizon = "7d"
-replications = 1
 [[teams]]
 name = "a"
 distribution = "{distribution}"
@@ -40,8 +36,10 @@ concurrency_slowdown = {slowdown}
     ))
 }
 
-pub(super) fn parse(text: &str) -> Scenario {
-    Scenario::parse(text, Path::new("t.toml")).unwrap_or_else(|e| panic!("{e}"))
+/// A scenario of a week named `t` whose other sections are `body`.
+pub(super) fn parse(body: &str) -> Scenario {
+    let text = format!("name = \"t\"\n[simulation]\nhorizon = \"7d\"\n{body}");
+    Scenario::parse(&text, Path::new("t.toml")).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// A simulation with no random arrivals, so a test places every chat itself.

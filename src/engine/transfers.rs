@@ -65,9 +65,6 @@ mod tests {
     fn transferring(to: &str) -> Scenario {
         parse(&format!(
             r#"
-name = "t"
-[simulation]
-horizon = "7d"
 [[teams]]
 name = "a"
 [[teams]]
