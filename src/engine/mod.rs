@@ -1,7 +1,12 @@
-//! One replication: the clock, the event loop, the block model of work (SPEC §4), and the
-//! presence of agents (shifts, breaks, absences). The engine samples what people do, feeds it
-//! to the routing core as events, carries out the core's decisions and streams statistics. A
-//! replication is a pure function of (scenario, seed, replication index).
+//! One replication: the `Sim` state and the event loop, which hands each event to the file of
+//! its concern (arrivals, offers, conversation, transfers, inactivity, presence). The engine
+//! samples what people do, feeds it to the routing core as events, carries out the core's
+//! decisions and streams statistics. A replication is a pure function of (scenario, seed,
+//! replication index).
+//!
+//! Steps that every chat takes and that the compiler left as calls (statistics, the event
+//! list, a desk's rescheduling, inactivity checks that the block model skips) are
+//! `#[inline(always)]`, measured in instructions per chat with `valgrind --tool=callgrind`.
 
 mod arrivals;
 mod chat;

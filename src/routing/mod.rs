@@ -3,6 +3,11 @@
 //! answered an offer, a customer left, a chat ended, an agent's presence changed, an agent
 //! picked up work by hand) and it answers with the decisions the platform would make. A real
 //! platform could embed this module as it is.
+//!
+//! The steps every chat takes (`enqueue`, `pick`, `offer`, `accept`, `release`, `unassign`,
+//! `refresh_keys`, `dispatch_for`) are `#[inline(always)]`: left to the compiler they stayed
+//! calls, and inlining them into the engine's event loop cut its instructions per chat on
+//! `scenarios/bench-mmn.toml` by about a tenth.
 
 pub mod capacity;
 pub mod queue;
