@@ -169,7 +169,7 @@ handle_time = {{ dist = "constant", value = "10m" }}
     }
 
     #[test]
-    fn a_chat_everyone_refuses_comes_back_to_the_first_agent_who_must_take_it() {
+    fn a_chat_everyone_refuses_comes_back_to_the_last_refuser_who_must_take_it() {
         // SPEC §2.4, seed 001: refused by both, the chat returns to the last agent who refused
         // it, as a forced offer that cannot be refused.
         let s = offers(
