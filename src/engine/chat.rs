@@ -121,6 +121,7 @@ impl Sim<'_> {
             log.close(chat.index, self.now, outcome);
         }
         self.end_episode(chat);
+        self.events.cancel_patience(chat);
         self.chats[chat.index as usize].state = ChatState::Free;
         self.free.push(chat.index);
         self.live -= 1;

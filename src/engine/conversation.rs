@@ -119,6 +119,10 @@ impl Sim<'_> {
         self.stats.levels.queue_length -= 1.0;
         if !chat.started {
             chat.started = true;
+            if self.talks.is_empty() {
+                // The block model's first reply: the customer waits no more.
+                self.events.cancel_patience(id);
+            }
             let wait = now - chat.queued_at;
             if let Some(k) = chat.window {
                 self.stats.started(k, wait);
@@ -217,6 +221,7 @@ impl Sim<'_> {
                 let talk = &mut self.talks[id.index as usize];
                 if !talk.replied {
                     talk.replied = true;
+                    self.events.cancel_patience(id);
                     if let Some(k) = k {
                         self.stats.first_reply(k, talk.wait, self.now - queued_at);
                     }

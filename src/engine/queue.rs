@@ -80,8 +80,8 @@ impl Ord for Entry {
 
 /// Each arrival source has at most one pending arrival, and there is one every chat, so those
 /// are kept beside the heap, one slot per source, instead of going through it: that halves the
-/// heap traffic. Their keys come from the same sequence, so the order of events is exactly
-/// that of a single queue.
+/// heap traffic. Patience timers are in a heap of their own that can drop one (`Timers`). All
+/// keys come from the same sequence, so the order of events is exactly that of a single queue.
 #[derive(Debug)]
 pub struct EventQueue {
     heap: BinaryHeap<Entry>,
@@ -89,6 +89,7 @@ pub struct EventQueue {
     arrivals: Vec<u128>,
     /// (key, source) of the earliest pending arrival.
     next_arrival: (u128, u32),
+    patience: Timers,
     seq: u64,
 }
 
@@ -100,6 +101,7 @@ impl Default for EventQueue {
             heap: BinaryHeap::new(),
             arrivals: Vec::new(),
             next_arrival: (NONE, 0),
+            patience: Timers::default(),
             seq: 0,
         }
     }
@@ -124,12 +126,23 @@ impl EventQueue {
                     self.next_arrival = (key, source);
                 }
             }
+            Event::Patience(chat) => self.patience.set(chat, key),
             _ => self.heap.push(Entry { key, event }),
         }
     }
 
+    /// The chat no longer waits for a first reply (or has ended): its patience timer goes.
+    pub fn cancel_patience(&mut self, chat: ChatId) {
+        self.patience.cancel(chat.index);
+    }
+
     pub fn pop(&mut self) -> Option<(Millis, Event)> {
         let heap_key = self.heap.peek().map_or(NONE, |e| e.key);
+        let (patience_key, chat) = self.patience.earliest();
+        if patience_key < heap_key && patience_key < self.next_arrival.0 {
+            self.patience.cancel(chat.index);
+            return Some(((patience_key >> 64) as Millis, Event::Patience(chat)));
+        }
         let (arrival_key, source) = self.next_arrival;
         if arrival_key < heap_key {
             self.arrivals[source as usize] = NONE;
@@ -143,6 +156,98 @@ impl EventQueue {
             return Some(((arrival_key >> 64) as Millis, Event::Arrival(source)));
         }
         self.heap.pop().map(|e| ((e.key >> 64) as Millis, e.event))
+    }
+}
+
+/// Customers' patience timers, one per waiting chat, in a heap that can drop one: a chat
+/// answered before its customer gives up takes its timer with it, instead of leaving it in the
+/// event list until it expires (in a large center on round robin, thousands of them).
+#[derive(Debug, Default)]
+struct Timers {
+    heap: Vec<(u128, ChatId)>,
+    /// Per chat slot: its timer's position in `heap` plus one, or 0 for none.
+    at: Vec<u32>,
+}
+
+impl Timers {
+    fn earliest(&self) -> (u128, ChatId) {
+        self.heap.first().copied().unwrap_or((
+            NONE,
+            ChatId {
+                index: 0,
+                generation: 0,
+            },
+        ))
+    }
+
+    fn set(&mut self, chat: ChatId, key: u128) {
+        let slot = chat.index as usize;
+        if slot >= self.at.len() {
+            self.at.resize(slot + 1, 0);
+        }
+        self.cancel(chat.index);
+        self.heap.push((key, chat));
+        self.at[slot] = self.heap.len() as u32;
+        self.sift_up(self.heap.len() - 1);
+    }
+
+    fn cancel(&mut self, slot: u32) {
+        let Some(&at) = self.at.get(slot as usize) else {
+            return;
+        };
+        if at == 0 {
+            return;
+        }
+        let i = at as usize - 1;
+        self.at[slot as usize] = 0;
+        let last = self.heap.pop().expect("a timer is in the heap");
+        if i < self.heap.len() {
+            self.heap[i] = last;
+            self.at[last.1.index as usize] = i as u32 + 1;
+            self.sift_down(i);
+            self.sift_up(i);
+        }
+    }
+
+    fn place(&mut self, i: usize, entry: (u128, ChatId)) {
+        self.heap[i] = entry;
+        self.at[entry.1.index as usize] = i as u32 + 1;
+    }
+
+    fn sift_up(&mut self, mut i: usize) {
+        let entry = self.heap[i];
+        while i > 0 {
+            let parent = (i - 1) / 2;
+            if self.heap[parent].0 <= entry.0 {
+                break;
+            }
+            self.place(i, self.heap[parent]);
+            i = parent;
+        }
+        self.place(i, entry);
+    }
+
+    fn sift_down(&mut self, mut i: usize) {
+        let entry = self.heap[i];
+        let n = self.heap.len();
+        loop {
+            let left = 2 * i + 1;
+            if left >= n {
+                break;
+            }
+            let right = left + 1;
+            let child = if right < n && self.heap[right].0 < self.heap[left].0 {
+                right
+            } else {
+                left
+            };
+            if self.heap[child].0 >= entry.0 {
+                break;
+            }
+            self.place(i, self.heap[child]);
+            i = child;
+        }
+        self.place(i, entry);
     }
 }
 
@@ -167,6 +272,31 @@ mod tests {
                 (10, Event::Pickup(3))
             ]
         );
+    }
+
+    #[test]
+    fn a_cancelled_patience_timer_never_fires_and_the_others_keep_their_order() {
+        let chat = |index| ChatId {
+            index,
+            generation: 0,
+        };
+        let mut q = EventQueue::default();
+        for i in 0..50u32 {
+            q.schedule(1_000 - 10 * i64::from(i), Event::Patience(chat(i)));
+        }
+        q.schedule(500, Event::Pickup(0));
+        for i in (0..50).step_by(3) {
+            q.cancel_patience(chat(i));
+        }
+        q.cancel_patience(chat(99)); // never had one
+        let order: Vec<_> = std::iter::from_fn(|| q.pop()).collect();
+        let mut want: Vec<_> = (0..50u32)
+            .filter(|i| i % 3 != 0)
+            .map(|i| (1_000 - 10 * i64::from(i), Event::Patience(chat(i))))
+            .collect();
+        want.push((500, Event::Pickup(0)));
+        want.sort_by_key(|&(t, e)| (t, matches!(e, Event::Patience(_))));
+        assert_eq!(order, want);
     }
 
     #[test]
