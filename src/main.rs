@@ -120,7 +120,7 @@ fn load(path: &Path) -> anyhow::Result<Scenario> {
 
 /// After a run: chats stranded in a `sequential` queue that nobody sweeps.
 fn warn_stranded(scenario: &Scenario, outcomes: &[Outcome]) {
-    if let Some(w) = Outcome::stranded_warning(scenario, outcomes) {
+    if let Some(w) = experiment::stranded_warning(scenario, outcomes) {
         eprintln!("warning: {}: {w}", scenario.path.display());
     }
 }

@@ -330,15 +330,11 @@ impl Sim<'_> {
                 .map(|c| c.left)
                 .fold(f64::INFINITY, f64::min)
                 .max(0.0);
-            let k = desk.chats.len();
             if least.is_infinite() {
                 // Turn model: chats end by their conversation, not by work.
                 NEVER
-            } else if k == 1 {
-                // Alone on the desk the chat runs at full speed: `least / 1.0`, exactly.
-                self.now + ceil_ms(least).min(MAX_AHEAD)
             } else {
-                self.now + ceil_ms(least / speed(self.slowdown, k)).min(MAX_AHEAD)
+                self.now + ceil_ms(least / speed(self.slowdown, desk.chats.len())).min(MAX_AHEAD)
             }
         };
         if due != desk.due {

@@ -12,6 +12,7 @@ use rayon::prelude::*;
 use crate::engine::{RunOutput, run_replication};
 use crate::scenario::Scenario;
 use crate::stats::metrics::Metric;
+use crate::stats::summary::estimate;
 
 /// What the command line may override in `[simulation]`.
 #[derive(Clone, Copy, Debug, Default)]
@@ -50,23 +51,6 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    /// After a run: chats were stranded in a `sequential` team's queue that nobody takes from
-    /// by hand. They wait until their customer gives up, because sequential distribution hands
-    /// out only new chats.
-    pub fn stranded_warning(scenario: &Scenario, outcomes: &[Outcome]) -> Option<String> {
-        let metric = Metric::Stranded as usize;
-        let runs = outcomes.iter().flat_map(|o| &o.runs);
-        let count = runs.clone().count().max(1) as f64;
-        let per_run = runs.map(|r| r.stats.metrics[metric]).sum::<f64>() / count;
-        let teams = crate::scenario::warnings::unswept_sequential_teams(scenario);
-        (per_run > 0.0 && !teams.is_empty()).then(|| {
-            format!(
-                "{per_run:.1} chats per replication were stranded: they came to a `sequential` team ({}) when nobody of it was online, and sequential distribution never hands out a chat already waiting, so they wait until the customer gives up; give a group of the team `pickup`, or use distribution = \"capacity\"",
-                teams.join(", ")
-            )
-        })
-    }
-
     pub fn events(&self) -> u64 {
         self.runs.iter().map(|r| r.events).sum()
     }
@@ -74,6 +58,21 @@ impl Outcome {
     pub fn chats(&self) -> u64 {
         self.runs.iter().map(|r| r.chats).sum()
     }
+}
+
+/// After a run: chats were stranded in a `sequential` team's queue that nobody takes from
+/// by hand. They wait until their customer gives up, because sequential distribution hands
+/// out only new chats.
+pub fn stranded_warning(scenario: &Scenario, outcomes: &[Outcome]) -> Option<String> {
+    let runs = outcomes.iter().flat_map(|o| &o.runs);
+    let per_run = estimate(runs.map(|r| r.stats.metrics[Metric::Stranded as usize])).mean;
+    let teams = crate::scenario::warnings::unswept_sequential_teams(scenario);
+    (per_run > 0.0 && !teams.is_empty()).then(|| {
+        format!(
+            "{per_run:.1} chats per replication were stranded: they came to a `sequential` team ({}) when nobody of it was online, and sequential distribution never hands out a chat already waiting, so they wait until the customer gives up; give a group of the team `pickup`, or use distribution = \"capacity\"",
+            teams.join(", ")
+        )
+    })
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -242,15 +242,20 @@ impl Collector {
         }
         // Most events fall in the interval of the one before: one step, inlined.
         if self.last >= self.warmup && now < self.current_end && now <= self.horizon {
-            let dt = (now - self.last) as f64;
+            self.integrate_current((now - self.last) as f64);
             self.last = now;
-            self.intervals[self.current].areas.add(&self.levels, dt);
-            if self.alerts {
-                add_alerts(&mut self.interval_alerts[self.current], &self.levels, dt);
-            }
             return;
         }
         self.advance_across(now);
+    }
+
+    /// Adds `dt` ms at the present levels to the current interval's integrals.
+    #[inline(always)]
+    fn integrate_current(&mut self, dt: f64) {
+        self.intervals[self.current].areas.add(&self.levels, dt);
+        if self.alerts {
+            add_alerts(&mut self.interval_alerts[self.current], &self.levels, dt);
+        }
     }
 
     fn advance_across(&mut self, now: Millis) {
@@ -260,11 +265,7 @@ impl Collector {
         let mut t = from;
         while t < to {
             let end = self.current_end.min(to);
-            let dt = (end - t) as f64;
-            self.intervals[self.current].areas.add(&self.levels, dt);
-            if self.alerts {
-                add_alerts(&mut self.interval_alerts[self.current], &self.levels, dt);
-            }
+            self.integrate_current((end - t) as f64);
             t = end;
             if end == self.current_end {
                 self.close_if_done(self.current);
@@ -274,6 +275,9 @@ impl Collector {
         }
     }
 
+    /// Called on every counted wait: inlined, so that the common case (chats of the interval
+    /// still waiting) costs one comparison.
+    #[inline(always)]
     fn close_if_done(&mut self, k: usize) {
         let acc = &mut self.intervals[k];
         let over = self.last >= self.warmup + (k as Millis + 1) * self.interval;
@@ -382,9 +386,7 @@ impl Collector {
             h.record(wait as u64);
         }
         acc.pending -= 1;
-        if acc.pending == 0 {
-            self.close_if_done(k as usize);
-        }
+        self.close_if_done(k as usize);
     }
 
     /// An agent started on the chat: its wait is over (SPEC §6 `mean_wait`).
