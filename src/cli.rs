@@ -62,6 +62,15 @@ pub enum Command {
         #[command(flatten)]
         sim: SimArgs,
     },
+    /// Plan the [staffing] group: the fewest agents per interval that keep every target, found
+    /// by simulation, and the candidate shifts that cover them; writes staffing.csv and
+    /// plan.toml beside the plan's report.
+    Staff {
+        /// The scenario file (TOML), with a [staffing] table.
+        scenario: PathBuf,
+        #[command(flatten)]
+        sim: SimArgs,
+    },
     /// Draw the charts and report.html again from the CSVs of a report directory.
     Report {
         /// A report directory written by run, compare, sweep or check.

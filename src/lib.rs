@@ -3,7 +3,8 @@
 //! The crate is laid out as the run flows: a `scenario` is loaded and validated; `experiment`
 //! runs its replications in parallel, each one an `engine` run in which the deterministic
 //! `routing` core decides who gets which chat while `behaviour` samples what people do; `stats`
-//! streams the numbers and `report` turns them into files.
+//! streams the numbers and `report` turns them into files. `planning` searches staffing by
+//! running experiments.
 //!
 //! Running a scenario from code takes three calls — parse, run, summarise:
 //!
@@ -50,6 +51,7 @@ pub mod error;
 pub mod experiment;
 pub mod inactivity;
 pub mod io;
+pub mod planning;
 pub mod report;
 pub mod routing;
 pub mod scenario;

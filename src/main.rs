@@ -94,6 +94,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Compare { scenario, sim } => compare(&scenario, &sim),
+        Command::Staff { scenario, sim } => staff(&scenario, &sim),
         Command::Sweep {
             scenario,
             sets,
@@ -181,6 +182,38 @@ fn run_scenario(path: &Path, chats_log: bool, args: &SimArgs) -> anyhow::Result<
     );
     say!("{}", terminal::throughput(&outcomes));
     write(&report, &scenario, args)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn staff(path: &Path, args: &SimArgs) -> anyhow::Result<ExitCode> {
+    let scenario = load(path)?;
+    let plan = plan_for(&scenario, args)?;
+    let spinner = if std::io::stderr().is_terminal() {
+        let bar = ProgressBar::new_spinner();
+        bar.set_message("searching the staffing: simulating the week");
+        bar.enable_steady_tick(Duration::from_millis(200));
+        Some(bar)
+    } else {
+        None
+    };
+    let found = ccsim::planning::staff(&scenario, plan);
+    if let Some(bar) = spinner {
+        bar.finish_and_clear();
+    }
+    let found = found?;
+    say_raw!("{}", terminal::staffing_summary(&scenario, &found));
+    say_raw!(
+        "{}",
+        terminal::kpi_table(
+            &format!("The plan, simulated: {}", title(&scenario, &plan)),
+            &report::csv::kpis(&found.outcome.runs)
+        )
+    );
+    write(
+        &Report::for_staffing(&scenario, &plan, &found),
+        &scenario,
+        args,
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -19,6 +19,7 @@ const LAYERS: &[&str] = &[
     "behaviour",
     "engine",
     "experiment",
+    "planning",
     "report",
 ];
 

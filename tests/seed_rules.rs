@@ -4,7 +4,7 @@
 //! that end early or start from the agent's side, stranded vs unplaced chats, auto-close from
 //! an activation instant, and customers who write again after a resolved chat.
 
-use ccsim::engine::run_replication;
+use ccsim::engine::{Options, run_replication};
 use ccsim::scenario::Scenario;
 use ccsim::stats::metrics::Metric;
 use ccsim::stats::summary::estimate_at;
@@ -21,7 +21,16 @@ struct Row {
 
 /// Replication `r`'s chats.csv rows.
 fn chats(s: &Scenario, r: u32) -> Vec<Row> {
-    let out = run_replication(s, s.simulation.seed, r, true, None);
+    let out = run_replication(
+        s,
+        s.simulation.seed,
+        r,
+        Options {
+            chats_log: true,
+            ..Options::default()
+        },
+        None,
+    );
     let bytes = out.chats_log.expect("asked for the chats log");
     String::from_utf8(bytes)
         .unwrap()

@@ -11,6 +11,7 @@ mod layers;
 mod policies;
 mod seed_rules;
 mod shifts;
+mod staffing;
 mod trust;
 mod turns;
 

@@ -144,10 +144,14 @@ impl Sim<'_> {
     pub(super) fn enter_human_queue(&mut self, id: ChatId) {
         let c = &mut self.chats[id.index as usize];
         c.queued_at = self.now;
-        if let Some(k) = c.window {
+        let (window, queue) = (c.window, c.queue);
+        if let Some(mut k) = window {
+            if self.focus.get(queue.0 as usize) == Some(&true) {
+                k = self.stats.focus(k);
+                self.chats[id.index as usize].window = Some(k);
+            }
             self.stats.reached(k);
         }
-        let queue = c.queue;
         // The customer's first message starts the auto-close clock.
         self.touch(id);
         self.route_to(id, queue);

@@ -49,6 +49,16 @@ const NEVER: Millis = Millis::MAX;
 /// How often (in events) the shared progress counter is brought up to date.
 const PROGRESS_EVERY: u64 = 1 << 16;
 
+/// What a replication records beyond the report's statistics.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Options {
+    /// Every chat's history, for `chats.csv` (memory grows with the run).
+    pub chats_log: bool,
+    /// Per-interval chat metrics of the `[staffing]` group's teams apart
+    /// (`ReplicationStats::focus`), which `ccsim staff` holds to its targets.
+    pub staffing_focus: bool,
+}
+
 pub struct RunOutput {
     pub stats: ReplicationStats,
     pub events: u64,
@@ -108,6 +118,8 @@ struct Sim<'a> {
     done: bool,
     arrived: u64,
     log: Option<ChatLog>,
+    /// Per queue: whether its chats count toward the staffing focus (empty: none do).
+    focus: Vec<bool>,
 }
 
 /// Runs replication `replication` of `scenario` with the given seed. `progress` (if any) is
@@ -116,11 +128,11 @@ pub fn run_replication(
     scenario: &Scenario,
     seed: u64,
     replication: u32,
-    chats_log: bool,
+    options: Options,
     progress: Option<&AtomicU64>,
 ) -> RunOutput {
-    let mut sim = Sim::new(scenario, seed, replication);
-    if chats_log {
+    let mut sim = Sim::new(scenario, seed, replication, options.staffing_focus);
+    if options.chats_log {
         sim.log = Some(ChatLog::new(replication));
     }
     let mut count = 0u64;

@@ -48,9 +48,12 @@ impl Sim<'_> {
         let mut leaving = std::mem::take(&mut self.leaving);
         let mut next = NEVER;
         for (g, group) in scenario.agent_groups.iter().enumerate() {
-            let on = group.schedule.is_on(self.now + start);
             let on_break = group.breaks.is_on(self.now + start);
-            for a in self.group_agents[g].clone() {
+            let agents = self.group_agents[g].clone();
+            for a in agents.clone() {
+                let on = group
+                    .schedule((a - agents.start) as usize)
+                    .is_on(self.now + start);
                 let desk = &mut self.desks[a as usize];
                 let new_shift = desk.on_shift != on;
                 if new_shift {
@@ -69,11 +72,12 @@ impl Sim<'_> {
                 desk.on_break = on_break;
                 changes.push(desk.presence(a));
             }
-            let changes_at = [
-                group.schedule.next_change(self.now, start),
-                group.breaks.next_change(self.now, start),
-            ];
-            next = changes_at.into_iter().flatten().fold(next, Millis::min);
+            let changes_at = group
+                .schedules
+                .iter()
+                .chain([&group.breaks])
+                .filter_map(|s| s.next_change(self.now, start));
+            next = changes_at.fold(next, Millis::min);
         }
         self.router
             .update_presence(&changes, self.now, &mut self.decisions);
@@ -170,7 +174,7 @@ mod tests {
         let s = block(1, 0.0, "mon 00:00-01:00", "capacity", "keep");
         let mut sim = quiet(&s);
         let group = &s.agent_groups[0];
-        if let Some(t) = group.schedule.next_change(0, 0) {
+        if let Some(t) = group.schedule(0).next_change(0, 0) {
             sim.events.schedule(t, Event::Calendar);
         }
         run_until(&mut sim, 59 * MINUTE);
@@ -193,7 +197,7 @@ mod tests {
         // the two that never reached a slot must not count as started on the way out.
         let s = block(1, 0.0, "mon 00:00-01:00", "sequential", "requeue");
         let mut sim = quiet(&s);
-        if let Some(t) = s.agent_groups[0].schedule.next_change(0, 0) {
+        if let Some(t) = s.agent_groups[0].schedule(0).next_change(0, 0) {
             sim.events.schedule(t, Event::Calendar);
         }
         let chats: Vec<ChatId> = (0..3).map(|_| inject(&mut sim, 120 * MINUTE)).collect();

@@ -216,7 +216,7 @@ proptest! {
     #[test]
     fn invariants_hold_for_any_scenario(p in params(), seed in 0u64..1000) {
         let s = scenario(&p);
-        let mut sim = Sim::new(&s, seed, 0);
+        let mut sim = Sim::new(&s, seed, 0, false);
         while let Some((t, e)) = sim.events.pop() {
             sim.now = t;
             sim.stats.advance(t);

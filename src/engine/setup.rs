@@ -8,7 +8,7 @@ fn sampler(d: &crate::scenario::Dist) -> Sampler {
 }
 
 impl<'a> Sim<'a> {
-    pub(super) fn new(scenario: &'a Scenario, seed: u64, replication: u32) -> Self {
+    pub(super) fn new(scenario: &'a Scenario, seed: u64, replication: u32, focus: bool) -> Self {
         let sim = &scenario.simulation;
         let mut specs = Vec::new();
         let mut desks = Vec::new();
@@ -159,6 +159,7 @@ impl<'a> Sim<'a> {
                 sim.service_level_target,
                 &group_sizes,
                 scenario.inactivity != Default::default(),
+                focus,
             ),
             decisions: Vec::new(),
             finished: Vec::new(),
@@ -169,7 +170,14 @@ impl<'a> Sim<'a> {
             done: false,
             arrived: 0,
             log: None,
+            focus: Vec::new(),
         };
+        if focus && let Some(staffing) = &scenario.staffing {
+            let group = &scenario.agent_groups[staffing.group];
+            s.focus = (0..scenario.teams.len())
+                .map(|t| group.takes_from(TeamId(t as u32)))
+                .collect();
+        }
         for (g, group) in scenario.agent_groups.iter().enumerate() {
             s.stats.group(g).offline = group.count as f64;
         }

@@ -44,7 +44,7 @@ pub(super) fn parse(body: &str) -> Scenario {
 
 /// A simulation with no random arrivals, so a test places every chat itself.
 pub(super) fn quiet(s: &Scenario) -> Sim<'_> {
-    let mut sim = Sim::new(s, 1, 0);
+    let mut sim = Sim::new(s, 1, 0, false);
     sim.events = EventQueue::default();
     sim
 }

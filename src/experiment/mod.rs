@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::engine::{RunOutput, run_replication};
+use crate::engine::{Options, RunOutput, run_replication};
 use crate::scenario::Scenario;
 use crate::stats::metrics::Metric;
 use crate::stats::summary::estimate;
@@ -29,6 +29,8 @@ pub struct Plan {
     pub threads: Option<usize>,
     /// Keep every chat's history for `chats.csv`.
     pub chats_log: bool,
+    /// Measure the `[staffing]` group's chats apart (`ccsim staff`).
+    pub staffing_focus: bool,
 }
 
 impl Plan {
@@ -40,6 +42,7 @@ impl Plan {
             seed: overrides.seed.unwrap_or(scenario.simulation.seed),
             threads,
             chats_log: false,
+            staffing_focus: false,
         }
     }
 }
@@ -120,7 +123,10 @@ pub fn run_all(
                     scenarios[i / reps],
                     plan.seed,
                     (i % reps) as u32,
-                    plan.chats_log,
+                    Options {
+                        chats_log: plan.chats_log,
+                        staffing_focus: plan.staffing_focus,
+                    },
                     progress,
                 )
             })

@@ -321,3 +321,56 @@ pub fn check(bounds: &[BoundCheck], held: &[BaselineCheck]) -> Vec<u8> {
     }
     finish(w)
 }
+
+/// `staffing.csv`: per interval of the week, the agents `staff` requires, schedules and Erlang
+/// would staff, and each target's metric under the plan with its 95% interval.
+pub fn staffing(scenario: &Scenario, plan: &crate::planning::StaffingPlan) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let targets = scenario
+        .staffing
+        .as_ref()
+        .map_or(&[][..], |s| s.targets.as_slice());
+    let mut header: Vec<String> = [
+        "interval",
+        "day",
+        "weekday",
+        "time",
+        "required",
+        "scheduled",
+        "erlang",
+        "arrivals",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for t in targets {
+        let name = match t.metric.unit() {
+            crate::stats::metrics::Unit::Minutes => format!("{}_min", t.metric.name()),
+            _ => t.metric.name().to_string(),
+        };
+        header.push(name.clone());
+        header.push(format!("{name}_ci95_low"));
+        header.push(format!("{name}_ci95_high"));
+    }
+    header.push("met".into());
+    w.write_record(&header).expect("in memory");
+    for slot in &plan.slots {
+        let clock = slot.week_time % DAY;
+        let mut row = vec![
+            slot.first_interval.to_string(),
+            slot.day.to_string(),
+            weekday_name((slot.week_time / DAY) as usize).to_string(),
+            format!("{:02}:{:02}", clock / HOUR, clock % HOUR / MINUTE),
+            slot.required.to_string(),
+            slot.scheduled.to_string(),
+            slot.erlang.map_or(String::new(), |e| e.to_string()),
+            number(slot.arrivals),
+        ];
+        for e in &slot.values {
+            row.extend([number(e.mean), number(e.ci_low), number(e.ci_high)]);
+        }
+        row.push(slot.met.to_string());
+        w.write_record(&row).expect("in memory");
+    }
+    finish(w)
+}

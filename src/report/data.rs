@@ -34,6 +34,14 @@ pub struct IntervalRow {
     pub values: Vec<Band>,
 }
 
+#[derive(Clone, Debug)]
+pub struct StaffingRow {
+    pub label: String,
+    pub required: f64,
+    pub scheduled: f64,
+    pub erlang: f64,
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct ReportData {
     /// Variants in the order the files list them.
@@ -55,6 +63,9 @@ pub struct ReportData {
     pub sweep: Option<(Vec<String>, Vec<SweepPoint>)>,
     /// `check.csv` rows as written.
     pub check: Vec<Vec<String>>,
+    /// `staffing.csv`: per interval of the week, its label and the agents required,
+    /// scheduled and by Erlang (NaN where Erlang could not staff it).
+    pub staffing: Vec<StaffingRow>,
     pub run: Value,
 }
 
@@ -277,6 +288,26 @@ impl ReportData {
         }
         if let Some(bytes) = read("check.csv")? {
             d.check = rows(&bytes).map_err(at("check.csv"))?.1;
+        }
+        if let Some(bytes) = read("staffing.csv")? {
+            let (h, rs) = rows(&bytes).map_err(at("staffing.csv"))?;
+            let c = |n| col(&h, n).map_err(at("staffing.csv"));
+            let (wd, time, req, sched, erl) = (
+                c("weekday")?,
+                c("time")?,
+                c("required")?,
+                c("scheduled")?,
+                c("erlang")?,
+            );
+            for (i, r) in rs.iter().enumerate() {
+                let at = line("staffing.csv", i);
+                d.staffing.push(StaffingRow {
+                    label: format!("{} {}", r[wd], r[time]),
+                    required: num(&r[req]).map_err(&at)?,
+                    scheduled: num(&r[sched]).map_err(&at)?,
+                    erlang: num(&r[erl]).map_err(&at)?,
+                });
+            }
         }
         if let Some(bytes) = read("run.json")? {
             d.run = serde_json::from_slice(&bytes).map_err(|e| format!("run.json: {e}"))?;

@@ -160,6 +160,9 @@ pub fn page(d: &ReportData, charts: &[Chart]) -> String {
         }
         h.push_str("</table>\n");
     }
+    if !d.staffing.is_empty() {
+        staffing_section(&mut h, d);
+    }
     if !charts.is_empty() {
         h.push_str("<h2>Charts</h2>\n");
         for c in charts {
@@ -175,6 +178,81 @@ pub fn page(d: &ReportData, charts: &[Chart]) -> String {
     }
     h.push_str("</body></html>\n");
     h
+}
+
+/// `staff`'s plan: agent-hours against Erlang's, the peak, and the intervals where they differ
+/// most. The key indicators above are the plan's, simulated.
+fn staffing_section(h: &mut String, d: &ReportData) {
+    let hours = d.run["interval_s"].as_f64().unwrap_or(1800.0) / 3600.0;
+    let sum = |f: fn(&crate::report::data::StaffingRow) -> f64| {
+        d.staffing
+            .iter()
+            .map(f)
+            .filter(|x| x.is_finite())
+            .sum::<f64>()
+            * hours
+    };
+    let (scheduled, required, erlang) =
+        (sum(|r| r.scheduled), sum(|r| r.required), sum(|r| r.erlang));
+    let peak = d
+        .staffing
+        .iter()
+        .max_by(|a, b| a.scheduled.total_cmp(&b.scheduled));
+    h.push_str("<h2>Staffing plan</h2>\n<p>The fewest agents of the planned group on duty in each interval that keep every target, found by simulating the week again and again with the real routing rules (<code>staffing.csv</code>; the plan as a scenario is <code>plan.toml</code>). The key indicators above are the plan's. Erlang is what a per-interval Erlang A/C calculator would staff for the same targets and the same arrivals.</p>\n<table><tr><th></th><th>agent-hours a week</th></tr>\n");
+    let _ = writeln!(
+        h,
+        "<tr><td>required (simulated)</td><td>{}</td></tr>",
+        trim(required)
+    );
+    if scheduled != required {
+        let _ = writeln!(
+            h,
+            "<tr><td>scheduled (shifts)</td><td>{}</td></tr>",
+            trim(scheduled)
+        );
+    }
+    let _ = writeln!(
+        h,
+        "<tr><td>per-interval Erlang</td><td>{}</td></tr>",
+        trim(erlang)
+    );
+    h.push_str("</table>\n");
+    if let Some(p) = peak {
+        let _ = writeln!(
+            h,
+            "<p>Peak: {} agents at {} (Erlang: {}).</p>",
+            trim(p.scheduled),
+            esc(&p.label),
+            if p.erlang.is_finite() {
+                trim(p.erlang)
+            } else {
+                "—".into()
+            }
+        );
+    }
+    let mut gaps: Vec<&crate::report::data::StaffingRow> = d
+        .staffing
+        .iter()
+        .filter(|r| r.erlang.is_finite() && r.required != r.erlang)
+        .collect();
+    gaps.sort_by(|a, b| {
+        (b.required - b.erlang)
+            .abs()
+            .total_cmp(&(a.required - a.erlang).abs())
+    });
+    if !gaps.is_empty() {
+        h.push_str("<p>Where simulation and Erlang differ most:</p>\n<table><tr><th>interval</th><th>required</th><th>Erlang</th></tr>\n");
+        for r in gaps.iter().take(8) {
+            let _ = writeln!(
+                h,
+                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&r.label),
+                trim(r.required),
+                trim(r.erlang)
+            );
+        }
+        h.push_str("</table>\n");
+    }
 }
 
 /// The class of a significant difference: better or worse for customers, or only

@@ -10,8 +10,10 @@ pub mod html;
 
 /// The files a report's charts and page are drawn from (`summary.csv` is required), and
 /// `chats.csv`, which `ccsim report` carries over.
-const DATA_FILES: [&str; 9] = [
+const DATA_FILES: [&str; 11] = [
     "chats.csv",
+    "staffing.csv",
+    "plan.toml",
     "summary.csv",
     "intervals.csv",
     "agents.csv",
@@ -71,6 +73,32 @@ impl<'a> Report<'a> {
                 ),
             );
         }
+        report
+    }
+
+    /// The report of `staff`: the run report of the plan it found, `staffing.csv`, and the
+    /// plan as a scenario, `plan.toml`.
+    pub fn for_staffing(
+        scenario: &'a Scenario,
+        plan: &Plan,
+        found: &'a crate::planning::StaffingPlan,
+    ) -> Report<'a> {
+        let mut report = Report::for_run(&found.scenario, plan, &found.outcome);
+        let at = report.files.len() - 1;
+        report.files.insert(
+            at,
+            (
+                "staffing.csv".to_string(),
+                Body::Bytes(csv::staffing(scenario, found)),
+            ),
+        );
+        report.files.insert(
+            at + 1,
+            (
+                "plan.toml".to_string(),
+                Body::Bytes(crate::planning::plan_file::render(scenario, found).into_bytes()),
+            ),
+        );
         report
     }
 

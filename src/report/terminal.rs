@@ -283,3 +283,131 @@ pub fn baseline_table(rows: &[crate::experiment::check::BaselineCheck]) -> Strin
     }
     out
 }
+
+/// What `ccsim staff` prints: the targets, the plan's agent-hours against Erlang's, the peak,
+/// the roster, the intervals missed, and what the search cost.
+pub fn staffing_summary(
+    scenario: &crate::scenario::Scenario,
+    found: &crate::planning::StaffingPlan,
+) -> String {
+    let mut out = String::new();
+    let Some(staffing) = &scenario.staffing else {
+        return out;
+    };
+    let group = &scenario.agent_groups[staffing.group];
+    let targets: Vec<String> = staffing
+        .targets
+        .iter()
+        .map(|t| {
+            let (unit, scale) = t.metric.unit().display();
+            let space = if unit == "%" { "" } else { " " };
+            let bound = |sign: &str, x: f64| {
+                format!(
+                    "{} {sign} {}{space}{unit}",
+                    t.metric.name(),
+                    trim_number(x * scale)
+                )
+            };
+            match (t.min, t.max) {
+                (Some(lo), Some(hi)) => format!("{} and {}", bound("≥", lo), bound("≤", hi)),
+                (Some(lo), None) => bound("≥", lo),
+                (None, Some(hi)) => bound("≤", hi),
+                (None, None) => String::new(),
+            }
+        })
+        .collect();
+    let _ = writeln!(
+        out,
+        "Staffing plan for agent group \"{}\" (capacity {}): {} in every interval",
+        group.name,
+        group.capacity,
+        targets.join(", ")
+    );
+    let (hours, erlang) = found.agent_hours(scenario.simulation.interval);
+    let busy = found.slots.iter().filter(|s| s.required > 0).count();
+    let _ = writeln!(
+        out,
+        "  {} intervals of the week planned, {busy} need agents",
+        found.slots.len()
+    );
+    if let Some(peak) = found.slots.iter().max_by_key(|s| s.scheduled) {
+        let _ = writeln!(
+            out,
+            "  peak: {} agents on duty, {} (Erlang: {})",
+            peak.scheduled,
+            slot_label(peak.week_time),
+            peak.erlang.map_or("-".into(), |e| e.to_string())
+        );
+    }
+    let change = if erlang > 0.0 {
+        format!(" ({:+.1}%)", (hours / erlang - 1.0) * 100.0)
+    } else {
+        String::new()
+    };
+    let _ = writeln!(
+        out,
+        "  agent-hours a week: plan {hours:.1}, per-interval Erlang {erlang:.1}{change}"
+    );
+    let handle = format!("{:.2} min handle time", found.handle_time);
+    let model = match found.patience {
+        Some(p) => format!("Erlang A ({handle}, {p:.2} min mean patience)"),
+        None => format!("Erlang C ({handle}; patience is not exponential)"),
+    };
+    let _ = writeln!(out, "  Erlang column: {model}");
+    if !found.roster.is_empty() {
+        let used: Vec<String> = found
+            .roster
+            .iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(s, n)| format!("{n} × \"{s}\""))
+            .collect();
+        let _ = writeln!(
+            out,
+            "  shifts: {}",
+            if used.is_empty() {
+                "none".into()
+            } else {
+                used.join(", ")
+            }
+        );
+    }
+    let missed: Vec<String> = found
+        .slots
+        .iter()
+        .filter(|s| !s.met)
+        .map(|s| slot_label(s.week_time))
+        .collect();
+    let _ = writeln!(
+        out,
+        "  intervals missed: {}",
+        if missed.is_empty() {
+            "none".into()
+        } else {
+            missed.join(", ")
+        }
+    );
+    let _ = writeln!(
+        out,
+        "  search: {} simulations, {:.0} simulated weeks in {:.2} s",
+        found.simulations,
+        found.simulated_weeks,
+        found.outcome.wall.as_secs_f64()
+    );
+    out
+}
+
+fn slot_label(week_time: crate::time::Millis) -> String {
+    use crate::time::{DAY, HOUR, MINUTE};
+    let clock = week_time % DAY;
+    format!(
+        "{} {:02}:{:02}",
+        crate::scenario::calendar::weekday_name((week_time / DAY) as usize),
+        clock / HOUR,
+        clock % HOUR / MINUTE
+    )
+}
+
+fn trim_number(x: f64) -> String {
+    let s = format!("{x:.3}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}

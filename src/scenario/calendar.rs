@@ -95,6 +95,9 @@ pub fn parse_window(text: &str) -> Result<Vec<(Millis, Millis)>, String> {
 pub struct WeekSchedule {
     /// Sorted, disjoint, non-adjacent `[start, end)` intervals within `[0, WEEK]`.
     on: Vec<(Millis, Millis)>,
+    /// Week times at which being on duty flips, ascending: kept so that the calendar, which
+    /// asks at every change, never allocates.
+    changes: Vec<Millis>,
 }
 
 impl WeekSchedule {
@@ -107,7 +110,58 @@ impl WeekSchedule {
                 _ => on.push((s, e)),
             }
         }
-        WeekSchedule { on }
+        let mut schedule = WeekSchedule {
+            on,
+            changes: Vec::new(),
+        };
+        schedule.changes = schedule.flips();
+        schedule
+    }
+
+    /// One schedule per agent from how many agents are on duty in each window (windows that
+    /// overlap add up): agent `i` is on duty wherever more than `i` are. The first agent on is
+    /// the last one off, so an agent stays on across windows instead of handing over.
+    pub fn stacked(windows: &[((Millis, Millis), u32)]) -> Vec<WeekSchedule> {
+        let mut cuts: Vec<Millis> = vec![0, WEEK];
+        for &((s, e), _) in windows {
+            cuts.extend([s, e]);
+        }
+        cuts.sort_unstable();
+        cuts.dedup();
+        let levels: Vec<(Millis, Millis, u32)> = cuts
+            .windows(2)
+            .map(|c| {
+                let level = windows
+                    .iter()
+                    .filter(|((s, e), _)| *s <= c[0] && c[0] < *e)
+                    .map(|(_, n)| n)
+                    .sum();
+                (c[0], c[1], level)
+            })
+            .collect();
+        let most = levels.iter().map(|l| l.2).max().unwrap_or(0);
+        (0..most)
+            .map(|i| {
+                WeekSchedule::from_windows(
+                    levels
+                        .iter()
+                        .filter(|l| l.2 > i)
+                        .map(|l| (l.0, l.1))
+                        .collect(),
+                )
+            })
+            .collect()
+    }
+
+    /// Whether this schedule is on duty for the whole of `[from, to)` of the week.
+    pub fn covers(&self, from: Millis, to: Millis) -> bool {
+        self.on.iter().any(|&(s, e)| s <= from && to <= e)
+    }
+
+    /// Hours on duty per week.
+    pub fn weekly_hours(&self) -> f64 {
+        let ms: Millis = self.on.iter().map(|(s, e)| e - s).sum();
+        ms as f64 / crate::time::HOUR as f64
     }
 
     pub fn is_on(&self, week_time: Millis) -> bool {
@@ -118,7 +172,7 @@ impl WeekSchedule {
     /// The first instant strictly after `t` (absolute, with `offset` the week time of t = 0) at
     /// which being on shift changes, or `None` for a schedule that never changes.
     pub fn next_change(&self, t: Millis, offset: Millis) -> Option<Millis> {
-        let changes = self.changes();
+        let changes = &self.changes;
         let first = *changes.first()?;
         let week_t = (t + offset).rem_euclid(WEEK);
         let week_base = t - week_t;
@@ -130,7 +184,7 @@ impl WeekSchedule {
 
     /// Week times at which the state flips; an interval ending at Sunday midnight that the
     /// next Monday continues is no change.
-    fn changes(&self) -> Vec<Millis> {
+    fn flips(&self) -> Vec<Millis> {
         let mut points: Vec<Millis> = self
             .on
             .iter()

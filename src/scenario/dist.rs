@@ -37,8 +37,8 @@ pub enum Dist {
 }
 
 impl Dist {
-    /// The declared mean, which the sampler tests hold the draws to.
-    #[cfg(test)]
+    /// The declared mean: the average a planner's spreadsheet takes (`ccsim staff`'s Erlang
+    /// column), and what the sampler tests hold the draws to.
     pub fn mean(&self) -> f64 {
         match self {
             Dist::Constant(v) => *v,

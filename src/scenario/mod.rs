@@ -44,8 +44,12 @@ pub struct Scenario {
     pub variants: Vec<Variant>,
     /// `[[expect]]` bounds, for `check`.
     pub expects: Vec<Expect>,
+    /// `[staffing]`, for `staff`.
+    pub staffing: Option<Staffing>,
     /// The document as written, from which variants and sweep points are built.
     source: toml::Table,
+    /// The file's text, to say where a key is when a later step (`staff`) finds it wrong.
+    text: std::sync::Arc<str>,
 }
 
 #[derive(Clone, Debug)]
@@ -53,6 +57,35 @@ pub struct Variant {
     pub name: String,
     /// (dotted path, value) pairs, in the order written.
     pub set: Vec<(String, toml::Value)>,
+}
+
+/// `[staffing]`: what `ccsim staff` plans.
+#[derive(Clone, Debug)]
+pub struct Staffing {
+    /// The agent group whose numbers are planned (index in `agent_groups`).
+    pub group: usize,
+    /// Bounds every interval's mean must keep, measured on the chats of the group's teams.
+    pub targets: Vec<Target>,
+    /// Candidate shifts, as written and as schedules; empty: plan per interval only.
+    pub shifts: Vec<(String, WeekSchedule)>,
+    /// No interval gets more agents than this.
+    pub max_agents: u32,
+}
+
+/// A bound on a per-interval metric of the chats (a share, or a time in minutes).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Target {
+    pub metric: crate::stats::metrics::IntervalMetric,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+}
+
+impl Target {
+    /// Whether `value` keeps the bound; an undefined value (no chat) keeps every bound.
+    pub fn holds(&self, value: f64) -> bool {
+        value.is_nan()
+            || (self.min.is_none_or(|m| value >= m) && self.max.is_none_or(|m| value <= m))
+    }
 }
 
 /// A KPI bound: the 95% interval of `metric` must not lie wholly below `min` or above `max`.
@@ -134,7 +167,9 @@ pub struct AgentGroup {
     pub count: u32,
     pub capacity: u32,
     pub role: Role,
-    pub schedule: WeekSchedule,
+    /// When its agents are on duty: one schedule for all (`shifts`), or one per agent
+    /// (`count` by window, see `WeekSchedule::stacked`).
+    pub schedules: Vec<WeekSchedule>,
     /// Daily breaks, during which the agents are Not ready.
     pub breaks: WeekSchedule,
     /// Share of shifts an agent does not show up for.
@@ -148,6 +183,16 @@ pub struct AgentGroup {
 }
 
 impl AgentGroup {
+    /// When agent `i` of the group (counted from 0) is on duty.
+    pub fn schedule(&self, i: usize) -> &WeekSchedule {
+        &self.schedules[i.min(self.schedules.len().saturating_sub(1))]
+    }
+
+    /// Whether any agent of the group is on duty at week time `t`.
+    pub fn on_duty(&self, t: Millis) -> bool {
+        self.count > 0 && self.schedules.iter().any(|s| s.is_on(t))
+    }
+
     /// Whether the group's agents may take team `t`'s chats: its own teams', or every team's
     /// for an admin.
     pub fn takes_from(&self, t: TeamId) -> bool {
@@ -259,6 +304,24 @@ impl Scenario {
         Scenario::parse(&text, path)
     }
 
+    /// The file's text as it was read.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// A problem with `key` found after validation, located in the file as written.
+    pub fn problem(&self, key: &KeyPath, message: String) -> Problem {
+        let map = SourceMap::new(&self.text);
+        let (line, column) = map.line_col(map.span_of(key).start);
+        Problem {
+            file: self.path.clone(),
+            line,
+            column,
+            key: key.to_string(),
+            message,
+        }
+    }
+
     /// Parses scenario text; `path` names it in messages and anchors relative file names.
     pub fn parse(text: &str, path: &Path) -> Result<Scenario, ScenarioError> {
         let map = SourceMap::new(text);
@@ -357,6 +420,9 @@ impl Scenario {
 fn friendly(message: &str) -> String {
     if message.contains("untagged enum RawShare") {
         return "expected a share such as 0.05 or \"5%\"".into();
+    }
+    if message.contains("untagged enum RawAgentCount") {
+        return "expected a whole number of agents, or a list of { when = \"mon-fri 08:00-12:00\", count = 5 } tables".into();
     }
     if message.contains("untagged enum RawProfile") {
         return "expected a CSV file name or a list of { when = \"mon-fri 08:00-18:00\", rate = \"12/h\" } tables".into();

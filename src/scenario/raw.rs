@@ -17,6 +17,17 @@ pub struct RawScenario {
     pub inactivity: Option<RawInactivity>,
     pub variants: Option<Vec<RawVariant>>,
     pub expect: Option<Vec<RawExpect>>,
+    pub staffing: Option<RawStaffing>,
+}
+
+/// What `ccsim staff` plans: one group's agents per interval, for targets, on candidate shifts.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStaffing {
+    pub group: String,
+    pub targets: Vec<RawExpect>,
+    pub shifts: Option<Vec<String>>,
+    pub max_agents: Option<i64>,
 }
 
 /// A variant: the scenario with some keys set otherwise, by dotted path.
@@ -128,7 +139,7 @@ pub struct RawAgents {
     pub name: String,
     pub team: Option<String>,
     pub teams: Option<Vec<String>>,
-    pub count: Option<i64>,
+    pub count: Option<RawAgentCount>,
     pub capacity: Option<i64>,
     pub shifts: Option<Vec<String>>,
     pub role: Option<String>,
@@ -139,6 +150,22 @@ pub struct RawAgents {
     pub pickup: Option<RawPickup>,
     pub on_shift_end: Option<String>,
     pub manual_over_capacity: Option<bool>,
+}
+
+/// How many agents a group has: a number (on duty per `shifts`), or how many are on duty in
+/// each window of the week (what `ccsim staff` writes).
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum RawAgentCount {
+    Number(i64),
+    Windows(Vec<RawCountWindow>),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCountWindow {
+    pub when: String,
+    pub count: i64,
 }
 
 #[derive(Debug, Deserialize)]

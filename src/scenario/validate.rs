@@ -7,14 +7,14 @@ use super::calendar::{RateWindow, WeekProfile, WeekSchedule, parse_week_point, p
 use super::dist::{self, Dist};
 use super::locate::KeyPath;
 use super::raw::{
-    RawAgents, RawArrivals, RawConversation, RawCount, RawDist, RawProfile, RawRoute, RawScenario,
-    RawShare, RawTransferTo,
+    RawAgentCount, RawAgents, RawArrivals, RawConversation, RawCount, RawCountWindow, RawDist,
+    RawProfile, RawRoute, RawScenario, RawShare, RawTransferTo,
 };
 use super::units::{self, parse_duration, parse_rate};
 use super::{
     AgentGroup, ArrivalStream, Bot, Conversation, Count, Customers, Destination, Distribution,
-    Expect, OnShiftEnd, Pickup, ResolvedReturn, Role, Scenario, Simulation, Team, TeamId,
-    TransferTarget, TurnModel, Variant, WorkModel,
+    Expect, OnShiftEnd, Pickup, ResolvedReturn, Role, Scenario, Simulation, Staffing, Target, Team,
+    TeamId, TransferTarget, TurnModel, Variant, WorkModel,
 };
 use crate::inactivity::{ActionKind, Rules};
 use crate::routing::capacity;
@@ -44,6 +44,7 @@ mod conversation;
 mod experiments;
 mod inactivity;
 mod simulation;
+mod staffing;
 mod teams;
 
 pub struct Validator<'a> {
@@ -175,6 +176,7 @@ impl<'a> Validator<'a> {
         let (inactivity, snooze) = self.inactivity(&raw, &names);
         let variants = self.variants(&raw);
         let expects = self.expects(&raw);
+        let staffing = self.staffing(&raw, &simulation, &agent_groups);
         self.check_coverage(
             &raw,
             &names,
@@ -200,7 +202,9 @@ impl<'a> Validator<'a> {
             snooze,
             variants,
             expects,
+            staffing,
             source,
+            text: text.into(),
         })
     }
 }

@@ -104,7 +104,7 @@ fn staffed_slots(s: &Scenario, t: TeamId) -> Vec<bool> {
     (0..SLOTS)
         .map(|k| {
             let at = k as Millis * SLOT + SLOT / 2;
-            groups.iter().any(|g| g.schedule.is_on(at))
+            groups.iter().any(|g| g.on_duty(at))
         })
         .collect()
 }

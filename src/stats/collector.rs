@@ -145,7 +145,11 @@ pub struct Collector {
     counts: ChatCounts,
     wait_all: Histogram,
     ttfr: Histogram,
+    /// The intervals, then (when measuring a focus) the same intervals again counting only
+    /// the focus chats: a chat's window `k` past `span` feeds both `k - span` and `k`.
     intervals: Vec<IntervalAcc>,
+    /// How many intervals the window covers.
+    span: usize,
     /// Per interval, the alert levels' integrals; empty unless `alerts`.
     interval_alerts: Vec<AlertAreas>,
     /// The interval `last` falls in and where it ends: time only moves forward, so the
@@ -170,7 +174,13 @@ pub struct Collector {
 pub struct ReplicationStats {
     pub metrics: [f64; Metric::COUNT],
     pub intervals: Vec<[f64; IntervalMetric::COUNT]>,
+    /// The chat metrics of `intervals` counting only the focus chats (`ccsim staff`'s
+    /// targets); empty unless asked for. Its time averages are not measured.
+    pub focus: Vec<[f64; IntervalMetric::COUNT]>,
     pub groups: Vec<[f64; GroupMetric::COUNT]>,
+    /// Per agent group: minutes of slot time spent on chats, for the handle time a
+    /// spreadsheet planner would read off the platform (with `ChatsHandled`).
+    pub slot_minutes: Vec<f64>,
     /// Every counted wait, for the distribution chart (`waits.csv`).
     pub waits: Histogram,
 }
@@ -187,8 +197,10 @@ impl Collector {
         sl_target: Millis,
         group_sizes: &[u32],
         alerts: bool,
+        focus: bool,
     ) -> Self {
         let n = ((horizon - warmup) + interval - 1) / interval;
+        let accs = if focus { 2 * n } else { n };
         Collector {
             warmup,
             horizon,
@@ -198,7 +210,8 @@ impl Collector {
             counts: ChatCounts::default(),
             wait_all: Histogram::new(RUN_SUB_BITS, MAX_EXP),
             ttfr: Histogram::new(RUN_SUB_BITS, MAX_EXP),
-            intervals: (0..n)
+            span: n as usize,
+            intervals: (0..accs)
                 .map(|_| IntervalAcc {
                     counts: IntervalCounts::default(),
                     areas: Areas::default(),
@@ -269,6 +282,9 @@ impl Collector {
             t = end;
             if end == self.current_end {
                 self.close_if_done(self.current);
+                if self.intervals.len() > self.span {
+                    self.close_if_done(self.current + self.span);
+                }
                 self.current += 1;
                 self.current_end += self.interval;
             }
@@ -280,7 +296,7 @@ impl Collector {
     #[inline(always)]
     fn close_if_done(&mut self, k: usize) {
         let acc = &mut self.intervals[k];
-        let over = self.last >= self.warmup + (k as Millis + 1) * self.interval;
+        let over = self.last >= self.warmup + ((k % self.span) as Millis + 1) * self.interval;
         if acc.pending == 0
             && over
             && let Some(mut h) = acc.hist.take()
@@ -316,6 +332,37 @@ impl Collector {
     pub fn arrival(&mut self, k: u32) {
         self.counts.arrivals += 1;
         self.intervals[k as usize].counts.arrivals += 1;
+    }
+
+    /// The chat of window `k` counts toward the focus too (it reached one of the focus
+    /// teams): call before `reached`, and use the window returned from now on.
+    pub fn focus(&mut self, k: u32) -> u32 {
+        let f = k as usize + self.span;
+        if f >= self.intervals.len() {
+            return k;
+        }
+        self.intervals[f].counts.arrivals += 1;
+        f as u32
+    }
+
+    /// The accumulators window `k` feeds: its interval's, and the focus copy's if any.
+    #[inline(always)]
+    fn windows(&self, k: u32) -> (usize, Option<usize>) {
+        let k = k as usize;
+        match k.checked_sub(self.span) {
+            Some(i) => (i, Some(k)),
+            None => (k, None),
+        }
+    }
+
+    /// Applies `f` to the counts of every accumulator window `k` feeds.
+    #[inline(always)]
+    fn count(&mut self, k: u32, f: impl Fn(&mut IntervalCounts)) {
+        let (i, focus) = self.windows(k);
+        f(&mut self.intervals[i].counts);
+        if let Some(j) = focus {
+            f(&mut self.intervals[j].counts);
+        }
     }
 
     pub fn first_alert(&mut self) {
@@ -362,15 +409,18 @@ impl Collector {
     /// The chat entered a human queue (after the bot): from now its wait counts.
     pub fn reached(&mut self, k: u32) {
         self.counts.reached += 1;
-        let spare = &mut self.spare;
-        let acc = &mut self.intervals[k as usize];
-        acc.counts.reached += 1;
-        acc.pending += 1;
-        if acc.hist.is_none() {
-            acc.hist =
-                Some(Box::new(spare.pop().unwrap_or_else(|| {
-                    Histogram::new(INTERVAL_SUB_BITS, MAX_EXP)
-                })));
+        let (i, focus) = self.windows(k);
+        for a in [Some(i), focus].into_iter().flatten() {
+            let spare = &mut self.spare;
+            let acc = &mut self.intervals[a];
+            acc.counts.reached += 1;
+            acc.pending += 1;
+            if acc.hist.is_none() {
+                acc.hist =
+                    Some(Box::new(spare.pop().unwrap_or_else(|| {
+                        Histogram::new(INTERVAL_SUB_BITS, MAX_EXP)
+                    })));
+            }
         }
     }
 
@@ -379,21 +429,30 @@ impl Collector {
         let w = wait as f64;
         self.counts.wait_sum += w;
         self.counts.waited += (wait > 0) as u64;
-        self.intervals[k as usize].counts.wait_sum += w;
         self.wait_all.record(wait as u64);
-        let acc = &mut self.intervals[k as usize];
+        let (i, focus) = self.windows(k);
+        self.wait_in(i, wait);
+        if let Some(j) = focus {
+            self.wait_in(j, wait);
+        }
+    }
+
+    #[inline(always)]
+    fn wait_in(&mut self, a: usize, wait: Millis) {
+        let acc = &mut self.intervals[a];
+        acc.counts.wait_sum += wait as f64;
         if let Some(h) = acc.hist.as_mut() {
             h.record(wait as u64);
         }
         acc.pending -= 1;
-        self.close_if_done(k as usize);
+        self.close_if_done(a);
     }
 
     /// An agent started on the chat: its wait is over (SPEC §6 `mean_wait`).
     pub fn started(&mut self, k: u32, wait: Millis) {
         let hit = (wait <= self.sl_target) as u64;
         self.counts.answer_hits += hit;
-        self.intervals[k as usize].counts.answer_hits += hit as u32;
+        self.count(k, |c| c.answer_hits += hit as u32);
         self.waited(k, wait);
     }
 
@@ -407,9 +466,10 @@ impl Collector {
         c.wait_served_sum += wait as f64;
         c.ttfr_sum += ttfr as f64;
         c.sl_hits += hit;
-        let i = &mut self.intervals[k as usize].counts;
-        i.served += 1;
-        i.sl_hits += hit as u32;
+        self.count(k, |i| {
+            i.served += 1;
+            i.sl_hits += hit as u32;
+        });
         self.ttfr.record(ttfr as u64);
     }
 
@@ -417,7 +477,7 @@ impl Collector {
     /// (otherwise its wait was counted when the agent started).
     pub fn abandoned(&mut self, k: u32, wait: Option<Millis>) {
         self.counts.abandoned += 1;
-        self.intervals[k as usize].counts.abandoned += 1;
+        self.count(k, |c| c.abandoned += 1);
         if let Some(wait) = wait {
             self.waited(k, wait);
         }
@@ -486,11 +546,12 @@ impl Collector {
                 Metric::Unplaced => c.unplaced as f64,
             };
         }
-        let intervals = self
+        let rows: Vec<_> = self
             .intervals
             .iter()
             .enumerate()
-            .map(|(k, acc)| {
+            .map(|(a, acc)| {
+                let k = a % self.span;
                 let start = self.warmup + k as Millis * self.interval;
                 let span = (self.horizon - start).min(self.interval) as f64;
                 let c = &acc.counts;
@@ -525,6 +586,11 @@ impl Collector {
                 row
             })
             .collect();
+        let (intervals, focus) = {
+            let mut rows = rows;
+            let focus = rows.split_off(self.span);
+            (rows, focus)
+        };
         let groups = self
             .groups
             .iter()
@@ -550,7 +616,9 @@ impl Collector {
         ReplicationStats {
             metrics,
             intervals,
+            focus,
             groups,
+            slot_minutes: self.groups.iter().map(|g| g.busy / MINUTE as f64).collect(),
             waits: self.wait_all,
         }
     }
@@ -565,7 +633,7 @@ mod tests {
         // 100 weeks of 30-minute intervals are 33,600 of them: each must stay small, or a
         // long horizon's memory is all per-interval bookkeeping.
         assert!(std::mem::size_of::<IntervalAcc>() <= 96);
-        let mut c = Collector::new(0, 100 * time::WEEK, 30 * MINUTE, MINUTE, &[1], false);
+        let mut c = Collector::new(0, 100 * time::WEEK, 30 * MINUTE, MINUTE, &[1], false, false);
         assert!(c.interval_alerts.is_empty(), "alerts cost nothing when off");
         c.advance(time::HOUR);
         c.arrival(1);

@@ -8,6 +8,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 
+mod staffing;
 mod sweep;
 mod time;
 mod variants;
@@ -151,6 +152,13 @@ pub fn all(d: &ReportData) -> Result<Vec<Chart>> {
             };
             charts.push(render(&format!("interval_{metric}"), title, &chart)?);
         }
+    }
+    if !d.staffing.is_empty() {
+        charts.push(render(
+            "staffing",
+            "Agents needed per interval: simulation and Erlang",
+            &staffing::Staffing(d),
+        )?);
     }
     if !d.occupancy.is_empty() {
         charts.push(render(

@@ -58,7 +58,6 @@ impl Validator<'_> {
                 "needs `team = \"name\"` or `teams = [\"a\", \"b\"]`",
             ),
         }
-        let count = self.whole(k.key("count"), a.count, 1, 0, MAX_AGENTS) as u32;
         let capacity = self.whole(
             k.key("capacity"),
             a.capacity,
@@ -66,21 +65,23 @@ impl Validator<'_> {
             1,
             capacity::MAX_CAPACITY as i64,
         ) as u32;
-        let mut windows = Vec::new();
-        match &a.shifts {
-            None => windows.extend(parse_window("mon-sun 00:00-24:00").unwrap_or_default()),
-            Some(list) => {
-                for (j, s) in list.iter().enumerate() {
-                    match parse_window(s) {
-                        Ok(w) => windows.extend(w),
-                        Err(m) => self.fail(k.key("shifts").index(j), m),
-                    }
+        let (count, schedules) = match &a.count {
+            Some(RawAgentCount::Windows(list)) => {
+                if a.shifts.is_some() {
+                    self.fail(
+                        k.key("shifts"),
+                        "`count` by window already says when the agents are on duty: drop `shifts`",
+                    );
                 }
-                if list.is_empty() {
-                    self.fail(k.key("shifts"), "an empty list means the group never works");
-                }
+                let schedules = self.count_windows(k.key("count"), list);
+                (schedules.len() as u32, schedules)
             }
-        }
+            Some(RawAgentCount::Number(n)) => {
+                let n = self.whole(k.key("count"), Some(*n), 1, 0, MAX_AGENTS) as u32;
+                (n, vec![self.shifts(&k, a)])
+            }
+            None => (1, vec![self.shifts(&k, a)]),
+        };
         let mut breaks = Vec::new();
         for (j, b) in a.breaks.iter().flatten().enumerate() {
             let bk = k.key("breaks").index(j);
@@ -133,7 +134,7 @@ impl Validator<'_> {
             count,
             capacity,
             role,
-            schedule: WeekSchedule::from_windows(windows),
+            schedules,
             breaks: WeekSchedule::from_windows(breaks),
             absenteeism: self.probability(k.key("absenteeism"), a.absenteeism.as_ref()),
             refuse_probability: self
@@ -146,5 +147,49 @@ impl Validator<'_> {
             on_shift_end,
             manual_over_capacity: a.manual_over_capacity.unwrap_or(false),
         }
+    }
+
+    /// `shifts`: when every agent of the group is on duty (always, when absent).
+    fn shifts(&mut self, k: &KeyPath, a: &RawAgents) -> WeekSchedule {
+        let mut windows = Vec::new();
+        match &a.shifts {
+            None => windows.extend(parse_window("mon-sun 00:00-24:00").unwrap_or_default()),
+            Some(list) => {
+                for (j, s) in list.iter().enumerate() {
+                    match parse_window(s) {
+                        Ok(w) => windows.extend(w),
+                        Err(m) => self.fail(k.key("shifts").index(j), m),
+                    }
+                }
+                if list.is_empty() {
+                    self.fail(k.key("shifts"), "an empty list means the group never works");
+                }
+            }
+        }
+        WeekSchedule::from_windows(windows)
+    }
+
+    /// `count = [{ when = "mon-fri 08:00-12:00", count = 5 }, …]`: one schedule per agent.
+    fn count_windows(&mut self, key: KeyPath, list: &[RawCountWindow]) -> Vec<WeekSchedule> {
+        let mut windows = Vec::new();
+        for (j, w) in list.iter().enumerate() {
+            let n = self.whole(key.index(j).key("count"), Some(w.count), 0, 0, MAX_AGENTS) as u32;
+            match parse_window(&w.when) {
+                Ok(spans) => windows.extend(spans.into_iter().map(|s| (s, n))),
+                Err(m) => self.fail(key.index(j).key("when"), m),
+            }
+        }
+        let schedules = WeekSchedule::stacked(&windows);
+        if schedules.len() as i64 > MAX_AGENTS {
+            self.fail(
+                key,
+                format!(
+                    "{} agents on duty at once; at most {MAX_AGENTS} are allowed",
+                    schedules.len()
+                ),
+            );
+            return Vec::new();
+        }
+        schedules
     }
 }

@@ -47,11 +47,11 @@ impl Validator<'_> {
             let min = e
                 .min
                 .as_ref()
-                .and_then(|b| self.bound(k.key("min"), metric, b));
+                .and_then(|b| self.bound(k.key("min"), metric.name(), metric.unit(), b));
             let max = e
                 .max
                 .as_ref()
-                .and_then(|b| self.bound(k.key("max"), metric, b));
+                .and_then(|b| self.bound(k.key("max"), metric.name(), metric.unit(), b));
             let given = |b: &Option<RawShare>, parsed: Option<f64>| b.is_none() || parsed.is_some();
             if !given(&e.min, min) || !given(&e.max, max) {
                 continue;
@@ -69,19 +69,24 @@ impl Validator<'_> {
 
     /// A KPI bound in the metric's own unit: a share as `0.05` or `"5%"`, a time in minutes
     /// or as a duration (`"90s"`), a count as a number.
-    pub(super) fn bound(&mut self, key: KeyPath, metric: Metric, raw: &RawShare) -> Option<f64> {
-        let parsed = match (metric.unit(), raw) {
+    pub(super) fn bound(
+        &mut self,
+        key: KeyPath,
+        metric: &str,
+        unit: Unit,
+        raw: &RawShare,
+    ) -> Option<f64> {
+        let parsed = match (unit, raw) {
             (Unit::Fraction, _) => units::parse_share(raw),
             (Unit::Minutes, RawShare::Text(t)) => parse_duration(t)
                 .map(|ms| ms as f64 / MINUTE as f64)
-                .map_err(|m| format!("`{}` is in minutes: {m}", metric.name())),
+                .map_err(|m| format!("`{metric}` is in minutes: {m}")),
             (_, RawShare::Number(x)) if x.is_finite() => Ok(*x),
             (unit, RawShare::Number(x)) => {
                 Err(format!("must be a number, got {x} ({})", unit.name()))
             }
             (_, RawShare::Text(t)) => Err(format!(
-                "`{}` is a count, not a share or a time: write a number, not \"{t}\"",
-                metric.name()
+                "`{metric}` is a count, not a share or a time: write a number, not \"{t}\""
             )),
         };
         match parsed {

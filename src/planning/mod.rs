@@ -1,0 +1,412 @@
+//! `ccsim staff`: the fewest agents of one group per interval of the week that keep every
+//! target, found by simulating the real rules (`requirement`), the candidate shifts that
+//! cover them at the fewest agent-hours (`shifts`), and the plan written back as a scenario
+//! (`plan_file`). Every simulation of a search uses the same seed, so successive staffings
+//! are compared on the same customers (common random numbers).
+
+pub mod erlang;
+pub mod plan_file;
+mod requirement;
+mod shifts;
+
+use crate::engine::RunOutput;
+use crate::experiment::{self, Outcome, Plan};
+use crate::scenario::calendar::WeekSchedule;
+use crate::scenario::{Dist, Scenario, Staffing, WorkModel};
+use crate::stats::metrics::{GroupMetric, IntervalMetric};
+use crate::stats::summary::{Estimate, estimate};
+use crate::time::{MINUTE, Millis, WEEK};
+
+#[derive(Debug, thiserror::Error)]
+pub enum PlanningError {
+    #[error(
+        "{}: has no [staffing] table: add one saying which agent group to plan and the targets to keep",
+        .0.display()
+    )]
+    NoStaffing(std::path::PathBuf),
+    /// The targets cannot be met, or the shifts cannot cover the need: located in the file.
+    #[error(transparent)]
+    Scenario(#[from] crate::error::ScenarioError),
+    #[error(transparent)]
+    Threads(#[from] experiment::ThreadsError),
+    #[error("the shift plan could not be solved: {0}")]
+    Solver(String),
+}
+
+/// One interval of the week that the plan gives a number of agents.
+#[derive(Clone, Debug)]
+pub struct SlotPlan {
+    /// Start, in ms since Monday 00:00.
+    pub week_time: Millis,
+    /// The first interval of the run (as numbered in `intervals.csv`) that falls here, and
+    /// its day (0: the day the clock starts).
+    pub first_interval: usize,
+    pub day: i64,
+    /// Agents of the group needed on duty, by simulation.
+    pub required: u32,
+    /// Agents on duty in the chosen roster (the requirement when no shifts are given).
+    pub scheduled: u32,
+    /// What per-interval Erlang A (or C) would staff; `None` where even `max_agents` would
+    /// not do by Erlang's reckoning.
+    pub erlang: Option<u32>,
+    /// Chats per interval that reached the group's teams, on average.
+    pub arrivals: f64,
+    /// Each target's metric under the final plan, over every replication and week.
+    pub values: Vec<Estimate>,
+    /// Whether every target holds under the final plan (mean over replications).
+    pub met: bool,
+}
+
+/// What `staff` found.
+pub struct StaffingPlan {
+    pub slots: Vec<SlotPlan>,
+    /// With candidate shifts: how many agents start on each, in the order given.
+    pub roster: Vec<(String, u32)>,
+    /// The handle time (minutes) and patience (minutes, exponential only) Erlang was given.
+    pub handle_time: f64,
+    pub patience: Option<f64>,
+    /// Simulations run and simulated weeks in all (replications × horizon).
+    pub simulations: u32,
+    pub simulated_weeks: f64,
+    /// The final plan's replications, for the report; its wall time is the whole search's.
+    pub outcome: Outcome,
+    /// The scenario with the plan in place.
+    pub scenario: Scenario,
+}
+
+impl StaffingPlan {
+    /// Agent-hours per week of the scheduled plan and of Erlang's per-interval staffing.
+    pub fn agent_hours(&self, interval: Millis) -> (f64, f64) {
+        let hours = interval as f64 / crate::time::HOUR as f64;
+        let scheduled = self.slots.iter().map(|s| s.scheduled as f64).sum::<f64>() * hours;
+        let erlang = self
+            .slots
+            .iter()
+            .map(|s| s.erlang.unwrap_or(0) as f64)
+            .sum::<f64>()
+            * hours;
+        (scheduled, erlang)
+    }
+}
+
+/// Runs the staffing search on `scenario`'s `[staffing]` with `plan`'s replications, seed and
+/// threads.
+pub fn staff(scenario: &Scenario, plan: Plan) -> Result<StaffingPlan, PlanningError> {
+    let staffing = scenario
+        .staffing
+        .as_ref()
+        .ok_or_else(|| PlanningError::NoStaffing(scenario.path.clone()))?;
+    let started = std::time::Instant::now();
+    let mut search = Search::new(scenario, staffing, plan);
+    let first = search.simulate(&search.scenario_with(&Roster::AsWritten))?;
+    let (handle_time, patience) = search.erlang_inputs(&first);
+    let arrivals = search.slot_means(&first, IntervalMetric::Arrivals);
+    let interval_min = scenario.simulation.interval as f64 / MINUTE as f64;
+    let group = &scenario.agent_groups[staffing.group];
+    let sl_target = scenario.simulation.service_level_target as f64 / MINUTE as f64;
+    let erlang: Vec<Option<u32>> = arrivals
+        .iter()
+        .map(|a| {
+            let lambda = if a.is_nan() { 0.0 } else { a / interval_min };
+            erlang::agents_needed(
+                lambda,
+                1.0 / handle_time,
+                patience.map_or(0.0, |p| 1.0 / p),
+                group.capacity,
+                &staffing.targets,
+                sl_target,
+                staffing.max_agents,
+            )
+        })
+        .collect();
+    let start: Vec<u32> = erlang
+        .iter()
+        .zip(&search.planned)
+        .map(|(e, &planned)| {
+            if planned {
+                e.unwrap_or(staffing.max_agents)
+            } else {
+                0
+            }
+        })
+        .collect();
+    let required = requirement::search(&mut search, start)?;
+    let (roster, scheduled, (runs, ok)) = if staffing.shifts.is_empty() {
+        let last = search.try_roster(&Roster::Levels(required.clone()))?;
+        (Vec::new(), required.clone(), last)
+    } else {
+        shifts::cover(&mut search, &required)?
+    };
+    let roster_spec = if staffing.shifts.is_empty() {
+        Roster::Levels(scheduled.clone())
+    } else {
+        Roster::Shifts(roster.iter().map(|r| r.1).collect())
+    };
+    let final_scenario = search.scenario_with(&roster_spec);
+    let values: Vec<Vec<Estimate>> = search.slot_estimates(&runs);
+    let slots = (0..search.slots())
+        .filter(|&i| search.planned[i])
+        .map(|i| SlotPlan {
+            week_time: i as Millis * scenario.simulation.interval,
+            first_interval: search.first[i],
+            day: search.day(search.first[i]),
+            required: required[i],
+            scheduled: scheduled[i],
+            erlang: erlang[i],
+            arrivals: arrivals[i],
+            values: values[i].clone(),
+            met: ok[i],
+        })
+        .collect();
+    Ok(StaffingPlan {
+        slots,
+        roster,
+        handle_time,
+        patience,
+        simulations: search.simulations,
+        simulated_weeks: search.simulated_weeks,
+        outcome: Outcome {
+            runs,
+            wall: started.elapsed(),
+            threads: search.threads,
+        },
+        scenario: final_scenario,
+    })
+}
+
+/// How the planned group is staffed in one simulation.
+#[derive(Clone, Debug)]
+enum Roster {
+    /// As the scenario writes it.
+    AsWritten,
+    /// This many agents on duty in each slot of the week, stacked (`WeekSchedule::stacked`).
+    Levels(Vec<u32>),
+    /// This many agents on each candidate shift.
+    Shifts(Vec<u32>),
+}
+
+/// The state a search shares between its steps: the scenario, the slots of the week it plans,
+/// and what it has simulated so far.
+struct Search<'a> {
+    base: &'a Scenario,
+    staffing: &'a Staffing,
+    plan: Plan,
+    /// Per slot of the week: whether the run measures it (falls in `[warmup, horizon)`).
+    planned: Vec<bool>,
+    /// Per slot: the first interval of the run in it.
+    first: Vec<usize>,
+    simulations: u32,
+    simulated_weeks: f64,
+    /// Worker threads the simulations ran on.
+    threads: usize,
+}
+
+impl<'a> Search<'a> {
+    fn new(base: &'a Scenario, staffing: &'a Staffing, plan: Plan) -> Self {
+        let sim = &base.simulation;
+        let slots = (WEEK / sim.interval) as usize;
+        let intervals = ((sim.horizon - sim.warmup) + sim.interval - 1) / sim.interval;
+        let mut planned = vec![false; slots];
+        let mut first = vec![0; slots];
+        for k in 0..intervals as usize {
+            let slot = Self::slot_of(base, k);
+            if !planned[slot] {
+                planned[slot] = true;
+                first[slot] = k;
+            }
+        }
+        Search {
+            base,
+            staffing,
+            plan: Plan {
+                staffing_focus: true,
+                chats_log: false,
+                ..plan
+            },
+            planned,
+            first,
+            simulations: 0,
+            simulated_weeks: 0.0,
+            threads: 0,
+        }
+    }
+
+    fn slots(&self) -> usize {
+        self.planned.len()
+    }
+
+    /// The slot of the week that interval `k` of the run falls in.
+    fn slot_of(s: &Scenario, k: usize) -> usize {
+        let sim = &s.simulation;
+        let t = (sim.start + sim.warmup + k as Millis * sim.interval).rem_euclid(WEEK);
+        (t / sim.interval) as usize
+    }
+
+    /// The day of interval `k`, as `intervals.csv` numbers it.
+    fn day(&self, k: usize) -> i64 {
+        let sim = &self.base.simulation;
+        (sim.start % crate::time::DAY + sim.warmup + k as Millis * sim.interval)
+            .div_euclid(crate::time::DAY)
+    }
+
+    fn scenario_with(&self, roster: &Roster) -> Scenario {
+        let mut s = self.base.clone();
+        let interval = self.base.simulation.interval;
+        let group = &mut s.agent_groups[self.staffing.group];
+        match roster {
+            Roster::AsWritten => {}
+            Roster::Levels(levels) => {
+                let windows: Vec<_> = levels
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, n)| **n > 0)
+                    .map(|(i, &n)| {
+                        let from = i as Millis * interval;
+                        ((from, from + interval), n)
+                    })
+                    .collect();
+                group.schedules = WeekSchedule::stacked(&windows);
+                group.count = group.schedules.len() as u32;
+            }
+            Roster::Shifts(counts) => {
+                group.schedules = self
+                    .staffing
+                    .shifts
+                    .iter()
+                    .zip(counts)
+                    .flat_map(|((_, schedule), &n)| {
+                        std::iter::repeat_n(schedule.clone(), n as usize)
+                    })
+                    .collect();
+                group.count = group.schedules.len() as u32;
+            }
+        }
+        s
+    }
+
+    /// Simulates `roster`: its replications, and per slot whether every target held.
+    fn try_roster(
+        &mut self,
+        roster: &Roster,
+    ) -> Result<(Vec<RunOutput>, Vec<bool>), PlanningError> {
+        let runs = self.simulate(&self.scenario_with(roster))?;
+        let ok = self.judge(&runs);
+        Ok((runs, ok))
+    }
+
+    fn simulate(&mut self, scenario: &Scenario) -> Result<Vec<RunOutput>, PlanningError> {
+        self.simulations += 1;
+        let sim = &scenario.simulation;
+        self.simulated_weeks += self.plan.replications as f64 * sim.horizon as f64 / WEEK as f64;
+        let outcome = experiment::run(scenario, self.plan, None)?;
+        self.threads = outcome.threads;
+        Ok(outcome.runs)
+    }
+
+    /// Per slot: the mean of a focus metric over every replication and every week.
+    fn slot_means(&self, runs: &[RunOutput], metric: IntervalMetric) -> Vec<f64> {
+        self.slot_estimates_of(runs, metric)
+            .into_iter()
+            .map(|e| e.mean)
+            .collect()
+    }
+
+    fn slot_estimates_of(&self, runs: &[RunOutput], metric: IntervalMetric) -> Vec<Estimate> {
+        let mut values: Vec<Vec<f64>> = vec![Vec::new(); self.slots()];
+        for r in runs {
+            for (k, row) in r.stats.focus.iter().enumerate() {
+                values[Self::slot_of(self.base, k)].push(row[metric as usize]);
+            }
+        }
+        values.into_iter().map(estimate).collect()
+    }
+
+    /// Per slot, each target's estimate, in the order of the targets.
+    fn slot_estimates(&self, runs: &[RunOutput]) -> Vec<Vec<Estimate>> {
+        let per_target: Vec<Vec<Estimate>> = self
+            .staffing
+            .targets
+            .iter()
+            .map(|t| self.slot_estimates_of(runs, t.metric))
+            .collect();
+        (0..self.slots())
+            .map(|i| per_target.iter().map(|t| t[i]).collect())
+            .collect()
+    }
+
+    /// Per slot: whether every target holds (slots the run does not measure always do).
+    fn judge(&self, runs: &[RunOutput]) -> Vec<bool> {
+        let values = self.slot_estimates(runs);
+        values
+            .iter()
+            .map(|v| {
+                self.staffing
+                    .targets
+                    .iter()
+                    .zip(v)
+                    .all(|(t, e)| t.holds(e.mean))
+            })
+            .collect()
+    }
+
+    /// The handle time (minutes) Erlang is given: the scenario's for the block model, as a
+    /// planner reads it off a spreadsheet; for the turn model, the slot time per chat the
+    /// group spent in the first simulation, as a platform would report it. And the mean
+    /// patience when it is exponential (Erlang A), else `None` (Erlang C).
+    fn erlang_inputs(&self, runs: &[RunOutput]) -> (f64, Option<f64>) {
+        let g = self.staffing.group;
+        let handle = match &self.base.conversation.model {
+            WorkModel::Block { handle_time } => handle_time.mean() / MINUTE as f64,
+            WorkModel::Turns(_) => {
+                let busy: f64 = runs.iter().map(|r| r.stats.slot_minutes[g]).sum();
+                let chats: f64 = runs
+                    .iter()
+                    .map(|r| r.stats.groups[g][GroupMetric::ChatsHandled as usize])
+                    .sum();
+                if chats > 0.0 { busy / chats } else { f64::NAN }
+            }
+        };
+        let patience = match &self.base.customers.patience {
+            Some(d @ Dist::Exponential { .. }) => Some(d.mean() / MINUTE as f64),
+            _ => None,
+        };
+        (handle, patience)
+    }
+
+    /// "mon 08:30" for slot `i`.
+    fn label(&self, i: usize) -> String {
+        let t = i as Millis * self.base.simulation.interval;
+        let day = crate::scenario::calendar::weekday_name((t / crate::time::DAY) as usize);
+        let clock = t % crate::time::DAY;
+        format!(
+            "{day} {:02}:{:02}",
+            clock / crate::time::HOUR,
+            clock % crate::time::HOUR / MINUTE
+        )
+    }
+
+    /// The targets slot `i` misses in `runs`, with the values reached: why it is stuck.
+    fn misses(&self, runs: &[RunOutput], i: usize) -> String {
+        let values = &self.slot_estimates(runs)[i];
+        self.staffing
+            .targets
+            .iter()
+            .zip(values)
+            .filter(|(t, e)| !t.holds(e.mean))
+            .map(|(t, e)| {
+                let (unit, scale) = t.metric.unit().display();
+                format!("{} {:.1}{unit}", t.metric.name(), e.mean * scale)
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    fn labels(&self, slots: &[usize]) -> String {
+        const SHOWN: usize = 12;
+        let mut text: Vec<String> = slots.iter().take(SHOWN).map(|&i| self.label(i)).collect();
+        if slots.len() > SHOWN {
+            text.push(format!("and {} more", slots.len() - SHOWN));
+        }
+        text.join(", ")
+    }
+}

@@ -1,0 +1,145 @@
+//! Candidate shifts that cover the requirement at the fewest agent-hours: an integer program
+//! (how many agents start on each shift, every interval covered), solved by `microlp`. Shifts
+//! change the backlog (agents come and go in blocks), so the roster is simulated, and an
+//! interval that misses a target asks for one agent more than it had before solving again.
+
+use good_lp::{Expression, Solution, SolverModel, Variable, constraint, microlp, variable};
+
+use super::{PlanningError, Roster, Search};
+use crate::engine::RunOutput;
+use crate::scenario::locate::KeyPath;
+use crate::time::Millis;
+
+/// Rosters tried before giving up: each round adds an agent where a target missed.
+const MAX_ROUNDS: u32 = 50;
+
+/// (agents per shift, agents on duty per slot, the final roster's replications).
+pub(super) type Covered = (Vec<(String, u32)>, Vec<u32>, (Vec<RunOutput>, Vec<bool>));
+
+pub(super) fn cover(s: &mut Search, required: &[u32]) -> Result<Covered, PlanningError> {
+    let interval = s.base.simulation.interval;
+    let shifts = &s.staffing.shifts;
+    // covers[i]: the shifts on duty for the whole of slot i.
+    let covers: Vec<Vec<usize>> = (0..s.slots())
+        .map(|i| {
+            let from = i as Millis * interval;
+            (0..shifts.len())
+                .filter(|&j| shifts[j].1.covers(from, from + interval))
+                .collect()
+        })
+        .collect();
+    let uncovered: Vec<usize> = (0..s.slots())
+        .filter(|&i| required[i] > 0 && covers[i].is_empty())
+        .collect();
+    if !uncovered.is_empty() {
+        let message = format!(
+            "no candidate shift covers {} interval{} that need{} agents: {}; add a shift that does",
+            uncovered.len(),
+            if uncovered.len() == 1 { "" } else { "s" },
+            if uncovered.len() == 1 { "s" } else { "" },
+            s.labels(&uncovered)
+        );
+        let key = KeyPath::root().key("staffing").key("shifts");
+        return Err(
+            crate::error::ScenarioError::Invalid(vec![s.base.problem(&key, message)]).into(),
+        );
+    }
+    let hours: Vec<f64> = shifts.iter().map(|(_, w)| w.weekly_hours()).collect();
+    let mut need = required.to_vec();
+    for _ in 0..MAX_ROUNDS {
+        let counts = solve(&covers, &hours, &need, s.staffing.max_agents)?;
+        let on_duty: Vec<u32> = covers
+            .iter()
+            .map(|c| c.iter().map(|&j| counts[j]).sum())
+            .collect();
+        let (runs, ok) = s.try_roster(&Roster::Shifts(counts.clone()))?;
+        let missing: Vec<usize> = (0..s.slots()).filter(|&i| !ok[i]).collect();
+        if missing.is_empty() {
+            let roster = shifts
+                .iter()
+                .zip(&counts)
+                .map(|((name, _), &n)| (name.clone(), n))
+                .collect();
+            return Ok((roster, on_duty, (runs, ok)));
+        }
+        let stuck: Vec<usize> = missing
+            .iter()
+            .copied()
+            .filter(|&i| on_duty[i] >= s.staffing.max_agents || covers[i].is_empty())
+            .collect();
+        if !stuck.is_empty() {
+            return Err(stuck_error(s, &stuck));
+        }
+        for i in missing {
+            need[i] = on_duty[i] + 1;
+        }
+    }
+    Err(stuck_error(s, &[]))
+}
+
+fn stuck_error(s: &Search, slots: &[usize]) -> PlanningError {
+    let key = KeyPath::root().key("staffing").key("shifts");
+    let message = if slots.is_empty() {
+        format!(
+            "no roster of the candidate shifts kept every target after {MAX_ROUNDS} rounds; add shorter or differently placed shifts"
+        )
+    } else {
+        format!(
+            "with the candidate shifts, {} interval{} miss{} a target even at {} agents (max_agents) or with no shift on duty: {}",
+            slots.len(),
+            if slots.len() == 1 { "" } else { "s" },
+            if slots.len() == 1 { "es" } else { "" },
+            s.staffing.max_agents,
+            s.labels(slots)
+        )
+    };
+    crate::error::ScenarioError::Invalid(vec![s.base.problem(&key, message)]).into()
+}
+
+/// The fewest agent-hours of shifts (`hours` each) such that every slot has at least its
+/// `need` on duty.
+fn solve(
+    covers: &[Vec<usize>],
+    hours: &[f64],
+    need: &[u32],
+    max_agents: u32,
+) -> Result<Vec<u32>, PlanningError> {
+    let mut vars = good_lp::variables!();
+    let x: Vec<Variable> = hours
+        .iter()
+        .map(|_| vars.add(variable().integer().min(0).max(max_agents)))
+        .collect();
+    let cost: Expression = x.iter().zip(hours).map(|(&v, &h)| h * v).sum();
+    let mut model = vars.minimise(cost).using(microlp);
+    for (c, &n) in covers.iter().zip(need) {
+        if n > 0 {
+            let on: Expression = c.iter().map(|&j| x[j]).sum();
+            model = model.with(constraint!(on >= n as f64));
+        }
+    }
+    let solution = model
+        .solve()
+        .map_err(|e| PlanningError::Solver(e.to_string()))?;
+    Ok(x.iter()
+        .map(|&v| solution.value(v).round().max(0.0) as u32)
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cheapest_roster_covers_every_slot() {
+        // Four slots; shift 0 covers slots 0–1 (2 h), shift 1 slots 1–3 (3 h), shift 2
+        // slots 0–3 (4 h). Need 2, 3, 1, 1: two on shift 0 and one on shift 1 (7 h) beats
+        // any use of the long shift.
+        let covers = vec![vec![0, 2], vec![0, 1, 2], vec![1, 2], vec![1, 2]];
+        let counts = solve(&covers, &[2.0, 3.0, 4.0], &[2, 3, 1, 1], 10).unwrap();
+        assert_eq!(counts, vec![2, 1, 0]);
+        // Raising the last slot's need makes the long shift worth it: one on shift 1 and
+        // two on the long one (11 h) beat three on shift 1 and two on shift 0 (13 h).
+        let counts = solve(&covers, &[2.0, 3.0, 4.0], &[2, 3, 1, 3], 10).unwrap();
+        assert_eq!(counts, vec![0, 1, 2]);
+    }
+}

@@ -1,0 +1,333 @@
+//! `ccsim staff`: the per-interval requirement agrees with Erlang A where Erlang A holds, the
+//! plan keeps its targets on customers it was not fitted to, concurrency moves it away from
+//! Erlang, shifts cover it, and the plan written out runs as it was planned.
+
+use std::path::Path;
+
+use ccsim::experiment::{self, Overrides, Plan};
+use ccsim::planning::{self, erlang};
+use ccsim::scenario::Scenario;
+use ccsim::stats::metrics::IntervalMetric;
+use ccsim::stats::summary::estimate;
+
+use crate::{ccsim, repo, scenario};
+
+/// A day-shaped center: 40 chats an hour from 08:00 to 20:00, 80 over lunch, patience 4 min
+/// (exponential), 5-minute chats; one-hour intervals.
+fn daily(capacity: u32, slowdown: f64, shifts: &str) -> String {
+    format!(
+        r#"
+name = "daily"
+[simulation]
+start = "mon 00:00"
+horizon = "7d"
+interval = "1h"
+replications = 30
+seed = 7
+service_level_target = "1m"
+[[teams]]
+name = "support"
+[[agents]]
+name = "agents"
+team = "support"
+count = 10
+capacity = {capacity}
+[[arrivals]]
+name = "web"
+team = "support"
+profile = [{{ when = "mon-sun 08:00-20:00", rate = "40/h" }}, {{ when = "mon-sun 11:00-14:00", rate = "40/h" }}]
+[customers]
+patience = {{ dist = "exponential", mean = "4m" }}
+[conversation]
+handle_time = {{ dist = "exponential", mean = "5m" }}
+concurrency_slowdown = {slowdown}
+[staffing]
+group = "agents"
+targets = [{{ metric = "service_level", min = 0.8 }}, {{ metric = "abandon_rate", max = "5%" }}]
+{shifts}
+"#
+    )
+}
+
+fn plan_of(s: &Scenario) -> Plan {
+    Plan::new(s, Overrides::default(), Some(2))
+}
+
+#[test]
+fn a_stationary_erlang_a_center_is_staffed_as_erlang_a_says() {
+    // λ = 2/min, 2-minute chats, 5-minute exponential patience, one chat per agent: an
+    // M/M/n+M queue in every interval, so the simulated requirement should be Erlang A's
+    // minimum, computed here from the true rates (not the measured ones).
+    let text = std::fs::read_to_string(repo("scenarios/erlang-a.toml")).unwrap()
+        + "\n[staffing]\ngroup = \"support\"\ntargets = [{ metric = \"service_level\", min = 0.8 }, { metric = \"abandon_rate\", max = 0.05 }]\n";
+    let text = text
+        .replace("horizon = \"30d\"", "horizon = \"29d\"")
+        .replace("replications = 20", "replications = 10");
+    let s = scenario(&text);
+    let found = planning::staff(&s, plan_of(&s)).unwrap();
+    let targets = &s.staffing.as_ref().unwrap().targets;
+    let theory = erlang::agents_needed(2.0, 0.5, 0.2, 1, targets, 0.5, 100).unwrap();
+    let equal = found
+        .slots
+        .iter()
+        .filter(|slot| slot.required == theory)
+        .count();
+    println!(
+        "Erlang A: {theory} agents; simulation agrees in {equal} of {} intervals",
+        found.slots.len()
+    );
+    assert_eq!(found.slots.len(), 336);
+    assert!(
+        equal as f64 >= 0.9 * found.slots.len() as f64,
+        "only {equal} of {} intervals need Erlang A's {theory} agents",
+        found.slots.len()
+    );
+    // No interval is more than one agent away: the rest is sampling noise at the margin.
+    assert!(
+        found
+            .slots
+            .iter()
+            .all(|slot| slot.required.abs_diff(theory) <= 1)
+    );
+    assert!(found.slots.iter().all(|slot| slot.met));
+}
+
+/// Per interval of the run: the focus metric's mean over replications.
+fn interval_means(s: &Scenario, seed: u64, metric: IntervalMetric) -> Vec<f64> {
+    let mut plan = plan_of(s);
+    plan.seed = seed;
+    plan.staffing_focus = true;
+    let runs = experiment::run(s, plan, None).unwrap().runs;
+    (0..runs[0].stats.focus.len())
+        .map(|k| estimate(runs.iter().map(|r| r.stats.focus[k][metric as usize])).mean)
+        .collect()
+}
+
+#[test]
+fn the_plan_keeps_its_targets_on_other_customers() {
+    // 100 replications: the plan is the fewest agents whose mean keeps the targets on these
+    // customers, so an interval whose true value sits at the target passes or fails on others
+    // by chance; more replications leave fewer intervals that close.
+    let s = scenario(&daily(1, 0.0, "").replace("replications = 30", "replications = 100"));
+    let found = planning::staff(&s, plan_of(&s)).unwrap();
+    let busy: Vec<usize> = found
+        .slots
+        .iter()
+        .enumerate()
+        .filter(|(_, slot)| slot.required > 0 && slot.arrivals >= 5.0)
+        .map(|(i, _)| i)
+        .collect();
+    assert!(busy.len() >= 7 * 12, "{} busy intervals", busy.len());
+    for seed in [1001, 2002] {
+        let sl = interval_means(&found.scenario, seed, IntervalMetric::ServiceLevel);
+        let ab = interval_means(&found.scenario, seed, IntervalMetric::AbandonRate);
+        let kept = busy
+            .iter()
+            .filter(|&&k| sl[k] >= 0.8 && ab[k] <= 0.05)
+            .count();
+        println!(
+            "seed {seed}: {kept} of {} busy intervals keep both targets",
+            busy.len()
+        );
+        assert!(
+            kept as f64 >= 0.9 * busy.len() as f64,
+            "seed {seed}: only {kept} of {} busy intervals keep the targets",
+            busy.len()
+        );
+    }
+    // Nights have no chats and need nobody.
+    assert!(found.slots.iter().take(8).all(|slot| slot.required == 0));
+}
+
+#[test]
+fn concurrent_chats_that_slow_agents_down_need_more_than_erlang() {
+    // Three chats at once, each at 1/(1 + 0.3·2) of an agent's speed: an agent with three
+    // chats works at 1.9 chats' pace, not the 3 that Erlang's "three servers per agent"
+    // assumes, so the simulation asks for more agents than Erlang at every busy hour.
+    let s = scenario(&daily(3, 0.3, ""));
+    let found = planning::staff(&s, plan_of(&s)).unwrap();
+    let busy: Vec<_> = found
+        .slots
+        .iter()
+        .filter(|slot| slot.arrivals >= 5.0)
+        .collect();
+    let simulated: u32 = busy.iter().map(|slot| slot.required).sum();
+    let erlang: u32 = busy.iter().map(|slot| slot.erlang.unwrap()).sum();
+    let above = busy
+        .iter()
+        .filter(|slot| slot.required > slot.erlang.unwrap())
+        .count();
+    println!(
+        "busy hours: simulation {simulated} agent-hours, Erlang {erlang}; above in {above} of {}",
+        busy.len()
+    );
+    assert!(
+        simulated as f64 >= 1.15 * erlang as f64,
+        "{simulated} vs Erlang {erlang}"
+    );
+    assert!(above * 2 > busy.len());
+    // Without the slowdown the same capacity is close to Erlang's reckoning.
+    let s = scenario(&daily(3, 0.0, ""));
+    let found = planning::staff(&s, plan_of(&s)).unwrap();
+    let busy: Vec<_> = found
+        .slots
+        .iter()
+        .filter(|slot| slot.arrivals >= 5.0)
+        .collect();
+    let simulated: u32 = busy.iter().map(|slot| slot.required).sum();
+    let erlang: u32 = busy.iter().map(|slot| slot.erlang.unwrap()).sum();
+    assert!(
+        simulated.abs_diff(erlang) as f64 <= 0.1 * erlang as f64,
+        "{simulated} vs {erlang}"
+    );
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn shifts_cover_the_requirement_and_the_plan_runs_as_planned() {
+    let dir = tempfile::tempdir().unwrap();
+    let shifts =
+        r#"shifts = ["mon-sun 08:00-16:00", "mon-sun 12:00-20:00", "mon-sun 11:00-14:00"]"#;
+    let path = write(dir.path(), "daily.toml", &daily(1, 0.0, shifts));
+    let out = dir.path().join("staff");
+    ccsim()
+        .args(["staff", path.to_str().unwrap(), "-r", "10", "--out"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("intervals missed: none"))
+        .stdout(predicates::str::contains("shifts: "));
+    let csv = std::fs::read_to_string(out.join("staffing.csv")).unwrap();
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    for column in [
+        "interval",
+        "day",
+        "weekday",
+        "time",
+        "required",
+        "scheduled",
+        "erlang",
+    ] {
+        assert!(header.contains(&column), "{column} missing from {header:?}");
+    }
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    for line in lines {
+        let cells: Vec<&str> = line.split(',').collect();
+        let required: u32 = cells[col("required")].parse().unwrap();
+        let scheduled: u32 = cells[col("scheduled")].parse().unwrap();
+        assert!(scheduled >= required, "{line}");
+        assert_eq!(cells[col("met")], "true", "{line}");
+    }
+    assert!(out.join("staffing.png").is_file());
+    let page = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(page.contains("Staffing plan"));
+    // plan.toml is a scenario: run with the same seed and replications, it is the plan
+    // that was simulated, interval for interval.
+    let plan = std::fs::read_to_string(out.join("plan.toml")).unwrap();
+    assert!(!plan.contains("[staffing]"));
+    assert!(
+        plan.contains("name = \"agents mon-sun 08:00-16:00\""),
+        "{plan}"
+    );
+    let rerun = dir.path().join("rerun");
+    ccsim()
+        .args([
+            "run",
+            out.join("plan.toml").to_str().unwrap(),
+            "-r",
+            "10",
+            "--out",
+        ])
+        .arg(&rerun)
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read(out.join("intervals.csv")).unwrap(),
+        std::fs::read(rerun.join("intervals.csv")).unwrap()
+    );
+}
+
+#[test]
+fn a_per_interval_plan_runs_as_planned() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "daily.toml", &daily(1, 0.0, ""));
+    let out = dir.path().join("staff");
+    ccsim()
+        .args(["staff", path.to_str().unwrap(), "-r", "6", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let plan = std::fs::read_to_string(out.join("plan.toml")).unwrap();
+    assert!(plan.contains("count = [\n    { when = \""), "{plan}");
+    let rerun = dir.path().join("rerun");
+    ccsim()
+        .args([
+            "run",
+            out.join("plan.toml").to_str().unwrap(),
+            "-r",
+            "6",
+            "--out",
+        ])
+        .arg(&rerun)
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read(out.join("intervals.csv")).unwrap(),
+        std::fs::read(rerun.join("intervals.csv")).unwrap()
+    );
+}
+
+#[test]
+fn targets_no_staffing_can_reach_and_shifts_that_miss_busy_hours_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    // The agent takes two minutes to write the first reply while customers give up after
+    // four on average: two in five leave before it, so abandonment under 5% is out of reach
+    // whatever the staffing.
+    let text = daily(1, 0.0, "max_agents = 30").replace(
+        "handle_time = { dist = \"exponential\", mean = \"5m\" }",
+        "turns = { dist = \"geometric\", mean = 3 }\nfirst_reply = { dist = \"constant\", value = \"2m\" }\nagent_reply = { dist = \"constant\", value = \"30s\" }\ncustomer_reply = { dist = \"constant\", value = \"30s\" }",
+    );
+    let path = write(dir.path(), "typing.toml", &text);
+    let out = dir.path().join("typing");
+    let assert = ccsim()
+        .args(["staff", path.to_str().unwrap(), "-r", "4", "--out"])
+        .arg(&out)
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert!(stderr.contains("typing.toml:"), "{stderr}");
+    assert!(stderr.contains("staffing.max_agents"), "{stderr}");
+    assert!(stderr.contains("mon 08:00"), "{stderr}");
+    assert!(!out.exists(), "no report for a plan that failed");
+
+    let shifts = r#"shifts = ["mon-sun 08:00-16:00"]"#;
+    let path = write(dir.path(), "short.toml", &daily(1, 0.0, shifts));
+    let assert = ccsim()
+        .args(["staff", path.to_str().unwrap(), "-r", "4", "--out"])
+        .arg(dir.path().join("short"))
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert!(stderr.contains("staffing.shifts"), "{stderr}");
+    assert!(stderr.contains("no candidate shift covers"), "{stderr}");
+    assert!(stderr.contains("mon 16:00"), "{stderr}");
+
+    // A scenario without [staffing] says what to add.
+    let path = write(
+        dir.path(),
+        "none.toml",
+        daily(1, 0.0, "").split("[staffing]").next().unwrap(),
+    );
+    ccsim()
+        .args(["staff", path.to_str().unwrap(), "--out"])
+        .arg(dir.path().join("none"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("has no [staffing] table"));
+}
