@@ -8,11 +8,11 @@ use super::*;
 
 pub(super) struct Staffing<'a>(pub(super) &'a ReportData);
 
-/// Steps: each interval's number held flat across it.
-fn steps(values: impl Iterator<Item = f64>) -> Vec<(f64, f64)> {
+/// Steps: each interval's number held flat across it, x in days (`per_day` intervals each).
+fn steps(values: impl Iterator<Item = f64>, per_day: f64) -> Vec<(f64, f64)> {
     values
         .enumerate()
-        .flat_map(|(i, v)| [(i as f64, v), (i as f64 + 1.0, v)])
+        .flat_map(|(i, v)| [(i as f64 / per_day, v), ((i as f64 + 1.0) / per_day, v)])
         .filter(|p| p.1.is_finite())
         .collect()
 }
@@ -33,53 +33,57 @@ impl Draw for Staffing<'_> {
         )
         .max(1.0)
             * 1.1;
-        let n = rows.len().max(1) as f64;
+        // x in days since the first row, so that the ticks fall on midnights.
+        let per_day = rows
+            .iter()
+            .skip(1)
+            .position(|r| r.label.ends_with("00:00"))
+            .map_or(rows.len(), |p| p + 1)
+            .max(1) as f64;
+        let days = rows.len() as f64 / per_day;
         let mut chart = ChartBuilder::on(root)
             .caption("Agents needed per interval", (FONT, 24))
             .margin(16)
             .x_label_area_size(50)
             .y_label_area_size(60)
-            .build_cartesian_2d(0.0..n, 0.0..top)
+            .build_cartesian_2d(0.0..days.max(1.0 / per_day), 0.0..top)
             .map_err(fail)?;
-        // A tick at each day's first interval, named after it.
         let label = |x: &f64| {
-            rows.get(*x as usize)
-                .map(|r| r.label.clone())
-                .unwrap_or_default()
+            let i = (x * per_day).round() as usize;
+            match rows.get(i) {
+                Some(r) if (x * per_day - i as f64).abs() < 1e-6 => r.label.clone(),
+                _ => String::new(),
+            }
         };
-        let per_day = rows
-            .iter()
-            .skip(1)
-            .position(|r| r.label.ends_with("00:00"))
-            .map_or(rows.len(), |p| p + 1);
         chart
             .configure_mesh()
-            .x_labels((rows.len() / per_day.max(1)).clamp(2, 14))
+            .x_labels(days.ceil() as usize + 1)
             .x_label_formatter(&label)
+            .y_labels(top.floor() as usize + 1)
             .x_desc("interval of the week (start)")
             .y_desc("agents on duty")
             .axis_desc_style((FONT, 18))
             .label_style((FONT, 13))
-            .y_label_formatter(&|y| count_label(*y, top))
+            .y_label_formatter(&|y| format!("{y:.0}"))
             .draw()
             .map_err(fail)?;
         chart
             .draw_series(LineSeries::new(
-                steps(rows.iter().map(|r| r.required)),
+                steps(rows.iter().map(|r| r.required), per_day),
                 color(0).stroke_width(3),
             ))
             .map_err(fail)?;
         if shifts {
             chart
                 .draw_series(LineSeries::new(
-                    steps(rows.iter().map(|r| r.scheduled)),
+                    steps(rows.iter().map(|r| r.scheduled), per_day),
                     color(2).stroke_width(2),
                 ))
                 .map_err(fail)?;
         }
         chart
             .draw_series(DashedLineSeries::new(
-                steps(rows.iter().map(|r| r.erlang)),
+                steps(rows.iter().map(|r| r.erlang), per_day),
                 6,
                 4,
                 color(1).stroke_width(2),
