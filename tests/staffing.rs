@@ -188,6 +188,23 @@ fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
     path
 }
 
+/// `plan.toml` is a scenario: run with the same seed and replications, it is the plan that
+/// was simulated, interval for interval.
+fn assert_plan_runs_as_planned(out: &Path, replications: &str) {
+    let rerun = out.with_file_name("rerun");
+    ccsim()
+        .arg("run")
+        .arg(out.join("plan.toml"))
+        .args(["-r", replications, "--out"])
+        .arg(&rerun)
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read(out.join("intervals.csv")).unwrap(),
+        std::fs::read(rerun.join("intervals.csv")).unwrap()
+    );
+}
+
 #[test]
 fn shifts_cover_the_requirement_and_the_plan_runs_as_planned() {
     let dir = tempfile::tempdir().unwrap();
@@ -227,30 +244,13 @@ fn shifts_cover_the_requirement_and_the_plan_runs_as_planned() {
     assert!(out.join("staffing.png").is_file());
     let page = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(page.contains("Staffing plan"));
-    // plan.toml is a scenario: run with the same seed and replications, it is the plan
-    // that was simulated, interval for interval.
     let plan = std::fs::read_to_string(out.join("plan.toml")).unwrap();
     assert!(!plan.contains("[staffing]"));
     assert!(
         plan.contains("name = \"agents mon-sun 08:00-16:00\""),
         "{plan}"
     );
-    let rerun = dir.path().join("rerun");
-    ccsim()
-        .args([
-            "run",
-            out.join("plan.toml").to_str().unwrap(),
-            "-r",
-            "10",
-            "--out",
-        ])
-        .arg(&rerun)
-        .assert()
-        .success();
-    assert_eq!(
-        std::fs::read(out.join("intervals.csv")).unwrap(),
-        std::fs::read(rerun.join("intervals.csv")).unwrap()
-    );
+    assert_plan_runs_as_planned(&out, "10");
 }
 
 #[test]
@@ -265,22 +265,7 @@ fn a_per_interval_plan_runs_as_planned() {
         .success();
     let plan = std::fs::read_to_string(out.join("plan.toml")).unwrap();
     assert!(plan.contains("count = [\n    { when = \""), "{plan}");
-    let rerun = dir.path().join("rerun");
-    ccsim()
-        .args([
-            "run",
-            out.join("plan.toml").to_str().unwrap(),
-            "-r",
-            "6",
-            "--out",
-        ])
-        .arg(&rerun)
-        .assert()
-        .success();
-    assert_eq!(
-        std::fs::read(out.join("intervals.csv")).unwrap(),
-        std::fs::read(rerun.join("intervals.csv")).unwrap()
-    );
+    assert_plan_runs_as_planned(&out, "6");
 }
 
 #[test]

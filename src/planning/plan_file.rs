@@ -7,7 +7,7 @@ use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, Value};
 
 use super::StaffingPlan;
 use crate::scenario::Scenario;
-use crate::scenario::calendar::weekday_name;
+use crate::scenario::calendar::day_list;
 use crate::time::{DAY, HOUR, MINUTE, Millis};
 
 /// The text of `plan.toml` for `plan`, found for `scenario` (the file as written).
@@ -138,25 +138,6 @@ fn windows(levels: &[u32], interval: Millis) -> Array {
     out
 }
 
-/// `[0, 1, 2, 4]` → `"mon-wed,fri"`.
-fn day_list(days: &[usize]) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut i = 0;
-    while i < days.len() {
-        let mut j = i;
-        while j + 1 < days.len() && days[j + 1] == days[j] + 1 {
-            j += 1;
-        }
-        parts.push(if j == i {
-            weekday_name(days[i]).to_string()
-        } else {
-            format!("{}-{}", weekday_name(days[i]), weekday_name(days[j]))
-        });
-        i = j + 1;
-    }
-    parts.join(",")
-}
-
 fn clock(t: Millis) -> String {
     format!("{:02}:{:02}", t / HOUR, t % HOUR / MINUTE)
 }
@@ -209,11 +190,5 @@ mod tests {
             let on = agents.iter().filter(|a| a.is_on(at)).count() as u32;
             assert_eq!(on, want, "slot {slot}");
         }
-    }
-
-    #[test]
-    fn consecutive_days_are_a_range() {
-        assert_eq!(day_list(&[0, 1, 2, 4]), "mon-wed,fri");
-        assert_eq!(day_list(&[6]), "sun");
     }
 }

@@ -10,6 +10,29 @@ pub fn weekday_name(day: usize) -> &'static str {
     DAYS[day % 7]
 }
 
+/// `mon-fri`, `sat,sun` or `mon,wed`: runs of three or more days as ranges.
+pub fn day_list(days: &[usize]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < days.len() {
+        let mut j = i;
+        while j + 1 < days.len() && days[j + 1] == days[j] + 1 {
+            j += 1;
+        }
+        if j >= i + 2 {
+            parts.push(format!(
+                "{}-{}",
+                weekday_name(days[i]),
+                weekday_name(days[j])
+            ));
+        } else {
+            parts.extend((i..=j).map(|k| weekday_name(days[k]).to_string()));
+        }
+        i = j + 1;
+    }
+    parts.join(",")
+}
+
 fn parse_day(text: &str) -> Result<usize, String> {
     let lower = text.trim().to_ascii_lowercase();
     DAYS.iter().position(|d| *d == lower).ok_or_else(|| {
@@ -312,6 +335,16 @@ mod tests {
         assert_eq!(parse_days("fri-mon").unwrap(), vec![0, 4, 5, 6]);
         assert_eq!(parse_days("mon,wed").unwrap(), vec![0, 2]);
         assert!(parse_days("funday").is_err());
+    }
+
+    #[test]
+    fn day_lists_read_back_as_the_same_days() {
+        assert_eq!(day_list(&[0, 1, 2, 4]), "mon-wed,fri");
+        assert_eq!(day_list(&[5, 6]), "sat,sun");
+        assert_eq!(
+            parse_days(&day_list(&[0, 1, 2, 4])).unwrap(),
+            vec![0, 1, 2, 4]
+        );
     }
 
     #[test]

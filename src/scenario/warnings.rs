@@ -2,7 +2,7 @@
 //! shift, inactivity transfers to a team nobody staffs at the time. Warnings, not errors —
 //! a night with nobody online may be the plan — printed once each, before the run.
 
-use super::calendar::weekday_name;
+use super::calendar::day_list;
 use super::{Destination, Scenario, TeamId};
 use crate::time::{DAY, HOUR, MINUTE, Millis, WEEK};
 
@@ -150,29 +150,6 @@ fn windows(marked: &[bool]) -> String {
         })
         .collect::<Vec<_>>()
         .join("; ")
-}
-
-/// `mon-fri`, `sat,sun` or `mon,wed`: runs of three or more days as ranges.
-fn day_list(days: &[usize]) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut i = 0;
-    while i < days.len() {
-        let mut j = i;
-        while j + 1 < days.len() && days[j + 1] == days[j] + 1 {
-            j += 1;
-        }
-        if j >= i + 2 {
-            parts.push(format!(
-                "{}-{}",
-                weekday_name(days[i]),
-                weekday_name(days[j])
-            ));
-        } else {
-            parts.extend((i..=j).map(|k| weekday_name(days[k]).to_string()));
-        }
-        i = j + 1;
-    }
-    parts.join(",")
 }
 
 #[cfg(test)]
