@@ -139,43 +139,43 @@ fn the_plan_keeps_its_targets_on_other_customers() {
     assert!(found.slots.iter().take(8).all(|slot| slot.required == 0));
 }
 
+/// Over the hours with at least 5 chats: agent-hours the simulation requires, agent-hours
+/// Erlang would staff, hours where the simulation needs more, and how many hours.
+fn busy_hours(text: &str) -> (u32, u32, usize, usize) {
+    let s = scenario(text);
+    let found = planning::staff(&s, plan_of(&s)).unwrap();
+    let busy: Vec<_> = found
+        .slots
+        .iter()
+        .filter(|slot| slot.arrivals >= 5.0)
+        .collect();
+    let erlang = |slot: &planning::SlotPlan| slot.erlang.expect("Erlang staffs every busy hour");
+    (
+        busy.iter().map(|slot| slot.required).sum(),
+        busy.iter().map(|slot| erlang(slot)).sum(),
+        busy.iter()
+            .filter(|slot| slot.required > erlang(slot))
+            .count(),
+        busy.len(),
+    )
+}
+
 #[test]
 fn concurrent_chats_that_slow_agents_down_need_more_than_erlang() {
     // Three chats at once, each at 1/(1 + 0.3·2) of an agent's speed: an agent with three
     // chats works at 1.9 chats' pace, not the 3 that Erlang's "three servers per agent"
     // assumes, so the simulation asks for more agents than Erlang at every busy hour.
-    let s = scenario(&daily(3, 0.3, ""));
-    let found = planning::staff(&s, plan_of(&s)).unwrap();
-    let busy: Vec<_> = found
-        .slots
-        .iter()
-        .filter(|slot| slot.arrivals >= 5.0)
-        .collect();
-    let simulated: u32 = busy.iter().map(|slot| slot.required).sum();
-    let erlang: u32 = busy.iter().map(|slot| slot.erlang.unwrap()).sum();
-    let above = busy
-        .iter()
-        .filter(|slot| slot.required > slot.erlang.unwrap())
-        .count();
+    let (simulated, erlang, above, busy) = busy_hours(&daily(3, 0.3, ""));
     println!(
-        "busy hours: simulation {simulated} agent-hours, Erlang {erlang}; above in {above} of {}",
-        busy.len()
+        "busy hours: simulation {simulated} agent-hours, Erlang {erlang}; above in {above} of {busy}"
     );
     assert!(
         simulated as f64 >= 1.15 * erlang as f64,
         "{simulated} vs Erlang {erlang}"
     );
-    assert!(above * 2 > busy.len());
+    assert!(above * 2 > busy);
     // Without the slowdown the same capacity is close to Erlang's reckoning.
-    let s = scenario(&daily(3, 0.0, ""));
-    let found = planning::staff(&s, plan_of(&s)).unwrap();
-    let busy: Vec<_> = found
-        .slots
-        .iter()
-        .filter(|slot| slot.arrivals >= 5.0)
-        .collect();
-    let simulated: u32 = busy.iter().map(|slot| slot.required).sum();
-    let erlang: u32 = busy.iter().map(|slot| slot.erlang.unwrap()).sum();
+    let (simulated, erlang, _, _) = busy_hours(&daily(3, 0.0, ""));
     assert!(
         simulated.abs_diff(erlang) as f64 <= 0.1 * erlang as f64,
         "{simulated} vs {erlang}"

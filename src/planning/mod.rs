@@ -137,12 +137,11 @@ pub fn staff(scenario: &Scenario, plan: Plan) -> Result<StaffingPlan, PlanningEr
     } else {
         shifts::cover(&mut search, &required)?
     };
-    let roster_spec = if staffing.shifts.is_empty() {
+    let final_scenario = search.scenario_with(&if roster.is_empty() {
         Roster::Levels(scheduled.clone())
     } else {
         Roster::Shifts(roster.iter().map(|r| r.1).collect())
-    };
-    let final_scenario = search.scenario_with(&roster_spec);
+    });
     let values: Vec<Vec<Estimate>> = search.slot_estimates(&runs);
     let slots = (0..search.slots())
         .filter(|&i| search.planned[i])
@@ -375,14 +374,7 @@ impl<'a> Search<'a> {
 
     /// "mon 08:30" for slot `i`.
     fn label(&self, i: usize) -> String {
-        let t = i as Millis * self.base.simulation.interval;
-        let day = crate::scenario::calendar::weekday_name((t / crate::time::DAY) as usize);
-        let clock = t % crate::time::DAY;
-        format!(
-            "{day} {:02}:{:02}",
-            clock / crate::time::HOUR,
-            clock % crate::time::HOUR / MINUTE
-        )
+        crate::scenario::calendar::week_label(i as Millis * self.base.simulation.interval)
     }
 
     /// The targets slot `i` misses in `runs`, with the values reached: why it is stuck.

@@ -7,8 +7,8 @@ use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, Value};
 
 use super::StaffingPlan;
 use crate::scenario::Scenario;
-use crate::scenario::calendar::day_list;
-use crate::time::{DAY, HOUR, MINUTE, Millis};
+use crate::scenario::calendar::{clock, day_list};
+use crate::time::{DAY, Millis};
 
 /// The text of `plan.toml` for `plan`, found for `scenario` (the file as written).
 pub fn render(scenario: &Scenario, plan: &StaffingPlan) -> String {
@@ -29,14 +29,14 @@ pub fn render(scenario: &Scenario, plan: &StaffingPlan) -> String {
             .position(|t| t.get("name").and_then(Item::as_str) == Some(group.as_str()))
             .expect("the staffing group was validated");
         let written = agents.get(at).expect("found above").clone();
-        let mut rest: Vec<Table> = agents.iter().skip(at + 1).cloned().collect();
+        let rest: Vec<Table> = agents.iter().skip(at + 1).cloned().collect();
         while agents.len() > at {
             agents.remove(at);
         }
         for table in planned_groups(&written, group, plan, interval) {
             agents.push(table);
         }
-        for table in rest.drain(..) {
+        for table in rest {
             agents.push(table);
         }
     }
@@ -138,14 +138,11 @@ fn windows(levels: &[u32], interval: Millis) -> Array {
     out
 }
 
-fn clock(t: Millis) -> String {
-    format!("{:02}:{:02}", t / HOUR, t % HOUR / MINUTE)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::scenario::calendar::{WeekSchedule, parse_window};
+    use crate::time::MINUTE;
 
     #[test]
     fn windows_read_back_as_the_same_numbers() {

@@ -5,10 +5,10 @@
 use crate::engine::RunOutput;
 use crate::experiment::check::{BaselineCheck, Bound, BoundCheck, Verdict};
 use crate::scenario::Scenario;
-use crate::scenario::calendar::weekday_name;
+use crate::scenario::calendar::{clock, weekday_name};
 use crate::stats::metrics::{GroupMetric, IntervalMetric, Metric};
 use crate::stats::summary::{Estimate, estimate};
-use crate::time::{DAY, HOUR, MINUTE};
+use crate::time::{DAY, MINUTE};
 
 pub fn number(x: f64) -> String {
     if x.is_nan() {
@@ -96,12 +96,7 @@ pub fn intervals(out: &mut dyn std::io::Write, variants: &[Results]) -> std::io:
         for k in 0..count {
             let start = sim.warmup + k as i64 * sim.interval;
             let week_time = sim.start + start;
-            let day_of_clock = week_time.rem_euclid(DAY);
-            let time = format!(
-                "{:02}:{:02}",
-                day_of_clock / HOUR,
-                day_of_clock % HOUR / MINUTE
-            );
+            let time = clock(week_time.rem_euclid(DAY));
             let weekday = weekday_name((week_time.div_euclid(DAY)) as usize);
             let day = (sim.start % DAY + start).div_euclid(DAY);
             for &m in IntervalMetric::ALL {
@@ -355,12 +350,11 @@ pub fn staffing(scenario: &Scenario, plan: &crate::planning::StaffingPlan) -> Ve
     header.push("met".into());
     w.write_record(&header).expect("in memory");
     for slot in &plan.slots {
-        let clock = slot.week_time % DAY;
         let mut row = vec![
             slot.first_interval.to_string(),
             slot.day.to_string(),
             weekday_name((slot.week_time / DAY) as usize).to_string(),
-            format!("{:02}:{:02}", clock / HOUR, clock % HOUR / MINUTE),
+            clock(slot.week_time % DAY),
             slot.required.to_string(),
             slot.scheduled.to_string(),
             slot.erlang.map_or(String::new(), |e| e.to_string()),

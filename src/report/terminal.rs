@@ -3,6 +3,7 @@
 use std::fmt::Write;
 
 use crate::experiment::Outcome;
+use crate::scenario::calendar::week_label;
 use crate::stats::metrics::Metric;
 use crate::stats::summary::Estimate;
 
@@ -335,7 +336,7 @@ pub fn staffing_summary(
             out,
             "  peak: {} agents on duty, {} (Erlang: {})",
             peak.scheduled,
-            slot_label(peak.week_time),
+            week_label(peak.week_time),
             peak.erlang.map_or("-".into(), |e| e.to_string())
         );
     }
@@ -375,7 +376,7 @@ pub fn staffing_summary(
         .slots
         .iter()
         .filter(|s| !s.met)
-        .map(|s| slot_label(s.week_time))
+        .map(|s| week_label(s.week_time))
         .collect();
     let _ = writeln!(
         out,
@@ -394,17 +395,6 @@ pub fn staffing_summary(
         found.outcome.wall.as_secs_f64()
     );
     out
-}
-
-fn slot_label(week_time: crate::time::Millis) -> String {
-    use crate::time::{DAY, HOUR, MINUTE};
-    let clock = week_time % DAY;
-    format!(
-        "{} {:02}:{:02}",
-        crate::scenario::calendar::weekday_name((week_time / DAY) as usize),
-        clock / HOUR,
-        clock % HOUR / MINUTE
-    )
 }
 
 fn trim_number(x: f64) -> String {

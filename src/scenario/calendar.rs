@@ -10,6 +10,17 @@ pub fn weekday_name(day: usize) -> &'static str {
     DAYS[day % 7]
 }
 
+/// `"08:30"` for a time of day in ms (`"24:00"` for the end of the day).
+pub fn clock(t: Millis) -> String {
+    format!("{:02}:{:02}", t / HOUR, t % HOUR / MINUTE)
+}
+
+/// `"mon 08:30"` for a week time in ms.
+pub fn week_label(week_time: Millis) -> String {
+    let t = week_time.rem_euclid(WEEK);
+    format!("{} {}", weekday_name((t / DAY) as usize), clock(t % DAY))
+}
+
 /// `mon-fri`, `sat,sun` or `mon,wed`: runs of three or more days as ranges.
 pub fn day_list(days: &[usize]) -> String {
     let mut parts: Vec<String> = Vec::new();

@@ -2,9 +2,9 @@
 //! shift, inactivity transfers to a team nobody staffs at the time. Warnings, not errors —
 //! a night with nobody online may be the plan — printed once each, before the run.
 
-use super::calendar::day_list;
+use super::calendar::{clock, day_list};
 use super::{Destination, Scenario, TeamId};
-use crate::time::{DAY, HOUR, MINUTE, Millis, WEEK};
+use crate::time::{DAY, MINUTE, Millis, WEEK};
 
 /// The week is looked at in slots this long: finer than any realistic shift boundary.
 const SLOT: Millis = 15 * MINUTE;
@@ -131,7 +131,6 @@ fn windows(marked: &[bool]) -> String {
             spans
         })
         .collect();
-    let clock = |t: Millis| format!("{:02}:{:02}", t / HOUR, t % HOUR / MINUTE);
     let mut groups: Vec<(Vec<usize>, &Spans)> = Vec::new();
     for (d, spans) in days.iter().enumerate().filter(|(_, s)| !s.is_empty()) {
         match groups.iter_mut().find(|(_, s)| *s == spans) {
@@ -155,6 +154,7 @@ fn windows(marked: &[bool]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::time::HOUR;
 
     fn mark(m: &mut [bool], from: Millis, to: Millis) {
         m[(from / SLOT) as usize..(to / SLOT) as usize].fill(true);
