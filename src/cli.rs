@@ -21,9 +21,11 @@ pub enum Command {
     Run {
         /// The scenario file (TOML).
         scenario: PathBuf,
-        /// Also write chats.csv: every chat with its whole history (memory grows with the run).
-        #[arg(long)]
-        chats_log: bool,
+        /// Also write chats.csv: every chat with its whole history, or with
+        /// --chats-log=export the rows a chat platform exports, which fit and backtest read
+        /// (memory grows with the run).
+        #[arg(long, value_enum, num_args = 0..=1, require_equals = true, default_missing_value = "history", value_name = "FORMAT")]
+        chats_log: Option<ChatsLog>,
         #[command(flatten)]
         sim: SimArgs,
     },
@@ -71,6 +73,39 @@ pub enum Command {
         #[command(flatten)]
         sim: SimArgs,
     },
+    /// Estimate a scenario from a chat log: each team's weekly arrival profile and
+    /// day-to-day variation, customers' patience (censored by service) and the handle time;
+    /// writes the base scenario with them (FITTED.toml) and fit.csv beside it.
+    Fit {
+        /// The chat log (CSV: id,team,arrived_at,first_reply_at,ended_at,outcome).
+        log: PathBuf,
+        /// The scenario whose simulation, teams, agents and rules the fitted one keeps.
+        #[arg(long, value_name = "BASE.toml")]
+        scenario: PathBuf,
+        /// Where to write the fitted scenario.
+        #[arg(long, value_name = "FITTED.toml")]
+        out: PathBuf,
+        /// The log's own header names, e.g. arrived_at=created_at,ended_at=resolved_at.
+        #[arg(long, value_name = "FIELD=HEADER,…")]
+        columns: Option<String>,
+    },
+    /// Replay a chat log's arrivals through a scenario's teams, agents and rules, and set the
+    /// simulated intervals against the log's: backtest.csv, a chart and the run report.
+    Backtest {
+        /// The chat log (CSV: id,team,arrived_at,first_reply_at,ended_at,outcome).
+        log: PathBuf,
+        /// The scenario whose teams, agents and rules are tested (its arrivals are replaced).
+        #[arg(long, value_name = "BASE.toml")]
+        scenario: PathBuf,
+        /// The log's own header names, e.g. arrived_at=created_at,ended_at=resolved_at.
+        #[arg(long, value_name = "FIELD=HEADER,…")]
+        columns: Option<String>,
+        /// Also replay each chat's own handle time and time to abandon.
+        #[arg(long)]
+        trace_times: bool,
+        #[command(flatten)]
+        sim: SimArgs,
+    },
     /// Draw the charts and report.html again from the CSVs of a report directory.
     Report {
         /// A report directory written by run, compare, sweep or check.
@@ -81,6 +116,24 @@ pub enum Command {
         /// The scenario file (TOML).
         scenario: PathBuf,
     },
+}
+
+/// What `--chats-log` writes.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum ChatsLog {
+    /// Every chat and its whole history (the default).
+    History,
+    /// id,team,arrived_at,first_reply_at,ended_at,outcome, as platforms export chats.
+    Export,
+}
+
+impl From<ChatsLog> for ccsim::engine::log::LogFormat {
+    fn from(c: ChatsLog) -> Self {
+        match c {
+            ChatsLog::History => ccsim::engine::log::LogFormat::History,
+            ChatsLog::Export => ccsim::engine::log::LogFormat::Export,
+        }
+    }
 }
 
 /// Options every simulating command takes; they override `[simulation]`.

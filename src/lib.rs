@@ -4,7 +4,9 @@
 //! runs its replications in parallel, each one an `engine` run in which the deterministic
 //! `routing` core decides who gets which chat while `behaviour` samples what people do; `stats`
 //! streams the numbers and `report` turns them into files. `planning` searches staffing by
-//! running experiments.
+//! running experiments. Real data comes in through `chatlog`, which reads chat platforms'
+//! exports: `fitting` estimates a scenario from one, a scenario's arrivals can replay one,
+//! and `backtest` sets a replay against what the log says happened.
 //!
 //! Running a scenario from code takes three calls — parse, run, summarise:
 //!
@@ -45,10 +47,13 @@
 //! assert!(abandon.mean > 0.3 && abandon.mean < 0.7);
 //! ```
 
+pub mod backtest;
 pub mod behaviour;
+pub mod chatlog;
 pub mod engine;
 pub mod error;
 pub mod experiment;
+pub mod fitting;
 pub mod inactivity;
 pub mod io;
 pub mod planning;

@@ -39,6 +39,8 @@ use anyhow::{Context, bail};
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 
+use ccsim::chatlog::Columns;
+use ccsim::engine::log::LogFormat;
 use ccsim::experiment::check::{self, Verdict};
 use ccsim::experiment::{self, Outcome, Overrides, Plan};
 use ccsim::report::{self, Report, Results, terminal};
@@ -81,7 +83,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             scenario,
             chats_log,
             sim,
-        } => run_scenario(&scenario, chats_log, &sim),
+        } => run_scenario(&scenario, chats_log.map(Into::into), &sim),
         Command::Report { dir } => {
             let started = Instant::now();
             let charts = Report::read(&dir)?.publish(&dir)?;
@@ -94,6 +96,19 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Compare { scenario, sim } => compare(&scenario, &sim),
+        Command::Backtest {
+            log,
+            scenario,
+            columns,
+            trace_times,
+            sim,
+        } => backtest(&log, &scenario, columns.as_deref(), trace_times, &sim),
+        Command::Fit {
+            log,
+            scenario,
+            out,
+            columns,
+        } => fit(&log, &scenario, &out, columns.as_deref()),
         Command::Staff { scenario, sim } => staff(&scenario, &sim),
         Command::Sweep {
             scenario,
@@ -166,10 +181,20 @@ fn title(scenario: &Scenario, plan: &Plan) -> String {
     )
 }
 
-fn run_scenario(path: &Path, chats_log: bool, args: &SimArgs) -> anyhow::Result<ExitCode> {
+fn run_scenario(
+    path: &Path,
+    chats_log: Option<LogFormat>,
+    args: &SimArgs,
+) -> anyhow::Result<ExitCode> {
     let scenario = load(path)?;
     let mut plan = plan_for(&scenario, args)?;
     plan.chats_log = chats_log;
+    if chats_log == Some(LogFormat::Export) && plan.replications > 1 {
+        bail!(
+            "--chats-log=export writes one history, as a platform exports it, and this run has {} replications: add -r 1 (a longer horizon gives more chats)",
+            plan.replications
+        );
+    }
     let outcomes = with_progress(&[&scenario], plan)?;
     warn_stranded(&scenario, &outcomes);
     let report = Report::for_run(&scenario, &plan, &outcomes[0]);
@@ -182,6 +207,72 @@ fn run_scenario(path: &Path, chats_log: bool, args: &SimArgs) -> anyhow::Result<
     );
     say!("{}", terminal::throughput(&outcomes));
     write(&report, &scenario, args)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn columns(spec: Option<&str>) -> anyhow::Result<Columns> {
+    spec.map_or(Ok(Columns::default()), Columns::parse)
+        .map_err(|m| anyhow::anyhow!("--columns: {m}"))
+}
+
+fn fit(log: &Path, base: &Path, out: &Path, spec: Option<&str>) -> anyhow::Result<ExitCode> {
+    let scenario = load(base)?;
+    let columns = columns(spec)?;
+    let started = Instant::now();
+    let fit = ccsim::fitting::fit(log, &columns, &scenario)?;
+    let text = ccsim::fitting::fitted_file::render(&scenario, &fit);
+    Scenario::parse(&text, out).context(
+        "the fitted scenario does not validate (the base scenario's other keys do not fit the log's arrivals or the block model)",
+    )?;
+    let table = out.with_file_name("fit.csv");
+    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    ccsim::io::write_atomically(out, text.as_bytes())
+        .with_context(|| format!("cannot write {}", out.display()))?;
+    ccsim::io::write_atomically(&table, &report::fit::csv(&fit))
+        .with_context(|| format!("cannot write {}", table.display()))?;
+    say_raw!("{}", report::fit::summary(&fit));
+    say!(
+        "wrote {} and {} in {:.2} s",
+        out.display(),
+        table.display(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn backtest(
+    log: &Path,
+    base: &Path,
+    spec: Option<&str>,
+    trace_times: bool,
+    args: &SimArgs,
+) -> anyhow::Result<ExitCode> {
+    let scenario = load(base)?;
+    let columns = columns(spec)?;
+    let replay = ccsim::backtest::replay_scenario(&scenario, log, &columns, trace_times)?;
+    for w in ccsim::scenario::warnings::warnings(&replay) {
+        eprintln!("warning: {}: {w}", base.display());
+    }
+    let plan = plan_for(&replay, args)?;
+    let outcomes = with_progress(&[&replay], plan)?;
+    let outcome = outcomes
+        .into_iter()
+        .next()
+        .expect("one scenario, one outcome");
+    let b = ccsim::backtest::compare(replay, outcome);
+    say_raw!(
+        "{}",
+        terminal::kpi_table(
+            &title(&b.scenario, &plan),
+            &report::csv::kpis(&b.outcome.runs)
+        )
+    );
+    say!("{}", report::backtest::whole_log_line(&b));
+    say!("{}", report::backtest::agreement_line(&b.agreements()));
+    write(&Report::for_backtest(&plan, &b), &b.scenario, args)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -15,11 +15,14 @@ const LAYERS: &[&str] = &[
     "routing",
     "inactivity",
     "stats",
+    "chatlog",
     "scenario",
     "behaviour",
     "engine",
     "experiment",
     "planning",
+    "fitting",
+    "backtest",
     "report",
 ];
 

@@ -26,7 +26,7 @@ fn chats(s: &Scenario, r: u32) -> Vec<Row> {
         s.simulation.seed,
         r,
         Options {
-            chats_log: true,
+            chats_log: Some(ccsim::engine::log::LogFormat::History),
             ..Options::default()
         },
         None,

@@ -6,6 +6,7 @@ mod cli;
 mod determinism;
 mod erlang;
 mod experiments;
+mod from_data;
 mod inactivity;
 mod layers;
 mod policies;

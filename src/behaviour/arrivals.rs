@@ -5,7 +5,10 @@
 use rand::rngs::ChaCha8Rng;
 use rand_distr::{Distribution, Exp1, Gamma};
 
+use std::sync::Arc;
+
 use crate::scenario::calendar::WeekProfile;
+use crate::scenario::{Trace, TracedChat};
 use crate::time::{Millis, round_ms};
 
 pub struct ArrivalProcess {
@@ -86,6 +89,55 @@ impl ArrivalProcess {
                 .advance(self.t, mass, self.offset, &mut |_| 1.0),
         };
         round_ms(self.t)
+    }
+}
+
+/// Where a source's chats come from: sampled, or replayed from a log.
+pub enum Arrivals {
+    Sampled(Box<ArrivalProcess>),
+    Replayed(Replay),
+}
+
+/// A log's chats in order; `current` is the one whose arrival was scheduled last.
+pub struct Replay {
+    trace: Arc<Trace>,
+    next: usize,
+    current: usize,
+}
+
+impl Arrivals {
+    pub fn replay(trace: Arc<Trace>) -> Self {
+        Arrivals::Replayed(Replay {
+            trace,
+            next: 0,
+            current: 0,
+        })
+    }
+
+    /// The next arrival time in milliseconds (`Millis::MAX` once a log is done).
+    #[inline]
+    pub fn next_arrival(&mut self) -> Millis {
+        match self {
+            Arrivals::Sampled(p) => p.next_arrival(),
+            Arrivals::Replayed(r) => match r.trace.chats.get(r.next) {
+                Some(c) => {
+                    r.current = r.next;
+                    r.next += 1;
+                    c.at
+                }
+                None => Millis::MAX,
+            },
+        }
+    }
+
+    /// The logged chat arriving now, and whether its own times are replayed too. A source
+    /// has one arrival scheduled at a time, so this is the one the last `next_arrival` gave.
+    #[inline]
+    pub fn replayed(&self) -> Option<(TracedChat, bool)> {
+        match self {
+            Arrivals::Sampled(_) => None,
+            Arrivals::Replayed(r) => Some((r.trace.chats[r.current], r.trace.times)),
+        }
     }
 }
 

@@ -37,6 +37,11 @@ impl Sim<'_> {
         let scenario = self.scenario;
         let stream = &scenario.arrivals[s];
         let conversation = &scenario.conversation;
+        let replayed = if returning {
+            None
+        } else {
+            self.arrivals[s].replayed()
+        };
         // Block model: the chat's work. Turn model: a seed for its own conversation stream, so
         // that the customer's replies do not depend on anybody else's.
         let streams = &mut self.customers[s][returning as usize];
@@ -51,12 +56,30 @@ impl Sim<'_> {
             }
             (None, None) => unreachable!("a scenario has a block or a turn model"),
         };
-        let patience = self
+        let mut patience = self
             .patience
             .as_ref()
             .map(|p| p.sample(&mut streams.patience));
+        let mut work = work;
+        if let Some((logged, true)) = replayed {
+            if let Some(h) = logged.handle {
+                work = h as f64;
+            }
+            patience = if logged.abandoned {
+                Some(logged.wait as f64)
+            } else {
+                patience_beyond(
+                    self.patience.as_ref(),
+                    logged.wait,
+                    patience,
+                    &mut streams.patience,
+                )
+            };
+        }
         let route = &mut streams.route;
-        let destination = if stream.route.len() == 1 {
+        let destination = if let Some((logged, _)) = replayed {
+            logged.destination
+        } else if stream.route.len() == 1 {
             stream.route[0].0
         } else {
             let u: f64 = route.random();
@@ -181,13 +204,13 @@ impl Sim<'_> {
         } else {
             QueueKind::Team
         };
-        if self.log.is_some() {
+        if let Some(log) = self.log.as_mut() {
             let scenario = self.scenario;
-            let name = scenario
+            let team = scenario
                 .teams
                 .get(queue.0 as usize)
-                .map_or("waiting", |t| t.name.as_str());
-            self.note(id, "queue", name);
+                .map(|t| t.name.as_str());
+            log.queued(id.index, self.now, team);
         }
         self.open_episode(id, kind);
         self.router
@@ -230,6 +253,26 @@ impl Sim<'_> {
             self.events.schedule(t, Event::Return { source, returns });
         }
     }
+}
+
+/// A served customer of a replayed log waited `waited` without leaving: their patience
+/// is drawn from the scenario's given that it lasted longer (rejection, from `first`).
+/// After many misses the wait lies far in the tail, and the customer stays.
+fn patience_beyond(
+    patience: Option<&Sampler>,
+    waited: Millis,
+    first: Option<f64>,
+    rng: &mut ChaCha8Rng,
+) -> Option<f64> {
+    let p = patience?;
+    let mut draw = first?;
+    for _ in 0..100 {
+        if draw > waited as f64 {
+            return Some(draw);
+        }
+        draw = p.sample(rng);
+    }
+    None
 }
 
 #[cfg(test)]

@@ -122,6 +122,9 @@ impl Sim<'_> {
             if self.talks.is_empty() {
                 // The block model's first reply: the customer waits no more.
                 self.events.cancel_patience(id);
+                if let Some(log) = self.log.as_mut() {
+                    log.first_reply(id.index, now);
+                }
             }
             let wait = now - chat.queued_at;
             if let Some(k) = chat.window {

@@ -24,7 +24,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use rand::rngs::{ChaCha8Rng, Xoshiro256PlusPlus};
 use rand::{RngExt, SeedableRng};
 
-use crate::behaviour::arrivals::ArrivalProcess;
+use crate::behaviour::arrivals::{ArrivalProcess, Arrivals};
 use crate::behaviour::sampler::{CountSampler, Sampler};
 use crate::behaviour::streams::{Stream, rng};
 use crate::inactivity::{ActionKind, Episode, QueueKind, Stage, Step as InactivityStep};
@@ -34,7 +34,7 @@ use crate::routing::{
 use crate::scenario::{Destination, OnShiftEnd, Scenario, TeamId, TransferTarget, WorkModel};
 use crate::stats::collector::{Collector, ReplicationStats};
 use crate::time::{MAX_AHEAD, Millis, ceil_ms, round_ms};
-use log::{ChatLog, Outcome};
+use log::{ChatLog, LogFormat, Outcome};
 use queue::{Event, EventQueue};
 
 use arrivals::CustomerStreams;
@@ -52,8 +52,8 @@ const PROGRESS_EVERY: u64 = 1 << 16;
 /// What a replication records beyond the report's statistics.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Options {
-    /// Every chat's history, for `chats.csv` (memory grows with the run).
-    pub chats_log: bool,
+    /// Every chat's row for `chats.csv`, in this format (memory grows with the run).
+    pub chats_log: Option<LogFormat>,
     /// Per-interval chat metrics of the `[staffing]` group's teams apart
     /// (`ReplicationStats::focus`), which `ccsim staff` holds to its targets.
     pub staffing_focus: bool,
@@ -83,7 +83,7 @@ struct Sim<'a> {
     group_agents: Vec<std::ops::Range<u32>>,
     /// The queues each agent may take from by hand, if it picks up at all.
     scopes: Vec<Option<Vec<QueueId>>>,
-    arrivals: Vec<ArrivalProcess>,
+    arrivals: Vec<Arrivals>,
     /// Per source: the streams of new customers, then those of returning ones, so that
     /// returns (which depend on routing) never shift a new customer's draws.
     customers: Vec<[CustomerStreams; 2]>,
@@ -132,8 +132,8 @@ pub fn run_replication(
     progress: Option<&AtomicU64>,
 ) -> RunOutput {
     let mut sim = Sim::new(scenario, seed, replication, options.staffing_focus);
-    if options.chats_log {
-        sim.log = Some(ChatLog::new(replication));
+    if let Some(format) = options.chats_log {
+        sim.log = Some(ChatLog::new(replication, format, scenario.simulation.start));
     }
     let mut count = 0u64;
     let mut reported: Millis = 0;

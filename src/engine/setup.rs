@@ -72,14 +72,17 @@ impl<'a> Sim<'a> {
                 .enumerate()
                 .map(|(i, a)| {
                     let i = i as u32;
-                    ArrivalProcess::new(
-                        &a.profile,
-                        sim.start,
-                        a.day_to_day_cv,
-                        sim.horizon,
-                        rng(seed, replication, Stream::Arrivals(i)),
-                        rng(seed, replication, Stream::DayFactor(i)),
-                    )
+                    match &a.trace {
+                        Some(trace) => Arrivals::replay(trace.clone()),
+                        None => Arrivals::Sampled(Box::new(ArrivalProcess::new(
+                            &a.profile,
+                            sim.start,
+                            a.day_to_day_cv,
+                            sim.horizon,
+                            rng(seed, replication, Stream::Arrivals(i)),
+                            rng(seed, replication, Stream::DayFactor(i)),
+                        ))),
+                    }
                 })
                 .collect(),
             customers: (0..sources)

@@ -27,8 +27,8 @@ pub struct Plan {
     pub seed: u64,
     /// Worker threads; `None` lets rayon use every core.
     pub threads: Option<usize>,
-    /// Keep every chat's history for `chats.csv`.
-    pub chats_log: bool,
+    /// Keep every chat's row for `chats.csv`, in this format.
+    pub chats_log: Option<crate::engine::log::LogFormat>,
     /// Measure the `[staffing]` group's chats apart (`ccsim staff`).
     pub staffing_focus: bool,
 }
@@ -41,7 +41,7 @@ impl Plan {
                 .unwrap_or(scenario.simulation.replications),
             seed: overrides.seed.unwrap_or(scenario.simulation.seed),
             threads,
-            chats_log: false,
+            chats_log: None,
             staffing_focus: false,
         }
     }

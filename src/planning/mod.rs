@@ -219,7 +219,7 @@ impl<'a> Search<'a> {
             staffing,
             plan: Plan {
                 staffing_focus: true,
-                chats_log: false,
+                chats_log: None,
                 ..plan
             },
             planned,

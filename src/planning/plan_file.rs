@@ -3,12 +3,12 @@
 //! Per-interval numbers become `count = [{ when, count }]` windows (days with the same
 //! numbers written together); a shift roster becomes one `[[agents]]` group per shift used.
 
-use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, Value};
+use toml_edit::{Array, DocumentMut, Item, Table, Value};
 
 use super::StaffingPlan;
 use crate::scenario::Scenario;
-use crate::scenario::calendar::{clock, day_list};
-use crate::time::{DAY, Millis};
+use crate::scenario::write::week_windows;
+use crate::time::Millis;
 
 /// The text of `plan.toml` for `plan`, found for `scenario` (the file as written).
 pub fn render(scenario: &Scenario, plan: &StaffingPlan) -> String {
@@ -66,9 +66,13 @@ fn planned_groups(
             levels[(slot.week_time / interval) as usize] = slot.scheduled;
         }
         let mut table = base;
+        let levels: Vec<Option<i64>> = levels
+            .iter()
+            .map(|&n| (n > 0).then_some(n as i64))
+            .collect();
         table.insert(
             "count",
-            Item::Value(Value::Array(windows(&levels, interval))),
+            Item::Value(Value::Array(week_windows(&levels, interval, "count"))),
         );
         return vec![table];
     }
@@ -89,103 +93,4 @@ fn planned_groups(
             table
         })
         .collect()
-}
-
-/// `[{ when = "mon-fri 08:00-09:30", count = 5 }, …]`, one entry per run of equal numbers in
-/// a day, days with identical runs together, each entry on its own line.
-fn windows(levels: &[u32], interval: Millis) -> Array {
-    let per_day = (DAY / interval) as usize;
-    let days: Vec<Vec<(Millis, Millis, u32)>> = levels
-        .chunks(per_day)
-        .map(|day| {
-            let mut runs: Vec<(Millis, Millis, u32)> = Vec::new();
-            for (i, &n) in day.iter().enumerate() {
-                let from = i as Millis * interval;
-                match runs.last_mut() {
-                    Some(last) if last.2 == n && last.1 == from => last.1 = from + interval,
-                    _ => runs.push((from, from + interval, n)),
-                }
-            }
-            runs.retain(|r| r.2 > 0);
-            runs
-        })
-        .collect();
-    let mut out = Array::new();
-    let mut done = [false; 7];
-    for d in 0..days.len() {
-        if done[d] || days[d].is_empty() {
-            continue;
-        }
-        let same: Vec<usize> = (d..days.len()).filter(|&e| days[e] == days[d]).collect();
-        for &e in &same {
-            done[e] = true;
-        }
-        let names = day_list(&same);
-        for &(from, to, n) in &days[d] {
-            let mut entry = InlineTable::new();
-            entry.insert(
-                "when",
-                format!("{names} {}-{}", clock(from), clock(to)).into(),
-            );
-            entry.insert("count", (n as i64).into());
-            let mut value = Value::InlineTable(entry);
-            value.decor_mut().set_prefix("\n    ");
-            out.push_formatted(value);
-        }
-    }
-    out.set_trailing("\n");
-    out.set_trailing_comma(true);
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::scenario::calendar::{WeekSchedule, parse_window};
-    use crate::time::MINUTE;
-
-    #[test]
-    fn windows_read_back_as_the_same_numbers() {
-        // 30-minute slots: mon-fri 08:00-09:00 two agents then 09:00-10:00 three; sat
-        // 10:00-10:30 one; sun none.
-        let interval = 30 * MINUTE;
-        let mut levels = vec![0u32; 336];
-        for day in 0..5 {
-            levels[day * 48 + 16] = 2;
-            levels[day * 48 + 17] = 2;
-            levels[day * 48 + 18] = 3;
-            levels[day * 48 + 19] = 3;
-        }
-        levels[5 * 48 + 20] = 1;
-        let array = windows(&levels, interval);
-        let text = array.to_string();
-        assert!(
-            text.contains("when = \"mon-fri 08:00-09:00\", count = 2"),
-            "{text}"
-        );
-        assert!(
-            text.contains("when = \"mon-fri 09:00-10:00\", count = 3"),
-            "{text}"
-        );
-        assert!(
-            text.contains("when = \"sat 10:00-10:30\", count = 1"),
-            "{text}"
-        );
-        assert_eq!(array.len(), 3);
-        // Read back, the windows give each slot its number again.
-        let mut spans = Vec::new();
-        for v in array.iter() {
-            let t = v.as_inline_table().unwrap();
-            let n = t.get("count").unwrap().as_integer().unwrap() as u32;
-            for w in parse_window(t.get("when").unwrap().as_str().unwrap()).unwrap() {
-                spans.push((w, n));
-            }
-        }
-        let agents = WeekSchedule::stacked(&spans);
-        for (slot, &want) in levels.iter().enumerate() {
-            let at = slot as Millis * interval;
-            let on = agents.iter().filter(|a| a.is_on(at)).count() as u32;
-            assert_eq!(on, want, "slot {slot}");
-        }
-    }
 }

@@ -220,9 +220,13 @@ pub fn waits(variants: &[Results]) -> Vec<u8> {
 
 /// `chats.csv` (`--chats-log`): every replication's rows, in replication order, written
 /// straight to `out`.
-pub fn chats(out: &mut dyn std::io::Write, runs: &[RunOutput]) -> std::io::Result<()> {
+pub fn chats(
+    out: &mut dyn std::io::Write,
+    runs: &[RunOutput],
+    format: crate::engine::log::LogFormat,
+) -> std::io::Result<()> {
     let mut w = csv::Writer::from_writer(&mut *out);
-    w.write_record(crate::engine::log::HEADER)?;
+    w.write_record(format.header())?;
     w.flush()?;
     drop(w);
     for r in runs {

@@ -42,6 +42,14 @@ pub struct StaffingRow {
     pub erlang: f64,
 }
 
+/// One interval of `backtest.csv`: its label and, per KPI of `backtest::KPIS`, the actual
+/// value, the simulated mean and the band.
+#[derive(Clone, Debug)]
+pub struct BacktestRow {
+    pub label: String,
+    pub values: [[f64; 4]; 4],
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct ReportData {
     /// Variants in the order the files list them.
@@ -66,6 +74,8 @@ pub struct ReportData {
     /// `staffing.csv`: per interval of the week, its label and the agents required,
     /// scheduled and by Erlang (NaN where Erlang could not staff it).
     pub staffing: Vec<StaffingRow>,
+    /// `backtest.csv`, interval by interval.
+    pub backtest: Vec<BacktestRow>,
     pub run: Value,
 }
 
@@ -306,6 +316,33 @@ impl ReportData {
                     required: num(&r[req]).map_err(&at)?,
                     scheduled: num(&r[sched]).map_err(&at)?,
                     erlang: num(&r[erl]).map_err(&at)?,
+                });
+            }
+        }
+        if let Some(bytes) = read("backtest.csv")? {
+            let (h, rs) = rows(&bytes).map_err(at("backtest.csv"))?;
+            let c = |n: &str| col(&h, n).map_err(at("backtest.csv"));
+            let (wd, time) = (c("weekday")?, c("time")?);
+            let mut columns = [[0usize; 4]; 4];
+            for (k, &m) in crate::backtest::KPIS.iter().enumerate() {
+                let s = super::backtest::stem(m);
+                for (j, part) in ["actual", "sim_mean", "sim_low", "sim_high"]
+                    .iter()
+                    .enumerate()
+                {
+                    columns[k][j] = c(&format!("{s}_{part}"))?;
+                }
+            }
+            for (i, r) in rs.iter().enumerate() {
+                let mut values = [[f64::NAN; 4]; 4];
+                for k in 0..4 {
+                    for j in 0..4 {
+                        values[k][j] = num(&r[columns[k][j]]).map_err(line("backtest.csv", i))?;
+                    }
+                }
+                d.backtest.push(BacktestRow {
+                    label: format!("{} {}", r[wd], r[time]),
+                    values,
                 });
             }
         }

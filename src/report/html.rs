@@ -163,6 +163,9 @@ pub fn page(d: &ReportData, charts: &[Chart]) -> String {
     if !d.staffing.is_empty() {
         staffing_section(&mut h, d);
     }
+    if !d.backtest.is_empty() {
+        backtest_section(&mut h, d);
+    }
     if !charts.is_empty() {
         h.push_str("<h2>Charts</h2>\n");
         for c in charts {
@@ -253,6 +256,28 @@ fn staffing_section(h: &mut String, d: &ReportData) {
         }
         h.push_str("</table>\n");
     }
+}
+
+/// `backtest`'s agreement: per KPI, the mean absolute error and the share of intervals whose
+/// actual value lies inside the simulated band.
+fn backtest_section(h: &mut String, d: &ReportData) {
+    h.push_str("<h2>Backtest</h2>\n<p>The log's arrivals replayed through the scenario's teams, agents and rules. Per interval, the log's value is set against the simulated mean and the band a further replication falls in 95% of the time (<code>backtest.csv</code>). If the scenario is right, about 95% of the intervals lie inside the band. The key indicators above are the replay's.</p>\n<table><tr><th>indicator</th><th>mean absolute error</th><th>intervals inside the band</th></tr>\n");
+    for (k, &m) in crate::backtest::KPIS.iter().enumerate() {
+        let column: Vec<[f64; 4]> = d.backtest.iter().map(|r| r.values[k]).collect();
+        let a = crate::backtest::agreement(&column);
+        let (unit, scale) = m.unit().display();
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{} {}</td><td>{} of {} ({:.1}%)</td></tr>",
+            esc(m.name()),
+            trim(a.mae * scale),
+            if unit == "%" { "points" } else { unit },
+            a.inside,
+            a.compared,
+            a.share_inside() * 100.0
+        );
+    }
+    h.push_str("</table>\n");
 }
 
 /// The class of a significant difference: better or worse for customers, or only

@@ -2,16 +2,19 @@
 //! folder is written beside the old one and swapped in (`folder`), so that a folder always
 //! holds the files of exactly one command.
 
+pub mod backtest;
 pub mod charts;
 pub mod csv;
 pub mod data;
+pub mod fit;
 pub mod folder;
 pub mod html;
 
 /// The files a report's charts and page are drawn from (`summary.csv` is required), and
 /// `chats.csv`, which `ccsim report` carries over.
-const DATA_FILES: [&str; 11] = [
+const DATA_FILES: [&str; 12] = [
     "chats.csv",
+    "backtest.csv",
     "staffing.csv",
     "plan.toml",
     "summary.csv",
@@ -62,14 +65,14 @@ impl<'a> Report<'a> {
             runs: &outcome.runs,
         }];
         let mut report = Report::for_variants(&results, plan, outcome, false);
-        if plan.chats_log {
+        if let Some(format) = plan.chats_log {
             let at = report.files.len() - 1;
             let runs = &outcome.runs;
             report.files.insert(
                 at,
                 (
                     "chats.csv".to_string(),
-                    Body::Stream(Box::new(move |w| csv::chats(w, runs))),
+                    Body::Stream(Box::new(move |w| csv::chats(w, runs, format))),
                 ),
             );
         }
@@ -98,6 +101,17 @@ impl<'a> Report<'a> {
                 "plan.toml".to_string(),
                 Body::Bytes(crate::planning::plan_file::render(scenario, found).into_bytes()),
             ),
+        );
+        report
+    }
+
+    /// The report of `backtest`: the run report of the replay, and `backtest.csv`.
+    pub fn for_backtest(plan: &Plan, b: &'a crate::backtest::Backtest) -> Report<'a> {
+        let mut report = Report::for_run(&b.scenario, plan, &b.outcome);
+        let at = report.files.len() - 1;
+        report.files.insert(
+            at,
+            ("backtest.csv".to_string(), Body::Bytes(backtest::csv(b))),
         );
         report
     }

@@ -6,11 +6,13 @@ pub mod calendar;
 pub mod dist;
 pub mod locate;
 pub mod raw;
+pub mod trace;
 mod typed;
 pub mod units;
 mod validate;
 pub mod variants;
 pub mod warnings;
+pub mod write;
 
 use std::path::{Path, PathBuf};
 
@@ -22,6 +24,7 @@ use calendar::{WeekProfile, WeekSchedule};
 pub use dist::Dist;
 use locate::{KeyPath, SourceMap};
 use raw::RawScenario;
+pub use trace::{Trace, TracedChat};
 pub use validate::MAX_REPLICATIONS;
 
 #[derive(Clone, Debug)]
@@ -222,6 +225,9 @@ pub struct ArrivalStream {
     /// Coefficient of variation of a day-level volume factor with mean 1; 0 for none.
     pub day_to_day_cv: f64,
     pub bot: Option<Bot>,
+    /// A chat log replayed instead of sampled arrivals (`profile` and `route` then describe
+    /// it, for the estimates made before a run).
+    pub trace: Option<std::sync::Arc<Trace>>,
 }
 
 #[derive(Clone, Debug, Default)]

@@ -192,6 +192,9 @@ pub struct RawArrivals {
     pub profile: Option<RawProfile>,
     pub day_to_day_cv: Option<f64>,
     pub bot: Option<RawBot>,
+    pub trace: Option<String>,
+    pub trace_times: Option<bool>,
+    pub columns: Option<std::collections::BTreeMap<String, String>>,
 }
 
 /// `route = "waiting"`, or a weighted list of teams and the Waiting box.

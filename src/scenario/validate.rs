@@ -10,12 +10,14 @@ use super::raw::{
     RawAgentCount, RawAgents, RawArrivals, RawConversation, RawCount, RawCountWindow, RawDist,
     RawProfile, RawRoute, RawScenario, RawShare, RawTransferTo,
 };
+use super::trace::Trace;
 use super::units::{self, parse_duration, parse_rate};
 use super::{
     AgentGroup, ArrivalStream, Bot, Conversation, Count, Customers, Destination, Distribution,
     Expect, OnShiftEnd, Pickup, ResolvedReturn, Role, Scenario, Simulation, Staffing, Target, Team,
     TeamId, TransferTarget, TurnModel, Variant, WorkModel,
 };
+use crate::chatlog::Columns;
 use crate::inactivity::{ActionKind, Rules};
 use crate::routing::capacity;
 use crate::stats::metrics::{Metric, Unit};
@@ -160,7 +162,7 @@ impl<'a> Validator<'a> {
                     a,
                     &names,
                     &before,
-                    simulation.horizon,
+                    &simulation,
                 )
             })
             .collect();
@@ -173,6 +175,18 @@ impl<'a> Validator<'a> {
         let customers = self.customers(&raw);
         self.volume_with_returns(&arrivals, &customers, simulation.horizon);
         let conversation = self.conversation(&raw, &names);
+        if let Some(c) = &conversation
+            && matches!(c.model, WorkModel::Turns(_))
+        {
+            for (i, a) in raw.arrivals.iter().enumerate() {
+                if a.trace_times == Some(true) {
+                    self.fail(
+                        root.key("arrivals").index(i).key("trace_times"),
+                        "replays handle times, which needs the block model (`[conversation] handle_time`), not turns",
+                    );
+                }
+            }
+        }
         let (inactivity, snooze) = self.inactivity(&raw, &names);
         let variants = self.variants(&raw);
         let expects = self.expects(&raw);

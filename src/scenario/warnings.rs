@@ -18,16 +18,40 @@ pub fn warnings(s: &Scenario) -> Vec<String> {
         .collect();
     let mut any_traffic = vec![false; SLOTS];
     for a in &s.arrivals {
+        if let Some(trace) = &a.trace {
+            out.extend(
+                trace
+                    .summary
+                    .notes()
+                    .into_iter()
+                    .map(|n| format!("`{}` replays {}: {n}", a.name, trace.path.display())),
+            );
+            if trace.after_horizon > 0 {
+                out.push(format!(
+                    "`{}` replays {} of the {} chats of {}: the log goes on past `horizon`",
+                    a.name,
+                    trace.chats.len(),
+                    trace.chats.len() as u64 + trace.after_horizon,
+                    trace.path.display()
+                ));
+            }
+        }
         let total = a.profile.weekly_volume();
         let mut before = 0.0;
         for &(d, cumulative) in &a.route {
-            let weight = cumulative - before;
+            let mut weight = cumulative - before;
             before = cumulative;
             let Destination::Team(t) = d else { continue };
+            // A log says which team each chat went to, and when.
+            let traced = a.trace.as_ref().map(|trace| trace.profile(Some(d)));
+            if traced.is_some() {
+                weight = 1.0;
+            }
+            let profile = traced.as_ref().unwrap_or(&a.profile);
             let mut lost = 0.0;
             let mut empty = vec![false; SLOTS];
             for (k, slot) in empty.iter_mut().enumerate() {
-                let rate = a.profile.rate_at(k as Millis * SLOT + SLOT / 2);
+                let rate = profile.rate_at(k as Millis * SLOT + SLOT / 2);
                 if rate > 0.0 {
                     any_traffic[k] = true;
                 }

@@ -8,6 +8,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 
+mod backtest;
 mod staffing;
 mod sweep;
 mod time;
@@ -158,6 +159,13 @@ pub fn all(d: &ReportData) -> Result<Vec<Chart>> {
             "staffing",
             "Agents needed per interval: simulation and Erlang",
             &staffing::Staffing(d),
+        )?);
+    }
+    if !d.backtest.is_empty() {
+        charts.push(render(
+            "backtest",
+            "Backtest: the log against the simulated band, per interval of the first week",
+            &backtest::Backtest(d),
         )?);
     }
     if !d.occupancy.is_empty() {
@@ -343,6 +351,24 @@ fn interval_label(d: &ReportData) -> String {
 }
 
 /// A tick label: counts without decimals once the axis goes past a few units.
+/// A y tick as a share (`40%`) or a count, by what the axis shows.
+fn y_label(share: bool, top: f64) -> impl Fn(&f64) -> String {
+    move |y| {
+        if share {
+            format!("{:.0}%", y * 100.0)
+        } else {
+            count_label(*y, top)
+        }
+    }
+}
+
+/// The day part of an interval's label (`d2 wed 00:00` → `d2 wed`), for ticks at midnights.
+fn day_of(label: &str) -> String {
+    label
+        .rsplit_once(' ')
+        .map_or(label.to_string(), |(day, _)| day.to_string())
+}
+
 fn count_label(y: f64, top: f64) -> String {
     if top >= 5.0 {
         format!("{y:.0}")

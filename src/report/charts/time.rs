@@ -134,11 +134,7 @@ impl Curves<'_> {
         let label = |x: &f64| {
             // Whole days carry the calendar label ("d2 wed 00:00" → "d2 wed").
             let i = (x / step).round().max(0.0) as usize;
-            first.get(i).map_or(String::new(), |r| {
-                let l = &r.label;
-                l.rsplit_once(' ')
-                    .map_or(l.clone(), |(day, _)| day.to_string())
-            })
+            first.get(i).map_or(String::new(), |r| day_of(&r.label))
         };
         let mut builder = ChartBuilder::on(area);
         if let Some(c) = caption {
@@ -158,13 +154,7 @@ impl Curves<'_> {
             .label_style((FONT, 14))
             .x_labels((days.ceil() as usize + 1).clamp(2, 15))
             .x_label_formatter(&label)
-            .y_label_formatter(&|y| {
-                if share {
-                    format!("{:.0}%", y * 100.0)
-                } else {
-                    count_label(*y, top)
-                }
-            })
+            .y_label_formatter(&y_label(share, top))
             .draw()
             .map_err(fail)?;
         for (i, b) in &bands {
@@ -197,7 +187,7 @@ impl Draw for Curves<'_> {
 /// A variant's curve and its 95% band. Where the metric is undefined (an interval with no
 /// chat to count, such as a closed night) the curve stops and starts again, rather than
 /// drawing a ramp across the gap.
-fn draw_band<'a, DB: DrawingBackend + 'a>(
+pub(super) fn draw_band<'a, DB: DrawingBackend + 'a>(
     chart: &mut ChartContext<
         'a,
         DB,
@@ -239,7 +229,7 @@ const MAX_POINTS: usize = 1600;
 /// A long run's curve averaged over consecutive intervals down to `MAX_POINTS`, with the
 /// step between its points: more would not show, and would make the SVG and report.html
 /// grow with the horizon. An average over intervals that are all undefined stays undefined.
-fn thin(bands: &[Band], step: f64) -> (Vec<Band>, f64) {
+pub(super) fn thin(bands: &[Band], step: f64) -> (Vec<Band>, f64) {
     if bands.len() <= MAX_POINTS {
         return (bands.to_vec(), step);
     }

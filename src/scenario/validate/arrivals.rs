@@ -9,9 +9,8 @@ impl Validator<'_> {
         a: &RawArrivals,
         names: &[&str],
         names_before: &[&str],
-        horizon: Millis,
+        simulation: &Simulation,
     ) -> Option<ArrivalStream> {
-        let route = self.route(&key, a, names);
         if names_before.contains(&a.name.as_str()) {
             // `--set arrivals.NAME.rate` addresses a stream by name: two of a name would make
             // it change only the first.
@@ -20,6 +19,19 @@ impl Validator<'_> {
                 format!("arrival stream \"{}\" is defined twice", a.name),
             );
         }
+        let horizon = simulation.horizon;
+        if let Some(file) = &a.trace {
+            return self.traced(key, a, file, names, simulation);
+        }
+        for (present, name) in [
+            (a.trace_times.is_some(), "trace_times"),
+            (a.columns.is_some(), "columns"),
+        ] {
+            if present {
+                self.fail(key.key(name), "applies to a `trace` only");
+            }
+        }
+        let route = self.route(&key, a, names);
         let profile = self.profile(&key, a);
         let day_to_day_cv = a.day_to_day_cv.unwrap_or(0.0);
         if !(0.0..=MAX_DAY_TO_DAY_CV).contains(&day_to_day_cv) {
@@ -28,18 +40,7 @@ impl Validator<'_> {
                 format!("must be from 0 to {MAX_DAY_TO_DAY_CV} (real centres vary 0.05 to 0.3 from day to day), got {day_to_day_cv}"),
             );
         }
-        let bot = a.bot.as_ref().and_then(|b| {
-            let bk = key.key("bot");
-            let resolve_probability = self.probability(
-                bk.key("resolve_probability"),
-                b.resolve_probability.as_ref(),
-            );
-            let duration = self.dist(bk.key("duration"), &b.duration)?;
-            Some(Bot {
-                duration,
-                resolve_probability,
-            })
-        });
+        let bot = self.bot(&key, a);
         let profile = profile?;
         let k = if a.rate.is_some() {
             key.key("rate")
@@ -64,6 +65,92 @@ impl Validator<'_> {
             profile,
             day_to_day_cv,
             bot,
+            trace: None,
+        })
+    }
+
+    fn bot(&mut self, key: &KeyPath, a: &RawArrivals) -> Option<Bot> {
+        let b = a.bot.as_ref()?;
+        let bk = key.key("bot");
+        let resolve_probability = self.probability(
+            bk.key("resolve_probability"),
+            b.resolve_probability.as_ref(),
+        );
+        let duration = self.dist(bk.key("duration"), &b.duration)?;
+        Some(Bot {
+            duration,
+            resolve_probability,
+        })
+    }
+
+    /// A stream that replays a chat log: it takes its times and teams from the log alone.
+    fn traced(
+        &mut self,
+        key: KeyPath,
+        a: &RawArrivals,
+        file: &str,
+        names: &[&str],
+        simulation: &Simulation,
+    ) -> Option<ArrivalStream> {
+        let sampled = [
+            (a.rate.is_some(), "rate"),
+            (a.profile.is_some(), "profile"),
+            (a.team.is_some(), "team"),
+            (a.route.is_some(), "route"),
+            (a.day_to_day_cv.is_some(), "day_to_day_cv"),
+        ];
+        for (present, name) in sampled {
+            if present {
+                self.fail(
+                    key.key(name),
+                    "a `trace` brings its own arrival times and teams: leave this out",
+                );
+            }
+        }
+        let columns = match &a.columns {
+            None => Columns::default(),
+            Some(map) => match Columns::from_pairs(map.clone()) {
+                Ok(c) => c,
+                Err(m) => {
+                    self.fail(key.key("columns"), m);
+                    return None;
+                }
+            },
+        };
+        let bot = self.bot(&key, a);
+        let path = self.base.join(file);
+        let trace = match Trace::read(
+            &path,
+            &columns,
+            names,
+            simulation.start,
+            simulation.horizon,
+            a.trace_times.unwrap_or(false),
+        ) {
+            Ok(t) => t,
+            Err(e) => {
+                self.fail(key.key("trace"), format!("cannot replay it: {e}"));
+                return None;
+            }
+        };
+        if trace.chats.is_empty() {
+            self.fail(
+                key.key("trace"),
+                format!(
+                    "no chat of {} arrives before `horizon` (the log starts {} before the first `start` point)",
+                    path.display(),
+                    crate::chatlog::timestamp::format(trace.origin)
+                ),
+            );
+            return None;
+        }
+        Some(ArrivalStream {
+            name: a.name.clone(),
+            route: trace.route(names.len()),
+            profile: trace.profile(None),
+            day_to_day_cv: 0.0,
+            bot,
+            trace: Some(std::sync::Arc::new(trace)),
         })
     }
 
