@@ -108,8 +108,6 @@ pub enum LogOutcome {
 /// of the first offset the log states, or as written when it states none).
 #[derive(Clone, Copy, Debug)]
 pub struct LoggedChat {
-    /// The row's line in the file (the header is line 1).
-    pub line: u64,
     /// Index in the teams given to `read`; `teams.len()` is the Waiting box.
     pub team: usize,
     pub arrived: Millis,
@@ -359,7 +357,6 @@ pub fn read(
         summary.first = summary.first.min(arrived);
         summary.last = summary.last.max(arrived);
         each(&LoggedChat {
-            line,
             team,
             arrived,
             first_reply,

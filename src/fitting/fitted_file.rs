@@ -149,7 +149,7 @@ fn choice(e: &Estimate, best: &FamilyFit) -> String {
         .map(|f| format!("{} {:+.1}", f.family.name(), f.aic - best.aic))
         .collect();
     let mean = match best.parameters.first() {
-        Some(p) if p.name == "mean" => {
+        Some(p) if p.name == "mean" && p.low.is_finite() && p.high.is_finite() => {
             format!("mean 95%: {}-{}", duration(p.low), duration(p.high))
         }
         _ => format!("mean {}", duration(best.mean())),
