@@ -6,13 +6,12 @@
 
 use std::path::Path;
 
-use toml_edit::{DocumentMut, InlineTable, Item, Table, value};
+use toml_edit::{InlineTable, Item, Table, value};
 
 use crate::chatlog::{self, Columns};
 use crate::error::ScenarioError;
 use crate::experiment::Outcome;
 use crate::scenario::Scenario;
-use crate::scenario::calendar::week_label;
 use crate::stats::metrics::IntervalMetric;
 use crate::time::{DAY, MINUTE, Millis};
 
@@ -24,12 +23,11 @@ pub const KPIS: [IntervalMetric; 4] = [
     IntervalMetric::MeanWait,
 ];
 
-/// One interval: its label, and per KPI the actual value and the simulated mean and band.
+/// One interval: per KPI the actual value and the simulated mean and band.
 #[derive(Clone, Debug)]
 pub struct Row {
     /// Simulated time at the interval's start.
     pub start: Millis,
-    pub label: String,
     /// Per KPI: [actual, simulated mean, band low, band high]; NaN where undefined.
     pub values: [[f64; 4]; 4],
 }
@@ -111,10 +109,7 @@ pub fn replay_scenario(
     let summary = chatlog::read(log, columns, &names, |_| {})?;
     let origin = chatlog::timestamp::week_origin(summary.first, base.simulation.start);
     let days = (summary.last - origin) / DAY + 1;
-    let mut doc: DocumentMut = base
-        .text()
-        .parse()
-        .expect("the scenario was parsed when it was loaded");
+    let mut doc = base.document();
     let absolute = std::path::absolute(log).unwrap_or_else(|_| log.to_path_buf());
     let mut stream = Table::new();
     stream.insert("name", value("log"));
@@ -164,11 +159,7 @@ pub fn compare(scenario: Scenario, outcome: Outcome) -> Backtest {
                 let mean = sims.iter().sum::<f64>() / sims.len() as f64;
                 values[k] = [actual[i][k], mean, low, high];
             }
-            Row {
-                start,
-                label: week_label(sim.start + start),
-                values,
-            }
+            Row { start, values }
         })
         .collect();
     Backtest {

@@ -152,7 +152,7 @@ pub struct LogSummary {
 }
 
 impl LogSummary {
-    /// The rows that were not used as written, in words; `None` when there are none.
+    /// The rows that were not used as written, in words (empty when there are none).
     pub fn notes(&self) -> Vec<String> {
         let mut notes = Vec::new();
         if let Some((line, id)) = &self.first_duplicate {

@@ -45,7 +45,7 @@ impl Sim<'_> {
         // Block model: the chat's work. Turn model: a seed for its own conversation stream, so
         // that the customer's replies do not depend on anybody else's.
         let streams = &mut self.customers[s][returning as usize];
-        let (work, talk) = match (&self.work, &self.turns) {
+        let (mut work, talk) = match (&self.work, &self.turns) {
             (Some(w), _) => (w.sample(&mut streams.work), None),
             (None, Some(t)) => {
                 let mut rng = Xoshiro256PlusPlus::seed_from_u64(streams.work.random());
@@ -60,7 +60,6 @@ impl Sim<'_> {
             .patience
             .as_ref()
             .map(|p| p.sample(&mut streams.patience));
-        let mut work = work;
         if let Some((logged, true)) = replayed {
             if let Some(h) = logged.handle {
                 work = h as f64;

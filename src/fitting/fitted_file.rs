@@ -22,10 +22,7 @@ const TURN_KEYS: [&str; 5] = [
 
 /// The text of the fitted scenario.
 pub fn render(base: &Scenario, fit: &Fit) -> String {
-    let mut doc: DocumentMut = base
-        .text()
-        .parse()
-        .expect("the scenario was parsed when it was loaded");
+    let mut doc = base.document();
     let position = match doc.get("arrivals") {
         Some(Item::ArrayOfTables(a)) => a.get(0).and_then(Table::position),
         _ => None,
@@ -79,7 +76,6 @@ pub fn render(base: &Scenario, fit: &Fit) -> String {
     }
     doc.insert("arrivals", Item::ArrayOfTables(arrivals));
 
-    let customers = table(&mut doc, "customers");
     if let Some(best) = fit.patience.best() {
         let t = &fit.patience.times;
         let note = format!(
@@ -90,7 +86,7 @@ pub fn render(base: &Scenario, fit: &Fit) -> String {
             choice(&fit.patience, best),
             duration(t.naive_mean()),
         );
-        set(customers, "patience", dist(best), note);
+        set(table(&mut doc, "customers"), "patience", dist(best), note);
     }
     let conversation = table(&mut doc, "conversation");
     let turns: Vec<&str> = TURN_KEYS

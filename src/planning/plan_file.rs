@@ -3,7 +3,7 @@
 //! Per-interval numbers become `count = [{ when, count }]` windows (days with the same
 //! numbers written together); a shift roster becomes one `[[agents]]` group per shift used.
 
-use toml_edit::{Array, DocumentMut, Item, Table, Value};
+use toml_edit::{Array, Item, Table, Value};
 
 use super::StaffingPlan;
 use crate::scenario::Scenario;
@@ -17,10 +17,7 @@ pub fn render(scenario: &Scenario, plan: &StaffingPlan) -> String {
         .as_ref()
         .expect("a plan comes from a scenario with [staffing]");
     let group = &scenario.agent_groups[staffing.group].name;
-    let mut doc: DocumentMut = scenario
-        .text()
-        .parse()
-        .expect("the scenario was parsed when it was loaded");
+    let mut doc = scenario.document();
     doc.remove("staffing");
     let interval = scenario.simulation.interval;
     if let Some(Item::ArrayOfTables(agents)) = doc.get_mut("agents") {

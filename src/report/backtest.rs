@@ -1,19 +1,8 @@
 //! What `ccsim backtest` writes and prints: `backtest.csv`, every interval's actual value
 //! beside the simulated mean and band, and one line of how well they agree.
 
-use super::csv::number;
+use super::csv::{calendar_cells, number};
 use crate::backtest::{Agreement, Backtest, KPIS};
-use crate::scenario::calendar::{clock, weekday_name};
-use crate::stats::metrics::{IntervalMetric, Unit};
-use crate::time::DAY;
-
-/// A KPI's column stem: times say their unit.
-pub fn stem(m: IntervalMetric) -> String {
-    match m.unit() {
-        Unit::Minutes => format!("{}_min", m.name()),
-        _ => m.name().to_string(),
-    }
-}
 
 pub fn csv(b: &Backtest) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
@@ -21,21 +10,15 @@ pub fn csv(b: &Backtest) -> Vec<u8> {
         .map(String::from)
         .to_vec();
     for &m in &KPIS {
-        let s = stem(m);
+        let s = m.column();
         for part in ["actual", "sim_mean", "sim_low", "sim_high"] {
             header.push(format!("{s}_{part}"));
         }
     }
     w.write_record(&header).expect("in memory");
-    let start = b.scenario.simulation.start;
     for (i, r) in b.rows.iter().enumerate() {
-        let week_time = start + r.start;
-        let mut row = vec![
-            i.to_string(),
-            ((start % DAY + r.start) / DAY).to_string(),
-            weekday_name((week_time / DAY) as usize).to_string(),
-            clock(week_time % DAY),
-        ];
+        let mut row = vec![i.to_string()];
+        row.extend(calendar_cells(&b.scenario.simulation, r.start));
         row.extend(r.values.iter().flatten().map(|&x| number(x)));
         w.write_record(&row).expect("in memory");
     }

@@ -4,11 +4,11 @@
 
 use crate::engine::RunOutput;
 use crate::experiment::check::{BaselineCheck, Bound, BoundCheck, Verdict};
-use crate::scenario::Scenario;
 use crate::scenario::calendar::{clock, weekday_name};
+use crate::scenario::{Scenario, Simulation};
 use crate::stats::metrics::{GroupMetric, IntervalMetric, Metric};
 use crate::stats::summary::{Estimate, estimate};
-use crate::time::{DAY, MINUTE};
+use crate::time::{DAY, MINUTE, Millis};
 
 pub fn number(x: f64) -> String {
     if x.is_nan() {
@@ -81,6 +81,17 @@ pub fn summary(variants: &[Results]) -> Vec<u8> {
 }
 
 /// `intervals.csv`, written straight to `out`: it grows with the horizon.
+/// `day,weekday,time` of simulated time `t`: the day counted from the first midnight at or
+/// before the start, and the calendar the scenario's `start` puts it on.
+pub fn calendar_cells(sim: &Simulation, t: Millis) -> [String; 3] {
+    let week_time = sim.start + t;
+    [
+        (sim.start % DAY + t).div_euclid(DAY).to_string(),
+        weekday_name(week_time.div_euclid(DAY) as usize).to_string(),
+        clock(week_time.rem_euclid(DAY)),
+    ]
+}
+
 pub fn intervals(out: &mut dyn std::io::Write, variants: &[Results]) -> std::io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record(
@@ -94,18 +105,14 @@ pub fn intervals(out: &mut dyn std::io::Write, variants: &[Results]) -> std::io:
         let sim = &v.scenario.simulation;
         let count = v.runs.first().map_or(0, |r| r.stats.intervals.len());
         for k in 0..count {
-            let start = sim.warmup + k as i64 * sim.interval;
-            let week_time = sim.start + start;
-            let time = clock(week_time.rem_euclid(DAY));
-            let weekday = weekday_name((week_time.div_euclid(DAY)) as usize);
-            let day = (sim.start % DAY + start).div_euclid(DAY);
+            let [day, weekday, time] = calendar_cells(sim, sim.warmup + k as i64 * sim.interval);
             for &m in IntervalMetric::ALL {
                 let e = estimate(v.runs.iter().map(|r| r.stats.intervals[k][m as usize]));
                 let mut row = vec![
                     v.name.to_string(),
                     k.to_string(),
-                    day.to_string(),
-                    weekday.to_string(),
+                    day.clone(),
+                    weekday.clone(),
                     time.clone(),
                     m.name().to_string(),
                     m.unit().name().to_string(),
@@ -343,10 +350,7 @@ pub fn staffing(scenario: &Scenario, plan: &crate::planning::StaffingPlan) -> Ve
     .map(|s| s.to_string())
     .collect();
     for t in targets {
-        let name = match t.metric.unit() {
-            crate::stats::metrics::Unit::Minutes => format!("{}_min", t.metric.name()),
-            _ => t.metric.name().to_string(),
-        };
+        let name = t.metric.column();
         header.push(name.clone());
         header.push(format!("{name}_ci95_low"));
         header.push(format!("{name}_ci95_high"));

@@ -325,7 +325,7 @@ impl ReportData {
             let (wd, time) = (c("weekday")?, c("time")?);
             let mut columns = [[0usize; 4]; 4];
             for (k, &m) in crate::backtest::KPIS.iter().enumerate() {
-                let s = super::backtest::stem(m);
+                let s = m.column();
                 for (j, part) in ["actual", "sim_mean", "sim_low", "sim_high"]
                     .iter()
                     .enumerate()

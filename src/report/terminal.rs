@@ -362,15 +362,7 @@ pub fn staffing_summary(
             .filter(|(_, n)| *n > 0)
             .map(|(s, n)| format!("{n} × \"{s}\""))
             .collect();
-        let _ = writeln!(
-            out,
-            "  shifts: {}",
-            if used.is_empty() {
-                "none".into()
-            } else {
-                used.join(", ")
-            }
-        );
+        let _ = writeln!(out, "  shifts: {}", list_or_none(&used));
     }
     let missed: Vec<String> = found
         .slots
@@ -378,15 +370,7 @@ pub fn staffing_summary(
         .filter(|s| !s.met)
         .map(|s| week_label(s.week_time))
         .collect();
-    let _ = writeln!(
-        out,
-        "  intervals missed: {}",
-        if missed.is_empty() {
-            "none".into()
-        } else {
-            missed.join(", ")
-        }
-    );
+    let _ = writeln!(out, "  intervals missed: {}", list_or_none(&missed));
     let _ = writeln!(
         out,
         "  search: {} simulations, {:.0} simulated weeks in {:.2} s",
@@ -395,6 +379,14 @@ pub fn staffing_summary(
         found.outcome.wall.as_secs_f64()
     );
     out
+}
+
+fn list_or_none(items: &[String]) -> String {
+    if items.is_empty() {
+        "none".into()
+    } else {
+        items.join(", ")
+    }
 }
 
 fn trim_number(x: f64) -> String {

@@ -315,6 +315,14 @@ impl Scenario {
         &self.text
     }
 
+    /// The file as an editable document, comments and layout kept: what `plan.toml`, a
+    /// fitted scenario and a backtest's replay are written from.
+    pub fn document(&self) -> toml_edit::DocumentMut {
+        self.text
+            .parse()
+            .expect("the scenario was parsed when it was loaded")
+    }
+
     /// A problem with `key` found after validation, located in the file as written.
     pub fn problem(&self, key: &KeyPath, message: String) -> Problem {
         let map = SourceMap::new(&self.text);

@@ -55,15 +55,13 @@ impl Trace {
         times: bool,
     ) -> Result<Trace, chatlog::LogError> {
         let mut chats = Vec::new();
-        let summary = chatlog::read(path, columns, teams, |c| {
-            chats.push((c.arrived, *c));
-        })?;
+        let summary = chatlog::read(path, columns, teams, |c| chats.push(*c))?;
         let origin = week_origin(summary.first, start);
-        chats.sort_by_key(|&(at, _)| at);
+        chats.sort_by_key(|c| c.arrived);
         let all = chats.len();
         let chats: Vec<TracedChat> = chats
             .into_iter()
-            .map(|(_, c)| TracedChat {
+            .map(|c| TracedChat {
                 at: c.arrived - origin,
                 destination: match teams.get(c.team) {
                     Some(_) => Destination::Team(TeamId(c.team as u32)),

@@ -127,6 +127,17 @@ impl Unit {
     }
 }
 
+impl IntervalMetric {
+    /// Its column stem in a wide CSV (`staffing.csv`, `backtest.csv`): a time says its unit
+    /// in its name (`mean_wait_min`).
+    pub fn column(self) -> String {
+        match self.unit() {
+            Unit::Minutes => format!("{}_min", self.name()),
+            _ => self.name().to_string(),
+        }
+    }
+}
+
 /// Which way a change of a KPI is good for customers, so that a report can colour a
 /// difference as better or worse rather than only as significant.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
