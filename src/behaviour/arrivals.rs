@@ -132,11 +132,11 @@ impl Arrivals {
 
     /// The logged chat arriving now, and whether its own times are replayed too. A source
     /// has one arrival scheduled at a time, so this is the one the last `next_arrival` gave.
-    #[inline]
-    pub fn replayed(&self) -> Option<(TracedChat, bool)> {
+    /// Only asked of a replayed source.
+    pub fn replayed(&self) -> (&TracedChat, bool) {
         match self {
-            Arrivals::Sampled(_) => None,
-            Arrivals::Replayed(r) => Some((r.trace.chats[r.current], r.trace.times)),
+            Arrivals::Sampled(_) => unreachable!("only a trace's chats are replayed"),
+            Arrivals::Replayed(r) => (&r.trace.chats[r.current], r.trace.times),
         }
     }
 }

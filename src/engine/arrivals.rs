@@ -37,11 +37,8 @@ impl Sim<'_> {
         let scenario = self.scenario;
         let stream = &scenario.arrivals[s];
         let conversation = &scenario.conversation;
-        let replayed = if returning {
-            None
-        } else {
-            self.arrivals[s].replayed()
-        };
+        // Only a trace's first contacts are replayed.
+        let replayed = !returning && stream.trace.is_some();
         // Block model: the chat's work. Turn model: a seed for its own conversation stream, so
         // that the customer's replies do not depend on anybody else's.
         let streams = &mut self.customers[s][returning as usize];
@@ -60,24 +57,18 @@ impl Sim<'_> {
             .patience
             .as_ref()
             .map(|p| p.sample(&mut streams.patience));
-        if let Some((logged, true)) = replayed {
-            if let Some(h) = logged.handle {
-                work = h as f64;
-            }
-            patience = if logged.abandoned {
-                Some(logged.wait as f64)
-            } else {
-                patience_beyond(
-                    self.patience.as_ref(),
-                    logged.wait,
-                    patience,
-                    &mut streams.patience,
-                )
-            };
+        if replayed {
+            replay_times(
+                &self.arrivals[s],
+                self.patience.as_ref(),
+                &mut streams.patience,
+                &mut work,
+                &mut patience,
+            );
         }
         let route = &mut streams.route;
-        let destination = if let Some((logged, _)) = replayed {
-            logged.destination
+        let destination = if replayed {
+            self.arrivals[s].replayed().0.destination
         } else if stream.route.len() == 1 {
             stream.route[0].0
         } else {
@@ -252,6 +243,30 @@ impl Sim<'_> {
             self.events.schedule(t, Event::Return { source, returns });
         }
     }
+}
+
+/// With `trace_times`, the logged chat's own handle time and, if it was abandoned, its own
+/// time to abandon. Kept out of line: sampled streams never come here.
+#[cold]
+fn replay_times(
+    arrivals: &Arrivals,
+    sampler: Option<&Sampler>,
+    rng: &mut ChaCha8Rng,
+    work: &mut f64,
+    patience: &mut Option<f64>,
+) {
+    let (logged, times) = arrivals.replayed();
+    if !times {
+        return;
+    }
+    if let Some(h) = logged.handle {
+        *work = h as f64;
+    }
+    *patience = if logged.abandoned {
+        Some(logged.wait as f64)
+    } else {
+        patience_beyond(sampler, logged.wait, *patience, rng)
+    };
 }
 
 /// A served customer of a replayed log waited `waited` without leaving: their patience
