@@ -28,6 +28,8 @@ pub enum Command {
         chats_log: Option<ChatsLog>,
         #[command(flatten)]
         sim: SimArgs,
+        #[command(flatten)]
+        shard: ShardArgs,
     },
     /// Run every [[variants]] entry on the same customers and report paired differences
     /// against the first.
@@ -36,6 +38,8 @@ pub enum Command {
         scenario: PathBuf,
         #[command(flatten)]
         sim: SimArgs,
+        #[command(flatten)]
+        shard: ShardArgs,
     },
     /// Run a grid of values, e.g. --set agents.suporte.count=2,3,4.
     Sweep {
@@ -50,6 +54,8 @@ pub enum Command {
         skip_invalid: bool,
         #[command(flatten)]
         sim: SimArgs,
+        #[command(flatten)]
+        shard: ShardArgs,
     },
     /// Evaluate [[expect]] bounds (exit 1 on a regression), optionally against a baseline.
     Check {
@@ -63,6 +69,8 @@ pub enum Command {
         strict: bool,
         #[command(flatten)]
         sim: SimArgs,
+        #[command(flatten)]
+        shard: ShardArgs,
     },
     /// Plan the [staffing] group: the fewest agents per interval that keep every target, found
     /// by simulation, and the candidate shifts that cover them; writes staffing.csv and
@@ -106,6 +114,17 @@ pub enum Command {
         #[command(flatten)]
         sim: SimArgs,
     },
+    /// Put the parts written by `--shard` back together: checks that they are every shard of
+    /// one command, exactly once, and writes the report that command would have written
+    /// unsharded.
+    Merge {
+        /// Part folders, or folders holding part-K-of-N folders (the shards' --out).
+        #[arg(required = true, value_name = "DIR")]
+        dirs: Vec<PathBuf>,
+        /// Report directory (default: reports/<scenario name>/).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Draw the charts and report.html again from the CSVs of a report directory.
     Report {
         /// A report directory written by run, compare, sweep or check.
@@ -148,7 +167,22 @@ pub struct SimArgs {
     /// Worker threads (default: all cores). Results are identical for any value.
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub threads: Option<u32>,
-    /// Report directory (default: reports/<scenario name>/).
+    /// Report directory (default: reports/<scenario name>/); with --shard, the folder the
+    /// shards' parts go into (default: reports/<scenario name>-parts/).
     #[arg(long)]
     pub out: Option<PathBuf>,
+}
+
+/// Splitting a batch across machines: each shard writes a part, `ccsim merge` joins them.
+#[derive(Debug, Args)]
+pub struct ShardArgs {
+    /// Run only shard K of N (counted from 1) and write its part into --out's
+    /// part-K-of-N/ for `ccsim merge`. Alone, K and N come from the job scheduler:
+    /// SLURM_ARRAY_TASK_ID (a Slurm job array) or JOB_COMPLETION_INDEX with --shards.
+    #[arg(long, value_name = "K/N", num_args = 0..=1, default_missing_value = ccsim::batch::shard::FROM_SCHEDULER)]
+    pub shard: Option<String>,
+    /// How many shards there are, for a Kubernetes Indexed Job (its `completions`); implies
+    /// --shard.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub shards: Option<u32>,
 }

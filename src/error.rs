@@ -52,7 +52,7 @@ pub enum ReportError {
     #[error("a chart could not be drawn: {0}")]
     Chart(String),
     #[error(
-        "{} exists and is not a ccsim report (it has no run.json): ccsim replaces a report folder as a whole, so give another --out or move it away",
+        "{} exists and is not a ccsim report (it has no run.json or part.json): ccsim replaces a report folder as a whole, so give another --out or move it away",
         .0.display()
     )]
     NotReport(PathBuf),

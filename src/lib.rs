@@ -6,7 +6,9 @@
 //! streams the numbers and `report` turns them into files. `planning` searches staffing by
 //! running experiments. Real data comes in through `chatlog`, which reads chat platforms'
 //! exports: `fitting` estimates a scenario from one, a scenario's arrivals can replay one,
-//! and `backtest` sets a replay against what the log says happened.
+//! and `backtest` sets a replay against what the log says happened. A `batch` is what a
+//! simulating command runs and reports; it can be split into shards whose parts merge into
+//! exactly the report one machine would write.
 //!
 //! Running a scenario from code takes three calls — parse, run, summarise:
 //!
@@ -48,6 +50,7 @@
 //! ```
 
 pub mod backtest;
+pub mod batch;
 pub mod behaviour;
 pub mod chatlog;
 pub mod engine;

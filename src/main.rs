@@ -30,7 +30,8 @@ fn print_out(args: std::fmt::Arguments) -> anyhow::Result<()> {
 }
 
 use std::io::IsTerminal;
-use std::path::Path;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -39,13 +40,15 @@ use anyhow::{Context, bail};
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 
+use ccsim::batch::part::{self, Items, Manifest};
+use ccsim::batch::shard::Shard;
+use ccsim::batch::{Batch, Job};
 use ccsim::chatlog::Columns;
 use ccsim::engine::log::LogFormat;
-use ccsim::experiment::check::{self, Verdict};
-use ccsim::experiment::{self, Outcome, Overrides, Plan};
-use ccsim::report::{self, Report, Results, terminal};
+use ccsim::experiment::{self, Outcome, Overrides, Plan, Work};
+use ccsim::report::{self, Report, terminal};
 use ccsim::scenario::Scenario;
-use cli::{Cli, Command, SimArgs};
+use cli::{Cli, Command, ShardArgs, SimArgs};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -83,7 +86,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             scenario,
             chats_log,
             sim,
-        } => run_scenario(&scenario, chats_log.map(Into::into), &sim),
+            shard,
+        } => simulate(
+            Job::Run {
+                chats_log: chats_log.map(Into::into),
+            },
+            &scenario,
+            &sim,
+            &shard,
+        ),
         Command::Report { dir } => {
             let started = Instant::now();
             let charts = Report::read(&dir)?.publish(&dir)?;
@@ -95,7 +106,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Compare { scenario, sim } => compare(&scenario, &sim),
+        Command::Compare {
+            scenario,
+            sim,
+            shard,
+        } => simulate(Job::Compare, &scenario, &sim, &shard),
         Command::Backtest {
             log,
             scenario,
@@ -115,13 +130,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             sets,
             skip_invalid,
             sim,
-        } => sweep(&scenario, &sets, skip_invalid, &sim),
+            shard,
+        } => simulate(Job::Sweep { sets, skip_invalid }, &scenario, &sim, &shard),
         Command::Check {
             scenario,
             baseline,
             strict,
             sim,
-        } => run_check(&scenario, baseline.as_deref(), strict, &sim),
+            shard,
+        } => simulate(Job::Check { baseline, strict }, &scenario, &sim, &shard),
+        Command::Merge { dirs, out } => merge(&dirs, out),
     }
 }
 
@@ -141,14 +159,16 @@ fn warn_stranded(scenario: &Scenario, outcomes: &[Outcome]) {
     }
 }
 
-fn out_dir(scenario: &Scenario, args: &SimArgs) -> std::path::PathBuf {
+fn out_dir(scenario: &Scenario, args: &SimArgs) -> PathBuf {
     args.out
         .clone()
         .unwrap_or_else(|| report::default_dir(scenario))
 }
 
-fn plan_for(scenario: &Scenario, args: &SimArgs) -> anyhow::Result<Plan> {
-    report::folder::replaceable(&out_dir(scenario, args))?;
+/// The plan of `args`, once `dir` is known to be a folder the results may go to (so that a
+/// long simulation is not thrown away at the end).
+fn plan_for(scenario: &Scenario, args: &SimArgs, dir: &Path) -> anyhow::Result<Plan> {
+    report::folder::replaceable(dir)?;
     let overrides = Overrides {
         replications: args.replications,
         seed: args.seed,
@@ -160,11 +180,10 @@ fn plan_for(scenario: &Scenario, args: &SimArgs) -> anyhow::Result<Plan> {
     ))
 }
 
-fn write(report: &Report, scenario: &Scenario, args: &SimArgs) -> anyhow::Result<()> {
-    let dir = out_dir(scenario, args);
+fn write(report: &Report, scenario: &Scenario, dir: &Path) -> anyhow::Result<()> {
     let started = Instant::now();
     report
-        .publish(&dir)
+        .publish(dir)
         .with_context(|| format!("writing the report of {}", scenario.path.display()))?;
     say!(
         "report: {} (charts and page in {:.3} s)",
@@ -174,40 +193,171 @@ fn write(report: &Report, scenario: &Scenario, args: &SimArgs) -> anyhow::Result
     Ok(())
 }
 
-fn title(scenario: &Scenario, plan: &Plan) -> String {
-    format!(
-        "{} ({} replications, seed {})",
-        scenario.name, plan.replications, plan.seed
-    )
-}
-
-fn run_scenario(
+/// `run`, `compare`, `sweep` and `check`: the whole batch and its report, or one shard of it
+/// and its part.
+fn simulate(
+    mut job: Job,
     path: &Path,
-    chats_log: Option<LogFormat>,
     args: &SimArgs,
+    shard: &ShardArgs,
 ) -> anyhow::Result<ExitCode> {
+    let shard = Shard::resolve(shard.shard.as_deref(), shard.shards, |name| {
+        std::env::var(name).ok()
+    })
+    .map_err(anyhow::Error::msg)?;
     let scenario = load(path)?;
-    let mut plan = plan_for(&scenario, args)?;
-    plan.chats_log = chats_log;
-    if chats_log == Some(LogFormat::Export) && plan.replications > 1 {
+    if shard.is_some()
+        && let Job::Check {
+            baseline: Some(dir),
+            ..
+        } = &mut job
+        && let Ok(absolute) = std::fs::canonicalize(&*dir)
+    {
+        *dir = absolute;
+    }
+    let batch = Batch::prepare(job, scenario).map_err(anyhow::Error::msg)?;
+    if !batch.skipped.is_empty() {
+        eprintln!(
+            "ccsim: skipping {} invalid sweep points:{}",
+            batch.skipped.len(),
+            batch
+                .skipped
+                .iter()
+                .map(|m| format!("\n  --set {m}"))
+                .collect::<String>()
+        );
+    }
+    let dir = match shard {
+        None => out_dir(&batch.scenario, args),
+        Some(shard) => parts_dir(&batch.scenario, args).join(shard.folder()),
+    };
+    let mut plan = plan_for(&batch.scenario, args, &dir)?;
+    plan.chats_log = batch.job.chats_log();
+    if plan.chats_log == Some(LogFormat::Export) && plan.replications > 1 {
         bail!(
             "--chats-log=export writes one history, as a platform exports it, and this run has {} replications: add -r 1 (a longer horizon gives more chats)",
             plan.replications
         );
     }
-    let outcomes = with_progress(&[&scenario], plan)?;
-    warn_stranded(&scenario, &outcomes);
-    let report = Report::for_run(&scenario, &plan, &outcomes[0]);
-    say_raw!(
-        "{}",
-        terminal::kpi_table(
-            &title(&scenario, &plan),
-            &report::csv::kpis(&outcomes[0].runs)
-        )
+    let Some(shard) = shard else {
+        let work = with_progress(&batch.scenarios(), plan, 0..batch.items(plan))?;
+        let outcomes = experiment::assemble(work.runs, batch.named.len(), work.wall, work.threads);
+        warn_stranded(&batch.scenario, &outcomes);
+        let line = terminal::throughput(&outcomes);
+        return finish(&batch, &plan, &outcomes, &line, &dir);
+    };
+    let total = batch.items(plan);
+    let range = shard.range(total);
+    if range.is_empty() {
+        eprintln!(
+            "warning: shard {shard} has nothing to run: the batch is {total} (replication, scenario) pairs for {} shards",
+            shard.count
+        );
+    }
+    let items = Items {
+        first: range.start,
+        end: range.end,
+        total,
+    };
+    let work = with_progress(&batch.scenarios(), plan, range)?;
+    let manifest = Manifest::new(&batch.job, &batch.scenario, &plan, shard, items, &work)?;
+    part::write(&dir, &manifest, &batch.scenario, &work.runs)
+        .with_context(|| format!("writing shard {shard} of {}", path.display()))?;
+    let runs = items.end - items.first;
+    say!(
+        "shard {shard}: {runs} of {total} runs ({}), {} chats in {:.3} s on {} thread{}",
+        replications_of(&items, &batch),
+        manifest.chats,
+        manifest.wall_time_s,
+        manifest.threads,
+        if manifest.threads == 1 { "" } else { "s" }
     );
-    say!("{}", terminal::throughput(&outcomes));
-    write(&report, &scenario, args)?;
+    say!(
+        "part: {} (when every shard is done: ccsim merge {})",
+        dir.display(),
+        dir.parent().unwrap_or(Path::new(".")).display()
+    );
     Ok(ExitCode::SUCCESS)
+}
+
+/// `replications 3-5 of 4 sweep points`: what a shard's runs are, replications counted from 1.
+fn replications_of(items: &Items, batch: &Batch) -> String {
+    let scenarios = batch.named.len();
+    if items.end == items.first {
+        return "none".into();
+    }
+    let first = experiment::item(items.first, scenarios).1 + 1;
+    let last = experiment::item(items.end - 1, scenarios).1 + 1;
+    let which = if first == last {
+        format!("replication {first}")
+    } else {
+        format!("replications {first}-{last}")
+    };
+    match (&batch.job, scenarios) {
+        (_, 1) => which,
+        (Job::Sweep { .. }, n) => format!("{which} of {n} sweep points"),
+        (_, n) => format!("{which} of {n} variants"),
+    }
+}
+
+/// Where a shard's part goes: `--out`, or `reports/<name>-parts/`; the part is a
+/// `part-K-of-N` folder inside, so that every shard can be given the same `--out`.
+fn parts_dir(scenario: &Scenario, args: &SimArgs) -> PathBuf {
+    args.out.clone().unwrap_or_else(|| {
+        let mut dir = report::default_dir(scenario).into_os_string();
+        dir.push("-parts");
+        dir.into()
+    })
+}
+
+/// The tables, the report and (for `check`) the verdict of a batch that has run.
+fn finish(
+    batch: &Batch,
+    plan: &Plan,
+    outcomes: &[Outcome],
+    throughput: &str,
+    dir: &Path,
+) -> anyhow::Result<ExitCode> {
+    let shown = batch.present(plan, outcomes);
+    say_raw!("{}", shown.text);
+    say!("{throughput}");
+    write(&shown.report, &batch.scenario, dir)?;
+    Ok(match shown.failed {
+        None => ExitCode::SUCCESS,
+        Some(false) => {
+            say!("check: passed");
+            ExitCode::SUCCESS
+        }
+        Some(true) => {
+            say!("check: FAILED");
+            ExitCode::from(1)
+        }
+    })
+}
+
+/// `ccsim merge`: the parts checked and joined, and the report of the whole batch.
+fn merge(dirs: &[PathBuf], out: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let merged = ccsim::batch::merge::merge(dirs)?;
+    let scenario = merged.scenario()?;
+    let plan = merged.plan(&scenario);
+    let batch =
+        Batch::prepare(merged.manifest.job.clone(), scenario).map_err(anyhow::Error::msg)?;
+    let dir = out.unwrap_or_else(|| report::default_dir(&batch.scenario));
+    report::folder::replaceable(&dir)?;
+    let parts = merged.parts.len();
+    let outcomes =
+        experiment::assemble(merged.runs, batch.named.len(), merged.wall, merged.threads);
+    warn_stranded(&batch.scenario, &outcomes);
+    let line = format!(
+        "{parts} parts merged in {:.3} s: {} replications, {} chats, {} events; the shards ran for {:.3} s in all",
+        started.elapsed().as_secs_f64(),
+        outcomes.iter().map(|o| o.runs.len()).sum::<usize>(),
+        outcomes.iter().map(Outcome::chats).sum::<u64>(),
+        outcomes.iter().map(Outcome::events).sum::<u64>(),
+        merged.wall.as_secs_f64()
+    );
+    finish(&batch, &plan, &outcomes, &line, &dir)
 }
 
 fn columns(spec: Option<&str>) -> anyhow::Result<Columns> {
@@ -256,9 +406,10 @@ fn backtest(
     for w in ccsim::scenario::warnings::warnings(&replay) {
         eprintln!("warning: {}: {w}", base.display());
     }
-    let plan = plan_for(&replay, args)?;
-    let outcomes = with_progress(&[&replay], plan)?;
-    let outcome = outcomes
+    let dir = out_dir(&replay, args);
+    let plan = plan_for(&replay, args, &dir)?;
+    let work = with_progress(&[&replay], plan, 0..experiment::items(1, plan))?;
+    let outcome = experiment::assemble(work.runs, 1, work.wall, work.threads)
         .into_iter()
         .next()
         .expect("one scenario, one outcome");
@@ -266,19 +417,20 @@ fn backtest(
     say_raw!(
         "{}",
         terminal::kpi_table(
-            &title(&b.scenario, &plan),
+            &terminal::title(&b.scenario, &plan),
             &report::csv::kpis(&b.outcome.runs)
         )
     );
     say!("{}", report::backtest::whole_log_line(&b));
     say!("{}", report::backtest::agreement_line(&b.agreements()));
-    write(&Report::for_backtest(&plan, &b), &b.scenario, args)?;
+    write(&Report::for_backtest(&plan, &b), &b.scenario, &dir)?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn staff(path: &Path, args: &SimArgs) -> anyhow::Result<ExitCode> {
     let scenario = load(path)?;
-    let plan = plan_for(&scenario, args)?;
+    let dir = out_dir(&scenario, args);
+    let plan = plan_for(&scenario, args, &dir)?;
     let spinner = if std::io::stderr().is_terminal() {
         let bar = ProgressBar::new_spinner();
         bar.set_message("searching the staffing: simulating the week");
@@ -296,226 +448,48 @@ fn staff(path: &Path, args: &SimArgs) -> anyhow::Result<ExitCode> {
     say_raw!(
         "{}",
         terminal::kpi_table(
-            &format!("The plan, simulated: {}", title(&scenario, &plan)),
+            &format!("The plan, simulated: {}", terminal::title(&scenario, &plan)),
             &report::csv::kpis(&found.outcome.runs)
         )
     );
     write(
         &Report::for_staffing(&scenario, &plan, &found),
         &scenario,
-        args,
+        &dir,
     )?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// Runs named scenarios on the same customers and pairs their results by replication.
-fn run_variants(
-    scenario: &Scenario,
-    variants: &[(String, Scenario)],
-    args: &SimArgs,
-) -> anyhow::Result<(Plan, Vec<Outcome>)> {
-    let plan = plan_for(scenario, args)?;
-    let refs: Vec<&Scenario> = variants.iter().map(|(_, s)| s).collect();
-    let outcomes = with_progress(&refs, plan)?;
-    warn_stranded(scenario, &outcomes);
-    Ok((plan, outcomes))
-}
-
-fn results<'a>(variants: &'a [(String, Scenario)], outcomes: &'a [Outcome]) -> Vec<Results<'a>> {
-    variants
-        .iter()
-        .zip(outcomes)
-        .map(|((name, s), o)| Results {
-            name,
-            scenario: s,
-            runs: &o.runs,
-        })
-        .collect()
-}
-
-fn compare(path: &Path, args: &SimArgs) -> anyhow::Result<ExitCode> {
-    let scenario = load(path)?;
-    if scenario.variants.len() < 2 {
-        bail!(
-            "{}: `compare` needs at least two [[variants]]",
-            path.display()
-        );
-    }
-    let variants =
-        experiment::variants(&scenario).map_err(|m| anyhow::anyhow!("{}: {m}", path.display()))?;
-    let (plan, outcomes) = run_variants(&scenario, &variants, args)?;
-    let results = results(&variants, &outcomes);
-    say!("{}", title(&scenario, &plan));
-    say_raw!("{}", terminal::compare_table(&results));
-    say!("{}", terminal::throughput(&outcomes));
-    write(
-        &Report::for_variants(&results, &plan, &outcomes[0], true),
-        &scenario,
-        args,
-    )?;
-    Ok(ExitCode::SUCCESS)
-}
-
-fn sweep(
-    path: &Path,
-    sets: &[String],
-    skip_invalid: bool,
-    args: &SimArgs,
-) -> anyhow::Result<ExitCode> {
-    let scenario = load(path)?;
-    let grid = experiment::grid(&scenario, sets)
-        .map_err(|m| anyhow::anyhow!("{}: {m}", path.display()))?;
-    let invalid = grid.invalid();
-    let listed = || {
-        invalid
-            .iter()
-            .map(|m| format!("\n  --set {m}"))
-            .collect::<String>()
-    };
-    if !invalid.is_empty() && !skip_invalid {
-        bail!(
-            "{}: {} of {} sweep points are not valid scenarios (run the others with --skip-invalid):{}",
-            path.display(),
-            invalid.len(),
-            grid.points.len(),
-            listed()
-        );
-    }
-    if invalid.len() == grid.points.len() {
-        bail!(
-            "{}: no sweep point is a valid scenario:{}",
-            path.display(),
-            listed()
-        );
-    }
-    if !invalid.is_empty() {
-        eprintln!(
-            "ccsim: skipping {} invalid sweep points:{}",
-            invalid.len(),
-            listed()
-        );
-    }
-    let experiment::Grid { paths, points } = grid;
-    let named: Vec<(String, Scenario)> = points
-        .iter()
-        .filter_map(|(values, s)| {
-            let s = s.as_ref().ok()?;
-            Some((experiment::describe(&paths, values), s.clone()))
-        })
-        .collect();
-    let (plan, outcomes) = run_variants(&scenario, &named, args)?;
-    let mut ran = results(&named, &outcomes).into_iter();
-    let rows: Vec<(Vec<String>, Result<Results, String>)> = points
-        .iter()
-        .map(|(values, s)| {
-            let r = match s {
-                Ok(_) => Ok(ran.next().expect("one result per valid point")),
-                Err(why) => Err(why.clone()),
-            };
-            (values.clone(), r)
-        })
-        .collect();
-    say!("{} — {} points", title(&scenario, &plan), rows.len());
-    say_raw!("{}", terminal::sweep_table(&paths, &rows));
-    say!("{}", terminal::throughput(&outcomes));
-    write(
-        &Report::for_sweep(&paths, &rows, &plan, &outcomes[0]),
-        &scenario,
-        args,
-    )?;
-    Ok(ExitCode::SUCCESS)
-}
-
-fn run_check(
-    path: &Path,
-    baseline: Option<&Path>,
-    strict: bool,
-    args: &SimArgs,
-) -> anyhow::Result<ExitCode> {
-    let scenario = load(path)?;
-    if scenario.expects.is_empty() {
-        bail!("{}: `check` needs [[expect]] bounds", path.display());
-    }
-    let base = baseline
-        .map(check::read_baseline)
-        .transpose()
-        .map_err(|m| anyhow::anyhow!(m))?;
-    let variants =
-        experiment::variants(&scenario).map_err(|m| anyhow::anyhow!("{}: {m}", path.display()))?;
-    if let (Some(base), Some(dir)) = (&base, baseline) {
-        let names: Vec<String> = variants.iter().map(|(n, _)| n.clone()).collect();
-        check::covers(&names, base).map_err(|m| anyhow::anyhow!("{}: {m}", dir.display()))?;
-    }
-    let (plan, outcomes) = run_variants(&scenario, &variants, args)?;
-    let results = results(&variants, &outcomes);
-    let kpis: Vec<_> = results
-        .iter()
-        .map(|r| (r.name.to_string(), report::csv::kpis(r.runs)))
-        .collect();
-    let bounds = check::evaluate(&kpis, &scenario.expects);
-    say!("{}", title(&scenario, &plan));
-    say_raw!("{}", terminal::check_table(&bounds));
-    let mut failed = bounds.iter().any(|b| b.verdict == Verdict::Fail);
-    let inconclusive = bounds
-        .iter()
-        .any(|b| matches!(b.verdict, Verdict::Inconclusive { .. }));
-    if strict && inconclusive {
-        say!("--strict: inconclusive bounds fail");
-        failed = true;
-    }
-    let held = match &base {
-        Some(base) => check::hold_against(&kpis, &scenario.expects, base),
-        None => Vec::new(),
-    };
-    if base.is_some() {
-        say_raw!("{}", terminal::baseline_table(&held));
-        failed |= held.iter().any(|h| h.regressed);
-    }
-    say!("{}", terminal::throughput(&outcomes));
-    let mut report = Report::for_variants(&results, &plan, &outcomes[0], false);
-    report.add("check.csv", report::csv::check(&bounds, &held));
-    write(&report, &scenario, args)?;
-    say!(
-        "{}",
-        if failed {
-            "check: FAILED"
-        } else {
-            "check: passed"
-        }
-    );
-    Ok(if failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
 }
 
 /// From this many chats a run takes long enough that a log should say so before it starts.
 const LONG_RUN_CHATS: f64 = 20e6;
 
 /// Runs the scenarios, with a progress bar in simulated time when stderr is a terminal.
-fn with_progress(scenarios: &[&Scenario], plan: Plan) -> anyhow::Result<Vec<Outcome>> {
+fn with_progress(scenarios: &[&Scenario], plan: Plan, items: Range<usize>) -> anyhow::Result<Work> {
+    let of = |i: usize| scenarios[experiment::item(i, scenarios.len()).0];
     if !std::io::stderr().is_terminal() {
         // No progress bar in a log: say up front what the run will cost.
-        let chats: f64 = scenarios
-            .iter()
-            .map(|s| plan.replications as f64 * experiment::expected_chats(s))
+        let chats: f64 = items
+            .clone()
+            .map(|i| experiment::expected_chats(of(i)))
             .sum();
         if chats >= LONG_RUN_CHATS {
+            let whole = experiment::items(scenarios.len(), plan);
             eprintln!(
-                "ccsim: simulating about {:.0} chats ({} scenario{} × {} replications); a few million chats take a second per core",
+                "ccsim: simulating about {:.0} chats ({} scenario{} × {} replications{}); a few million chats take a second per core",
                 chats,
                 scenarios.len(),
                 if scenarios.len() == 1 { "" } else { "s" },
-                plan.replications
+                plan.replications,
+                if items.len() < whole {
+                    format!(", this shard's {} of the {whole} runs", items.len())
+                } else {
+                    String::new()
+                }
             );
         }
-        return Ok(experiment::run_all(scenarios, plan, None)?);
+        return Ok(experiment::run_items(scenarios, plan, items, None)?);
     }
-    let total: u64 = scenarios
-        .iter()
-        .map(|s| plan.replications as u64 * s.simulation.horizon as u64)
-        .sum();
+    let total: u64 = items.clone().map(|i| of(i).simulation.horizon as u64).sum();
     let bar = ProgressBar::new(total).with_style(
         ProgressStyle::with_template(
             "{bar:40} {percent:>3}% simulated, {elapsed} elapsed, ~{eta} left",
@@ -532,7 +506,7 @@ fn with_progress(scenarios: &[&Scenario], plan: Plan) -> anyhow::Result<Vec<Outc
             }
             bar.finish_and_clear();
         });
-        let outcome = experiment::run_all(scenarios, plan, Some(&done));
+        let outcome = experiment::run_items(scenarios, plan, items, Some(&done));
         finished.store(true, Ordering::Relaxed);
         Ok(outcome?)
     })

@@ -24,6 +24,7 @@ const LAYERS: &[&str] = &[
     "fitting",
     "backtest",
     "report",
+    "batch",
 ];
 
 fn sources(path: &Path, into: &mut Vec<std::path::PathBuf>) {

@@ -11,6 +11,7 @@ mod inactivity;
 mod layers;
 mod policies;
 mod seed_rules;
+mod shards;
 mod shifts;
 mod staffing;
 mod trust;

@@ -198,7 +198,7 @@ fn a_folder_ccsim_did_not_write_is_refused_before_the_run_and_left_alone() {
         .code(2)
         .stdout(predicate::str::is_empty())
         .stderr(predicate::str::contains(
-            "is not a ccsim report (it has no run.json)",
+            "is not a ccsim report (it has no run.json or part.json)",
         ));
     assert_eq!(files(&mine), ["notes.txt"]);
 }

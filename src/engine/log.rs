@@ -9,7 +9,8 @@ use crate::chatlog::{WAITING, timestamp};
 use crate::time::{DAY, Millis, SECOND};
 
 /// Which rows `chats.csv` holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum LogFormat {
     /// Every chat with its whole history, in simulated seconds.
     History,

@@ -31,6 +31,9 @@ pub struct Plan {
     pub chats_log: Option<crate::engine::log::LogFormat>,
     /// Measure the `[staffing]` group's chats apart (`ccsim staff`).
     pub staffing_focus: bool,
+    /// Of a report merged from this many shards (`ccsim merge`): its wall time is theirs
+    /// added up.
+    pub shards: Option<u32>,
 }
 
 impl Plan {
@@ -43,6 +46,7 @@ impl Plan {
             threads,
             chats_log: None,
             staffing_focus: false,
+            shards: None,
         }
     }
 }
@@ -105,6 +109,41 @@ pub fn run_all(
     plan: Plan,
     progress: Option<&AtomicU64>,
 ) -> Result<Vec<Outcome>, ThreadsError> {
+    let work = run_items(scenarios, plan, 0..items(scenarios.len(), plan), progress)?;
+    Ok(assemble(
+        work.runs,
+        scenarios.len(),
+        work.wall,
+        work.threads,
+    ))
+}
+
+/// How many (replication, scenario) items a batch of `scenarios` holds.
+pub fn items(scenarios: usize, plan: Plan) -> usize {
+    scenarios * plan.replications as usize
+}
+
+/// Item `i` of a batch of `scenarios`, replication-major: (scenario, replication). A shard
+/// takes a contiguous range of items, so it runs every variant or sweep point for about the
+/// same number of replications whatever the points cost.
+pub fn item(i: usize, scenarios: usize) -> (usize, u32) {
+    (i % scenarios, (i / scenarios) as u32)
+}
+
+/// The replications a range of items ran, in item order.
+pub struct Work {
+    pub runs: Vec<RunOutput>,
+    pub wall: Duration,
+    pub threads: usize,
+}
+
+/// Runs the items `range` of the batch (see `item`) on `plan.threads` workers.
+pub fn run_items(
+    scenarios: &[&Scenario],
+    plan: Plan,
+    range: std::ops::Range<usize>,
+    progress: Option<&AtomicU64>,
+) -> Result<Work, ThreadsError> {
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(n) = plan.threads {
         builder = builder.num_threads(n);
@@ -114,15 +153,15 @@ pub fn run_all(
         source,
     })?;
     let started = Instant::now();
-    let reps = plan.replications as usize;
-    let mut runs: Vec<RunOutput> = pool.install(|| {
-        (0..scenarios.len() * reps)
+    let runs: Vec<RunOutput> = pool.install(|| {
+        range
             .into_par_iter()
             .map(|i| {
+                let (s, r) = item(i, scenarios.len());
                 run_replication(
-                    scenarios[i / reps],
+                    scenarios[s],
                     plan.seed,
-                    (i % reps) as u32,
+                    r,
                     Options {
                         chats_log: plan.chats_log,
                         staffing_focus: plan.staffing_focus,
@@ -132,19 +171,32 @@ pub fn run_all(
             })
             .collect()
     });
-    let wall = started.elapsed();
-    let threads = pool.current_num_threads();
-    let mut outcomes = Vec::with_capacity(scenarios.len());
-    for _ in scenarios {
-        let rest = runs.split_off(reps);
-        outcomes.push(Outcome {
-            runs,
+    Ok(Work {
+        runs,
+        wall: started.elapsed(),
+        threads: pool.current_num_threads(),
+    })
+}
+
+/// Every item of a batch, in item order, as one outcome per scenario with its replications
+/// in order.
+pub fn assemble(
+    runs: Vec<RunOutput>,
+    scenarios: usize,
+    wall: Duration,
+    threads: usize,
+) -> Vec<Outcome> {
+    let mut outcomes: Vec<Outcome> = (0..scenarios)
+        .map(|_| Outcome {
+            runs: Vec::with_capacity(runs.len() / scenarios.max(1)),
             wall,
             threads,
-        });
-        runs = rest;
+        })
+        .collect();
+    for (i, run) in runs.into_iter().enumerate() {
+        outcomes[item(i, scenarios).0].runs.push(run);
     }
-    Ok(outcomes)
+    outcomes
 }
 
 /// The chats one replication of `scenario` is expected to simulate (first contacts, before

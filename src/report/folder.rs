@@ -9,8 +9,12 @@ use std::path::{Path, PathBuf};
 
 use crate::error::ReportError;
 
-/// The file by which a folder is known to be a ccsim report that may be replaced.
-pub const MARK: &str = "run.json";
+/// The manifest of a shard's part folder (`batch::part`).
+pub const PART_MANIFEST: &str = "part.json";
+
+/// The files by which a folder is known to be a ccsim report, or a shard's part of one, that
+/// may be replaced.
+const MARKS: [&str; 2] = ["run.json", PART_MANIFEST];
 
 /// Makes `dir` hold exactly what `fill` writes into the (empty) staging folder it is given,
 /// replacing what was there. If `fill` fails, `dir` is left as it was.
@@ -78,7 +82,7 @@ pub fn replaceable(dir: &Path) -> Result<bool, ReportError> {
         }
     };
     if let Some(m) = &existing
-        && !(m.is_dir() && (dir.join(MARK).is_file() || is_empty(dir)))
+        && !(m.is_dir() && (MARKS.iter().any(|m| dir.join(m).is_file()) || is_empty(dir)))
     {
         return Err(ReportError::NotReport(dir.to_path_buf()));
     }

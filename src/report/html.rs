@@ -51,14 +51,22 @@ pub fn page(d: &ReportData, charts: &[Chart]) -> String {
     let _ = writeln!(h, "<h1>{}</h1>", esc(name));
     let _ = writeln!(
         h,
-        "<p class=meta>Scenario <code>{}</code> ({}), seed {}, {} replications on {} threads, ccsim {}, {:.2} s for {} chats and {} events.</p>",
+        "<p class=meta>Scenario <code>{}</code> ({}), seed {}, {} replications {}, ccsim {}, {:.2} s{} for {} chats and {} events.</p>",
         esc(run["scenario"].as_str().unwrap_or("?")),
         esc(run["scenario_hash"].as_str().unwrap_or("?")),
         run["seed"],
         run["replications"],
-        run["threads"],
+        match run["shards"].as_u64() {
+            Some(n) => format!("in {n} shards of up to {} threads", run["threads"]),
+            None => format!("on {} threads", run["threads"]),
+        },
         esc(run["version"].as_str().unwrap_or("?")),
         run["wall_time_s"].as_f64().unwrap_or(f64::NAN),
+        if run["shards"].is_u64() {
+            " (the shards' times added up)"
+        } else {
+            ""
+        },
         run["chats"],
         run["events"],
     );

@@ -278,7 +278,7 @@ fn run_json(
     chats: u64,
     events: u64,
 ) -> Vec<u8> {
-    let doc = json!({
+    let mut doc = json!({
         "scenario": scenario.path.display().to_string(),
         "scenario_name": scenario.name,
         "scenario_hash": format!("fnv1a64:{:016x}", scenario.hash),
@@ -293,6 +293,9 @@ fn run_json(
         "chats": chats,
         "events": events,
     });
+    if let Some(n) = plan.shards {
+        doc["shards"] = json!(n);
+    }
     let mut bytes = serde_json::to_vec_pretty(&doc).expect("a JSON value always serialises");
     bytes.push(b'\n');
     bytes

@@ -44,6 +44,14 @@ pub fn kpi_table(title: &str, kpis: &[(Metric, Estimate)]) -> String {
 /// Which service level a staffing target should use, under every KPI table.
 pub const STAFFING_NOTE: &str = "  service_level: first human reply within the target; answer_level: taken by an agent within it.\n  Staff to answer_level: in the turn model service_level also counts the agent's typing, which more agents cannot shorten.\n";
 
+/// `name (R replications, seed S)`: the heading of every table.
+pub fn title(scenario: &crate::scenario::Scenario, plan: &crate::experiment::Plan) -> String {
+    format!(
+        "{} ({} replications, seed {})",
+        scenario.name, plan.replications, plan.seed
+    )
+}
+
 /// The work done by outcomes of one run (their wall time is the whole run's).
 pub fn throughput(outcomes: &[Outcome]) -> String {
     let Some(first) = outcomes.first() else {

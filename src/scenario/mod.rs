@@ -315,6 +315,23 @@ impl Scenario {
         &self.text
     }
 
+    /// A hash of the scenario as validated, every file it reads (profiles, a trace) included
+    /// but not the paths it was read from: the shards of a batch and their merge may see the
+    /// same files under other paths, and must agree on what they simulate.
+    pub fn fingerprint(&self) -> u64 {
+        use std::fmt::Write as _;
+        let mut s = self.clone();
+        s.path = PathBuf::new();
+        for a in &mut s.arrivals {
+            if let Some(t) = &mut a.trace {
+                std::sync::Arc::make_mut(t).path = PathBuf::new();
+            }
+        }
+        let mut h = validate::Fnv1a::default();
+        write!(h, "{s:?}").expect("hashing cannot fail");
+        h.0
+    }
+
     /// The file as an editable document, comments and layout kept: what `plan.toml`, a
     /// fitted scenario and a backtest's replay are written from.
     pub fn document(&self) -> toml_edit::DocumentMut {

@@ -54,10 +54,35 @@ pub struct Validator<'a> {
     pub problems: Vec<(KeyPath, String)>,
 }
 
+/// FNV-1a, 64 bits: fed bytes, or text through `fmt::Write`, so that a value's `Debug` form is
+/// hashed without being held in memory.
+pub struct Fnv1a(pub u64);
+
+impl Default for Fnv1a {
+    fn default() -> Self {
+        Fnv1a(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv1a {
+    pub fn feed(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ b as u64).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+impl std::fmt::Write for Fnv1a {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.feed(s.as_bytes());
+        Ok(())
+    }
+}
+
 fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
-        (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
-    })
+    let mut h = Fnv1a::default();
+    h.feed(bytes);
+    h.0
 }
 
 fn quoted(names: &[&str]) -> String {

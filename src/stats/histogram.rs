@@ -60,6 +60,43 @@ impl Histogram {
         self.total += other.total;
     }
 
+    /// `(sub_bits, max_exp)`: what a histogram must share with another to be rebuilt or merged.
+    pub fn shape(&self) -> (u32, u32) {
+        (self.sub_bits, self.max_exp)
+    }
+
+    /// How many values were recorded.
+    pub fn total(&self) -> u64 {
+        self.total
+    }
+
+    /// The buckets that counted something, as (bucket, count): what a shard keeps of it.
+    pub fn nonzero_bins(&self) -> impl Iterator<Item = (usize, u32)> + '_ {
+        self.counts
+            .iter()
+            .enumerate()
+            .filter(|&(_, &c)| c > 0)
+            .map(|(i, &c)| (i, c))
+    }
+
+    /// The histogram of `shape` holding `bins` (as `nonzero_bins` gave them) and `total`
+    /// values. `None` when a bucket is out of range or the shape is not one `new` makes.
+    pub fn from_bins(
+        (sub_bits, max_exp): (u32, u32),
+        bins: impl IntoIterator<Item = (usize, u32)>,
+        total: u64,
+    ) -> Option<Histogram> {
+        if sub_bits > max_exp || max_exp > 63 || max_exp - sub_bits > 63 || sub_bits > 16 {
+            return None;
+        }
+        let mut h = Histogram::new(sub_bits, max_exp);
+        for (i, c) in bins {
+            *h.counts.get_mut(i)? = c;
+        }
+        h.total = total;
+        Some(h)
+    }
+
     pub fn clear(&mut self) {
         self.counts.fill(0);
         self.total = 0;

@@ -1,0 +1,255 @@
+//! A batch: what `run`, `compare`, `sweep` and `check` simulate, and how each reports it.
+//! Built once from the command line and once more, by `ccsim merge`, from what the shards
+//! recorded, so that a merged report is made by the same code from the same replications as
+//! an unsharded one: that is what makes it byte-identical.
+//!
+//! `shard` says which items a process runs, `part` writes and reads a shard's folder, `codec`
+//! its replications, and `merge` checks a set of parts and puts them back together.
+
+pub mod codec;
+pub mod merge;
+pub mod part;
+pub mod shard;
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::log::LogFormat;
+use crate::experiment::check::{self, BaselineRow, Verdict};
+use crate::experiment::{self, Outcome, Plan};
+use crate::report::{self, Report, Results, terminal};
+use crate::scenario::Scenario;
+
+/// The command and the options that shape its work or its report.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "command", rename_all = "snake_case")]
+pub enum Job {
+    Run {
+        chats_log: Option<LogFormat>,
+    },
+    Compare,
+    Sweep {
+        sets: Vec<String>,
+        skip_invalid: bool,
+    },
+    Check {
+        /// The baseline report folder, as an absolute path when sharded: the merge may run
+        /// elsewhere.
+        baseline: Option<PathBuf>,
+        strict: bool,
+    },
+}
+
+impl Job {
+    pub fn chats_log(&self) -> Option<LogFormat> {
+        match self {
+            Job::Run { chats_log } => *chats_log,
+            _ => None,
+        }
+    }
+}
+
+/// A sweep's grid as run: the swept paths and, per point, its values and either its index
+/// among the batch's scenarios or why it is not a valid scenario.
+type Points = Vec<(Vec<String>, Result<usize, String>)>;
+
+pub struct Batch {
+    pub job: Job,
+    /// The scenario as written.
+    pub scenario: Scenario,
+    /// What runs, in order: the scenario, its variants or the sweep's valid points, named.
+    pub named: Vec<(String, Scenario)>,
+    sweep: Option<(Vec<String>, Points)>,
+    baseline: Option<std::collections::BTreeMap<(String, String), BaselineRow>>,
+    /// `path=value, …: reason` of each sweep point skipped as invalid.
+    pub skipped: Vec<String>,
+}
+
+/// What a batch shows when it is done: the terminal's tables, the report, and for `check`
+/// whether it failed.
+pub struct Presented<'a> {
+    pub text: String,
+    pub report: Report<'a>,
+    pub failed: Option<bool>,
+}
+
+impl Batch {
+    /// Checks what the command needs of the scenario and lays out its work. Messages name
+    /// the scenario file.
+    pub fn prepare(job: Job, scenario: Scenario) -> Result<Batch, String> {
+        let at = |m: String| format!("{}: {m}", scenario.path.display());
+        let mut batch = Batch {
+            job: job.clone(),
+            named: Vec::new(),
+            sweep: None,
+            baseline: None,
+            skipped: Vec::new(),
+            scenario: scenario.clone(),
+        };
+        match &job {
+            Job::Run { .. } => batch.named = vec![(scenario.name.clone(), scenario)],
+            Job::Compare => {
+                if scenario.variants.len() < 2 {
+                    return Err(at("`compare` needs at least two [[variants]]".into()));
+                }
+                batch.named = experiment::variants(&scenario).map_err(at)?;
+            }
+            Job::Check { baseline, .. } => {
+                if scenario.expects.is_empty() {
+                    return Err(at("`check` needs [[expect]] bounds".into()));
+                }
+                batch.named = experiment::variants(&scenario).map_err(at)?;
+                if let Some(dir) = baseline {
+                    let base = check::read_baseline(dir)?;
+                    let names: Vec<String> = batch.named.iter().map(|(n, _)| n.clone()).collect();
+                    check::covers(&names, &base).map_err(|m| format!("{}: {m}", dir.display()))?;
+                    batch.baseline = Some(base);
+                }
+            }
+            Job::Sweep { sets, skip_invalid } => batch.lay_out_sweep(sets, *skip_invalid)?,
+        }
+        Ok(batch)
+    }
+
+    fn lay_out_sweep(&mut self, sets: &[String], skip_invalid: bool) -> Result<(), String> {
+        let at = |m: String| format!("{}: {m}", self.scenario.path.display());
+        let grid = experiment::grid(&self.scenario, sets).map_err(at)?;
+        let invalid = grid.invalid();
+        let listed = || {
+            invalid
+                .iter()
+                .map(|m| format!("\n  --set {m}"))
+                .collect::<String>()
+        };
+        if !invalid.is_empty() && !skip_invalid {
+            return Err(at(format!(
+                "{} of {} sweep points are not valid scenarios (run the others with --skip-invalid):{}",
+                invalid.len(),
+                grid.points.len(),
+                listed()
+            )));
+        }
+        if invalid.len() == grid.points.len() {
+            return Err(at(format!(
+                "no sweep point is a valid scenario:{}",
+                listed()
+            )));
+        }
+        let experiment::Grid { paths, points } = grid;
+        let mut laid = Vec::with_capacity(points.len());
+        for (values, s) in points {
+            let slot = match s {
+                Ok(s) => {
+                    self.named.push((experiment::describe(&paths, &values), s));
+                    Ok(self.named.len() - 1)
+                }
+                Err(why) => Err(why),
+            };
+            laid.push((values, slot));
+        }
+        self.sweep = Some((paths, laid));
+        self.skipped = invalid;
+        Ok(())
+    }
+
+    pub fn scenarios(&self) -> Vec<&Scenario> {
+        self.named.iter().map(|(_, s)| s).collect()
+    }
+
+    /// How many (replication, scenario) items the batch runs under `plan`.
+    pub fn items(&self, plan: Plan) -> usize {
+        experiment::items(self.named.len(), plan)
+    }
+
+    /// The tables and the report of `outcomes`, one per scenario of the batch.
+    pub fn present<'a>(&'a self, plan: &Plan, outcomes: &'a [Outcome]) -> Presented<'a> {
+        let results: Vec<Results<'a>> = self
+            .named
+            .iter()
+            .zip(outcomes)
+            .map(|((name, s), o)| Results {
+                name,
+                scenario: s,
+                runs: &o.runs,
+            })
+            .collect();
+        let title = terminal::title(&self.scenario, plan);
+        match &self.job {
+            Job::Run { .. } => Presented {
+                text: terminal::kpi_table(&title, &report::csv::kpis(&outcomes[0].runs)),
+                report: Report::for_run(&self.named[0].1, plan, &outcomes[0]),
+                failed: None,
+            },
+            Job::Compare => Presented {
+                text: format!("{title}\n{}", terminal::compare_table(&results)),
+                report: Report::for_variants(&results, plan, &outcomes[0], true),
+                failed: None,
+            },
+            Job::Sweep { .. } => {
+                let (paths, points) = self.sweep.as_ref().expect("a sweep lays out its grid");
+                let rows: Vec<(Vec<String>, Result<Results, String>)> = points
+                    .iter()
+                    .map(|(values, slot)| {
+                        let r = slot
+                            .as_ref()
+                            .map(|&i| results[i].clone())
+                            .map_err(String::clone);
+                        (values.clone(), r)
+                    })
+                    .collect();
+                Presented {
+                    text: format!(
+                        "{title} — {} points\n{}",
+                        rows.len(),
+                        terminal::sweep_table(paths, &rows)
+                    ),
+                    report: Report::for_sweep(paths, &rows, plan, &outcomes[0]),
+                    failed: None,
+                }
+            }
+            Job::Check { strict, .. } => {
+                self.present_check(&title, *strict, plan, &results, outcomes)
+            }
+        }
+    }
+
+    fn present_check<'a>(
+        &self,
+        title: &str,
+        strict: bool,
+        plan: &Plan,
+        results: &[Results<'a>],
+        outcomes: &'a [Outcome],
+    ) -> Presented<'a> {
+        let kpis: Vec<_> = results
+            .iter()
+            .map(|r| (r.name.to_string(), report::csv::kpis(r.runs)))
+            .collect();
+        let bounds = check::evaluate(&kpis, &self.scenario.expects);
+        let mut text = format!("{title}\n{}", terminal::check_table(&bounds));
+        let mut failed = bounds.iter().any(|b| b.verdict == Verdict::Fail);
+        let inconclusive = bounds
+            .iter()
+            .any(|b| matches!(b.verdict, Verdict::Inconclusive { .. }));
+        if strict && inconclusive {
+            text.push_str("--strict: inconclusive bounds fail\n");
+            failed = true;
+        }
+        let held = match &self.baseline {
+            Some(base) => check::hold_against(&kpis, &self.scenario.expects, base),
+            None => Vec::new(),
+        };
+        if self.baseline.is_some() {
+            text.push_str(&terminal::baseline_table(&held));
+            failed |= held.iter().any(|h| h.regressed);
+        }
+        let mut report = Report::for_variants(results, plan, &outcomes[0], false);
+        report.add("check.csv", report::csv::check(&bounds, &held));
+        Presented {
+            text,
+            report,
+            failed: Some(failed),
+        }
+    }
+}
