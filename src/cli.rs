@@ -80,6 +80,11 @@ pub enum Command {
         scenario: PathBuf,
         #[command(flatten)]
         sim: SimArgs,
+        /// Refused with the way to shard a plan's check instead: the search cannot be split.
+        #[arg(long, hide = true, num_args = 0..=1, default_missing_value = "")]
+        shard: Option<String>,
+        #[arg(long, hide = true)]
+        shards: Option<String>,
     },
     /// Estimate a scenario from a chat log: each team's weekly arrival profile and
     /// day-to-day variation, customers' patience (censored by service) and the handle time;

@@ -124,7 +124,19 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             out,
             columns,
         } => fit(&log, &scenario, &out, columns.as_deref()),
-        Command::Staff { scenario, sim } => staff(&scenario, &sim),
+        Command::Staff {
+            scenario,
+            sim,
+            shard,
+            shards,
+        } => {
+            if shard.is_some() || shards.is_some() {
+                bail!(
+                    "staff cannot be split into shards: each round of its search needs the results of the round before; to check its plan with many replications across machines, shard a run of the plan it writes: ccsim run <report folder>/plan.toml -r N --shard K/N"
+                );
+            }
+            staff(&scenario, &sim)
+        }
         Command::Sweep {
             scenario,
             sets,

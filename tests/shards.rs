@@ -297,6 +297,14 @@ fn shard_numbers_that_cannot_be_meant_are_refused_before_anything_runs() {
     );
     refused(&["--shard", "1/3", "--shards", "4"], &[], "--shards 4");
     assert!(!out.exists(), "nothing was written");
+    command(&["staff", "scenarios/loja.toml", "--shard", "1/2"], &[])
+        .current_dir(repo(""))
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("staff cannot be split into shards")
+                .and(predicate::str::contains("plan.toml -r N --shard K/N")),
+        );
 }
 
 #[test]
@@ -339,4 +347,57 @@ fn a_file_the_scenario_reads_that_changed_since_the_shards_ran_is_refused() {
     command(&["merge", s(&parts), "--out", s(&merged)], &[])
         .assert()
         .success();
+}
+
+/// `deploy/slurm/sweep.sbatch` as Slurm runs it: each array task's stage with the variables
+/// Slurm sets, then the merge stage; the report is the unsharded sweep's. (The submission
+/// itself, `sbatch` and the dependency, is tried on a real Slurm by `local-test.sh`.)
+#[test]
+fn the_slurm_script_runs_each_array_task_as_its_shard_and_the_merge_as_the_whole() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = erlang_a(tmp.path());
+    let sweep = "--set agents.support.count=4,5 --set customers.patience.mean=2m,5m";
+    let work = tmp.path().join("work");
+    let stage = |stage: &str, task: Option<&str>| {
+        let mut c = std::process::Command::new("bash");
+        c.arg(repo("deploy/slurm/sweep.sbatch"));
+        for v in SCHEDULER {
+            c.env_remove(v);
+        }
+        c.envs([
+            ("SLURM_JOB_ID", "77"),
+            ("CCSIM_STAGE", stage),
+            ("SCENARIO", s(&scenario)),
+            ("SWEEP", sweep),
+            ("REPLICATIONS", "3"),
+            ("WORK", s(&work)),
+            (
+                "CCSIM",
+                assert_cmd::cargo::cargo_bin("ccsim").to_str().unwrap(),
+            ),
+        ]);
+        if let Some(id) = task {
+            c.envs([
+                ("SLURM_ARRAY_TASK_ID", id),
+                ("SLURM_ARRAY_TASK_MIN", "1"),
+                ("SLURM_ARRAY_TASK_MAX", "3"),
+                ("SLURM_ARRAY_TASK_COUNT", "3"),
+            ]);
+        }
+        let done = c.output().unwrap();
+        assert!(
+            done.status.success(),
+            "{stage} {task:?}: {}",
+            String::from_utf8_lossy(&done.stderr)
+        );
+    };
+    for id in ["1", "2", "3"] {
+        stage("shard", Some(id));
+    }
+    stage("merge", None);
+    let whole = tmp.path().join("whole");
+    let mut args = vec!["sweep", s(&scenario), "-r", "3", "--out", s(&whole)];
+    args.extend(sweep.split(' '));
+    command(&args, &[]).assert().success();
+    assert_same_report(&whole, &work.join("report"));
 }
