@@ -29,10 +29,12 @@ pub fn read_to_string(path: &Path) -> io::Result<String> {
 
 fn read_capped(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
     let file = std::fs::File::open(path)?;
-    if file.metadata()?.is_dir() {
+    let meta = file.metadata()?;
+    if meta.is_dir() {
         return Err(io::Error::other("it is a folder, not a file"));
     }
-    let mut bytes = Vec::new();
+    // Sized once from what the file says it holds (a device or a pipe says 0 and grows).
+    let mut bytes = Vec::with_capacity(meta.len().min(limit) as usize + 1);
     file.take(limit + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > limit {
         return Err(io::Error::other(format!(

@@ -40,7 +40,7 @@ use anyhow::{Context, bail};
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use ccsim::batch::part::{self, Items, Manifest};
+use ccsim::batch::part::{self, Manifest};
 use ccsim::batch::shard::Shard;
 use ccsim::batch::{Batch, Job};
 use ccsim::chatlog::Columns;
@@ -266,19 +266,14 @@ fn simulate(
             shard.count
         );
     }
-    let items = Items {
-        first: range.start,
-        end: range.end,
-        total,
-    };
-    let work = with_progress(&batch.scenarios(), plan, range)?;
-    let manifest = Manifest::new(&batch.job, &batch.scenario, &plan, shard, items, &work)?;
+    let work = with_progress(&batch.scenarios(), plan, range.clone())?;
+    let manifest = Manifest::new(&batch.job, &batch.scenario, &plan, shard, total, &work)?;
     part::write(&dir, &manifest, &batch.scenario, &work.runs)
         .with_context(|| format!("writing shard {shard} of {}", path.display()))?;
-    let runs = items.end - items.first;
     say!(
-        "shard {shard}: {runs} of {total} runs ({}), {} chats in {:.3} s on {} thread{}",
-        replications_of(&items, &batch),
+        "shard {shard}: {} of {total} runs ({}), {} chats in {:.3} s on {} thread{}",
+        range.len(),
+        replications_of(&range, &batch),
         manifest.chats,
         manifest.wall_time_s,
         manifest.threads,
@@ -293,13 +288,13 @@ fn simulate(
 }
 
 /// `replications 3-5 of 4 sweep points`: what a shard's runs are, replications counted from 1.
-fn replications_of(items: &Items, batch: &Batch) -> String {
+fn replications_of(runs: &Range<usize>, batch: &Batch) -> String {
     let scenarios = batch.named.len();
-    if items.end == items.first {
+    if runs.is_empty() {
         return "none".into();
     }
-    let first = experiment::item(items.first, scenarios).1 + 1;
-    let last = experiment::item(items.end - 1, scenarios).1 + 1;
+    let first = experiment::item(runs.start, scenarios).1 + 1;
+    let last = experiment::item(runs.end - 1, scenarios).1 + 1;
     let which = if first == last {
         format!("replication {first}")
     } else {
@@ -477,12 +472,16 @@ const LONG_RUN_CHATS: f64 = 20e6;
 
 /// Runs the scenarios, with a progress bar in simulated time when stderr is a terminal.
 fn with_progress(scenarios: &[&Scenario], plan: Plan, items: Range<usize>) -> anyhow::Result<Work> {
-    let of = |i: usize| scenarios[experiment::item(i, scenarios.len()).0];
+    // How many of the runs are of each scenario: what the runs cost is per scenario.
+    let mut runs_of = vec![0u64; scenarios.len()];
+    for i in items.clone() {
+        runs_of[experiment::item(i, scenarios.len()).0] += 1;
+    }
+    let runs = || scenarios.iter().zip(runs_of.iter().copied());
     if !std::io::stderr().is_terminal() {
         // No progress bar in a log: say up front what the run will cost.
-        let chats: f64 = items
-            .clone()
-            .map(|i| experiment::expected_chats(of(i)))
+        let chats: f64 = runs()
+            .map(|(s, n)| n as f64 * experiment::expected_chats(s))
             .sum();
         if chats >= LONG_RUN_CHATS {
             let whole = experiment::items(scenarios.len(), plan);
@@ -501,7 +500,7 @@ fn with_progress(scenarios: &[&Scenario], plan: Plan, items: Range<usize>) -> an
         }
         return Ok(experiment::run_items(scenarios, plan, items, None)?);
     }
-    let total: u64 = items.clone().map(|i| of(i).simulation.horizon as u64).sum();
+    let total: u64 = runs().map(|(s, n)| n * s.simulation.horizon as u64).sum();
     let bar = ProgressBar::new(total).with_style(
         ProgressStyle::with_template(
             "{bar:40} {percent:>3}% simulated, {elapsed} elapsed, ~{eta} left",

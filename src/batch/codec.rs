@@ -64,9 +64,8 @@ pub fn encode(runs: &[RunOutput]) -> Vec<u8> {
         w.u32(sub_bits);
         w.u32(max_exp);
         w.u64(s.waits.total());
-        let bins: Vec<(usize, u32)> = s.waits.nonzero_bins().collect();
-        w.u64(bins.len() as u64);
-        for (i, c) in bins {
+        w.u64(s.waits.nonzero_bins().count() as u64);
+        for (i, c) in s.waits.nonzero_bins() {
             w.u32(i as u32);
             w.u32(c);
         }

@@ -48,15 +48,15 @@ pub enum MergeError {
     )]
     Missing { count: u32, missing: Vec<Shard> },
     #[error(
-        "{}: holds items {}..{} of {}, where shard {shard} of this ccsim runs {}..{}",
-        path.display(), held.0, held.1, total, expected.0, expected.1
+        "{}: holds {held} runs, where shard {shard} of a batch of {batch_runs} runs {expected}",
+        path.display()
     )]
-    Items {
+    Runs {
         path: PathBuf,
         shard: Shard,
-        held: (usize, usize),
-        expected: (usize, usize),
-        total: usize,
+        held: usize,
+        expected: usize,
+        batch_runs: usize,
     },
     #[error("the scenario the shards ran no longer validates: {0}")]
     Scenario(#[from] ScenarioError),
@@ -200,16 +200,15 @@ pub fn merge(dirs: &[PathBuf]) -> Result<Merged, MergeError> {
         threads: 0,
     };
     for (at, m) in by_shard.into_iter().flatten() {
-        let expected = m.shard.range(m.items.total);
-        let held = m.items.first..m.items.end;
+        let expected = m.shard.range(m.batch_runs).len();
         let runs = part::replications(&at)?;
-        if held != expected || runs.len() != held.len() {
-            return Err(MergeError::Items {
-                path: at,
+        if runs.len() != expected {
+            return Err(MergeError::Runs {
+                path: at.join(part::REPLICATIONS),
                 shard: m.shard,
-                held: (held.start, held.start + runs.len()),
-                expected: (expected.start, expected.end),
-                total: m.items.total,
+                held: runs.len(),
+                expected,
+                batch_runs: m.batch_runs,
             });
         }
         merged.runs.extend(runs);

@@ -78,28 +78,29 @@ impl Batch {
     /// Checks what the command needs of the scenario and lays out its work. Messages name
     /// the scenario file.
     pub fn prepare(job: Job, scenario: Scenario) -> Result<Batch, String> {
-        let at = |m: String| format!("{}: {m}", scenario.path.display());
         let mut batch = Batch {
-            job: job.clone(),
+            job,
+            scenario,
             named: Vec::new(),
             sweep: None,
             baseline: None,
             skipped: Vec::new(),
-            scenario: scenario.clone(),
         };
-        match &job {
-            Job::Run { .. } => batch.named = vec![(scenario.name.clone(), scenario)],
+        let scenario = &batch.scenario;
+        let at = |m: String| format!("{}: {m}", scenario.path.display());
+        match &batch.job {
+            Job::Run { .. } => batch.named = vec![(scenario.name.clone(), scenario.clone())],
             Job::Compare => {
                 if scenario.variants.len() < 2 {
                     return Err(at("`compare` needs at least two [[variants]]".into()));
                 }
-                batch.named = experiment::variants(&scenario).map_err(at)?;
+                batch.named = experiment::variants(scenario).map_err(at)?;
             }
             Job::Check { baseline, .. } => {
                 if scenario.expects.is_empty() {
                     return Err(at("`check` needs [[expect]] bounds".into()));
                 }
-                batch.named = experiment::variants(&scenario).map_err(at)?;
+                batch.named = experiment::variants(scenario).map_err(at)?;
                 if let Some(dir) = baseline {
                     let base = check::read_baseline(dir)?;
                     let names: Vec<String> = batch.named.iter().map(|(n, _)| n.clone()).collect();
@@ -107,7 +108,10 @@ impl Batch {
                     batch.baseline = Some(base);
                 }
             }
-            Job::Sweep { sets, skip_invalid } => batch.lay_out_sweep(sets, *skip_invalid)?,
+            Job::Sweep { sets, skip_invalid } => {
+                let (sets, skip_invalid) = (sets.clone(), *skip_invalid);
+                batch.lay_out_sweep(&sets, skip_invalid)?;
+            }
         }
         Ok(batch)
     }

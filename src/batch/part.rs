@@ -16,7 +16,7 @@ use crate::scenario::Scenario;
 
 pub const MANIFEST: &str = crate::report::folder::PART_MANIFEST;
 const SCENARIO: &str = "scenario.toml";
-const REPLICATIONS: &str = "replications.bin";
+pub const REPLICATIONS: &str = "replications.bin";
 
 /// The scenario a batch ran.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,15 +31,6 @@ pub struct ScenarioId {
     pub fingerprint: String,
 }
 
-/// The items of the batch a part holds: `first..end` of `total`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Items {
-    pub first: usize,
-    pub end: usize,
-    pub total: usize,
-}
-
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Manifest {
@@ -49,7 +40,8 @@ pub struct Manifest {
     pub seed: u64,
     pub replications: u32,
     pub shard: Shard,
-    pub items: Items,
+    /// How many runs the whole batch makes: the shard's are `shard.range(batch_runs)`.
+    pub batch_runs: usize,
     pub threads: usize,
     pub wall_time_s: f64,
     pub chats: u64,
@@ -69,7 +61,7 @@ impl Manifest {
         scenario: &Scenario,
         plan: &crate::experiment::Plan,
         shard: Shard,
-        items: Items,
+        batch_runs: usize,
         work: &Work,
     ) -> Result<Manifest, ReportError> {
         let resolved =
@@ -89,7 +81,7 @@ impl Manifest {
             seed: plan.seed,
             replications: plan.replications,
             shard,
-            items,
+            batch_runs,
             threads: work.threads,
             wall_time_s: work.wall.as_secs_f64(),
             chats: work.runs.iter().map(|r| r.chats).sum(),
@@ -107,15 +99,14 @@ pub fn write(
 ) -> Result<(), ReportError> {
     let mut json = serde_json::to_vec_pretty(manifest).expect("a manifest always serialises");
     json.push(b'\n');
-    let files: [(&str, Vec<u8>); 3] = [
-        (SCENARIO, scenario.text().as_bytes().to_vec()),
-        (REPLICATIONS, codec::encode(runs)),
-        (MANIFEST, json),
+    let files: [(&str, &[u8]); 3] = [
+        (SCENARIO, scenario.text().as_bytes()),
+        (REPLICATIONS, &codec::encode(runs)),
+        (MANIFEST, &json),
     ];
     crate::report::folder::replace(dir, |staging| {
-        for (name, bytes) in &files {
-            let path = staging.join(name);
-            std::fs::write(&path, bytes).map_err(|error| ReportError::Write { path, error })?;
+        for (name, bytes) in files {
+            crate::report::write_bytes(&staging.join(name), bytes)?;
         }
         Ok(())
     })
@@ -129,8 +120,12 @@ pub struct PartError {
     pub why: String,
 }
 
-fn read_bytes(path: &Path) -> Result<Vec<u8>, PartError> {
-    std::fs::read(path).map_err(|e| PartError {
+/// Largest `replications.bin` read: a part holds what the unsharded run would hold in
+/// memory, which for a long horizon at fine intervals can pass the report files' cap.
+const MAX_PART_BYTES: u64 = 16 << 30;
+
+fn read_bytes(path: &Path, limit: u64) -> Result<Vec<u8>, PartError> {
+    crate::io::read(path, limit).map_err(|e| PartError {
         path: path.to_path_buf(),
         why: format!("cannot read it: {e}"),
     })
@@ -139,7 +134,7 @@ fn read_bytes(path: &Path) -> Result<Vec<u8>, PartError> {
 /// The manifest of the part folder `dir`.
 pub fn manifest(dir: &Path) -> Result<Manifest, PartError> {
     let path = dir.join(MANIFEST);
-    let bytes = read_bytes(&path)?;
+    let bytes = read_bytes(&path, crate::io::MAX_INPUT_BYTES)?;
     serde_json::from_slice(&bytes).map_err(|e| PartError {
         path,
         why: format!(
@@ -151,7 +146,7 @@ pub fn manifest(dir: &Path) -> Result<Manifest, PartError> {
 /// The scenario text the part's shard ran.
 pub fn scenario_text(dir: &Path) -> Result<String, PartError> {
     let path = dir.join(SCENARIO);
-    String::from_utf8(read_bytes(&path)?).map_err(|_| PartError {
+    String::from_utf8(read_bytes(&path, crate::io::MAX_INPUT_BYTES)?).map_err(|_| PartError {
         path,
         why: "not UTF-8 text".into(),
     })
@@ -160,6 +155,6 @@ pub fn scenario_text(dir: &Path) -> Result<String, PartError> {
 /// The replications of the part folder `dir`.
 pub fn replications(dir: &Path) -> Result<Vec<RunOutput>, PartError> {
     let path = dir.join(REPLICATIONS);
-    let bytes = read_bytes(&path)?;
+    let bytes = read_bytes(&path, MAX_PART_BYTES)?;
     codec::decode(&bytes).map_err(|why| PartError { path, why })
 }

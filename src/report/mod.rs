@@ -224,7 +224,7 @@ impl<'a> Report<'a> {
     }
 }
 
-fn write_bytes(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
+pub(crate) fn write_bytes(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
     std::fs::write(path, bytes).map_err(|error| ReportError::Write {
         path: path.to_path_buf(),
         error,
