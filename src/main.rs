@@ -164,9 +164,9 @@ fn load(path: &Path) -> anyhow::Result<Scenario> {
     Ok(scenario)
 }
 
-/// After a run: chats stranded in a `sequential` queue that nobody sweeps.
+/// After a run: chats stranded or unplaced in a `sequential` queue.
 fn warn_stranded(scenario: &Scenario, outcomes: &[Outcome]) {
-    if let Some(w) = experiment::stranded_warning(scenario, outcomes) {
+    for w in experiment::run_warnings(scenario, outcomes) {
         eprintln!("warning: {}: {w}", scenario.path.display());
     }
 }

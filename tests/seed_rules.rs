@@ -12,15 +12,31 @@ use ccsim::stats::summary::estimate_at;
 use crate::{replications, scenario};
 
 /// One row of chats.csv.
-struct Row {
-    arrived: f64,
-    outcome: String,
-    ended: f64,
-    history: String,
+#[derive(Debug, PartialEq)]
+pub struct Row {
+    pub arrived: f64,
+    pub outcome: String,
+    pub ended: f64,
+    pub history: String,
+}
+
+impl Row {
+    /// The history as (seconds, what, detail) items.
+    pub fn items(&self) -> Vec<(f64, &str, &str)> {
+        self.history
+            .split("; ")
+            .map(|item| {
+                let mut words = item.splitn(3, ' ');
+                let t = words.next().unwrap().parse().unwrap();
+                let what = words.next().unwrap_or_default();
+                (t, what, words.next().unwrap_or_default())
+            })
+            .collect()
+    }
 }
 
 /// Replication `r`'s chats.csv rows.
-fn chats(s: &Scenario, r: u32) -> Vec<Row> {
+pub fn chats(s: &Scenario, r: u32) -> Vec<Row> {
     let out = run_replication(
         s,
         s.simulation.seed,
@@ -47,7 +63,7 @@ fn chats(s: &Scenario, r: u32) -> Vec<Row> {
         .collect()
 }
 
-fn m(s: &Scenario, metric: Metric) -> Vec<f64> {
+pub fn m(s: &Scenario, metric: Metric) -> Vec<f64> {
     replications(s)
         .iter()
         .map(|r| r.metrics[metric as usize])
@@ -398,12 +414,76 @@ handle_time = { dist = "exponential", mean = "5m" }
 }
 
 #[test]
+fn a_whole_team_on_lunch_is_warned_of_before_and_after_the_run() {
+    // A store's whole team lunched at once: nobody was Ready, and the chats of that hour were
+    // left unplaced without a word. Now the run says so before (every agent on a break while
+    // chats arrive) and after (the share of chats unplaced, and what would fix it).
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("lunch.toml");
+    let text = r#"
+name = "lunch"
+[simulation]
+horizon = "7d"
+replications = 2
+seed = 5
+[[teams]]
+name = "t"
+distribution = "sequential"
+[[agents]]
+name = "day"
+team = "t"
+count = 3
+capacity = 3
+shifts = ["mon-sun 08:00-20:00"]
+breaks = [{ at = "12:00", length = "1h" }]
+[[arrivals]]
+name = "in"
+team = "t"
+profile = [{ when = "mon-sun 08:00-20:00", rate = "10/h" }]
+[customers]
+patience = { dist = "exponential", mean = "10m" }
+[conversation]
+handle_time = { dist = "exponential", mean = "5m" }
+"#;
+    std::fs::write(&file, text).unwrap();
+    let out = crate::ccsim()
+        .args(["run", file.to_str().unwrap(), "--out"])
+        .arg(dir.path().join("report"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("`t`: every agent on shift is on a break mon-sun 12:00–13:00 while 8% of its chats arrive"),
+        "{stderr}"
+    );
+    let unplaced = stderr
+        .lines()
+        .find(|l| l.contains("of the chats") && l.contains("were unplaced"))
+        .unwrap_or_else(|| panic!("{stderr}"));
+    assert!(unplaced.contains("stagger the breaks"), "{unplaced}");
+    // The share said is that of the run: about 1 hour of 12 (some wait there before lunch).
+    let share: f64 = unplaced
+        .split("warning: ")
+        .nth(1)
+        .and_then(|w| w.split(": ").nth(1))
+        .and_then(|w| w.split('%').next())
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((5.0..12.0).contains(&share), "{unplaced}");
+}
+
+#[test]
 fn auto_close_spares_chats_that_arrived_before_its_activation() {
     // Seed 003: "A partir da data de ativação (casos anteriores a esta data não serão
     // impactados por esta ação)". Silent customers' chats are closed after 10 minutes without a
-    // message, but only those that arrived from day 3 on; the earlier ones stay open.
-    let s = scenario(
-        r#"
+    // message, but only those that arrived from day 3 on; the earlier ones end exactly as they
+    // would with no auto-close (the agent wraps up). Before, they were neither closed nor
+    // ended: each held its agent's slot to the end of the run (`unfinished`).
+    let text = |auto_close: &str| {
+        format!(
+            r#"
 name = "auto-close-from"
 [simulation]
 horizon = "6d"
@@ -423,25 +503,211 @@ team = "t"
 rate = "2/h"
 [conversation]
 turns = 4
-first_reply = { dist = "constant", value = "30s" }
-agent_reply = { dist = "constant", value = "30s" }
-customer_reply = { dist = "constant", value = "1m" }
+first_reply = {{ dist = "constant", value = "30s" }}
+agent_reply = {{ dist = "constant", value = "30s" }}
+customer_reply = {{ dist = "constant", value = "1m" }}
 customer_silent_probability = 0.5
-[inactivity.auto_close]
-after = "10m"
-from = "3d"
-"#,
+{auto_close}
+"#
+        )
+    };
+    let rows = chats(
+        &scenario(&text(
+            "[inactivity.auto_close]\nafter = \"10m\"\nfrom = \"3d\"",
+        )),
+        0,
     );
-    let rows = chats(&s, 0);
     let from = 3.0 * 86_400.0;
     let closed: Vec<&Row> = rows.iter().filter(|r| r.outcome == "auto_closed").collect();
     assert!(closed.len() > 20, "{} closed", closed.len());
     assert!(closed.iter().all(|r| r.arrived >= from));
+    let without = chats(&scenario(&text("")), 0);
+    let before: Vec<&Row> = rows.iter().filter(|r| r.arrived < from).collect();
+    let before_without: Vec<&Row> = without.iter().filter(|r| r.arrived < from).collect();
+    assert!(before.len() > 100);
+    assert_eq!(
+        before, before_without,
+        "chats before the activation end as without auto-close"
+    );
+    assert!(rows.iter().all(|r| r.outcome != "unfinished"));
+}
+
+#[test]
+fn a_waiting_box_flow_that_moves_chats_to_a_team_is_a_way_out_of_the_box() {
+    // Seed 003: "Fila aguardando: se a sua loja não tem um bot ou uma configuração de
+    // roteamento ... Aqui você pode configurar o que deve acontecer com elas". Nobody takes
+    // chats from the Waiting box by hand; its flow moves each to team t after 3 minutes,
+    // where an agent answers it. Before, the scenario was refused ("nobody takes chats from
+    // the Waiting box").
+    let text = r#"
+name = "waiting-flow"
+[simulation]
+horizon = "2d"
+replications = 1
+seed = 7
+[[teams]]
+name = "t"
+[[agents]]
+name = "a"
+team = "t"
+count = 2
+capacity = 3
+[[arrivals]]
+name = "in"
+route = "waiting"
+rate = "3/h"
+[conversation]
+turns = 2
+first_reply = { dist = "constant", value = "30s" }
+agent_reply = { dist = "constant", value = "30s" }
+customer_reply = { dist = "constant", value = "1m" }
+[inactivity.waiting_queue]
+first_alert = "1m"
+second_alert = "2m"
+action = { after = "3m", transfer_to = "t" }
+"#;
+    let rows = chats(&scenario(text), 0);
+    assert!(rows.len() > 100);
+    for r in &rows {
+        assert_eq!(r.outcome, "resolved", "{}", r.history);
+        let items = r.items();
+        let moved = items.iter().find(|x| x.1 == "inactivity_transfer").unwrap();
+        assert_eq!(moved.0 - r.arrived, 180.0, "{}", r.history);
+    }
+    // A flow that closes the chats is no way to an agent: still refused.
+    let closing = text.replace("transfer_to = \"t\"", "close = true");
+    let refused = Scenario::parse(&closing, std::path::Path::new("w.toml")).unwrap_err();
+    assert!(
+        refused
+            .to_string()
+            .contains("nobody takes chats from the Waiting box"),
+        "{refused}"
+    );
+}
+
+/// Chats wait, with no patience, for a team whose only agent is never on shift (one minute a
+/// week), behind a bot of `bot`.
+fn waiting_for_nobody(bot: &str) -> Scenario {
+    scenario(&format!(
+        r#"
+name = "bot-waits"
+[simulation]
+horizon = "7d"
+drain = "1d"
+replications = 4
+seed = 11
+[[teams]]
+name = "t"
+[[agents]]
+name = "a"
+team = "t"
+shifts = ["sun 23:59-24:00"]
+[[arrivals]]
+name = "in"
+team = "t"
+rate = "6/h"
+bot = {bot}
+[conversation]
+handle_time = {{ dist = "constant", value = "1m" }}
+"#
+    ))
+}
+
+#[test]
+fn the_bot_keeps_answering_while_the_chat_waits_and_may_resolve_it() {
+    // Seed 002, FAQ 2: "a automação continuará até que esse atendente interaja pela primeira
+    // vez". The bot writes every minute to the waiting customer and resolves the chat with
+    // probability 1/2 each time: after 10 s with the bot and a geometric number of minutes
+    // (mean 2), i.e. 130 s on average, every chat is resolved by the bot.
+    let s = waiting_for_nobody(
+        r#"{ duration = { dist = "constant", value = "10s" }, while_waiting = { resolve_probability = "50%", every = "1m" } }"#,
+    );
+    let mut times = Vec::new();
+    for r in 0..4 {
+        for row in chats(&s, r).iter().filter(|r| r.ended < 7.0 * 86_400.0) {
+            assert_eq!(row.outcome, "bot_resolved", "{}", row.history);
+            assert!(row.history.contains("bot_resolve"), "{}", row.history);
+            times.push(row.ended - row.arrived);
+        }
+    }
+    assert!(times.len() > 3000);
+    let t = estimate_at(times, 0.999);
+    assert!((t.mean - 130.0).abs() <= t.half_width(), "{t:?}");
+    let resolved = m(&s, Metric::BotResolved);
+    let arrivals = m(&s, Metric::Arrivals);
+    assert!(resolved.iter().zip(&arrivals).all(|(r, a)| r > &(a - 5.0)));
+    // They left the human queue to the bot: not abandoned, and no share of them is counted
+    // as missed.
+    assert!(m(&s, Metric::Abandoned).iter().all(|&a| a == 0.0));
+}
+
+#[test]
+fn the_bot_goes_on_after_an_agent_took_the_chat_until_the_agents_first_message() {
+    // Seed 002: the bot continues "até que esse atendente interaja pela primeira vez". Agents
+    // are free but take 10 minutes to write their first reply; the bot, every minute with
+    // probability 1/2, resolves almost every chat first (all but 1/2^10). Those chats had
+    // been taken by an agent: they stay among the chats that reached a human, as
+    // service-level misses, and their waits count with the others (p_wait stays a share).
+    let s = scenario(
+        r#"
+name = "bot-after-start"
+[simulation]
+horizon = "3d"
+replications = 2
+seed = 13
+[[teams]]
+name = "t"
+[[agents]]
+name = "a"
+team = "t"
+count = 3
+capacity = 10
+accept_delay = { dist = "constant", value = "5s" }
+[[arrivals]]
+name = "in"
+team = "t"
+rate = "4/h"
+bot = { duration = { dist = "constant", value = "10s" }, while_waiting = { resolve_probability = 0.5, every = "1m" } }
+[conversation]
+turns = 1
+first_reply = { dist = "constant", value = "10m" }
+agent_reply = { dist = "constant", value = "30s" }
+customer_reply = { dist = "constant", value = "1m" }
+"#,
+    );
+    let rows = chats(&s, 0);
+    let by_bot = rows.iter().filter(|r| r.outcome == "bot_resolved").count();
+    assert!(
+        by_bot as f64 > 0.99 * rows.len() as f64 - 2.0,
+        "{by_bot} of {}",
+        rows.len()
+    );
     assert!(
         rows.iter()
-            .any(|r| r.arrived < from && r.outcome == "unfinished"),
-        "silent chats from before the activation stay open"
+            .filter(|r| r.outcome == "bot_resolved")
+            .all(|r| r.history.contains("start a#"))
     );
+    for r in replications(&s) {
+        let metric = |m: Metric| r.metrics[m as usize];
+        assert!(metric(Metric::PWait) <= 1.0, "{}", metric(Metric::PWait));
+        assert!(metric(Metric::ServiceLevel) < 0.01);
+        assert!(
+            (metric(Metric::MeanWait) - 5.0 / 60.0).abs() < 1e-9,
+            "{}",
+            metric(Metric::MeanWait)
+        );
+    }
+}
+
+#[test]
+fn without_while_waiting_the_bot_changes_nothing() {
+    // The option draws from a stream of its own: a bot that never resolves while waiting
+    // leaves every other draw, and so every chat, as it was.
+    let base = waiting_for_nobody(r#"{ duration = { dist = "constant", value = "10s" } }"#);
+    let idle = waiting_for_nobody(
+        r#"{ duration = { dist = "constant", value = "10s" }, while_waiting = { resolve_probability = 0, every = "1m" } }"#,
+    );
+    assert_eq!(chats(&base, 1), chats(&idle, 1));
 }
 
 #[test]

@@ -7,6 +7,7 @@ mod determinism;
 mod erlang;
 mod experiments;
 mod from_data;
+mod handoffs;
 mod inactivity;
 mod layers;
 mod policies;

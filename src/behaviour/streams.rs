@@ -21,6 +21,8 @@ pub enum Stream {
     Returns(u32),
     /// Whether a customer whose chat was resolved writes again, and when.
     ResolvedReturns(u32),
+    /// When the bot that keeps a waiting customer company resolves the chat.
+    BotWhileWaiting(u32, bool),
     /// Day-level volume factors of one source.
     DayFactor(u32),
     /// Agents' offers, refusals and absences.
@@ -37,6 +39,7 @@ pub fn rng(seed: u64, replication: u32, stream: Stream) -> ChaCha8Rng {
         Stream::Route(i, returning) => (3u64 + 8 * returning as u64, i),
         Stream::Returns(i) => (4u64, i),
         Stream::ResolvedReturns(i) => (12u64, i),
+        Stream::BotWhileWaiting(i, returning) => (13u64 + 8 * returning as u64, i),
         Stream::DayFactor(i) => (5u64, i),
         Stream::Agents => (6u64, 0),
         Stream::Pickups => (7u64, 0),

@@ -8,6 +8,8 @@ pub(super) struct CustomerStreams {
     pub(super) patience: ChaCha8Rng,
     pub(super) work: ChaCha8Rng,
     pub(super) route: ChaCha8Rng,
+    /// Drawn only with a bot that answers while the chat waits: other streams never see it.
+    pub(super) bot_while_waiting: ChaCha8Rng,
 }
 
 impl Sim<'_> {
@@ -17,6 +19,26 @@ impl Sim<'_> {
         if t < self.scenario.simulation.horizon {
             self.events.schedule(t, Event::Arrival(source));
         }
+    }
+
+    /// Agent `agent` looks at the queues it may take from: it takes the oldest chats, or, a
+    /// supervisor who `assign`s, hands them to its teams' agents.
+    pub(super) fn pickup(&mut self, agent: u32) {
+        if let Some(scope) = &self.scopes[agent as usize] {
+            let group = self.desks[agent as usize].group;
+            let assigns = self.scenario.agent_groups[group]
+                .pickup
+                .as_ref()
+                .is_some_and(|p| p.assign);
+            let (who, now, out) = (AgentId(agent), self.now, &mut self.decisions);
+            if assigns {
+                self.router.distribute(who, scope, now, out);
+            } else {
+                self.router.pickup(who, scope, now, out);
+            }
+            self.carry_out();
+        }
+        self.schedule_pickup(agent);
     }
 
     pub(super) fn schedule_pickup(&mut self, agent: u32) {
@@ -167,6 +189,7 @@ impl Sim<'_> {
         }
         // The customer's first message starts the auto-close clock.
         self.touch(id);
+        self.keep_company(id);
         self.route_to(id, queue);
         // In the block model most chats start, which is their first reply, at once: only
         // those still waiting need their patience timed.
@@ -180,6 +203,14 @@ impl Sim<'_> {
 
     /// Puts a chat that is not being worked on into a queue and lets routing decide.
     pub(super) fn route_to(&mut self, id: ChatId, queue: QueueId) {
+        self.route_avoiding(id, queue, None);
+    }
+
+    /// `route_to` for a chat taken from agent `avoid`: routing gives it to somebody else if it
+    /// can (see `Router::enqueue_avoiding`). Inlined, so that `route_to`, which every chat
+    /// takes, keeps no trace of the choice.
+    #[inline(always)]
+    pub(super) fn route_avoiding(&mut self, id: ChatId, queue: QueueId, avoid: Option<AgentId>) {
         let c = &mut self.chats[id.index as usize];
         c.queue = queue;
         c.state = ChatState::Waiting;
@@ -194,6 +225,15 @@ impl Sim<'_> {
         } else {
             QueueKind::Team
         };
+        self.note_queued(id, queue);
+        self.open_episode(id, kind);
+        self.router
+            .enqueue_avoiding(id, queue, avoid, self.now, &mut self.decisions);
+        self.carry_out();
+    }
+
+    /// `--chats-log`: the chat is (back) in `queue`.
+    pub(super) fn note_queued(&mut self, id: ChatId, queue: QueueId) {
         if let Some(log) = self.log.as_mut() {
             let scenario = self.scenario;
             let team = scenario
@@ -202,10 +242,60 @@ impl Sim<'_> {
                 .map(|t| t.name.as_str());
             log.queued(id.index, self.now, team);
         }
-        self.open_episode(id, kind);
-        self.router
-            .enqueue(id, queue, self.now, &mut self.decisions);
-        self.carry_out();
+    }
+
+    /// A bot with `while_waiting` goes on answering the customer while the chat waits for its
+    /// first human reply, and may resolve it: at each of its messages, every `every`, with
+    /// its `resolve_probability`. When that happens is drawn now, as the number of messages
+    /// until the one that resolves (geometric), so that it depends on the customer alone.
+    /// Scenarios without such a bot pay one test per chat.
+    #[inline(always)]
+    fn keep_company(&mut self, id: ChatId) {
+        if self.waiting_bots {
+            self.schedule_bot_resolution(id);
+        }
+    }
+
+    #[cold]
+    fn schedule_bot_resolution(&mut self, id: ChatId) {
+        let c = &self.chats[id.index as usize];
+        let (source, returning) = (c.source as usize, c.returns > 0);
+        let Some(bot) = self.scenario.arrivals[source]
+            .bot
+            .as_ref()
+            .and_then(|b| b.while_waiting)
+        else {
+            return;
+        };
+        let p = bot.resolve_probability;
+        if p <= 0.0 {
+            return;
+        }
+        let rng = &mut self.customers[source][returning as usize].bot_while_waiting;
+        let messages = if p >= 1.0 {
+            1.0
+        } else {
+            let u: f64 = rng.random();
+            ((1.0 - u).ln() / (1.0 - p).ln()).ceil().max(1.0)
+        };
+        let after = (messages * bot.every as f64).min(MAX_AHEAD as f64) as Millis;
+        self.events
+            .schedule(self.now + after, Event::BotResolves(id));
+    }
+
+    /// The waiting bot resolves the chat, unless an agent has replied by now.
+    pub(super) fn bot_resolves(&mut self, id: ChatId) {
+        let Some(chat) = self.chat(id) else { return };
+        if chat.state == ChatState::Bot || self.first_replied(id) {
+            return;
+        }
+        let (window, started) = (chat.window, chat.started);
+        self.note(id, "bot_resolve", "");
+        self.take_away(id);
+        if let Some(k) = window {
+            self.stats.bot_resolved_waiting(k, started);
+        }
+        self.release(id, Outcome::BotResolved);
     }
 
     pub(super) fn patience_ends(&mut self, id: ChatId) {

@@ -236,22 +236,25 @@ impl Sim<'_> {
                 talk.turns_left = talk.turns_left.saturating_sub(1);
                 let silent =
                     talk.turns_left > 0 && talk.rng.random_bool(turns.customer_silent_probability);
-                let next = if silent && self.scenario.inactivity.auto_close.is_some() {
-                    // The customer says no more: the chat holds its slot until auto-close.
-                    talk.version = talk.version.wrapping_add(1);
-                    None
-                } else if talk.turns_left == 0 || silent {
-                    let wrap = turns
-                        .wrap_up
-                        .as_ref()
-                        .map_or(0.0, |w| w.sample(&mut talk.rng));
-                    Some((Step::WrapUp, wrap))
-                } else {
-                    Some((
-                        Step::CustomerMessage,
-                        turns.customer_reply.sample(&mut talk.rng),
-                    ))
-                };
+                let next =
+                    if silent && talk.closable && self.scenario.inactivity.auto_close.is_some() {
+                        // The customer says no more: the chat holds its slot until auto-close. A
+                        // chat auto-close may not touch (it arrived before `from`) ends as it
+                        // would without auto-close.
+                        talk.version = talk.version.wrapping_add(1);
+                        None
+                    } else if talk.turns_left == 0 || silent {
+                        let wrap = turns
+                            .wrap_up
+                            .as_ref()
+                            .map_or(0.0, |w| w.sample(&mut talk.rng));
+                        Some((Step::WrapUp, wrap))
+                    } else {
+                        Some((
+                            Step::CustomerMessage,
+                            turns.customer_reply.sample(&mut talk.rng),
+                        ))
+                    };
                 // Seed 003: the agent may snooze ("adiar") the chat it has just answered, so
                 // that the customer's next message raises no alert while it is away.
                 let snooze_now = next.is_none_or(|(step, _)| step == Step::CustomerMessage)

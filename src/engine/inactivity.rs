@@ -205,6 +205,10 @@ impl Sim<'_> {
         };
         self.talks[id.index as usize].snoozed = false;
         self.note(id, if early { "resume" } else { "snooze_end" }, "");
+        // The shift ended during the snooze: the chat follows the shift-end rule now.
+        if self.hands_back(agent.0 as usize) {
+            return self.requeue(id);
+        }
         self.touch(id);
         if unanswered {
             self.open_episode(id, QueueKind::Agent);

@@ -103,6 +103,8 @@ struct Sim<'a> {
     /// Per team: how long a missed offer keeps the agent Not ready.
     not_ready_for: Vec<Option<Sampler>>,
     bots: Vec<Option<Sampler>>,
+    /// Some stream's bot answers while its chats wait (`while_waiting`).
+    waiting_bots: bool,
     accept_delays: Vec<Option<Sampler>>,
     pickups: Vec<Option<Sampler>>,
     return_after: Option<Sampler>,
@@ -184,6 +186,8 @@ pub fn run_replication(
 }
 
 impl Sim<'_> {
+    /// Inlined into the event loop: left to the compiler it became a call once it grew.
+    #[inline(always)]
     fn handle(&mut self, event: Event) {
         match event {
             Event::Arrival(source) => {
@@ -193,6 +197,7 @@ impl Sim<'_> {
             Event::Return { source, returns } => self.new_contact(source, returns),
             Event::BotDone(chat) => self.bot_done(chat),
             Event::Patience(chat) => self.patience_ends(chat),
+            Event::BotResolves(chat) => self.bot_resolves(chat),
             Event::OfferAnswer { chat, offer } => self.offer_answered(chat, offer),
             Event::Talk { chat, version } => self.talk(chat, version),
             Event::Inactivity { chat, version } => self.inactivity_due(chat, version),
@@ -215,14 +220,7 @@ impl Sim<'_> {
                 version,
                 early,
             } => self.snooze_ends(chat, version, early),
-            Event::Pickup(agent) => {
-                if let Some(scope) = &self.scopes[agent as usize] {
-                    self.router
-                        .pickup(AgentId(agent), scope, self.now, &mut self.decisions);
-                    self.carry_out();
-                }
-                self.schedule_pickup(agent);
-            }
+            Event::Pickup(agent) => self.pickup(agent),
             Event::Horizon => {
                 self.horizon_passed = true;
                 self.done = self.live == 0;

@@ -45,6 +45,7 @@ impl Sim<'_> {
                         self.stats.stranded(nobody_online);
                     }
                 }
+                Decision::Returned { chat, queue } => self.note_queued(chat, queue),
             }
             i += 1;
         }

@@ -97,20 +97,36 @@ impl Sim<'_> {
         }
     }
 
-    /// `on_shift_end = "requeue"`: every chat the agent holds goes back to its queue.
+    /// `on_shift_end = "requeue"`: every chat the agent holds goes back to its queue, except
+    /// a snoozed one, which stays with the agent until its snooze ends or the agent resumes
+    /// it (seed 003: "a conversa permanecerá com o vendedor até que o tempo de adiamento seja
+    /// finalizado"), and goes back then (see `snooze_ends`).
     pub(super) fn hand_back(&mut self, agent: usize) {
         let mut held = std::mem::take(&mut self.held);
         self.router.chats_of(AgentId(agent as u32), &mut held);
+        let talks = &self.talks;
+        held.retain(|id| talks.get(id.index as usize).is_none_or(|t| !t.snoozed));
         // Chats not yet started go first: were a slot freed before them, the agent's queue
         // would move one into it and count a first reply that never happened.
         held.sort_by_key(|id| self.chats[id.index as usize].state == ChatState::InService);
         for &id in &held {
-            self.note(id, "requeue", "");
-            self.take_away(id);
-            let queue = self.chats[id.index as usize].queue;
-            self.route_to(id, queue);
+            self.requeue(id);
         }
         self.held = held;
+    }
+
+    /// The chat leaves its agent at the end of the agent's shift, back to its queue.
+    pub(super) fn requeue(&mut self, id: ChatId) {
+        self.note(id, "requeue", "");
+        self.take_away(id);
+        let queue = self.chats[id.index as usize].queue;
+        self.route_to(id, queue);
+    }
+
+    /// Whether the agent's shift is over and its group hands chats back at a shift end.
+    pub(super) fn hands_back(&self, agent: usize) -> bool {
+        let desk = &self.desks[agent];
+        !desk.on_shift && self.scenario.agent_groups[desk.group].on_shift_end == OnShiftEnd::Requeue
     }
 
     /// Ready unless on a break or set Not ready by a missed offer.

@@ -136,6 +136,7 @@ exceptions = [{{ teams = ["b"], first_alert = "2m", second_alert = "4m" }}]
 first_alert = "1m"
 second_alert = "3m"
 {action}
+exceptions = [{{ teams = ["b"], first_alert = "1m", second_alert = "3m" }}]
 {auto_close}
 [inactivity.snooze]
 probability = {snooze}

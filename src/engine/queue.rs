@@ -18,6 +18,9 @@ pub enum Event {
     BotDone(ChatId),
     /// A waiting customer's patience runs out (ignored if an agent took the chat first).
     Patience(ChatId),
+    /// The bot that keeps a waiting customer company resolves the chat (ignored once an
+    /// agent has replied).
+    BotResolves(ChatId),
     /// The agent answers offer number `offer` of the chat (stale if another came since).
     OfferAnswer { chat: ChatId, offer: u32 },
     /// The next step of the chat's conversation (turn model; stale unless `version` is the

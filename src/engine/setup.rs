@@ -91,6 +91,11 @@ impl<'a> Sim<'a> {
                         patience: rng(seed, replication, Stream::Patience(i, returning)),
                         work: rng(seed, replication, Stream::Work(i, returning)),
                         route: rng(seed, replication, Stream::Route(i, returning)),
+                        bot_while_waiting: rng(
+                            seed,
+                            replication,
+                            Stream::BotWhileWaiting(i, returning),
+                        ),
                     };
                     [set(false), set(true)]
                 })
@@ -143,6 +148,10 @@ impl<'a> Sim<'a> {
                 .iter()
                 .map(|a| a.bot.as_ref().map(|b| sampler(&b.duration)))
                 .collect(),
+            waiting_bots: scenario
+                .arrivals
+                .iter()
+                .any(|a| a.bot.as_ref().is_some_and(|b| b.while_waiting.is_some())),
             accept_delays: scenario
                 .agent_groups
                 .iter()

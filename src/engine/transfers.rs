@@ -48,11 +48,14 @@ impl Sim<'_> {
     }
 
     /// An inactivity flow's action moves the chat, wherever it is, to `team`'s queue (seed 003).
+    /// A chat moved away from an agent is not handed straight back to that agent while
+    /// another can take it.
     pub(super) fn move_to_team(&mut self, chat: ChatId, team: TeamId) {
         self.note(chat, "inactivity_transfer", "");
         self.stats.inactivity_transfer();
+        let from = self.router.holder(chat);
         self.take_away(chat);
-        self.route_to(chat, QueueId(team.0));
+        self.route_avoiding(chat, QueueId(team.0), from);
     }
 }
 

@@ -67,20 +67,51 @@ impl Outcome {
     }
 }
 
-/// After a run: chats were stranded in a `sequential` team's queue that nobody takes from
-/// by hand. They wait until their customer gives up, because sequential distribution hands
-/// out only new chats.
-pub fn stranded_warning(scenario: &Scenario, outcomes: &[Outcome]) -> Option<String> {
-    let runs = outcomes.iter().flat_map(|o| &o.runs);
-    let per_run = estimate(runs.map(|r| r.stats.metrics[Metric::Stranded as usize])).mean;
-    let teams = crate::scenario::warnings::unswept_sequential_teams(scenario);
-    (per_run > 0.0 && !teams.is_empty()).then(|| {
-        format!(
+/// After a run: what the run shows to be broken though the scenario was valid. Chats stranded
+/// in a `sequential` team's queue that nobody takes from by hand wait until their customer
+/// gives up, because sequential distribution hands out only new chats; chats left unplaced
+/// (members online but none could take them) wait the same way, for a manual take.
+pub fn run_warnings(scenario: &Scenario, outcomes: &[Outcome]) -> Vec<String> {
+    let runs: Vec<_> = outcomes.iter().flat_map(|o| &o.runs).collect();
+    let total = |m: Metric| -> f64 { runs.iter().map(|r| r.stats.metrics[m as usize]).sum() };
+    let mut out = Vec::new();
+    let per_run = estimate(
+        runs.iter()
+            .map(|r| r.stats.metrics[Metric::Stranded as usize]),
+    )
+    .mean;
+    let unswept = crate::scenario::warnings::unswept_sequential_teams(scenario);
+    if per_run > 0.0 && !unswept.is_empty() {
+        out.push(format!(
             "{per_run:.1} chats per replication were stranded: they came to a `sequential` team ({}) when nobody of it was online, and sequential distribution never hands out a chat already waiting, so they wait until the customer gives up; give a group of the team `pickup`, or use distribution = \"capacity\"",
-            teams.join(", ")
-        )
-    })
+            unswept.join(", ")
+        ));
+    }
+    let (unplaced, arrivals) = (total(Metric::Unplaced), total(Metric::Arrivals));
+    if arrivals > 0.0 && unplaced / arrivals >= UNPLACED_WARNING {
+        let sequential: Vec<&str> = scenario
+            .teams
+            .iter()
+            .filter(|t| {
+                matches!(
+                    t.distribution,
+                    crate::scenario::Distribution::Sequential { .. }
+                )
+            })
+            .map(|t| t.name.as_str())
+            .collect();
+        out.push(format!(
+            "{:.1}% of the chats ({:.1} per replication) were unplaced: they came to a `sequential` team ({}) while members were online but none could take them (all on a break, Not ready after a missed offer, or at `max_chats`), and sequential distribution never hands out a chat already waiting, so they wait for a manual take or until the customer gives up; stagger the breaks, give a group of the team `pickup` (a supervisor with `assign = true` hands them to the agents), or use distribution = \"capacity\"",
+            100.0 * unplaced / arrivals,
+            unplaced / runs.len() as f64,
+            sequential.join(", ")
+        ));
+    }
+    out
 }
+
+/// Below this share of arrivals, unplaced chats are the odd moment, not a plan's flaw.
+const UNPLACED_WARNING: f64 = 0.001;
 
 #[derive(Debug, thiserror::Error)]
 #[error("cannot start {threads} worker threads: {source}")]

@@ -12,6 +12,7 @@
 pub mod capacity;
 pub mod queue;
 pub mod sequential;
+mod supervisor;
 
 use std::collections::VecDeque;
 
@@ -70,6 +71,10 @@ pub enum Decision {
     /// describes (no member of the team was online) from the one where members were online
     /// but all Not ready or at `max_chats`.
     Stranded { chat: ChatId, nobody_online: bool },
+    /// A refused chat found nobody to take it, not even an agent who refused it (they went
+    /// offline, on a break or Not ready): it is back in its queue, in its place by age, and
+    /// waits there like any other chat.
+    Returned { chat: ChatId, queue: QueueId },
 }
 
 /// An agent's presence as routing sees it: only online and Ready agents receive chats.
@@ -173,6 +178,9 @@ struct ChatRecord {
     team: TeamId,
     /// Agents who refused this chat, last one last; cleared, not freed, on reuse.
     refused: Vec<AgentId>,
+    /// Its place in the order of queues: when it entered its current queue. A refused chat
+    /// that goes back to the queue takes this place again.
+    ticket: u64,
 }
 
 /// An agent's place in a `capacity` team: the team, and its position among the members.
@@ -205,6 +213,8 @@ pub struct Router {
     next_ticket: u64,
     /// Scratch list of agents who became available in one presence update.
     arrived: Vec<AgentId>,
+    /// Scratch list of the queues a supervisor still hands chats out from.
+    open_queues: Vec<QueueId>,
 }
 
 impl Router {
@@ -249,6 +259,7 @@ impl Router {
             chats: Vec::new(),
             next_ticket: 0,
             arrived: Vec::new(),
+            open_queues: Vec::new(),
         }
     }
 
@@ -300,6 +311,22 @@ impl Router {
     /// `sequential` it is offered to an agent if one is eligible; otherwise it waits.
     #[inline(always)]
     pub fn enqueue(&mut self, chat: ChatId, queue: QueueId, now: Millis, out: &mut Vec<Decision>) {
+        self.enqueue_avoiding(chat, queue, None, now, out);
+    }
+
+    /// `enqueue` for a chat an inactivity flow moved away from `avoid`, its agent: it goes to
+    /// another eligible agent if there is one, and back to `avoid` only if nobody else can
+    /// take it, so that a move never hands the chat straight back to the agent who let it
+    /// wait.
+    #[inline(always)]
+    pub fn enqueue_avoiding(
+        &mut self,
+        chat: ChatId,
+        queue: QueueId,
+        avoid: Option<AgentId>,
+        now: Millis,
+        out: &mut Vec<Decision>,
+    ) {
         let i = chat.index as usize;
         if i >= self.chats.len() {
             self.chats.resize_with(i + 1, || ChatRecord {
@@ -307,6 +334,7 @@ impl Router {
                 place: Place::Gone,
                 team: TeamId(0),
                 refused: Vec::new(),
+                ticket: 0,
             });
         }
         // Each entry into a queue is a new routing: earlier refusals no longer count.
@@ -314,34 +342,47 @@ impl Router {
         r.generation = chat.generation;
         r.refused.clear();
         r.team = TeamId(queue.0);
+        r.ticket = self.next_ticket;
+        self.next_ticket += 1;
         let distribution = self.teams[queue.0 as usize].distribution;
-        let pick = match distribution {
-            Distribution::Manual => None,
-            _ => self.pick(chat, TeamId(queue.0)),
+        let pick = match (distribution, avoid) {
+            (Distribution::Manual, _) => None,
+            (_, None) => self.pick(chat, TeamId(queue.0)),
+            (_, Some(away)) => {
+                self.chats[i].refused.push(away);
+                let other = self.pick(chat, TeamId(queue.0));
+                self.chats[i].refused.clear();
+                other.or_else(|| self.pick(chat, TeamId(queue.0)))
+            }
         };
         match pick {
             Some(agent) => self.offer(chat, agent, false, now, out),
             None => {
                 self.push_queue(chat, queue);
-                if let Distribution::Sequential { .. } = distribution {
-                    let agents = &self.agents;
-                    let nobody_online = !self.teams[queue.0 as usize]
-                        .members
-                        .iter()
-                        .any(|a| agents[a.0 as usize].online);
-                    out.push(Decision::Stranded {
-                        chat,
-                        nobody_online,
-                    });
-                }
+                self.strand(chat, queue, out);
             }
         }
     }
 
+    /// A chat left waiting in a `sequential` team's queue waits for a manual take: say why.
+    fn strand(&self, chat: ChatId, queue: QueueId, out: &mut Vec<Decision>) {
+        let team = &self.teams[queue.0 as usize];
+        if let Distribution::Sequential { .. } = team.distribution {
+            let nobody_online = !team
+                .members
+                .iter()
+                .any(|a| self.agents[a.0 as usize].online);
+            out.push(Decision::Stranded {
+                chat,
+                nobody_online,
+            });
+        }
+    }
+
+    #[inline(always)]
     fn push_queue(&mut self, chat: ChatId, queue: QueueId) {
         self.set_place(chat, Place::Queued(queue));
-        let ticket = self.next_ticket;
-        self.next_ticket += 1;
+        let ticket = self.chats[chat.index as usize].ticket;
         self.teams[queue.0 as usize].queue.push(ticket, chat);
     }
 
@@ -431,8 +472,11 @@ impl Router {
     }
 
     /// The agent refused (or let the offer time out). The chat goes to the next eligible agent
-    /// who has not refused it; with nobody left it returns to this agent, who must accept
-    /// (SPEC §2.4, seed 001).
+    /// who has not refused it; with nobody left it returns to the agent who refused it, who
+    /// must accept (SPEC §2.4, seed 001: "o chamado retorna para você") — but only to a
+    /// refuser who is still there, online and Ready (the last one first). When every refuser
+    /// has gone (shift over, on a break, Not ready after a missed offer), the chat goes back
+    /// to its queue, in its place by age, and waits like any other.
     pub fn refuse(&mut self, chat: ChatId, now: Millis, out: &mut Vec<Decision>) {
         let Place::Offered { agent, .. } = self.place(chat) else {
             return;
@@ -445,11 +489,32 @@ impl Router {
         // agent's freed place is refilled.
         self.vacate(chat, agent, now, out, |r, out| {
             let team = r.chats[chat.index as usize].team;
-            match r.pick(chat, team) {
-                Some(next) => r.offer(chat, next, false, now, out),
-                None => r.offer(chat, agent, true, now, out),
+            if let Some(next) = r.pick(chat, team) {
+                return r.offer(chat, next, false, now, out);
+            }
+            let reserves = r.reserves(chat);
+            let refused = &r.chats[chat.index as usize].refused;
+            let back = refused.iter().rev().copied().find(|&a| {
+                let a = r.agent(a);
+                a.available() && (!reserves || a.held < a.capacity)
+            });
+            match back {
+                Some(a) => r.offer(chat, a, true, now, out),
+                None => r.return_to_queue(chat, out),
             }
         });
+    }
+
+    /// A refused chat nobody can take goes back to its queue at the place its age gives it,
+    /// as a fresh routing (its refusals forgotten).
+    fn return_to_queue(&mut self, chat: ChatId, out: &mut Vec<Decision>) {
+        let record = &mut self.chats[chat.index as usize];
+        record.refused.clear();
+        let (queue, ticket) = (QueueId(record.team.0), record.ticket);
+        record.place = Place::Queued(queue);
+        self.teams[queue.0 as usize].queue.insert(ticket, chat);
+        out.push(Decision::Returned { chat, queue });
+        self.strand(chat, queue, out);
     }
 
     /// The customer left before an agent started on the chat (SPEC §2.10). Returns whether it

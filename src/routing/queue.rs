@@ -31,6 +31,14 @@ impl TeamQueue {
         None
     }
 
+    /// A chat that had left the queue comes back to the place its `ticket` gives it among the
+    /// entries still here.
+    pub fn insert(&mut self, ticket: u64, chat: ChatId) {
+        let at = self.entries.partition_point(|&(t, _)| t < ticket);
+        self.entries.insert(at, (ticket, chat));
+        self.waiting += 1;
+    }
+
     pub fn pop_head(&mut self) {
         self.entries.pop_front();
         self.waiting -= 1;

@@ -5,7 +5,7 @@ use super::*;
 const CAP: Distribution = Distribution::Capacity;
 const SEQ: Distribution = Distribution::Sequential { max_chats: None };
 
-fn chat(i: u32) -> ChatId {
+pub(super) fn chat(i: u32) -> ChatId {
     ChatId {
         index: i,
         generation: 0,
@@ -16,11 +16,11 @@ fn team(i: u32) -> TeamId {
     TeamId(i)
 }
 
-fn queue(i: u32) -> QueueId {
+pub(super) fn queue(i: u32) -> QueueId {
     QueueId(i)
 }
 
-fn spec(teams: &[u32], capacity: u32, role: Role) -> AgentSpec {
+pub(super) fn spec(teams: &[u32], capacity: u32, role: Role) -> AgentSpec {
     AgentSpec {
         teams: teams.iter().map(|&t| team(t)).collect(),
         capacity,
@@ -48,16 +48,28 @@ fn change(
     out
 }
 
-fn set_online(r: &mut Router, agent: AgentId, online: bool, now: Millis, out: &mut Vec<Decision>) {
+pub(super) fn set_online(
+    r: &mut Router,
+    agent: AgentId,
+    online: bool,
+    now: Millis,
+    out: &mut Vec<Decision>,
+) {
     out.extend(change(r, agent, Some(online), None, now));
 }
 
-fn set_ready(r: &mut Router, agent: AgentId, ready: bool, now: Millis, out: &mut Vec<Decision>) {
+pub(super) fn set_ready(
+    r: &mut Router,
+    agent: AgentId,
+    ready: bool,
+    now: Millis,
+    out: &mut Vec<Decision>,
+) {
     out.extend(change(r, agent, None, Some(ready), now));
 }
 
 /// One team of the given distribution, agents with the given capacities, all online.
-fn one_team(distribution: Distribution, capacities: &[u32]) -> Router {
+pub(super) fn one_team(distribution: Distribution, capacities: &[u32]) -> Router {
     let agents: Vec<_> = capacities
         .iter()
         .map(|&c| spec(&[0], c, Role::Agent))
@@ -71,14 +83,14 @@ fn one_team(distribution: Distribution, capacities: &[u32]) -> Router {
 }
 
 /// Offers in `out` are accepted at once; returns the agents that started chats, in order.
-fn accept_all(r: &mut Router, out: &mut Vec<Decision>) -> Vec<(u32, u32)> {
+pub(super) fn accept_all(r: &mut Router, out: &mut Vec<Decision>) -> Vec<(u32, u32)> {
     let mut started = Vec::new();
     let mut i = 0;
     while i < out.len() {
         match out[i] {
             Decision::Offer { chat, .. } => r.accept(chat, out),
             Decision::Start { chat, agent } => started.push((chat.index, agent.0)),
-            Decision::Stranded { .. } | Decision::Backlog { .. } => {}
+            Decision::Stranded { .. } | Decision::Backlog { .. } | Decision::Returned { .. } => {}
         }
         i += 1;
     }
@@ -446,6 +458,108 @@ fn a_capacity_offer_holds_its_slot_until_answered() {
     let mut out = Vec::new();
     assert!(r.withdraw(chat(0), 2, &mut out));
     assert_eq!(offered_to(&out), Some((0, false)));
+}
+
+#[test]
+fn a_refused_chat_is_forced_only_on_a_refuser_still_there() {
+    // Seed 001: with nobody else, the chat "retorna para você" — to an agent who is still
+    // available. Agent 0's shift ends while its offer is open, agent 1 goes on a break while
+    // its own is: neither can take it back, so it returns to the queue, where nobody online
+    // is Ready (unplaced). Before, it was forced on agent 1 on its break.
+    let mut r = one_team(SEQ, &[1, 1]);
+    let out = arrive_raw(&mut r, 0, 0);
+    assert_eq!(offered_to(&out), Some((0, false)));
+    let mut out = Vec::new();
+    set_online(&mut r, AgentId(0), false, 1, &mut out);
+    r.refuse(chat(0), 2, &mut out);
+    assert_eq!(offered_to(&out), Some((1, false)));
+    out.clear();
+    set_ready(&mut r, AgentId(1), false, 3, &mut out);
+    r.refuse(chat(0), 4, &mut out);
+    assert_eq!(
+        out,
+        vec![
+            Decision::Returned {
+                chat: chat(0),
+                queue: queue(0)
+            },
+            Decision::Stranded {
+                chat: chat(0),
+                nobody_online: false
+            }
+        ]
+    );
+    assert_eq!(r.waiting(queue(0)), 1);
+    assert_eq!(
+        (r.agent(AgentId(0)).assigned, r.agent(AgentId(1)).assigned),
+        (0, 0)
+    );
+}
+
+#[test]
+fn with_the_last_refuser_gone_an_earlier_refuser_still_there_takes_the_chat() {
+    // Seed 001: the chat comes back to an agent who refused it and is still available.
+    let mut r = one_team(SEQ, &[1, 1]);
+    arrive_raw(&mut r, 0, 0);
+    let mut out = Vec::new();
+    r.refuse(chat(0), 1, &mut out);
+    assert_eq!(offered_to(&out), Some((1, false)));
+    out.clear();
+    set_online(&mut r, AgentId(1), false, 2, &mut out);
+    r.refuse(chat(0), 3, &mut out);
+    assert_eq!(offered_to(&out), Some((0, true)));
+}
+
+#[test]
+fn a_returned_chat_keeps_its_place_ahead_of_younger_chats() {
+    // SPEC §2.3, oldest first: the chat refused by a Not-ready agent goes back ahead of the
+    // chat that arrived while it was on offer, and is the first handed out when the agent is
+    // Ready again (as a plain offer, which it may refuse).
+    let mut r = one_team(CAP, &[1]);
+    assert_eq!(offered_to(&arrive_raw(&mut r, 0, 0)), Some((0, false)));
+    assert!(arrive_raw(&mut r, 1, 1).is_empty());
+    let mut out = Vec::new();
+    set_ready(&mut r, AgentId(0), false, 2, &mut out);
+    r.refuse(chat(0), 2, &mut out);
+    assert_eq!(
+        out,
+        vec![Decision::Returned {
+            chat: chat(0),
+            queue: queue(0)
+        }],
+        "capacity chats that wait are not stranded"
+    );
+    assert_eq!(r.waiting(queue(0)), 2);
+    out.clear();
+    set_ready(&mut r, AgentId(0), true, 5, &mut out);
+    assert_eq!(
+        out,
+        vec![Decision::Offer {
+            chat: chat(0),
+            agent: AgentId(0),
+            forced: false
+        }]
+    );
+}
+
+#[test]
+fn a_chat_moved_away_from_its_agent_goes_to_another_when_one_is_eligible() {
+    // An inactivity action moved the chat from agent 0: capacity would pick agent 0 again
+    // (most free slots), but agent 1 can take it. With agent 1 away, agent 0 is the only one,
+    // and gets it.
+    let mut r = one_team(CAP, &[2, 1]);
+    let mut out = Vec::new();
+    r.enqueue_avoiding(chat(0), queue(0), Some(AgentId(0)), 0, &mut out);
+    assert_eq!(offered_to(&out), Some((1, false)));
+    out.clear();
+    set_ready(&mut r, AgentId(1), false, 1, &mut out);
+    r.enqueue_avoiding(chat(1), queue(0), Some(AgentId(0)), 2, &mut out);
+    assert_eq!(offered_to(&out), Some((0, false)));
+    // Sequential: the ring skips the agent the chat was moved from.
+    let mut r = one_team(SEQ, &[1, 1, 1]);
+    let mut out = Vec::new();
+    r.enqueue_avoiding(chat(0), queue(0), Some(AgentId(0)), 0, &mut out);
+    assert_eq!(offered_to(&out), Some((1, false)));
 }
 
 // ---- manual takes and roles (SPEC §2.5, seeds 000, 002, 004) ----

@@ -161,6 +161,9 @@ pub struct Pickup {
     pub every: Dist,
     /// Whether the agent also takes from the Waiting box.
     pub waiting: bool,
+    /// A supervisor or admin who hands its teams' waiting chats to their agents instead of
+    /// taking them itself.
+    pub assign: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -214,6 +217,17 @@ pub enum Destination {
 pub struct Bot {
     pub duration: Dist,
     pub resolve_probability: f64,
+    /// The bot keeps answering while the chat waits for its first human reply.
+    pub while_waiting: Option<BotWhileWaiting>,
+}
+
+/// A bot that keeps the customer company while the chat waits (seed 002: "a automação
+/// continuará até que esse atendente interaja pela primeira vez"): every `every` it may
+/// resolve the chat, with `resolve_probability` each time.
+#[derive(Clone, Copy, Debug)]
+pub struct BotWhileWaiting {
+    pub resolve_probability: f64,
+    pub every: Millis,
 }
 
 #[derive(Clone, Debug)]

@@ -180,6 +180,7 @@ pub struct RawBreak {
 pub struct RawPickup {
     pub every: RawDist,
     pub waiting: Option<bool>,
+    pub assign: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -218,6 +219,14 @@ pub struct RawRouteEntry {
 pub struct RawBot {
     pub duration: RawDist,
     pub resolve_probability: Option<RawShare>,
+    pub while_waiting: Option<RawBotWhileWaiting>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBotWhileWaiting {
+    pub resolve_probability: RawShare,
+    pub every: String,
 }
 
 /// A profile is either a CSV file beside the scenario or an inline list of windows.

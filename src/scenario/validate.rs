@@ -13,15 +13,15 @@ use super::raw::{
 use super::trace::Trace;
 use super::units::{self, parse_duration, parse_rate};
 use super::{
-    AgentGroup, ArrivalStream, Bot, Conversation, Count, Customers, Destination, Distribution,
-    Expect, OnShiftEnd, Pickup, ResolvedReturn, Role, Scenario, Simulation, Staffing, Target, Team,
-    TeamId, TransferTarget, TurnModel, Variant, WorkModel,
+    AgentGroup, ArrivalStream, Bot, BotWhileWaiting, Conversation, Count, Customers, Destination,
+    Distribution, Expect, OnShiftEnd, Pickup, ResolvedReturn, Role, Scenario, Simulation, Staffing,
+    Target, Team, TeamId, TransferTarget, TurnModel, Variant, WorkModel,
 };
 use crate::chatlog::Columns;
 use crate::inactivity::{ActionKind, Rules};
 use crate::routing::capacity;
 use crate::stats::metrics::{Metric, Unit};
-use crate::time::{DAY, MINUTE, Millis};
+use crate::time::{DAY, MINUTE, Millis, SECOND};
 
 /// Limits that keep memory bounded and the routing keys exact (see `routing::capacity`).
 const MAX_INTERVALS: i64 = 1_000_000;

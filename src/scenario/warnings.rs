@@ -17,6 +17,8 @@ pub fn warnings(s: &Scenario) -> Vec<String> {
         .map(|t| staffed_slots(s, TeamId(t as u32)))
         .collect();
     let mut any_traffic = vec![false; SLOTS];
+    // Per team and slot: the chats expected in a week.
+    let mut load = vec![vec![0.0; SLOTS]; s.teams.len()];
     for a in &s.arrivals {
         if let Some(trace) = &a.trace {
             out.extend(
@@ -55,6 +57,7 @@ pub fn warnings(s: &Scenario) -> Vec<String> {
                 if rate > 0.0 {
                     any_traffic[k] = true;
                 }
+                load[t.0 as usize][k] += rate * SLOT as f64 * weight;
                 if rate > 0.0 && !staffed[t.0 as usize][k] {
                     *slot = true;
                     lost += rate * SLOT as f64 * weight;
@@ -69,6 +72,25 @@ pub fn warnings(s: &Scenario) -> Vec<String> {
                     windows(&empty)
                 ));
             }
+        }
+    }
+    for (t, team) in s.teams.iter().enumerate() {
+        let all_away = on_break_together(s, TeamId(t as u32));
+        let lost: f64 = (0..SLOTS)
+            .filter(|&k| all_away[k])
+            .map(|k| load[t][k])
+            .sum();
+        let total: f64 = load[t].iter().sum();
+        if lost > 0.0 {
+            let marked: Vec<bool> = (0..SLOTS)
+                .map(|k| all_away[k] && load[t][k] > 0.0)
+                .collect();
+            out.push(format!(
+                "`{}`: every agent on shift is on a break {} while {:.0}% of its chats arrive; they wait for the break to end: stagger the breaks (groups with `breaks` at different times)",
+                team.name,
+                windows(&marked),
+                100.0 * lost / total
+            ));
         }
     }
     let flows = [
@@ -133,6 +155,24 @@ fn staffed_slots(s: &Scenario, t: TeamId) -> Vec<bool> {
         .collect()
 }
 
+/// Whether, in each slot of the week, somebody who can take team `t`'s chats is on duty but
+/// every such agent is on a break: Not ready all at once. A supervisor who hands chats out
+/// (`assign`) takes none of them itself, so it does not count as somebody Ready.
+fn on_break_together(s: &Scenario, t: TeamId) -> Vec<bool> {
+    let groups: Vec<_> = s
+        .agent_groups
+        .iter()
+        .filter(|g| g.count > 0 && g.takes_from(t) && !g.pickup.as_ref().is_some_and(|p| p.assign))
+        .collect();
+    (0..SLOTS)
+        .map(|k| {
+            let at = k as Millis * SLOT + SLOT / 2;
+            let mut on = groups.iter().filter(|g| g.on_duty(at)).peekable();
+            on.peek().is_some() && on.all(|g| g.breaks.is_on(at))
+        })
+        .collect()
+}
+
 /// A day's windows, `[start, end)` in time of day.
 type Spans = Vec<(Millis, Millis)>;
 
@@ -182,6 +222,50 @@ mod tests {
 
     fn mark(m: &mut [bool], from: Millis, to: Millis) {
         m[(from / SLOT) as usize..(to / SLOT) as usize].fill(true);
+    }
+
+    /// Two groups of team `t` on shift 08:00-20:00, with the given breaks; chats all day.
+    fn lunch(first: &str, second: &str) -> Vec<String> {
+        let text = format!(
+            r#"
+name = "lunch"
+[simulation]
+horizon = "7d"
+[[teams]]
+name = "t"
+[[agents]]
+name = "a"
+team = "t"
+shifts = ["mon-sun 08:00-20:00"]
+breaks = [{{ at = "{first}", length = "1h" }}]
+[[agents]]
+name = "b"
+team = "t"
+shifts = ["mon-sun 08:00-20:00"]
+breaks = [{{ at = "{second}", length = "1h" }}]
+[[arrivals]]
+name = "in"
+team = "t"
+profile = [{{ when = "mon-sun 08:00-20:00", rate = "12/h" }}]
+[conversation]
+handle_time = {{ dist = "constant", value = "1m" }}
+"#
+        );
+        let s = Scenario::parse(&text, std::path::Path::new("lunch.toml")).unwrap();
+        warnings(&s)
+    }
+
+    #[test]
+    fn a_team_whose_agents_all_break_at_once_is_warned_of() {
+        // A whole-team lunch leaves nobody Ready while an hour of the day's 12 hours of chats
+        // come in; staggered lunches leave someone Ready throughout.
+        assert_eq!(
+            lunch("12:00", "12:00"),
+            vec![
+                "`t`: every agent on shift is on a break mon-sun 12:00–13:00 while 8% of its chats arrive; they wait for the break to end: stagger the breaks (groups with `breaks` at different times)"
+            ]
+        );
+        assert!(lunch("12:00", "13:00").is_empty());
     }
 
     #[test]

@@ -78,6 +78,9 @@ struct ChatCounts {
     sl_hits: u64,
     /// Chats an agent took within the service-level target: `answer_level`'s numerator.
     answer_hits: u64,
+    /// Chats the waiting bot resolved after an agent took them: their waits count, like
+    /// those of the served and the abandoned.
+    bot_after_start: u64,
 }
 
 /// What an interval counts of its chats: only what `intervals.csv` reports.
@@ -86,6 +89,7 @@ struct IntervalCounts {
     arrivals: u32,
     reached: u32,
     served: u32,
+    bot_after_start: u32,
     abandoned: u32,
     sl_hits: u32,
     answer_hits: u32,
@@ -386,6 +390,28 @@ impl Collector {
         self.counts.bot_resolved += 1;
     }
 
+    /// The bot that keeps a waiting customer company resolved the chat of window `k` before
+    /// an agent replied. One no agent had taken leaves the chats that reached a human, as if
+    /// the bot had resolved it before the queue: it is neither a service-level miss nor a
+    /// wait. One an agent had taken (turn model, before the first reply) stays among them:
+    /// its wait, counted when the agent took it, is among the waits, and it is a
+    /// service-level miss.
+    pub fn bot_resolved_waiting(&mut self, k: u32, started: bool) {
+        self.counts.bot_resolved += 1;
+        if started {
+            self.counts.bot_after_start += 1;
+            return self.count(k, |c| c.bot_after_start += 1);
+        }
+        self.counts.reached -= 1;
+        let (i, focus) = self.windows(k);
+        for a in [Some(i), focus].into_iter().flatten() {
+            let acc = &mut self.intervals[a];
+            acc.counts.reached -= 1;
+            acc.pending -= 1;
+            self.close_if_done(a);
+        }
+    }
+
     /// A `sequential` chat nobody could be given: with nobody of the team online (seed 004's
     /// case), or with members online but none eligible (`unplaced`).
     pub fn stranded(&mut self, nobody_online: bool) {
@@ -506,7 +532,7 @@ impl Collector {
         }
         let c = &self.counts;
         let minutes = |ms: Option<f64>| ms.map_or(f64::NAN, |v| v / MINUTE as f64);
-        let known = (c.served + c.abandoned) as f64;
+        let known = (c.served + c.abandoned + c.bot_after_start) as f64;
         let mut metrics = [f64::NAN; Metric::COUNT];
         for &m in Metric::ALL {
             metrics[m as usize] = match m {
@@ -567,7 +593,8 @@ impl Collector {
                             ratio(c.answer_hits as f64, c.reached as f64)
                         }
                         IntervalMetric::MeanWait => {
-                            ratio(c.wait_sum, (c.served + c.abandoned) as f64) / MINUTE as f64
+                            let known = c.served + c.abandoned + c.bot_after_start;
+                            ratio(c.wait_sum, known as f64) / MINUTE as f64
                         }
                         IntervalMetric::WaitP90 => acc.p90 / MINUTE as f64,
                         IntervalMetric::QueueLength => acc.areas.queue_length / span,

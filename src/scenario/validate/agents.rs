@@ -105,10 +105,18 @@ impl Validator<'_> {
             })
             .collect();
         let pickup = a.pickup.as_ref().and_then(|p| {
+            let assign = p.assign.unwrap_or(false);
+            if assign && role == Role::Agent {
+                self.fail(
+                    k.key("pickup").key("assign"),
+                    "only supervisors and admins hand chats out to others: give the group `role = \"supervisor\"` or `\"admin\"`, or leave `assign` out so that its agents take chats themselves",
+                );
+            }
             let every = self.dist(k.key("pickup").key("every"), &p.every)?;
             Some(Pickup {
                 every,
                 waiting: p.waiting.unwrap_or(false),
+                assign,
             })
         });
         if role != Role::Agent && a.pickup.is_none() {

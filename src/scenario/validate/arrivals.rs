@@ -76,10 +76,27 @@ impl Validator<'_> {
             bk.key("resolve_probability"),
             b.resolve_probability.as_ref(),
         );
+        let while_waiting = b.while_waiting.as_ref().map(|w| {
+            let wk = bk.key("while_waiting");
+            let resolve_probability =
+                self.probability(wk.key("resolve_probability"), Some(&w.resolve_probability));
+            let every = self.positive_duration(wk.key("every"), Some(&w.every), SECOND);
+            if every < SECOND {
+                self.fail(
+                    wk.key("every"),
+                    "must be at least 1s: how often the bot writes to a waiting customer",
+                );
+            }
+            BotWhileWaiting {
+                resolve_probability,
+                every,
+            }
+        });
         let duration = self.dist(bk.key("duration"), &b.duration)?;
         Some(Bot {
             duration,
             resolve_probability,
+            while_waiting,
         })
     }
 
@@ -308,11 +325,23 @@ impl Validator<'_> {
         conversation: Option<&Conversation>,
         inactivity: &Rules,
     ) {
-        let serves = |d: Destination| {
-            groups.iter().any(|g| match d {
-                Destination::WaitingBox => g.pickup.as_ref().is_some_and(|p| p.waiting),
-                Destination::Team(t) => g.takes_from(t),
-            })
+        // The Waiting box's inactivity flow is a way out of the box too (seed 003: "Aqui você
+        // pode configurar o que deve acontecer com elas"), when its action moves chats to a
+        // team.
+        let flow_moves_out = inactivity.waiting_queue.as_ref().is_some_and(|f| {
+            matches!(
+                f.main.action.map(|a| a.kind),
+                Some(crate::inactivity::ActionKind::Transfer(_))
+            )
+        });
+        let serves = |d: Destination| match d {
+            Destination::WaitingBox => {
+                flow_moves_out
+                    || groups
+                        .iter()
+                        .any(|g| g.pickup.as_ref().is_some_and(|p| p.waiting))
+            }
+            Destination::Team(t) => groups.iter().any(|g| g.takes_from(t)),
         };
         for (i, a) in arrivals.iter().enumerate() {
             for (j, &(d, _)) in a.route.iter().enumerate() {
@@ -328,7 +357,7 @@ impl Validator<'_> {
                 match d {
                     Destination::WaitingBox => self.fail(
                         k,
-                        "nobody takes chats from the Waiting box: give a group `pickup = { ..., waiting = true }`",
+                        "nobody takes chats from the Waiting box: give a group `pickup = { ..., waiting = true }`, or move them out with `[inactivity.waiting_queue]` and an `action = { transfer_to = \"team\" }`",
                     ),
                     Destination::Team(t) => {
                         self.fail(k, format!("no [[agents]] group serves team \"{}\"", names[t.0 as usize]))

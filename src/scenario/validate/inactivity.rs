@@ -53,7 +53,10 @@ impl Validator<'_> {
         let agent_queue = flows(self, "agent_queue", &i.agent_queue, true);
         let waiting_queue = flows(self, "waiting_queue", &i.waiting_queue, false);
         if let Some(f) = &team_queue {
-            self.no_transfer_loops(&key.key("team_queue"), f, names);
+            self.no_transfer_loops(&key.key("team_queue"), f, names, "team-queue");
+        }
+        if let Some(f) = &agent_queue {
+            self.no_transfer_loops(&key.key("agent_queue"), f, names, "agent-queue");
         }
         let ak = key.key("auto_close");
         let auto_close = i
@@ -99,10 +102,14 @@ impl Validator<'_> {
         (rules, snooze)
     }
 
-    /// Seed 003's action moves a chat "para um outro time". A team-queue flow whose action
-    /// leads, directly or through other teams' flows, back to a team it governs would move an
-    /// unanswered chat round forever, so such a chain is refused, naming every step of it.
-    fn no_transfer_loops(&mut self, key: &KeyPath, flows: &FlowSet, names: &[&str]) {
+    /// Seed 003's action moves a chat "para um outro time". A flow whose action leads,
+    /// directly or through other teams' flows of the same queue kind, back to a team it
+    /// governs would move an unanswered chat round forever, so such a chain is refused,
+    /// naming every step of it. Team-queue flows govern a team's queue; agent-queue flows
+    /// govern the chats of a team once an agent holds them, so a move "to its own team" hands
+    /// the chat back to the same agents. The Waiting box's flow cannot loop: its action leads
+    /// to a team, never back to the box, and that team's chain is checked here.
+    fn no_transfer_loops(&mut self, key: &KeyPath, flows: &FlowSet, names: &[&str], kind: &str) {
         // Each team's queue is governed by one flow; its action sends chats to at most one team.
         let governing = |t: usize| -> (KeyPath, Option<TeamId>) {
             let team = TeamId(t as u32);
@@ -137,16 +144,18 @@ impl Validator<'_> {
                             .chain(std::iter::once(&cycle[0]))
                             .map(|&t| names[t])
                             .collect();
-                        let message = if cycle.len() == 1 {
-                            format!(
-                                "moves chats to \"{}\", whose queue this same flow governs: an unanswered chat would be moved round forever; transfer to another team, or add an exception for \"{}\"",
-                                names[cycle[0]], names[cycle[0]]
-                            )
-                        } else {
-                            format!(
-                                "the team-queue flows move an unanswered chat round {} forever; end the chain with an exception that has no `transfer_to`",
+                        let team = names[cycle[0]];
+                        let message = match (cycle.len(), kind) {
+                            (1, "agent-queue") => format!(
+                                "moves chats to \"{team}\", whose agents' chats this same flow governs: a chat its agent does not answer would be handed back to the same team's agents and moved round forever; transfer to another team, or add an exception for \"{team}\""
+                            ),
+                            (1, _) => format!(
+                                "moves chats to \"{team}\", whose queue this same flow governs: an unanswered chat would be moved round forever; transfer to another team, or add an exception for \"{team}\""
+                            ),
+                            _ => format!(
+                                "the {kind} flows move an unanswered chat round {} forever; end the chain with an exception that has no `transfer_to`",
                                 round.join(" → ")
-                            )
+                            ),
                         };
                         self.fail(k, message);
                     }
