@@ -52,8 +52,13 @@ pub enum ReportError {
     #[error("a chart could not be drawn: {0}")]
     Chart(String),
     #[error(
-        "{} exists and is not a ccsim report (it has no run.json or part.json): ccsim replaces a report folder as a whole, so give another --out or move it away",
+        "{} exists and is not a ccsim report ({}): ccsim replaces a report folder as a whole, so give another --out or move it away",
+        .0.display(), .1
+    )]
+    NotReport(PathBuf, String),
+    #[error(
+        "another ccsim is writing to {} (its lock is held): wait for it to finish, or give another --out",
         .0.display()
     )]
-    NotReport(PathBuf),
+    Busy(PathBuf),
 }

@@ -10,6 +10,41 @@ macro_rules! say {
     };
 }
 
+/// A message on stderr, made printable (see `printable`). A full or closed stderr loses the
+/// message, never the exit code: `eprintln!` would panic (exit 101) instead.
+macro_rules! tell {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let text = printable(&format!($($arg)*));
+        let _ = writeln!(std::io::stderr(), "{text}");
+    }};
+}
+
+/// What a message quotes of the user's input reaches the terminal as text: control
+/// characters (an ESC would drive the terminal) are escaped, and a line is cut at 1,000
+/// characters, whatever the input held.
+fn printable(text: &str) -> String {
+    const MOST: usize = 1000;
+    let mut out = String::with_capacity(text.len().min(1 << 16));
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        for (n, c) in line.chars().enumerate() {
+            if n == MOST {
+                out.push('…');
+                break;
+            }
+            if c.is_control() && c != '\t' {
+                out.extend(c.escape_default());
+            } else {
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
 macro_rules! say_raw {
     ($($arg:tt)*) => {
         print_out(format_args!($($arg)*))?
@@ -51,6 +86,7 @@ use ccsim::scenario::Scenario;
 use cli::{Cli, Command, ShardArgs, SimArgs};
 
 fn main() -> ExitCode {
+    clean_up_on_signals();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -61,9 +97,35 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("Error: {e:#}");
+            tell!("Error: {e:#}");
             ExitCode::from(2)
         }
+    }
+}
+
+/// Ctrl-C, a kill or a closed terminal: the hidden folder a report is being written into
+/// and the lock beside the report go before the process ends, with the shell's code for the
+/// signal. The report folder itself is whole whenever the signal comes. The signals are
+/// blocked here, before any other thread starts, so that every thread inherits the mask and
+/// only the waiting thread receives them.
+fn clean_up_on_signals() {
+    // SAFETY: a signal set built and used on this stack; `sigwait` blocks only its thread.
+    unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+            libc::sigaddset(&mut set, signal);
+        }
+        if libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut()) != 0 {
+            return;
+        }
+        std::thread::spawn(move || {
+            let mut signal = 0;
+            if libc::sigwait(&set, &mut signal) == 0 {
+                ccsim::report::folder::abandon();
+                std::process::exit(128 + signal);
+            }
+        });
     }
 }
 
@@ -159,7 +221,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 fn load(path: &Path) -> anyhow::Result<Scenario> {
     let scenario = Scenario::load(path)?;
     for w in ccsim::scenario::warnings::warnings(&scenario) {
-        eprintln!("warning: {}: {w}", path.display());
+        tell!("warning: {}: {w}", path.display());
     }
     Ok(scenario)
 }
@@ -167,7 +229,7 @@ fn load(path: &Path) -> anyhow::Result<Scenario> {
 /// After a run: chats stranded or unplaced in a `sequential` queue.
 fn warn_stranded(scenario: &Scenario, outcomes: &[Outcome]) {
     for w in experiment::run_warnings(scenario, outcomes) {
-        eprintln!("warning: {}: {w}", scenario.path.display());
+        tell!("warning: {}: {w}", scenario.path.display());
     }
 }
 
@@ -180,7 +242,7 @@ fn out_dir(scenario: &Scenario, args: &SimArgs) -> PathBuf {
 /// The plan of `args`, once `dir` is known to be a folder the results may go to (so that a
 /// long simulation is not thrown away at the end).
 fn plan_for(scenario: &Scenario, args: &SimArgs, dir: &Path) -> anyhow::Result<Plan> {
-    report::folder::replaceable(dir)?;
+    report::folder::claim(dir)?;
     let overrides = Overrides {
         replications: args.replications,
         seed: args.seed,
@@ -229,7 +291,7 @@ fn simulate(
     }
     let batch = Batch::prepare(job, scenario).map_err(anyhow::Error::msg)?;
     if !batch.skipped.is_empty() {
-        eprintln!(
+        tell!(
             "ccsim: skipping {} invalid sweep points:{}",
             batch.skipped.len(),
             batch
@@ -261,7 +323,7 @@ fn simulate(
     let total = batch.items(plan);
     let range = shard.range(total);
     if range.is_empty() {
-        eprintln!(
+        tell!(
             "warning: shard {shard} has nothing to run: the batch is {total} (replication, scenario) pairs for {} shards",
             shard.count
         );
@@ -351,7 +413,7 @@ fn merge(dirs: &[PathBuf], out: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     let batch =
         Batch::prepare(merged.manifest.job.clone(), scenario).map_err(anyhow::Error::msg)?;
     let dir = out.unwrap_or_else(|| report::default_dir(&batch.scenario));
-    report::folder::replaceable(&dir)?;
+    report::folder::claim(&dir)?;
     let parts = merged.parts.len();
     let outcomes =
         experiment::assemble(merged.runs, batch.named.len(), merged.wall, merged.threads);
@@ -386,10 +448,8 @@ fn fit(log: &Path, base: &Path, out: &Path, spec: Option<&str>) -> anyhow::Resul
         std::fs::create_dir_all(parent)
             .with_context(|| format!("cannot create {}", parent.display()))?;
     }
-    ccsim::io::write_atomically(out, text.as_bytes())
-        .with_context(|| format!("cannot write {}", out.display()))?;
-    ccsim::io::write_atomically(&table, &report::fit::csv(&fit))
-        .with_context(|| format!("cannot write {}", table.display()))?;
+    ccsim::io::write_together(&[(out, text.as_bytes()), (&table, &report::fit::csv(&fit))])
+        .with_context(|| format!("cannot write {} and {}", out.display(), table.display()))?;
     say_raw!("{}", report::fit::summary(&fit));
     say!(
         "wrote {} and {} in {:.2} s",
@@ -411,7 +471,7 @@ fn backtest(
     let columns = columns(spec)?;
     let replay = ccsim::backtest::replay_scenario(&scenario, log, &columns, trace_times)?;
     for w in ccsim::scenario::warnings::warnings(&replay) {
-        eprintln!("warning: {}: {w}", base.display());
+        tell!("warning: {}: {w}", base.display());
     }
     let dir = out_dir(&replay, args);
     let plan = plan_for(&replay, args, &dir)?;
@@ -485,7 +545,7 @@ fn with_progress(scenarios: &[&Scenario], plan: Plan, items: Range<usize>) -> an
             .sum();
         if chats >= LONG_RUN_CHATS {
             let whole = experiment::items(scenarios.len(), plan);
-            eprintln!(
+            tell!(
                 "ccsim: simulating about {:.0} chats ({} scenario{} × {} replications{}); a few million chats take a second per core",
                 chats,
                 scenarios.len(),

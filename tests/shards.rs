@@ -251,16 +251,17 @@ fn parts_that_are_not_one_whole_batch_are_refused_naming_what_is_wrong() {
         text.replace("count = 5", "count = 6"),
     )
     .unwrap();
-    merge(&[&parts]).stderr(predicate::str::contains("changed since the shards ran"));
+    merge(&[&parts]).stderr(predicate::str::contains(
+        "part-1-of-3/scenario.toml: not the data its part.json describes",
+    ));
     std::fs::write(part.join("scenario.toml"), text).unwrap();
 
     let bin = parts.join("part-3-of-3").join("replications.bin");
     let bytes = std::fs::read(&bin).unwrap();
     std::fs::write(&bin, &bytes[..bytes.len() / 2]).unwrap();
-    merge(&[&parts]).stderr(
-        predicate::str::contains("part-3-of-3/replications.bin: ")
-            .and(predicate::str::contains("cut short")),
-    );
+    merge(&[&parts]).stderr(predicate::str::contains(
+        "part-3-of-3/replications.bin: not the data its part.json describes",
+    ));
     std::fs::write(&bin, &bytes).unwrap();
     merge(&[tmp.path()]).stderr(predicate::str::contains("not a part folder"));
     command(&["merge", s(&parts), "--out", s(&merged)], &[])

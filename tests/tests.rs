@@ -1,5 +1,6 @@
 //! The integration suite, one binary: the product as a user runs it.
 
+mod adversarial;
 mod broken;
 mod charts;
 mod cli;

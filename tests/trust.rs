@@ -198,7 +198,7 @@ fn a_folder_ccsim_did_not_write_is_refused_before_the_run_and_left_alone() {
         .code(2)
         .stdout(predicate::str::is_empty())
         .stderr(predicate::str::contains(
-            "is not a ccsim report (it has no run.json or part.json)",
+            "is not a ccsim report (it holds \"notes.txt\", which ccsim does not write)",
         ));
     assert_eq!(files(&mine), ["notes.txt"]);
 }
@@ -206,17 +206,23 @@ fn a_folder_ccsim_did_not_write_is_refused_before_the_run_and_left_alone() {
 #[test]
 fn a_folder_where_a_chart_should_go_does_not_leave_a_mix() {
     // Before: `waits.png/` as a folder made the run exit 2 with five new CSVs and a `.tmp`
-    // beside the old charts. The report is now written whole, elsewhere, then swapped in.
+    // beside the old charts. A report holding something ccsim never writes (a folder) is no
+    // longer ccsim's to replace: refused before the run, and left exactly as it was.
     let dir = tempfile::tempdir().unwrap();
     let path = small(dir.path(), "s.toml", 5, "");
     let out = dir.path().join("r");
-    let run = || into("run", &path, &out).success();
-    run();
+    into("run", &path, &out).success();
     std::fs::remove_file(out.join("waits.png")).unwrap();
     std::fs::create_dir(out.join("waits.png")).unwrap();
-    run();
-    assert!(out.join("waits.png").is_file());
-    assert!(files(&out).iter().all(|f| !f.ends_with(".tmp")));
+    std::fs::write(out.join("waits.png").join("mine.txt"), "x").unwrap();
+    let before = files(&out);
+    into("run", &path, &out)
+        .code(2)
+        .stderr(predicate::str::contains(
+            "\"waits.png\", which ccsim does not write",
+        ));
+    assert_eq!(files(&out), before);
+    assert!(out.join("waits.png").join("mine.txt").is_file());
     assert_eq!(files(dir.path()), ["r", "s.toml"]);
 }
 
@@ -254,12 +260,12 @@ fn an_interrupted_run_leaves_either_the_old_report_or_the_new_one_never_a_mix() 
     let new = snapshot(&out);
     let names = |s: &[(String, Vec<u8>)]| s.iter().map(|f| f.0.clone()).collect::<Vec<_>>();
     assert_eq!(names(&old), names(&new));
-    // The same run again differs only in its wall time (run.json, report.html).
+    // The same run again differs only in its wall time, which only run.json holds.
     let same = |a: &[(String, Vec<u8>)], b: &[(String, Vec<u8>)]| {
         names(a) == names(b)
             && a.iter()
                 .zip(b)
-                .all(|(x, y)| x.0 == "run.json" || x.0 == "report.html" || x.1 == y.1)
+                .all(|(x, y)| x.0 == "run.json" || x.1 == y.1)
     };
     let mut outcomes = (0, 0);
     for step in 0..12u32 {
@@ -290,8 +296,8 @@ fn an_interrupted_run_leaves_either_the_old_report_or_the_new_one_never_a_mix() 
             .into_iter()
             .filter(|f| f.starts_with('.'))
             .collect();
-        // A staging folder of a killed run may remain until the next run clears it.
-        assert!(hidden.len() <= 1, "{hidden:?}");
+        // The interrupted run removed its staging folder and its lock on the way out.
+        assert!(hidden.is_empty(), "{hidden:?}");
     }
     assert!(outcomes.0 > 0, "no interruption landed before the end");
 }

@@ -58,8 +58,17 @@ pub enum MergeError {
         expected: usize,
         batch_runs: usize,
     },
-    #[error("the scenario the shards ran no longer validates: {0}")]
-    Scenario(#[from] ScenarioError),
+    #[error(
+        "{}: the scenario the shards ran no longer validates (read as {})",
+        part.display(),
+        read_as.display()
+    )]
+    Scenario {
+        part: PathBuf,
+        read_as: PathBuf,
+        #[source]
+        error: ScenarioError,
+    },
     #[error(
         "{}: the scenario, or a file it reads, changed since the shards ran (fingerprint {now}, the shards' {then}); merge needs the files the shards read",
         path.display()
@@ -97,9 +106,10 @@ pub fn find(dirs: &[PathBuf]) -> Result<Vec<PathBuf>, MergeError> {
             .flatten()
             .map(|e| e.path())
             .filter(|p| {
+                // A part whose part.json cannot be read is named for that, not missed.
                 p.file_name()
                     .is_some_and(|n| n.to_string_lossy().starts_with("part-"))
-                    && p.join(part::MANIFEST).is_file()
+                    && p.is_dir()
             })
             .collect();
         if inside.is_empty() {
@@ -124,6 +134,8 @@ pub struct Merged {
     /// The most threads a shard ran on.
     pub threads: usize,
     scenario_text: String,
+    /// Where `scenario_text` was read from, for messages.
+    scenario_at: PathBuf,
 }
 
 /// What two parts must agree on, named as a message says it.
@@ -192,7 +204,8 @@ pub fn merge(dirs: &[PathBuf]) -> Result<Merged, MergeError> {
         return Err(MergeError::Missing { count, missing });
     }
     let mut merged = Merged {
-        scenario_text: part::scenario_text(&first_at)?,
+        scenario_text: part::scenario_text(&first_at, &first)?,
+        scenario_at: first_at.join("scenario.toml"),
         manifest: first,
         parts: Vec::with_capacity(count as usize),
         runs: Vec::new(),
@@ -201,7 +214,7 @@ pub fn merge(dirs: &[PathBuf]) -> Result<Merged, MergeError> {
     };
     for (at, m) in by_shard.into_iter().flatten() {
         let expected = m.shard.range(m.batch_runs).len();
-        let runs = part::replications(&at)?;
+        let runs = part::replications(&at, &m)?;
         if runs.len() != expected {
             return Err(MergeError::Runs {
                 path: at.join(part::REPLICATIONS),
@@ -230,7 +243,12 @@ impl Merged {
         } else {
             &id.resolved
         };
-        let scenario = Scenario::parse(&self.scenario_text, at)?;
+        let scenario =
+            Scenario::parse(&self.scenario_text, at).map_err(|error| MergeError::Scenario {
+                part: self.scenario_at.clone(),
+                read_as: at.to_path_buf(),
+                error,
+            })?;
         let now = part::fingerprint_text(&scenario);
         if now != self.manifest.scenario.fingerprint {
             return Err(MergeError::Changed {

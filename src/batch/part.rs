@@ -34,6 +34,8 @@ pub struct ScenarioId {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Manifest {
+    /// `ccsim-part`: by this a folder is known to be a part ccsim wrote.
+    pub format: String,
     pub ccsim_version: String,
     pub job: Job,
     pub scenario: ScenarioId,
@@ -46,6 +48,30 @@ pub struct Manifest {
     pub wall_time_s: f64,
     pub chats: u64,
     pub events: u64,
+    /// The part's data as written: `replications.bin`'s length and CRC-32, and
+    /// `scenario.toml`'s CRC-32. Checked before a merge uses them.
+    pub replications_bytes: u64,
+    pub replications_crc32: String,
+    pub scenario_crc32: String,
+    /// CRC-32 of this manifest as written with `checksum` empty: it ties what the manifest
+    /// says (batch, shard, replications) to the data, so that an edited manifest, or data
+    /// swapped in from another part or run, is refused instead of merged.
+    pub checksum: String,
+}
+
+fn crc32(bytes: &[u8]) -> String {
+    format!("crc32:{:08x}", crc32fast::hash(bytes))
+}
+
+impl Manifest {
+    /// The checksum of the manifest as it stands, `checksum` left out.
+    fn own_checksum(&self) -> String {
+        let blank = Manifest {
+            checksum: String::new(),
+            ..self.clone()
+        };
+        crc32(&serde_json::to_vec_pretty(&blank).expect("a manifest always serialises"))
+    }
 }
 
 /// `Scenario::fingerprint` as a manifest writes it.
@@ -70,6 +96,7 @@ impl Manifest {
                 error,
             })?;
         Ok(Manifest {
+            format: crate::report::folder::PART_FORMAT.to_string(),
             ccsim_version: env!("CARGO_PKG_VERSION").to_string(),
             job: job.clone(),
             scenario: ScenarioId {
@@ -86,6 +113,10 @@ impl Manifest {
             wall_time_s: work.wall.as_secs_f64(),
             chats: work.runs.iter().map(|r| r.chats).sum(),
             events: work.runs.iter().map(|r| r.events).sum(),
+            replications_bytes: 0,
+            replications_crc32: String::new(),
+            scenario_crc32: String::new(),
+            checksum: String::new(),
         })
     }
 }
@@ -97,13 +128,18 @@ pub fn write(
     scenario: &Scenario,
     runs: &[RunOutput],
 ) -> Result<(), ReportError> {
-    let mut json = serde_json::to_vec_pretty(manifest).expect("a manifest always serialises");
+    let data = codec::encode(runs);
+    let text = scenario.text().as_bytes();
+    let mut manifest = Manifest {
+        replications_bytes: data.len() as u64,
+        replications_crc32: crc32(&data),
+        scenario_crc32: crc32(text),
+        ..manifest.clone()
+    };
+    manifest.checksum = manifest.own_checksum();
+    let mut json = serde_json::to_vec_pretty(&manifest).expect("a manifest always serialises");
     json.push(b'\n');
-    let files: [(&str, &[u8]); 3] = [
-        (SCENARIO, scenario.text().as_bytes()),
-        (REPLICATIONS, &codec::encode(runs)),
-        (MANIFEST, &json),
-    ];
+    let files: [(&str, &[u8]); 3] = [(SCENARIO, text), (REPLICATIONS, &data), (MANIFEST, &json)];
     crate::report::folder::replace(dir, |staging| {
         for (name, bytes) in files {
             crate::report::write_bytes(&staging.join(name), bytes)?;
@@ -131,30 +167,62 @@ fn read_bytes(path: &Path, limit: u64) -> Result<Vec<u8>, PartError> {
     })
 }
 
-/// The manifest of the part folder `dir`.
+/// The manifest of the part folder `dir`, checked against its own checksum.
 pub fn manifest(dir: &Path) -> Result<Manifest, PartError> {
     let path = dir.join(MANIFEST);
     let bytes = read_bytes(&path, crate::io::MAX_INPUT_BYTES)?;
-    serde_json::from_slice(&bytes).map_err(|e| PartError {
-        path,
+    let m: Manifest = serde_json::from_slice(&bytes).map_err(|e| PartError {
+        path: path.clone(),
         why: format!(
             "not a part written by this ccsim ({e}); parts are merged by the version that wrote them"
         ),
-    })
+    })?;
+    if m.format != crate::report::folder::PART_FORMAT || m.checksum != m.own_checksum() {
+        return Err(PartError {
+            path,
+            why: "edited or damaged since its shard wrote it (its checksum does not match): run that shard again".into(),
+        });
+    }
+    Ok(m)
+}
+
+/// Why a part's data file is not the one its manifest describes.
+fn damaged(path: PathBuf) -> PartError {
+    PartError {
+        path,
+        why: "not the data its part.json describes (damaged, or from another part or run): run that shard again".into(),
+    }
 }
 
 /// The scenario text the part's shard ran.
-pub fn scenario_text(dir: &Path) -> Result<String, PartError> {
+pub fn scenario_text(dir: &Path, manifest: &Manifest) -> Result<String, PartError> {
     let path = dir.join(SCENARIO);
-    String::from_utf8(read_bytes(&path, crate::io::MAX_INPUT_BYTES)?).map_err(|_| PartError {
+    let bytes = read_bytes(&path, crate::io::MAX_INPUT_BYTES)?;
+    if crc32(&bytes) != manifest.scenario_crc32 {
+        return Err(damaged(path));
+    }
+    String::from_utf8(bytes).map_err(|_| PartError {
         path,
         why: "not UTF-8 text".into(),
     })
 }
 
-/// The replications of the part folder `dir`.
-pub fn replications(dir: &Path) -> Result<Vec<RunOutput>, PartError> {
+/// The replications of the part folder `dir`: its length checked against the manifest
+/// before anything is read, its bytes after.
+pub fn replications(dir: &Path, manifest: &Manifest) -> Result<Vec<RunOutput>, PartError> {
     let path = dir.join(REPLICATIONS);
-    let bytes = read_bytes(&path, MAX_PART_BYTES)?;
+    let len = std::fs::metadata(&path)
+        .map(|m| m.len())
+        .map_err(|e| PartError {
+            path: path.clone(),
+            why: format!("cannot read it: {e}"),
+        })?;
+    if len != manifest.replications_bytes {
+        return Err(damaged(path));
+    }
+    let bytes = read_bytes(&path, manifest.replications_bytes.min(MAX_PART_BYTES))?;
+    if crc32(&bytes) != manifest.replications_crc32 {
+        return Err(damaged(path));
+    }
     codec::decode(&bytes).map_err(|why| PartError { path, why })
 }

@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
-use crate::time::{MINUTE, Millis};
+use crate::time::{DAY, MINUTE, Millis};
 
 /// The fields of a log, required first.
 pub const FIELDS: [&str; 8] = [
@@ -149,7 +149,18 @@ pub struct LogSummary {
     /// The earliest and latest arrival.
     pub first: Millis,
     pub last: Millis,
+    /// Rows that last longer than `MAX_CHAT_SPAN` from arrival to end: left out, counted
+    /// here, the first lines kept for the message.
+    pub implausible: u64,
+    pub implausible_lines: Vec<u64>,
 }
+
+/// The longest a logged chat may last from arrival to end: one that lasts longer is a
+/// clock or export error (an `ended_at` in the year 2999), and would ruin a fit.
+pub const MAX_CHAT_SPAN: Millis = 7 * DAY;
+/// The longest span of arrivals a log may cover: far beyond any real export, and a bound on
+/// the work that grows with the days a log covers.
+pub const MAX_LOG_SPAN: Millis = 3653 * DAY;
 
 impl LogSummary {
     /// The rows that were not used as written, in words (empty when there are none).
@@ -165,6 +176,19 @@ impl LogSummary {
             notes.push(format!(
                 "{} rows are `abandoned` after a first reply: counted as answered, and left out of the handle time",
                 self.left_after_reply
+            ));
+        }
+        if self.implausible > 0 {
+            let lines: Vec<String> = self.implausible_lines.iter().map(u64::to_string).collect();
+            notes.push(format!(
+                "{} rows last longer than 7 days from arrival to end and were left out (line {}{})",
+                self.implausible,
+                lines.join(", "),
+                if self.implausible > lines.len() as u64 {
+                    ", …"
+                } else {
+                    ""
+                }
             ));
         }
         notes
@@ -189,6 +213,16 @@ pub enum LogError {
     },
     #[error("{}: the log has no chats", path.display())]
     Empty { path: PathBuf },
+    #[error(
+        "{}: the log's chats arrive over {days} days (from line {first_line} to line {last_line}); a log may cover at most 10 years: check those rows' dates",
+        path.display()
+    )]
+    Span {
+        path: PathBuf,
+        days: i64,
+        first_line: u64,
+        last_line: u64,
+    },
 }
 
 /// Reads the log at `path`, calling `each` with every chat in file order. `teams` are the
@@ -207,7 +241,7 @@ pub fn read(
     let mut reader = csv::ReaderBuilder::new()
         .flexible(false)
         .buffer_capacity(1 << 16)
-        .from_reader(file);
+        .from_reader(crate::io::Capped::new(file));
     let header = reader.headers().map_err(|e| LogError::Header {
         path: path.to_path_buf(),
         message: e.to_string(),
@@ -226,7 +260,7 @@ pub fn read(
                     path: path.to_path_buf(),
                     message: format!(
                         "no column `{name}`{named}; the header has {}. Name yours with --columns {}=HEADER",
-                        header.iter().collect::<Vec<_>>().join(","),
+                        crate::io::quoted(&header.iter().collect::<Vec<_>>().join(",")),
                         FIELDS[i]
                     ),
                 });
@@ -241,6 +275,7 @@ pub fn read(
         ..LogSummary::default()
     };
     let mut base_offset: Option<i32> = None;
+    let (mut first_line, mut last_line) = (0, 0);
     let mut record = csv::StringRecord::new();
     loop {
         match reader.read_record(&mut record) {
@@ -324,7 +359,10 @@ pub fn read(
             (other, _) => {
                 return Err(fail(
                     OUTCOME,
-                    format!("\"{other}\" is not an outcome: use served or abandoned"),
+                    format!(
+                        "{} is not an outcome: use served or abandoned",
+                        crate::io::quoted(other)
+                    ),
                 ));
             }
         };
@@ -354,8 +392,29 @@ pub fn read(
             }
             continue;
         }
-        summary.first = summary.first.min(arrived);
-        summary.last = summary.last.max(arrived);
+        if ended - arrived > MAX_CHAT_SPAN {
+            summary.implausible += 1;
+            if summary.implausible_lines.len() < 10 {
+                summary.implausible_lines.push(line);
+            }
+            continue;
+        }
+        if arrived < summary.first {
+            summary.first = arrived;
+            first_line = line;
+        }
+        if arrived > summary.last {
+            summary.last = arrived;
+            last_line = line;
+        }
+        if summary.last - summary.first > MAX_LOG_SPAN {
+            return Err(LogError::Span {
+                path: path.to_path_buf(),
+                days: (summary.last - summary.first) / DAY,
+                first_line,
+                last_line,
+            });
+        }
         each(&LoggedChat {
             team,
             arrived,

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::scenario::Expect;
-use crate::stats::metrics::Metric;
+use crate::stats::metrics::{Metric, Unit};
 use crate::stats::summary::{Estimate, t_quantile};
 
 /// One bound of one variant, judged.
@@ -203,11 +203,38 @@ pub fn read_baseline(dir: &Path) -> Result<BTreeMap<(String, String), BaselineRo
                     &r[m]
                 )));
             }
-            Some(BaselineRow {
+            let row = BaselineRow {
                 mean: number(mean, "the mean")?,
                 std: number(std, "the std")?,
                 n: replications,
-            })
+            };
+            // A spread that is negative, or so large that its square is infinite, would make
+            // every interval [-inf, inf] and every check pass.
+            if row.std < 0.0 || !(row.std * row.std).is_finite() {
+                return Err(bad(format!(
+                    "line {line}: the std of {} is {}; a spread is a finite number of at least 0",
+                    &r[m], row.std
+                )));
+            }
+            if let Some(metric) = Metric::from_name(&r[m]) {
+                let unit = metric.unit();
+                let inside = match unit {
+                    Unit::Fraction => (0.0..=1.0).contains(&row.mean),
+                    Unit::Count | Unit::Minutes | Unit::Hours => row.mean >= 0.0,
+                };
+                if !inside {
+                    return Err(bad(format!(
+                        "line {line}: the mean of {} is {}, outside what a {} can be",
+                        &r[m],
+                        row.mean,
+                        match unit {
+                            Unit::Fraction => "share (0 to 1)",
+                            _ => "count or time (0 or more)",
+                        }
+                    )));
+                }
+            }
+            Some(row)
         };
         if let Some(row) = row {
             rows.insert((r[v].to_string(), r[m].to_string()), row);

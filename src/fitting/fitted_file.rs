@@ -108,12 +108,24 @@ pub fn render(base: &Scenario, fit: &Fit) -> String {
         set(conversation, "handle_time", dist(best), note);
     }
     let notes = fit.summary.notes();
+    let missing = [
+        ("patience", fit.patience_missing()),
+        ("handle time", fit.handle_missing()),
+    ];
+    let mut from_log = vec!["arrivals"];
+    from_log.extend(missing.iter().filter(|m| m.1.is_none()).map(|m| m.0));
     let mut header = format!(
-        "# Fitted by `ccsim fit` from {} ({} rows) on {}: arrivals, patience and handle time\n# come from the log; everything else is the base scenario's.\n",
+        "# Fitted by `ccsim fit` from {} ({} rows) on {}: {} come from the log;\n# everything else is the base scenario's.\n",
         fit.log.display(),
         fit.summary.rows,
         base.path.display(),
+        from_log.join(", "),
     );
+    for (what, why) in &missing {
+        if let Some(why) = why {
+            header += &format!("# Not fitted: {what}, the base scenario's is kept: {why}.\n");
+        }
+    }
     for n in notes {
         header += &format!("# Log: {n}.\n");
     }

@@ -71,6 +71,37 @@ impl Fit {
     pub fn weeks(&self) -> f64 {
         (self.days.1 - self.days.0 + 1) as f64 / 7.0
     }
+
+    /// Why the log gives no patience, if it gives none (the fitted scenario keeps the base's).
+    pub fn patience_missing(&self) -> Option<String> {
+        let t = &self.patience.times;
+        match self.patience.best() {
+            Some(_) => None,
+            None if t.events() == 0.0 => Some("nobody abandoned".into()),
+            None => Some(format!(
+                "no distribution could be fitted to its {} waits",
+                t.len()
+            )),
+        }
+    }
+
+    /// Why the log gives no handle time, if it gives none (the fitted scenario keeps the
+    /// base's).
+    pub fn handle_missing(&self) -> Option<String> {
+        let t = &self.handle.times;
+        match self.handle.best() {
+            Some(_) => None,
+            None if t.is_empty() => Some("no served chat has a first reply".into()),
+            None if t.naive_mean() == 0.0 => Some(format!(
+                "every one of its {} served chats ends at its first reply (first_reply_at = ended_at), so the log holds no handle time",
+                t.len()
+            )),
+            None => Some(format!(
+                "no distribution could be fitted to its {} served chats",
+                t.len()
+            )),
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]

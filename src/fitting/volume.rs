@@ -89,33 +89,40 @@ impl Counter {
 /// Moment estimate of the day factor's cv from daily totals by weekday: a day's count has
 /// variance `E + cv² E²` (Poisson given the factor), so within each weekday the excess of
 /// the sample variance over the mean, pooled over weekdays, estimates `cv² E²`. Its interval
-/// comes from the jackknife over days.
+/// comes from the jackknife over days. Each weekday is summed once (days, Σn, Σn²), and
+/// leaving a day out changes only its weekday's sums, so the whole is linear in the days.
 fn day_to_day_cv(days: &[(usize, f64)]) -> Option<(f64, f64, f64)> {
-    let estimate = |skip: Option<usize>| -> Option<f64> {
-        let (mut excess, mut scale) = (0.0, 0.0);
-        for w in 0..7 {
-            let counts: Vec<f64> = days
-                .iter()
-                .enumerate()
-                .filter(|&(i, &(d, _))| d == w && Some(i) != skip)
-                .map(|(_, &(_, n))| n)
-                .collect();
-            let k = counts.len() as f64;
-            let mean = counts.iter().sum::<f64>() / k;
-            if counts.len() < 2 || mean <= 0.0 {
-                continue;
-            }
-            let var = counts.iter().map(|n| (n - mean).powi(2)).sum::<f64>() / (k - 1.0);
-            excess += (k - 1.0) * (var - mean);
-            scale += (k - 1.0) * mean * mean;
+    let mut sums = [(0.0f64, 0.0f64, 0.0f64); 7];
+    for &(w, n) in days {
+        let s = &mut sums[w];
+        *s = (s.0 + 1.0, s.1 + n, s.2 + n * n);
+    }
+    // (excess, scale) of one weekday's sums.
+    let part = |(k, sum, squares): (f64, f64, f64)| -> (f64, f64) {
+        let mean = sum / k;
+        if k < 2.0 || mean <= 0.0 {
+            return (0.0, 0.0);
         }
-        (scale > 0.0).then(|| (excess / scale).max(0.0).sqrt())
+        let var = ((squares - k * mean * mean) / (k - 1.0)).max(0.0);
+        ((k - 1.0) * (var - mean), (k - 1.0) * mean * mean)
     };
-    let cv = estimate(None)?;
-    let leave_one_out: Vec<f64> = (0..days.len()).filter_map(|i| estimate(Some(i))).collect();
+    let parts: Vec<(f64, f64)> = sums.iter().map(|&s| part(s)).collect();
+    let (excess, scale) = parts
+        .iter()
+        .fold((0.0, 0.0), |(e, s), &(pe, ps)| (e + pe, s + ps));
+    let cv = |excess: f64, scale: f64| (scale > 0.0).then(|| (excess / scale).max(0.0).sqrt());
+    let all = cv(excess, scale)?;
+    let leave_one_out: Vec<f64> = days
+        .iter()
+        .filter_map(|&(w, n)| {
+            let (k, sum, squares) = sums[w];
+            let (pe, ps) = part((k - 1.0, sum - n, squares - n * n));
+            cv(excess - parts[w].0 + pe, scale - parts[w].1 + ps)
+        })
+        .collect();
     let m = leave_one_out.len() as f64;
     if m < 2.0 {
-        return Some((cv, f64::NAN, f64::NAN));
+        return Some((all, f64::NAN, f64::NAN));
     }
     let mean = leave_one_out.iter().sum::<f64>() / m;
     let var = (m - 1.0) / m
@@ -124,7 +131,7 @@ fn day_to_day_cv(days: &[(usize, f64)]) -> Option<(f64, f64, f64)> {
             .map(|c| (c - mean).powi(2))
             .sum::<f64>();
     let se = var.sqrt();
-    Some((cv, (cv - Z95 * se).max(0.0), cv + Z95 * se))
+    Some((all, (all - Z95 * se).max(0.0), all + Z95 * se))
 }
 
 #[cfg(test)]

@@ -88,7 +88,7 @@ fn num(s: &str) -> Result<f64, String> {
     s.parse::<f64>()
         .ok()
         .filter(|x| !x.is_nan())
-        .ok_or_else(|| format!("\"{s}\" is not a number"))
+        .ok_or_else(|| format!("{} is not a number", crate::io::quoted(s)))
 }
 
 fn rows(bytes: &[u8]) -> Result<(Vec<String>, Vec<Vec<String>>), String> {
@@ -185,6 +185,19 @@ impl ReportData {
                     high: cell(hi)?,
                 };
                 row += 1;
+                // An interval comes after the rows of every earlier one: an index beyond the
+                // rows read so far is not one ccsim wrote (and must not size a list).
+                let i: usize = record[k]
+                    .parse()
+                    .ok()
+                    .filter(|&i| i < row)
+                    .ok_or_else(|| {
+                        format!(
+                            "intervals.csv line {}, column interval: {} is not an interval of this file",
+                            row + 1,
+                            crate::io::quoted(&record[k])
+                        )
+                    })?;
                 if !CHARTED.contains(&&record[m]) {
                     continue;
                 }
@@ -199,9 +212,6 @@ impl ReportData {
                     d.intervals.insert(record[v].to_string(), Vec::new());
                 }
                 let list = d.intervals.get_mut(&record[v]).expect("just inserted");
-                let i: usize = record[k]
-                    .parse()
-                    .map_err(|_| format!("intervals.csv: bad interval {}", &record[k]))?;
                 if list.len() <= i {
                     list.resize_with(i + 1, IntervalRow::default);
                     list[i].label = format!("d{} {} {}", &record[day], &record[wd], &record[time]);

@@ -42,7 +42,19 @@ pub fn csv(fit: &Fit) -> Vec<u8> {
             row("day_to_day_cv", [cv, lo, hi]);
         }
     }
-    for (quantity, e) in [("patience", &fit.patience), ("handle_time", &fit.handle)] {
+    let missing = [fit.patience_missing(), fit.handle_missing()];
+    for ((quantity, e), missing) in [("patience", &fit.patience), ("handle_time", &fit.handle)]
+        .into_iter()
+        .zip(missing)
+    {
+        if missing.is_some() {
+            // Nothing could be fitted: one row says so, with the chats it had.
+            let mut r = vec![quantity.to_string(), "not_fitted".to_string()];
+            r.extend(["", "", "", ""].map(String::from));
+            r.push(e.times.len().to_string());
+            r.extend(["", "", "", "false"].map(String::from));
+            w.write_record(&r).expect("in memory");
+        }
         let best = e.best().map(|b| b.family);
         for f in &e.fits {
             for p in &f.parameters {
@@ -158,6 +170,9 @@ pub fn summary(fit: &Fit) -> String {
         fit.handle.times.len()
     );
     family_table(&mut out, &fit.handle);
+    if let Some(why) = fit.handle_missing() {
+        let _ = writeln!(out, "  not fitted, the base scenario's is kept: {why}");
+    }
     out
 }
 

@@ -49,26 +49,28 @@ pub fn page(d: &ReportData, charts: &[Chart]) -> String {
         esc(name)
     );
     let _ = writeln!(h, "<h1>{}</h1>", esc(name));
+    // Every value read back from run.json is escaped or read as the number it must be; the
+    // wall time stays in run.json, so that the same run always gives the same page.
+    let count = |key: &str| run[key].as_u64().map_or("?".to_string(), |n| n.to_string());
     let _ = writeln!(
         h,
-        "<p class=meta>Scenario <code>{}</code> ({}), seed {}, {} replications {}, ccsim {}, {:.2} s{} for {} chats and {} events.</p>",
+        "<p class=meta>Scenario <code>{}</code> ({}), seed {}, {} replications {}, ccsim {}, {} chats and {} events{}.</p>",
         esc(run["scenario"].as_str().unwrap_or("?")),
         esc(run["scenario_hash"].as_str().unwrap_or("?")),
-        run["seed"],
-        run["replications"],
+        count("seed"),
+        count("replications"),
         match run["shards"].as_u64() {
-            Some(n) => format!("in {n} shards of up to {} threads", run["threads"]),
-            None => format!("on {} threads", run["threads"]),
+            Some(n) => format!("in {n} shards of up to {} threads", count("threads")),
+            None => format!("on {} threads", count("threads")),
         },
         esc(run["version"].as_str().unwrap_or("?")),
-        run["wall_time_s"].as_f64().unwrap_or(f64::NAN),
+        count("chats"),
+        count("events"),
         if run["shards"].is_u64() {
-            " (the shards' times added up)"
+            " (merged from the shards' parts)"
         } else {
             ""
         },
-        run["chats"],
-        run["events"],
     );
     h.push_str("<h2>Key indicators</h2>\n<p>Mean over replications and its Student-t 95% interval. Shares in % (the CSVs hold them as fractions), times in minutes.</p>\n<table><tr><th>metric</th>");
     for v in &d.variants {

@@ -279,6 +279,7 @@ fn run_json(
     events: u64,
 ) -> Vec<u8> {
     let mut doc = json!({
+        "format": folder::REPORT_FORMAT,
         "scenario": scenario.path.display().to_string(),
         "scenario_name": scenario.name,
         "scenario_hash": format!("fnv1a64:{:016x}", scenario.hash),

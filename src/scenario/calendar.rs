@@ -47,7 +47,10 @@ pub fn day_list(days: &[usize]) -> String {
 fn parse_day(text: &str) -> Result<usize, String> {
     let lower = text.trim().to_ascii_lowercase();
     DAYS.iter().position(|d| *d == lower).ok_or_else(|| {
-        format!("unknown weekday \"{text}\" (use mon, tue, wed, thu, fri, sat, sun)")
+        format!(
+            "unknown weekday {} (use mon, tue, wed, thu, fri, sat, sun)",
+            crate::io::quoted(text)
+        )
     })
 }
 
@@ -77,7 +80,12 @@ fn parse_days(text: &str) -> Result<Vec<usize>, String> {
 
 /// `"08:30"` → milliseconds since midnight; `"24:00"` only where `allow_24` (an end).
 fn parse_clock(text: &str, allow_24: bool) -> Result<Millis, String> {
-    let bad = || format!("expected a time of day as HH:MM, got \"{text}\"");
+    let bad = || {
+        format!(
+            "expected a time of day as HH:MM, got {}",
+            crate::io::quoted(text)
+        )
+    };
     let (h, m) = text.trim().split_once(':').ok_or_else(bad)?;
     let h: i64 = h.parse().map_err(|_| bad())?;
     let m: i64 = m.parse().map_err(|_| bad())?;
@@ -91,7 +99,10 @@ fn parse_clock(text: &str, allow_24: bool) -> Result<Millis, String> {
 /// `"mon 08:00"` → milliseconds since Monday 00:00.
 pub fn parse_week_point(text: &str) -> Result<Millis, String> {
     let (day, clock) = text.trim().split_once(' ').ok_or_else(|| {
-        format!("expected a weekday and time such as \"mon 08:00\", got \"{text}\"")
+        format!(
+            "expected a weekday and time such as \"mon 08:00\", got {}",
+            crate::io::quoted(text)
+        )
     })?;
     Ok(parse_day(day)? as Millis * DAY + parse_clock(clock, false)?)
 }
@@ -99,8 +110,12 @@ pub fn parse_week_point(text: &str) -> Result<Millis, String> {
 /// Parses one window specification into half-open intervals of the week, `[start, end)` with
 /// `0 <= start < end <= WEEK`, split where they wrap past Sunday midnight.
 pub fn parse_window(text: &str) -> Result<Vec<(Millis, Millis)>, String> {
-    let expected =
-        || format!("expected days and hours such as \"mon-fri 08:00-18:00\", got \"{text}\"");
+    let expected = || {
+        format!(
+            "expected days and hours such as \"mon-fri 08:00-18:00\", got {}",
+            crate::io::quoted(text)
+        )
+    };
     let (days, hours) = text.trim().split_once(' ').ok_or_else(expected)?;
     let (from, to) = hours.trim().split_once('-').ok_or_else(expected)?;
     let from = parse_clock(from, false)?;

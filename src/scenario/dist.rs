@@ -77,8 +77,9 @@ pub fn parse_dist(raw: &RawDist, base: &Path) -> Result<Dist, DistProblem> {
             return Err((
                 "dist",
                 format!(
-                    "unknown distribution \"{other}\"; expected one of constant, exponential, \
-                     lognormal, gamma, uniform, triangular, weibull, empirical"
+                    "unknown distribution {}; expected one of constant, exponential, \
+                     lognormal, gamma, uniform, triangular, weibull, empirical",
+                    crate::io::quoted(other)
                 ),
             ));
         }
@@ -170,16 +171,13 @@ fn read_samples(base: &Path, file: &str) -> Result<Vec<f64>, DistProblem> {
     let text = crate::io::read_to_string(&path)
         .map_err(|e| ("file", format!("cannot read {}: {e}", path.display())))?;
     let mut samples = Vec::new();
-    for (i, line) in text.lines().enumerate().skip(1) {
-        let cell = line
-            .split(',')
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .trim_matches('"');
-        let at = |m: &str| ("file", format!("{} line {}: {m}", path.display(), i + 1));
+    for row in crate::io::csv_rows(&text).records() {
+        let row = row.map_err(|e| ("file", format!("{}: {e}", path.display())))?;
+        let line = row.position().map_or(0, |p| p.line());
+        let cell = row.get(0).unwrap_or_default();
+        let at = |m: &str| ("file", format!("{} line {line}: {m}", path.display()));
         if cell.is_empty() {
-            if line.trim().is_empty() {
+            if row.iter().all(str::is_empty) {
                 continue;
             }
             return Err(at("the sample is empty; remove the row or give a value"));
@@ -193,7 +191,7 @@ fn read_samples(base: &Path, file: &str) -> Result<Vec<f64>, DistProblem> {
             }
             Ok(_) => return Err(at("a sample cannot be negative")),
             Err(_) => parse_duration(cell)
-                .map_err(|m| ("file", format!("{} line {}: {m}", path.display(), i + 1)))?
+                .map_err(|m| ("file", format!("{} line {line}: {m}", path.display())))?
                 as f64,
         };
         samples.push(value);

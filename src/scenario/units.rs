@@ -13,7 +13,10 @@ pub struct Rate(pub f64);
 pub fn parse_duration(text: &str) -> Result<Millis, String> {
     let s = text.trim();
     let expected = || {
-        format!("expected a duration such as \"45s\", \"5m\", \"1h30m\" or \"7d\", got \"{text}\"")
+        format!(
+            "expected a duration such as \"45s\", \"5m\", \"1h30m\" or \"7d\", got {}",
+            crate::io::quoted(text)
+        )
     };
     if s.is_empty() {
         return Err(expected());
@@ -22,7 +25,10 @@ pub fn parse_duration(text: &str) -> Result<Millis, String> {
         return Ok(0);
     }
     if s.starts_with('-') {
-        return Err(format!("a duration cannot be negative, got \"{text}\""));
+        return Err(format!(
+            "a duration cannot be negative, got {}",
+            crate::io::quoted(text)
+        ));
     }
     let mut total = 0.0f64;
     let mut rest = s;
@@ -51,22 +57,29 @@ pub fn parse_duration(text: &str) -> Result<Millis, String> {
         total += value * unit as f64;
     }
     if !total.is_finite() || total > 1e15 {
-        return Err(format!("duration \"{text}\" is too long"));
+        return Err(format!("duration {} is too long", crate::io::quoted(text)));
     }
     Ok(total.round() as Millis)
 }
 
 /// Parses `"2/min"`, `"120/h"`, `"3000/d"`, `"0.5/s"`.
 pub fn parse_rate(text: &str) -> Result<Rate, String> {
-    let expected =
-        || format!("expected a rate such as \"2/min\", \"120/h\" or \"3000/d\", got \"{text}\"");
+    let expected = || {
+        format!(
+            "expected a rate such as \"2/min\", \"120/h\" or \"3000/d\", got {}",
+            crate::io::quoted(text)
+        )
+    };
     let (count, unit) = text.trim().split_once('/').ok_or_else(expected)?;
     let count: f64 = count.trim().parse().map_err(|_| expected())?;
     if !count.is_finite() {
         return Err(expected());
     }
     if count < 0.0 {
-        return Err(format!("a rate cannot be negative, got \"{text}\""));
+        return Err(format!(
+            "a rate cannot be negative, got {}",
+            crate::io::quoted(text)
+        ));
     }
     let per = match unit.trim() {
         "ms" => 1,
@@ -94,12 +107,18 @@ pub fn parse_share(raw: &RawShare) -> Result<f64, String> {
         )),
         RawShare::Number(x) => Ok(*x),
         RawShare::Text(text) => {
-            let expected = || format!("expected a share such as 0.05 or \"5%\", got \"{text}\"");
+            let expected = || {
+                format!(
+                    "expected a share such as 0.05 or \"5%\", got {}",
+                    crate::io::quoted(text)
+                )
+            };
             let number = text.trim().strip_suffix('%').ok_or_else(expected)?;
             let pct: f64 = number.trim().parse().map_err(|_| expected())?;
             if !(0.0..=100.0).contains(&pct) {
                 return Err(format!(
-                    "a percentage must be from \"0%\" to \"100%\", got \"{text}\""
+                    "a percentage must be from \"0%\" to \"100%\", got {}",
+                    crate::io::quoted(text)
                 ));
             }
             Ok(pct / 100.0)

@@ -36,6 +36,13 @@ const MAX_RETURNS: i64 = 100;
 /// A day-to-day coefficient of variation beyond this is not a contact centre's volume.
 const MAX_DAY_TO_DAY_CV: f64 = 3.0;
 const MAX_AGENTS: i64 = capacity::MAX_MEMBERS as i64 - 1;
+/// Most characters in a name: names head CSV rows, chart legends and page titles.
+pub const MAX_NAME_CHARS: usize = 200;
+/// Most entries of a list section (teams, agent groups, arrival streams, variants): far above
+/// any real centre, and a bound on the work validation does.
+const MAX_ENTRIES: usize = 10_000;
+/// Most `[[variants]]`: each is validated as a scenario of its own.
+const MAX_VARIANTS: usize = 1_000;
 /// How long a missed offer keeps an agent Not ready when the scenario does not say: a few
 /// minutes, the time to notice the status and switch it back.
 const DEFAULT_NOT_READY_FOR: Millis = 5 * MINUTE;
@@ -118,6 +125,52 @@ impl<'a> Validator<'a> {
         }
     }
 
+    /// A name as ccsim writes it into CSVs, charts, pages and the terminal: not empty, at most
+    /// `MAX_NAME_CHARS`, no control character (an ESC would drive the terminal), and not
+    /// starting like a spreadsheet formula (`=`, `+`, `-`, `@`), which a spreadsheet opening
+    /// a CSV would run.
+    fn name(&mut self, key: KeyPath, name: &str) {
+        let chars = name.chars().count();
+        if name.trim().is_empty() {
+            self.fail(key, "must not be empty");
+        } else if chars > MAX_NAME_CHARS {
+            self.fail(
+                key,
+                format!("is {chars} characters long; a name has at most {MAX_NAME_CHARS}"),
+            );
+        } else if name.chars().any(char::is_control) {
+            self.fail(
+                key,
+                "must not contain control characters (such as a tab, ESC, BEL or NUL)",
+            );
+        } else if name.starts_with(['=', '+', '-', '@']) {
+            self.fail(
+                key,
+                "must not start with `=`, `+`, `-` or `@`: a spreadsheet opening the CSVs would run the cell as a formula",
+            );
+        }
+    }
+
+    /// The names of one list section, each checked (`name`) and none given twice, in one pass;
+    /// and no more than `most` entries.
+    fn unique_names(&mut self, key: &KeyPath, kind: &str, names: &[&str], most: usize) {
+        if names.len() > most {
+            self.fail(
+                key.clone(),
+                format!("{} entries; at most {most} are allowed", names.len()),
+            );
+            return;
+        }
+        let mut seen = std::collections::HashSet::with_capacity(names.len());
+        for (i, &name) in names.iter().enumerate() {
+            let k = key.index(i).key("name");
+            self.name(k.clone(), name);
+            if !seen.insert(name) {
+                self.fail(k, format!("{kind} \"{name}\" is defined twice"));
+            }
+        }
+    }
+
     fn positive_duration(&mut self, key: KeyPath, text: Option<&str>, default: Millis) -> Millis {
         let ms = self.duration(key.clone(), text, default);
         if ms <= 0 {
@@ -169,8 +222,36 @@ impl<'a> Validator<'a> {
         source: toml::Table,
     ) -> Option<Scenario> {
         let root = KeyPath::root();
-        if raw.name.trim().is_empty() {
-            self.fail(root.key("name"), "must not be empty");
+        self.name(root.key("name"), &raw.name);
+        let variant_names: Vec<&str> = raw
+            .variants
+            .iter()
+            .flatten()
+            .map(|v| v.name.as_str())
+            .collect();
+        let lists: [(&str, &str, Vec<&str>, usize); 4] = [
+            (
+                "teams",
+                "team",
+                raw.teams.iter().map(|t| t.name.as_str()).collect(),
+                MAX_ENTRIES,
+            ),
+            (
+                "agents",
+                "agent group",
+                raw.agents.iter().map(|a| a.name.as_str()).collect(),
+                MAX_ENTRIES,
+            ),
+            (
+                "arrivals",
+                "arrival stream",
+                raw.arrivals.iter().map(|a| a.name.as_str()).collect(),
+                MAX_ENTRIES,
+            ),
+            ("variants", "variant", variant_names, MAX_VARIANTS),
+        ];
+        for (section, kind, names, most) in lists {
+            self.unique_names(&root.key(section), kind, &names, most);
         }
         let simulation = self.simulation(&raw);
         let teams = self.teams(&raw);
@@ -181,14 +262,7 @@ impl<'a> Validator<'a> {
             .iter()
             .enumerate()
             .filter_map(|(i, a)| {
-                let before: Vec<&str> = raw.arrivals[..i].iter().map(|o| o.name.as_str()).collect();
-                self.arrival(
-                    root.key("arrivals").index(i),
-                    a,
-                    &names,
-                    &before,
-                    &simulation,
-                )
+                self.arrival(root.key("arrivals").index(i), a, &names, &simulation)
             })
             .collect();
         if raw.arrivals.is_empty() {

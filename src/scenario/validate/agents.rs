@@ -2,6 +2,9 @@
 
 use super::*;
 
+/// The shortest mean time between two looks at the queues by one agent.
+const MIN_PICKUP_EVERY: crate::time::Millis = crate::time::SECOND;
+
 impl Validator<'_> {
     pub(super) fn agents(&mut self, raw: &RawScenario, names: &[&str]) -> Vec<AgentGroup> {
         let key = KeyPath::root().key("agents");
@@ -10,12 +13,6 @@ impl Validator<'_> {
         }
         let mut groups = Vec::new();
         for (i, a) in raw.agents.iter().enumerate() {
-            if raw.agents[..i].iter().any(|o| o.name == a.name) {
-                self.fail(
-                    key.index(i).key("name"),
-                    format!("agent group \"{}\" is defined twice", a.name),
-                );
-            }
             groups.push(self.agent_group(key.index(i), a, names));
         }
         let total: u64 = groups.iter().map(|g| g.count as u64).sum();
@@ -37,7 +34,8 @@ impl Validator<'_> {
                 self.fail(
                     k.key("role"),
                     format!(
-                        "unknown role \"{other}\"; expected \"agent\", \"supervisor\" or \"admin\""
+                        "unknown role {}; expected \"agent\", \"supervisor\" or \"admin\"",
+                        crate::io::quoted(other)
                     ),
                 );
                 Role::Agent
@@ -113,6 +111,18 @@ impl Validator<'_> {
                 );
             }
             let every = self.dist(k.key("pickup").key("every"), &p.every)?;
+            // Each look is an event per agent: looks a few milliseconds apart would make a
+            // run of billions of events that change nothing.
+            if every.mean() < MIN_PICKUP_EVERY as f64 {
+                self.fail(
+                    k.key("pickup").key("every"),
+                    format!(
+                        "averages {:.3} s between looks; an agent looks at the queues at most once a second on average (at least 1s)",
+                        every.mean() / 1000.0
+                    ),
+                );
+                return None;
+            }
             Some(Pickup {
                 every,
                 waiting: p.waiting.unwrap_or(false),
@@ -131,7 +141,10 @@ impl Validator<'_> {
             other => {
                 self.fail(
                     k.key("on_shift_end"),
-                    format!("unknown value \"{other}\"; expected \"keep\" or \"requeue\""),
+                    format!(
+                        "unknown value {}; expected \"keep\" or \"requeue\"",
+                        crate::io::quoted(other)
+                    ),
                 );
                 OnShiftEnd::Keep
             }

@@ -8,17 +8,8 @@ impl Validator<'_> {
         key: KeyPath,
         a: &RawArrivals,
         names: &[&str],
-        names_before: &[&str],
         simulation: &Simulation,
     ) -> Option<ArrivalStream> {
-        if names_before.contains(&a.name.as_str()) {
-            // `--set arrivals.NAME.rate` addresses a stream by name: two of a name would make
-            // it change only the first.
-            self.fail(
-                key.key("name"),
-                format!("arrival stream \"{}\" is defined twice", a.name),
-            );
-        }
         let horizon = simulation.horizon;
         if let Some(file) = &a.trace {
             return self.traced(key, a, file, names, simulation);
@@ -406,32 +397,32 @@ impl Validator<'_> {
 }
 
 /// A profile CSV: header `weekday,start,end,rate_per_hour`, then rows such as
-/// `mon-fri,08:00,12:00,40`.
+/// `mon-fri,08:00,12:00,40`, as a spreadsheet may save it (quoted cells, CRLF, a byte-order
+/// mark).
 fn read_profile(path: &Path) -> Result<Vec<RateWindow>, String> {
     let text = crate::io::read_to_string(path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty());
-    let header: Vec<String> = lines
-        .next()
-        .map(|(_, l)| {
-            l.split(',')
-                .map(|c| c.trim().to_ascii_lowercase())
-                .collect()
-        })
+    let mut rows = crate::io::csv_rows(&text);
+    let header: Vec<String> = rows
+        .headers()
+        .map(|h| h.iter().map(str::to_ascii_lowercase).collect())
         .unwrap_or_default();
     if header != ["weekday", "start", "end", "rate_per_hour"] {
         return Err(format!(
-            "{} must start with the header row weekday,start,end,rate_per_hour",
-            path.display()
+            "{} must start with the header row weekday,start,end,rate_per_hour, not {}",
+            path.display(),
+            crate::io::quoted(&header.join(","))
         ));
     }
     let mut windows = Vec::new();
-    for (i, line) in lines {
-        let at = |m: String| format!("{} line {}: {m}", path.display(), i + 1);
-        let cells: Vec<&str> = line.split(',').map(str::trim).collect();
+    for row in rows.records() {
+        let row = row.map_err(|e| format!("{}: {e}", path.display()))?;
+        let line = row.position().map_or(0, |p| p.line());
+        let at = |m: String| format!("{} line {line}: {m}", path.display());
+        if row.iter().all(str::is_empty) {
+            continue;
+        }
+        let cells: Vec<&str> = row.iter().collect();
         let [days, start, end, rate] = cells[..] else {
             return Err(at(format!("expected 4 cells, found {}", cells.len())));
         };
@@ -442,7 +433,8 @@ fn read_profile(path: &Path) -> Result<Vec<RateWindow>, String> {
             .filter(|r: &f64| r.is_finite() && *r >= 0.0)
             .ok_or_else(|| {
                 at(format!(
-                    "rate_per_hour must be a number of at least 0, got \"{rate}\""
+                    "rate_per_hour must be a number of at least 0, got {}",
+                    crate::io::quoted(rate)
                 ))
             })?;
         let per_ms = per_hour / crate::time::HOUR as f64;

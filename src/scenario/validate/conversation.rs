@@ -220,7 +220,7 @@ impl Validator<'_> {
                     other => {
                         self.fail(
                             key.key("dist"),
-                            format!("unknown count distribution \"{other}\"; expected \"geometric\" or \"poisson\""),
+                            format!("unknown count distribution {}; expected \"geometric\" or \"poisson\"", crate::io::quoted(other)),
                         );
                         None
                     }

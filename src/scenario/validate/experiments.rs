@@ -4,17 +4,12 @@
 use super::*;
 
 impl Validator<'_> {
+    /// The variants as listed (their names are checked with the other sections' names).
     pub(super) fn variants(&mut self, raw: &RawScenario) -> Vec<Variant> {
-        let key = KeyPath::root().key("variants");
-        let mut out: Vec<Variant> = Vec::new();
-        for (i, v) in raw.variants.iter().flatten().enumerate() {
-            if out.iter().any(|o| o.name == v.name) {
-                self.fail(
-                    key.index(i).key("name"),
-                    format!("variant \"{}\" is defined twice", v.name),
-                );
-            }
-            out.push(Variant {
+        raw.variants
+            .iter()
+            .flatten()
+            .map(|v| Variant {
                 name: v.name.clone(),
                 set: v
                     .set
@@ -22,9 +17,8 @@ impl Validator<'_> {
                     .flatten()
                     .map(|(p, value)| (p.clone(), value.clone()))
                     .collect(),
-            });
-        }
-        out
+            })
+            .collect()
     }
 
     pub(super) fn expects(&mut self, raw: &RawScenario) -> Vec<Expect> {

@@ -11,12 +11,6 @@ impl Validator<'_> {
         let mut teams = Vec::new();
         for (i, t) in raw.teams.iter().enumerate() {
             let k = key.index(i);
-            if raw.teams[..i].iter().any(|o| o.name == t.name) {
-                self.fail(
-                    k.key("name"),
-                    format!("team \"{}\" is defined twice", t.name),
-                );
-            }
             if t.name == "waiting" {
                 self.fail(
                     k.key("name"),
@@ -34,7 +28,8 @@ impl Validator<'_> {
                     self.fail(
                         k.key("distribution"),
                         format!(
-                            "unknown distribution \"{other}\"; expected \"sequential\", \"capacity\" or \"manual\""
+                            "unknown distribution {}; expected \"sequential\", \"capacity\" or \"manual\"",
+                            crate::io::quoted(other)
                         ),
                     );
                     Distribution::Capacity
