@@ -297,6 +297,22 @@ fn merge_refuses_a_damaged_swapped_foreign_or_edited_part() {
 }
 
 #[test]
+fn merge_names_the_part_whose_manifest_cannot_be_read() {
+    // Before: a part whose part.json could not be read was reported as a missing shard.
+    let dir = tempfile::tempdir().unwrap();
+    let s = small(dir.path(), "s");
+    let parts = dir.path().join("parts");
+    three_parts(&s, &parts);
+    let manifest = parts.join("part-2-of-3/part.json");
+    std::fs::remove_file(&manifest).unwrap();
+    std::fs::create_dir(&manifest).unwrap();
+    merge(&parts, &dir.path().join("m")).code(2).stderr(
+        predicate::str::contains("part-2-of-3/part.json: cannot read it")
+            .and(predicate::str::contains("missing").not()),
+    );
+}
+
+#[test]
 fn merge_checks_a_parts_size_before_reading_it() {
     // Before: a replications.bin linked to /dev/zero was read up to 16 GiB.
     let dir = tempfile::tempdir().unwrap();
