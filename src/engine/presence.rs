@@ -99,8 +99,7 @@ impl Sim<'_> {
 
     /// `on_shift_end = "requeue"`: every chat the agent holds goes back to its queue, except
     /// a snoozed one, which stays with the agent until its snooze ends or the agent resumes
-    /// it (seed 003: "a conversa permanecerá com o vendedor até que o tempo de adiamento seja
-    /// finalizado"), and goes back then (see `snooze_ends`).
+    /// it (README, `[inactivity.snooze]`), and goes back then (see `snooze_ends`).
     pub(super) fn hand_back(&mut self, agent: usize) {
         let mut held = std::mem::take(&mut self.held);
         self.router.chats_of(AgentId(agent as u32), &mut held);

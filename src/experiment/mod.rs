@@ -100,8 +100,17 @@ pub fn run_warnings(scenario: &Scenario, outcomes: &[Outcome]) -> Vec<String> {
             })
             .map(|t| t.name.as_str())
             .collect();
+        let assigning = scenario
+            .agent_groups
+            .iter()
+            .any(|g| g.pickup.as_ref().is_some_and(|p| p.assign));
+        let pickup = if assigning {
+            "give a group of the team `pickup`, or look more often (`pickup.every`)"
+        } else {
+            "give a group of the team `pickup` (a supervisor with `assign = true` hands them to the agents)"
+        };
         out.push(format!(
-            "{:.1}% of the chats ({:.1} per replication) were unplaced: they came to a `sequential` team ({}) while members were online but none could take them (all on a break, Not ready after a missed offer, or at `max_chats`), and sequential distribution never hands out a chat already waiting, so they wait for a manual take or until the customer gives up; stagger the breaks, give a group of the team `pickup` (a supervisor with `assign = true` hands them to the agents), or use distribution = \"capacity\"",
+            "{:.1}% of the chats ({:.1} per replication) were unplaced: they came to a `sequential` team ({}) while members were online but none could take them (all on a break, Not ready after a missed offer, or at `max_chats`), and sequential distribution never hands out a chat already waiting, so they wait for a manual take or until the customer gives up; stagger the breaks, {pickup}, or use distribution = \"capacity\"",
             100.0 * unplaced / arrivals,
             unplaced / runs.len() as f64,
             sequential.join(", ")

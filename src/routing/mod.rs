@@ -473,10 +473,10 @@ impl Router {
 
     /// The agent refused (or let the offer time out). The chat goes to the next eligible agent
     /// who has not refused it; with nobody left it returns to the agent who refused it, who
-    /// must accept (SPEC §2.4, seed 001: "o chamado retorna para você") — but only to a
-    /// refuser who is still there, online and Ready (the last one first). When every refuser
-    /// has gone (shift over, on a break, Not ready after a missed offer), the chat goes back
-    /// to its queue, in its place by age, and waits like any other.
+    /// must accept — but only to a refuser who is still there, online and Ready (the last one
+    /// first). When every refuser has gone (shift over, on a break, Not ready after a missed
+    /// offer), the chat goes back to its queue, in its place by age, and waits like any other
+    /// (README, "Offers").
     pub fn refuse(&mut self, chat: ChatId, now: Millis, out: &mut Vec<Decision>) {
         let Place::Offered { agent, .. } = self.place(chat) else {
             return;

@@ -1,8 +1,9 @@
-//! A supervisor or admin who distributes chats instead of taking them (seed 004: "Um
-//! supervisor poderá distribuí-las ou um atendente poderá assumí-las"; seed 002: a chat may be
-//! assigned "a um colega"). At each of its looks at the queues, the chats waiting in the team
-//! queues it watches are offered, oldest first, to the team's online, Ready agents with a free
-//! slot, the team's own rule picking who; the supervisor's own slots stay free.
+//! A supervisor or admin who distributes chats instead of taking them: the platforms let a
+//! supervisor hand stranded chats to the team's agents, or a chat to a colleague, rather than
+//! only take them (README, `[[agents]]` `pickup`). At each of its looks at the queues, the
+//! chats waiting in the team queues it watches are offered, oldest first, to the team's
+//! online, Ready agents with a free slot, the team's own rule picking who; the supervisor's own
+//! slots stay free.
 
 use std::cmp::Reverse;
 
@@ -95,10 +96,10 @@ mod tests {
 
     #[test]
     fn a_supervisor_hands_stranded_chats_to_idle_agents_and_keeps_its_own_slot_free() {
-        // Seed 004: sequential chats that came in before anyone was online "não serão
-        // distribuídas automaticamente. Um supervisor poderá distribuí-las". Three wait; two
-        // agents come online (and receive none of them, as sequential goes); the supervisor
-        // gives one to each, oldest first, and the third waits for a free slot.
+        // Sequential chats that came in before anyone was online are not handed out
+        // automatically; a supervisor may distribute them. Three wait; two agents come online
+        // (and receive none of them, as sequential goes); the supervisor gives one to each,
+        // oldest first, and the third waits for a free slot.
         let mut r = watched(Distribution::Sequential { max_chats: None });
         let mut out = Vec::new();
         for c in 0..3 {

@@ -462,8 +462,8 @@ fn a_capacity_offer_holds_its_slot_until_answered() {
 
 #[test]
 fn a_refused_chat_is_forced_only_on_a_refuser_still_there() {
-    // Seed 001: with nobody else, the chat "retorna para você" — to an agent who is still
-    // available. Agent 0's shift ends while its offer is open, agent 1 goes on a break while
+    // With nobody else, the refused chat comes back to the agent who refused it — only to an
+    // agent who is still available (README, "Offers"). Agent 0's shift ends while its offer is open, agent 1 goes on a break while
     // its own is: neither can take it back, so it returns to the queue, where nobody online
     // is Ready (unplaced). Before, it was forced on agent 1 on its break.
     let mut r = one_team(SEQ, &[1, 1]);
@@ -498,7 +498,7 @@ fn a_refused_chat_is_forced_only_on_a_refuser_still_there() {
 
 #[test]
 fn with_the_last_refuser_gone_an_earlier_refuser_still_there_takes_the_chat() {
-    // Seed 001: the chat comes back to an agent who refused it and is still available.
+    // The chat comes back to an agent who refused it and is still available.
     let mut r = one_team(SEQ, &[1, 1]);
     arrive_raw(&mut r, 0, 0);
     let mut out = Vec::new();
@@ -512,9 +512,9 @@ fn with_the_last_refuser_gone_an_earlier_refuser_still_there_takes_the_chat() {
 
 #[test]
 fn a_returned_chat_keeps_its_place_ahead_of_younger_chats() {
-    // SPEC §2.3, oldest first: the chat refused by a Not-ready agent goes back ahead of the
-    // chat that arrived while it was on offer, and is the first handed out when the agent is
-    // Ready again (as a plain offer, which it may refuse).
+    // Oldest first (README, "capacity"): the chat refused by a Not-ready agent goes back
+    // ahead of the chat that arrived while it was on offer, and is the first handed out when
+    // the agent is Ready again (as a plain offer, which it may refuse).
     let mut r = one_team(CAP, &[1]);
     assert_eq!(offered_to(&arrive_raw(&mut r, 0, 0)), Some((0, false)));
     assert!(arrive_raw(&mut r, 1, 1).is_empty());

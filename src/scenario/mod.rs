@@ -221,9 +221,9 @@ pub struct Bot {
     pub while_waiting: Option<BotWhileWaiting>,
 }
 
-/// A bot that keeps the customer company while the chat waits (seed 002: "a automação
-/// continuará até que esse atendente interaja pela primeira vez"): every `every` it may
-/// resolve the chat, with `resolve_probability` each time.
+/// A bot that keeps the customer company while the chat waits: the automation goes on until
+/// the agent's first message (README, `[[arrivals]]` `bot`). Every `every` it may resolve the
+/// chat, with `resolve_probability` each time.
 #[derive(Clone, Copy, Debug)]
 pub struct BotWhileWaiting {
     pub resolve_probability: f64,

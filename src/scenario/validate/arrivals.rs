@@ -316,9 +316,8 @@ impl Validator<'_> {
         conversation: Option<&Conversation>,
         inactivity: &Rules,
     ) {
-        // The Waiting box's inactivity flow is a way out of the box too (seed 003: "Aqui você
-        // pode configurar o que deve acontecer com elas"), when its action moves chats to a
-        // team.
+        // The Waiting box's inactivity flow is a way out of the box too, when its action moves
+        // chats to a team (README, `[[arrivals]]`, on the Waiting box).
         let flow_moves_out = inactivity.waiting_queue.as_ref().is_some_and(|f| {
             matches!(
                 f.main.action.map(|a| a.kind),

@@ -102,10 +102,10 @@ impl Validator<'_> {
         (rules, snooze)
     }
 
-    /// Seed 003's action moves a chat "para um outro time". A flow whose action leads,
-    /// directly or through other teams' flows of the same queue kind, back to a team it
-    /// governs would move an unanswered chat round forever, so such a chain is refused,
-    /// naming every step of it. Team-queue flows govern a team's queue; agent-queue flows
+    /// An inactivity action moves a chat to another team (README, `[inactivity.*]`). A flow
+    /// whose action leads, directly or through other teams' flows of the same queue kind, back
+    /// to a team it governs would move an unanswered chat round forever, so such a chain is
+    /// refused, naming every step of it. Team-queue flows govern a team's queue; agent-queue flows
     /// govern the chats of a team once an agent holds them, so a move "to its own team" hands
     /// the chat back to the same agents. The Waiting box's flow cannot loop: its action leads
     /// to a team, never back to the box, and that team's chain is checked here.
