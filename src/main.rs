@@ -94,13 +94,16 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    match run(cli) {
+    let code = match run(cli) {
         Ok(code) => code,
         Err(e) => {
             tell!("Error: {e:#}");
             ExitCode::from(2)
         }
-    }
+    };
+    // A command that claimed a report folder and failed before writing it leaves no lock.
+    ccsim::report::folder::abandon();
+    code
 }
 
 /// Ctrl-C, a kill or a closed terminal: the hidden folder a report is being written into

@@ -216,9 +216,9 @@ fn release(dir: &Path) {
     }
 }
 
-/// For a process about to exit on a signal: removes the staging folder it was writing and
-/// the lock files it holds. The report folder itself is never half-written, so it stays as
-/// it was (or is already the new one).
+/// For a process about to exit, on a signal or after a failure: removes the staging folder
+/// it was writing and the lock files it holds. The report folder itself is never
+/// half-written, so it stays as it was (or is already the new one).
 pub fn abandon() {
     let mut h = held();
     if let Some(staging) = h.staging.take() {
