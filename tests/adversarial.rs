@@ -379,7 +379,9 @@ fn a_second_run_into_the_same_folder_is_refused_at_once() {
     let s = small(dir.path(), "s");
     let text = std::fs::read_to_string(&s)
         .unwrap()
-        .replace("horizon = \"3d\"", "horizon = \"300d\"");
+        // Seconds of simulation even in a release build: the first run still holds the
+        // folder when the second starts.
+        .replace("horizon = \"3d\"", "horizon = \"3000d\"");
     std::fs::write(&s, text).unwrap();
     let out = dir.path().join("r");
     let mut first = Command::new(assert_cmd::cargo::cargo_bin("ccsim"))
