@@ -66,8 +66,13 @@ pub fn replace<T>(
     let (parent, name) = parent_and_name(dir);
     restore_or_clear_leftovers(&parent, &name, dir);
     let staging = parent.join(format!(".{name}.ccsim-new-{}", std::process::id()));
-    fs::create_dir(&staging).map_err(write_err(&staging))?;
+    // Known before it exists, so that a signal at any moment finds it to remove.
     held().staging = Some(staging.clone());
+    if let Err(e) = fs::create_dir(&staging) {
+        held().staging = None;
+        release(dir);
+        return Err(write_err(&staging)(e));
+    }
     let written = fs::File::create_new(staging.join(STAGING_MARK))
         .map_err(write_err(&staging))
         .and_then(|_| fill(&staging))
@@ -222,7 +227,13 @@ fn release(dir: &Path) {
 pub fn abandon() {
     let mut h = held();
     if let Some(staging) = h.staging.take() {
-        let _ = fs::remove_dir_all(staging);
+        // Only ccsim's: marked as it was made, a whole report (the new one about to be
+        // swapped in, or the old one just swapped out), or still empty (made, not yet marked).
+        if staging.join(STAGING_MARK).is_file() || ours(&staging).is_ok() {
+            let _ = fs::remove_dir_all(staging);
+        } else {
+            let _ = fs::remove_dir(staging);
+        }
     }
     for (_, path, _) in h.locks.drain(..) {
         let _ = fs::remove_file(path);
