@@ -9,17 +9,14 @@ use predicates::prelude::*;
 
 use crate::{ccsim, repo};
 
-/// The Erlang A example over 3 days and 3 replications, with `name` as its scenario name.
+/// The Erlang A example over 3 days and 3 replications (`trust::small`), with `name` as its
+/// scenario name, in `dir/s.toml`.
 fn small(dir: &Path, name: &str) -> PathBuf {
-    let text = std::fs::read_to_string(repo("scenarios/erlang-a.toml"))
-        .unwrap()
-        .replace("horizon = \"30d\"", "horizon = \"3d\"")
-        .replace("replications = 20", "replications = 3")
-        .replace(
-            "name = \"erlang-a\"",
-            &format!("name = {}", toml_string(name)),
-        );
-    let path = dir.join("s.toml");
+    let path = crate::trust::small(dir, "s.toml", 5, "");
+    let text = std::fs::read_to_string(&path).unwrap().replace(
+        "name = \"erlang-a\"",
+        &format!("name = {}", toml_string(name)),
+    );
     std::fs::write(&path, text).unwrap();
     path
 }

@@ -360,21 +360,8 @@ fn an_agent_may_snooze_the_chat_it_has_just_answered() {
     assert!(m(&slow, Metric::FirstAlerts).iter().all(|&a| a > 0.0));
 }
 
-#[test]
-fn stranded_counts_chats_nobody_was_online_for_and_unplaced_the_rest() {
-    // Seed 004: sequential chats that arrive "antes que qualquer atendente estivesse online"
-    // wait for a manual take: `stranded`. Chats that arrive while the agents are online but
-    // all Not ready (a 1-hour break at 12:00) also wait, for another reason: `unplaced`. The
-    // agents work 08:00-20:00, so about 12 / 24 of the chats are stranded and 1 / 24 unplaced
-    // (before, both were counted as stranded: 13 / 24).
-    let s = scenario(
-        r#"
-name = "stranded"
-[simulation]
-horizon = "28d"
-replications = 12
-seed = 5
-[[teams]]
+/// A sequential team of three agents, on shift 08:00-20:00, who all lunch at 12:00.
+const LUNCHING_TEAM: &str = r#"[[teams]]
 name = "t"
 distribution = "sequential"
 [[agents]]
@@ -383,15 +370,31 @@ team = "t"
 count = 3
 capacity = 3
 shifts = ["mon-sun 08:00-20:00"]
-breaks = [{ at = "12:00", length = "1h" }]
+breaks = [{ at = "12:00", length = "1h" }]"#;
+
+#[test]
+fn stranded_counts_chats_nobody_was_online_for_and_unplaced_the_rest() {
+    // Seed 004: sequential chats that arrive "antes que qualquer atendente estivesse online"
+    // wait for a manual take: `stranded`. Chats that arrive while the agents are online but
+    // all Not ready (a 1-hour break at 12:00) also wait, for another reason: `unplaced`. The
+    // agents work 08:00-20:00, so about 12 / 24 of the chats are stranded and 1 / 24 unplaced
+    // (before, both were counted as stranded: 13 / 24).
+    let s = scenario(&format!(
+        r#"
+name = "stranded"
+[simulation]
+horizon = "28d"
+replications = 12
+seed = 5
+{LUNCHING_TEAM}
 [[arrivals]]
 name = "all-day"
 team = "t"
 rate = "10/h"
 [conversation]
-handle_time = { dist = "exponential", mean = "5m" }
-"#,
-    );
+handle_time = {{ dist = "exponential", mean = "5m" }}
+"#
+    ));
     let runs = replications(&s);
     let share = |metric: Metric| {
         estimate_at(
@@ -420,31 +423,24 @@ fn a_whole_team_on_lunch_is_warned_of_before_and_after_the_run() {
     // chats arrive) and after (the share of chats unplaced, and what would fix it).
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("lunch.toml");
-    let text = r#"
+    let text = format!(
+        r#"
 name = "lunch"
 [simulation]
 horizon = "7d"
 replications = 2
 seed = 5
-[[teams]]
-name = "t"
-distribution = "sequential"
-[[agents]]
-name = "day"
-team = "t"
-count = 3
-capacity = 3
-shifts = ["mon-sun 08:00-20:00"]
-breaks = [{ at = "12:00", length = "1h" }]
+{LUNCHING_TEAM}
 [[arrivals]]
 name = "in"
 team = "t"
-profile = [{ when = "mon-sun 08:00-20:00", rate = "10/h" }]
+profile = [{{ when = "mon-sun 08:00-20:00", rate = "10/h" }}]
 [customers]
-patience = { dist = "exponential", mean = "10m" }
+patience = {{ dist = "exponential", mean = "10m" }}
 [conversation]
-handle_time = { dist = "exponential", mean = "5m" }
-"#;
+handle_time = {{ dist = "exponential", mean = "5m" }}
+"#
+    );
     std::fs::write(&file, text).unwrap();
     let out = crate::ccsim()
         .args(["run", file.to_str().unwrap(), "--out"])

@@ -23,7 +23,7 @@ fn into(command: &str, scenario: &Path, out: &Path) -> assert_cmd::assert::Asser
 
 /// The Erlang A example, 3 days and 3 replications (quick), with `count` agents and extra
 /// TOML appended.
-fn small(dir: &Path, name: &str, count: u32, extra: &str) -> PathBuf {
+pub fn small(dir: &Path, name: &str, count: u32, extra: &str) -> PathBuf {
     let text = std::fs::read_to_string(repo("scenarios/erlang-a.toml"))
         .unwrap()
         .replace("horizon = \"30d\"", "horizon = \"3d\"")

@@ -113,6 +113,7 @@ impl Manifest {
             wall_time_s: work.wall.as_secs_f64(),
             chats: work.runs.iter().map(|r| r.chats).sum(),
             events: work.runs.iter().map(|r| r.events).sum(),
+            // What the data are is known when the part is written (`write` fills these).
             replications_bytes: 0,
             replications_crc32: String::new(),
             scenario_crc32: String::new(),

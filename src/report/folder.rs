@@ -242,7 +242,7 @@ pub fn abandon() {
 
 /// Whether `dir` may be (re)written as a report: absent, empty, or ccsim's. Returns whether
 /// it exists.
-pub fn replaceable(dir: &Path) -> Result<bool, ReportError> {
+fn replaceable(dir: &Path) -> Result<bool, ReportError> {
     match fs::symlink_metadata(dir) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
         Err(error) => Err(ReportError::Write {

@@ -3,7 +3,7 @@
 //! a night with nobody online may be the plan — printed once each, before the run.
 
 use super::calendar::{clock, day_list};
-use super::{Destination, Scenario, TeamId};
+use super::{AgentGroup, Destination, Scenario, TeamId};
 use crate::time::{DAY, MINUTE, Millis, WEEK};
 
 /// The week is looked at in slots this long: finer than any realistic shift boundary.
@@ -142,34 +142,40 @@ pub fn unswept_sequential_teams(s: &Scenario) -> Vec<&str> {
 
 /// Whether someone who can take team `t`'s chats is on shift in each slot of the week.
 fn staffed_slots(s: &Scenario, t: TeamId) -> Vec<bool> {
-    let groups: Vec<_> = s
-        .agent_groups
-        .iter()
-        .filter(|g| g.count > 0 && g.takes_from(t))
-        .collect();
-    (0..SLOTS)
-        .map(|k| {
-            let at = k as Millis * SLOT + SLOT / 2;
-            groups.iter().any(|g| g.on_duty(at))
-        })
-        .collect()
+    by_slot(
+        s,
+        t,
+        |_| true,
+        |groups, at| groups.iter().any(|g| g.on_duty(at)),
+    )
 }
 
 /// Whether, in each slot of the week, somebody who can take team `t`'s chats is on duty but
 /// every such agent is on a break: Not ready all at once. A supervisor who hands chats out
 /// (`assign`) takes none of them itself, so it does not count as somebody Ready.
 fn on_break_together(s: &Scenario, t: TeamId) -> Vec<bool> {
-    let groups: Vec<_> = s
+    let takes = |g: &AgentGroup| !g.pickup.as_ref().is_some_and(|p| p.assign);
+    by_slot(s, t, takes, |groups, at| {
+        let mut on = groups.iter().filter(|g| g.on_duty(at)).peekable();
+        on.peek().is_some() && on.all(|g| g.breaks.is_on(at))
+    })
+}
+
+/// `holds` in each slot of the week (at its middle), over the groups that can take team `t`'s
+/// chats and pass `counts`.
+fn by_slot(
+    s: &Scenario,
+    t: TeamId,
+    counts: impl Fn(&AgentGroup) -> bool,
+    holds: impl Fn(&[&AgentGroup], Millis) -> bool,
+) -> Vec<bool> {
+    let groups: Vec<&AgentGroup> = s
         .agent_groups
         .iter()
-        .filter(|g| g.count > 0 && g.takes_from(t) && !g.pickup.as_ref().is_some_and(|p| p.assign))
+        .filter(|g| g.count > 0 && g.takes_from(t) && counts(g))
         .collect();
     (0..SLOTS)
-        .map(|k| {
-            let at = k as Millis * SLOT + SLOT / 2;
-            let mut on = groups.iter().filter(|g| g.on_duty(at)).peekable();
-            on.peek().is_some() && on.all(|g| g.breaks.is_on(at))
-        })
+        .map(|k| holds(&groups, k as Millis * SLOT + SLOT / 2))
         .collect()
 }
 
