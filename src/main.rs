@@ -514,6 +514,12 @@ fn staff(path: &Path, args: &SimArgs) -> anyhow::Result<ExitCode> {
         bar.finish_and_clear();
     }
     let found = found?;
+    // The report is of the plan's last check, on fresh customers: their seed is the one
+    // plan.toml carries, so that running it gives this report again.
+    let plan = Plan {
+        seed: found.seed,
+        ..plan
+    };
     say_raw!("{}", terminal::staffing_summary(&scenario, &found));
     say_raw!(
         "{}",

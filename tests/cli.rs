@@ -27,7 +27,7 @@ fn run_writes_the_report_and_prints_kpis_and_throughput() {
         Some("variant,metric,unit,mean,std,ci95_low,ci95_high,replications")
     );
     let metrics: Vec<&str> = lines.map(|l| l.split(',').nth(1).unwrap()).collect();
-    assert_eq!(metrics.len(), 29);
+    assert_eq!(metrics.len(), 30);
     for m in [
         "arrivals",
         "abandon_rate",
@@ -38,8 +38,8 @@ fn run_writes_the_report_and_prints_kpis_and_throughput() {
         assert!(metrics.contains(&m), "{m} missing from summary.csv");
     }
     let intervals = std::fs::read_to_string(out.join("intervals.csv")).unwrap();
-    // 29 days of 30-minute intervals, 15 metrics each, plus the header.
-    assert_eq!(intervals.lines().count(), 29 * 48 * 15 + 1);
+    // 29 days of 30-minute intervals, 16 metrics each, plus the header.
+    assert_eq!(intervals.lines().count(), 29 * 48 * 16 + 1);
     assert!(intervals.starts_with("variant,interval,day,weekday,time,metric,unit,mean,std,ci95_low,ci95_high,replications\nerlang-a,0,1,tue,00:00,arrivals,count,"));
     let agents = std::fs::read_to_string(out.join("agents.csv")).unwrap();
     assert!(

@@ -6,6 +6,7 @@ mod charts;
 mod cli;
 mod determinism;
 mod erlang;
+mod estimators;
 mod experiments;
 mod from_data;
 mod handoffs;

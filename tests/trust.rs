@@ -511,7 +511,7 @@ fn report_refuses_a_csv_that_ccsim_did_not_write() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "summary.csv line 11: \"n/a\" is not a number",
+            "summary.csv line 12: \"n/a\" is not a number",
         ));
     assert!(snapshot(&out) == before);
 }

@@ -156,7 +156,9 @@ pub fn compare(scenario: Scenario, outcome: Outcome) -> Backtest {
                     .collect();
                 sims.sort_by(f64::total_cmp);
                 let (low, high) = band(&sims);
-                let mean = sims.iter().sum::<f64>() / sims.len() as f64;
+                let mean =
+                    crate::stats::pooled::interval(outcome.runs.iter().map(|r| &r.stats), i, m)
+                        .mean;
                 values[k] = [actual[i][k], mean, low, high];
             }
             Row { start, values }

@@ -13,7 +13,7 @@ use crate::stats::histogram::Histogram;
 use crate::stats::metrics::{GroupMetric, IntervalMetric, Metric};
 
 const MAGIC: &[u8; 8] = b"CCSIMREP";
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 struct Writer(Vec<u8>);
 
@@ -55,9 +55,13 @@ pub fn encode(runs: &[RunOutput]) -> Vec<u8> {
         w.u64(run.events);
         w.u64(run.chats);
         w.f64s(&s.metrics);
+        w.f64s(&s.weights);
         w.rows(&s.intervals);
+        w.rows(&s.interval_weights);
         w.rows(&s.focus);
+        w.rows(&s.focus_weights);
         w.rows(&s.groups);
+        w.rows(&s.group_weights);
         w.u64(s.slot_minutes.len() as u64);
         w.f64s(&s.slot_minutes);
         let (sub_bits, max_exp) = s.waits.shape();
@@ -165,9 +169,14 @@ pub fn decode(bytes: &[u8]) -> Result<Vec<RunOutput>, Bad> {
         let chats = r.u64()?;
         let mut metrics = [0.0; Metric::COUNT];
         r.f64s(&mut metrics)?;
+        let mut weights = [0.0; Metric::COUNT];
+        r.f64s(&mut weights)?;
         let intervals = r.rows()?;
+        let interval_weights = r.rows()?;
         let focus = r.rows()?;
+        let focus_weights = r.rows()?;
         let groups = r.rows()?;
+        let group_weights = r.rows()?;
         let mut slot_minutes = vec![0.0; r.len(8)?];
         r.f64s(&mut slot_minutes)?;
         let shape = (r.u32()?, r.u32()?);
@@ -190,9 +199,13 @@ pub fn decode(bytes: &[u8]) -> Result<Vec<RunOutput>, Bad> {
         runs.push(RunOutput {
             stats: ReplicationStats {
                 metrics,
+                weights,
                 intervals,
+                interval_weights,
                 focus,
+                focus_weights,
                 groups,
+                group_weights,
                 slot_minutes,
                 waits,
             },
@@ -224,12 +237,18 @@ mod tests {
             *m = (i as f64 + 0.1) / (seed as f64 + 3.0);
         }
         metrics[0] = f64::NAN;
+        let mut weights = metrics;
+        weights[1] = 17.25 + seed as f64;
         RunOutput {
             stats: ReplicationStats {
                 metrics,
+                weights,
                 intervals: vec![[1.0 / 3.0; IntervalMetric::COUNT]; 5],
+                interval_weights: vec![[seed as f64 / 7.0; IntervalMetric::COUNT]; 5],
                 focus: Vec::new(),
+                focus_weights: vec![[0.5; IntervalMetric::COUNT]; 1],
                 groups: vec![[-0.0; GroupMetric::COUNT]; 2],
+                group_weights: vec![[2.0 / 3.0; GroupMetric::COUNT]; 2],
                 slot_minutes: vec![12.5, f64::MIN_POSITIVE],
                 waits,
             },
@@ -244,8 +263,18 @@ mod tests {
         for r in runs {
             let s = &r.stats;
             out.extend(s.metrics.iter().map(|v| v.to_bits()));
-            out.extend(s.intervals.iter().flatten().map(|v| v.to_bits()));
-            out.extend(s.groups.iter().flatten().map(|v| v.to_bits()));
+            out.extend(s.weights.iter().map(|v| v.to_bits()));
+            for rows in [
+                &s.intervals,
+                &s.interval_weights,
+                &s.focus,
+                &s.focus_weights,
+            ] {
+                out.extend(rows.iter().flatten().map(|v| v.to_bits()));
+            }
+            for rows in [&s.groups, &s.group_weights] {
+                out.extend(rows.iter().flatten().map(|v| v.to_bits()));
+            }
             out.extend(s.slot_minutes.iter().map(|v| v.to_bits()));
             out.extend(
                 s.waits

@@ -12,7 +12,6 @@ use rayon::prelude::*;
 use crate::engine::{Options, RunOutput, run_replication};
 use crate::scenario::Scenario;
 use crate::stats::metrics::Metric;
-use crate::stats::summary::estimate;
 
 /// What the command line may override in `[simulation]`.
 #[derive(Clone, Copy, Debug, Default)]
@@ -75,11 +74,7 @@ pub fn run_warnings(scenario: &Scenario, outcomes: &[Outcome]) -> Vec<String> {
     let runs: Vec<_> = outcomes.iter().flat_map(|o| &o.runs).collect();
     let total = |m: Metric| -> f64 { runs.iter().map(|r| r.stats.metrics[m as usize]).sum() };
     let mut out = Vec::new();
-    let per_run = estimate(
-        runs.iter()
-            .map(|r| r.stats.metrics[Metric::Stranded as usize]),
-    )
-    .mean;
+    let per_run = total(Metric::Stranded) / runs.len().max(1) as f64;
     let unswept = crate::scenario::warnings::unswept_sequential_teams(scenario);
     if per_run > 0.0 && !unswept.is_empty() {
         out.push(format!(

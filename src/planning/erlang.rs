@@ -112,7 +112,7 @@ impl Queue {
         if !self.stable() {
             return match metric {
                 IntervalMetric::ServiceLevel | IntervalMetric::AnswerLevel => 0.0,
-                IntervalMetric::AbandonRate => 0.0,
+                IntervalMetric::AbandonRate | IntervalMetric::AbandonRateQueue => 0.0,
                 _ => f64::INFINITY,
             };
         }
@@ -121,7 +121,10 @@ impl Queue {
         let queued = &p[n.min(p.len())..];
         let mean_queue: f64 = queued.iter().enumerate().map(|(j, x)| j as f64 * x).sum();
         match metric {
-            IntervalMetric::AbandonRate => self.theta * mean_queue / self.lambda,
+            // Erlang's customers leave only from the queue.
+            IntervalMetric::AbandonRate | IntervalMetric::AbandonRateQueue => {
+                self.theta * mean_queue / self.lambda
+            }
             IntervalMetric::MeanWait => mean_queue / self.lambda,
             IntervalMetric::ServiceLevel | IntervalMetric::AnswerLevel => {
                 let at_once: f64 = p[..n.min(p.len())].iter().sum();

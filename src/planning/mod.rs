@@ -4,6 +4,7 @@
 //! (`plan_file`). Every simulation of a search uses the same seed, so successive staffings
 //! are compared on the same customers (common random numbers).
 
+mod confirm;
 pub mod erlang;
 pub mod plan_file;
 mod requirement;
@@ -14,7 +15,8 @@ use crate::experiment::{self, Outcome, Plan};
 use crate::scenario::calendar::WeekSchedule;
 use crate::scenario::{Dist, Scenario, Staffing, WorkModel};
 use crate::stats::metrics::{GroupMetric, IntervalMetric};
-use crate::stats::summary::{Estimate, estimate};
+use crate::stats::pooled::focus_value;
+use crate::stats::summary::{Estimate, Weighted, ratio_estimate};
 use crate::time::{MINUTE, Millis, WEEK};
 
 #[derive(Debug, thiserror::Error)]
@@ -51,9 +53,14 @@ pub struct SlotPlan {
     pub erlang: Option<u32>,
     /// Chats per interval that reached the group's teams, on average.
     pub arrivals: f64,
-    /// Each target's metric under the final plan, over every replication and week.
+    /// Each target's metric under the final plan, on the customers of its last check (not
+    /// those the search chose on), as a ratio of sums over every replication and week.
     pub values: Vec<Estimate>,
-    /// Whether every target holds under the final plan (mean over replications).
+    /// How sure the last check makes it that every target holds in this interval: the
+    /// smallest, over the targets, of the one-sided confidence that the true value is on the
+    /// right side of the bound.
+    pub confidence: f64,
+    /// Whether the interval's number kept every target on fresh customers.
     pub met: bool,
 }
 
@@ -70,6 +77,10 @@ pub struct StaffingPlan {
     pub simulated_weeks: f64,
     /// The final plan's replications, for the report; its wall time is the whole search's.
     pub outcome: Outcome,
+    /// The seed of those replications: fresh customers, not the search's.
+    pub seed: u64,
+    /// The seed the search chose on.
+    pub search_seed: u64,
     /// The scenario with the plan in place.
     pub scenario: Scenario,
 }
@@ -130,31 +141,42 @@ pub fn staff(scenario: &Scenario, plan: Plan) -> Result<StaffingPlan, PlanningEr
             }
         })
         .collect();
+    search.reachable()?;
     let required = requirement::search(&mut search, start)?;
-    let (roster, scheduled, (runs, ok)) = if staffing.shifts.is_empty() {
-        let last = search.try_roster(&Roster::Levels(required.clone()))?;
-        (Vec::new(), required.clone(), last)
+    let confirmed = if staffing.shifts.is_empty() {
+        confirm::confirm(
+            &mut search,
+            required.clone(),
+            |_, need| Ok((Roster::Levels(need.to_vec()), need.to_vec())),
+            requirement::unreachable_error,
+        )?
     } else {
         shifts::cover(&mut search, &required)?
     };
-    let final_scenario = search.scenario_with(&if roster.is_empty() {
-        Roster::Levels(scheduled.clone())
-    } else {
-        Roster::Shifts(roster.iter().map(|r| r.1).collect())
-    });
-    let values: Vec<Vec<Estimate>> = search.slot_estimates(&runs);
+    let roster = match &confirmed.roster {
+        Roster::Shifts(counts) => staffing
+            .shifts
+            .iter()
+            .zip(counts)
+            .map(|((name, _), &n)| (name.clone(), n))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let final_scenario = search.scenario_with(&confirmed.roster);
+    let values: Vec<Vec<Estimate>> = search.slot_estimates(&confirmed.runs);
     let slots = (0..search.slots())
         .filter(|&i| search.planned[i])
         .map(|i| SlotPlan {
             week_time: i as Millis * scenario.simulation.interval,
             first_interval: search.first[i],
             day: search.day(search.first[i]),
-            required: required[i],
-            scheduled: scheduled[i],
+            required: confirmed.need[i],
+            scheduled: confirmed.on_duty[i],
             erlang: erlang[i],
             arrivals: arrivals[i],
+            confidence: confidence(&staffing.targets, &values[i]),
             values: values[i].clone(),
-            met: ok[i],
+            met: search.confirmed[i],
         })
         .collect();
     Ok(StaffingPlan {
@@ -165,12 +187,43 @@ pub fn staff(scenario: &Scenario, plan: Plan) -> Result<StaffingPlan, PlanningEr
         simulations: search.simulations,
         simulated_weeks: search.simulated_weeks,
         outcome: Outcome {
-            runs,
+            runs: confirmed.runs,
             wall: started.elapsed(),
             threads: search.threads,
         },
+        seed: confirmed.seed,
+        search_seed: plan.seed,
         scenario: final_scenario,
     })
+}
+
+/// The smallest one-sided confidence, over the targets, that the true value keeps its bound:
+/// Student's t of the distance to the bound in standard errors. An interval with no chat
+/// keeps every bound.
+fn confidence(targets: &[crate::scenario::Target], values: &[Estimate]) -> f64 {
+    use statrs::distribution::{ContinuousCDF, StudentsT};
+    targets
+        .iter()
+        .zip(values)
+        .map(|(t, e)| {
+            if e.mean.is_nan() {
+                return 1.0;
+            }
+            let margin = match (t.min, t.max) {
+                (Some(min), Some(max)) => (e.mean - min).min(max - e.mean),
+                (Some(min), None) => e.mean - min,
+                (None, Some(max)) => max - e.mean,
+                (None, None) => f64::INFINITY,
+            };
+            let se = e.std / (e.n.max(1) as f64).sqrt();
+            if se.is_nan() || se <= 0.0 || e.n < 2 {
+                return if margin >= 0.0 { 1.0 } else { 0.0 };
+            }
+            StudentsT::new(0.0, 1.0, (e.n - 1) as f64)
+                .map(|d| d.cdf(margin / se))
+                .unwrap_or(f64::NAN)
+        })
+        .fold(1.0, f64::min)
 }
 
 /// How the planned group is staffed in one simulation.
@@ -198,6 +251,8 @@ struct Search<'a> {
     simulated_weeks: f64,
     /// Worker threads the simulations ran on.
     threads: usize,
+    /// Per slot: whether its number kept every target on fresh customers.
+    confirmed: Vec<bool>,
 }
 
 impl<'a> Search<'a> {
@@ -227,6 +282,7 @@ impl<'a> Search<'a> {
             simulations: 0,
             simulated_weeks: 0.0,
             threads: 0,
+            confirmed: Vec::new(),
         }
     }
 
@@ -294,10 +350,19 @@ impl<'a> Search<'a> {
     }
 
     fn simulate(&mut self, scenario: &Scenario) -> Result<Vec<RunOutput>, PlanningError> {
+        self.simulate_seeded(scenario, self.plan.seed)
+    }
+
+    /// Simulates `scenario` on the customers of `seed`.
+    fn simulate_seeded(
+        &mut self,
+        scenario: &Scenario,
+        seed: u64,
+    ) -> Result<Vec<RunOutput>, PlanningError> {
         self.simulations += 1;
         let sim = &scenario.simulation;
         self.simulated_weeks += self.plan.replications as f64 * sim.horizon as f64 / WEEK as f64;
-        let outcome = experiment::run(scenario, self.plan, None)?;
+        let outcome = experiment::run(scenario, Plan { seed, ..self.plan }, None)?;
         self.threads = outcome.threads;
         Ok(outcome.runs)
     }
@@ -311,13 +376,16 @@ impl<'a> Search<'a> {
     }
 
     fn slot_estimates_of(&self, runs: &[RunOutput], metric: IntervalMetric) -> Vec<Estimate> {
-        let mut values: Vec<Vec<f64>> = vec![Vec::new(); self.slots()];
+        let mut values: Vec<Vec<Weighted>> = vec![Vec::new(); self.slots()];
         for r in runs {
-            for (k, row) in r.stats.focus.iter().enumerate() {
-                values[Self::slot_of(self.base, k)].push(row[metric as usize]);
+            for k in 0..r.stats.focus.len() {
+                values[Self::slot_of(self.base, k)].push(focus_value(&r.stats, k, metric));
             }
         }
-        values.into_iter().map(estimate).collect()
+        values
+            .into_iter()
+            .map(|v| ratio_estimate(v, metric.scale()))
+            .collect()
     }
 
     /// Per slot, each target's estimate, in the order of the targets.
@@ -391,6 +459,53 @@ impl<'a> Search<'a> {
             })
             .collect::<Vec<_>>()
             .join(", ")
+    }
+
+    /// Why the targets slot `i` misses with `max_agents` on duty are out of staffing's reach.
+    fn why_unreachable(&self, runs: &[RunOutput], i: usize) -> String {
+        let missed = |m: IntervalMetric| {
+            let values = &self.slot_estimates(runs)[i];
+            self.staffing
+                .targets
+                .iter()
+                .zip(values)
+                .any(|(t, e)| t.metric == m && !t.holds(e.mean))
+        };
+        let mut why = Vec::new();
+        if missed(IntervalMetric::AbandonRate) {
+            let total = self.slot_estimates_of(runs, IntervalMetric::AbandonRate)[i].mean;
+            let queue = self.slot_estimates_of(runs, IntervalMetric::AbandonRateQueue)[i].mean;
+            why.push(format!(
+                "{:.1}% of the customers left after an agent had taken their chat (while the first reply was written) and only {:.1}% before, and more agents only shorten the wait before; to bound what staffing changes, target abandon_rate_queue",
+                100.0 * (total - queue),
+                100.0 * queue
+            ));
+        }
+        if missed(IntervalMetric::ServiceLevel) {
+            why.push("the first reply comes after the service-level target even for chats taken at once (the agent's first reply takes that long); target answer_level, which counts the moment an agent takes the chat".to_string());
+        }
+        if why.is_empty() {
+            why.push("more agents of this group cannot change it: look at other teams' chats, inactivity moves and bots".to_string());
+        }
+        why.join("; ")
+    }
+
+    /// Refuses, before searching, targets that even `max_agents` on duty in every interval do
+    /// not keep, saying which and why: one simulation instead of a search that climbs to the
+    /// cap.
+    fn reachable(&mut self) -> Result<(), PlanningError> {
+        let max = self.staffing.max_agents;
+        let levels: Vec<u32> = self
+            .planned
+            .iter()
+            .map(|&p| if p { max } else { 0 })
+            .collect();
+        let (runs, ok) = self.try_roster(&Roster::Levels(levels))?;
+        let missing: Vec<usize> = (0..self.slots()).filter(|&i| !ok[i]).collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        Err(requirement::unreachable_error(self, &missing, &runs))
     }
 
     fn labels(&self, slots: &[usize]) -> String {

@@ -37,11 +37,16 @@ pub fn render(scenario: &Scenario, plan: &StaffingPlan) -> String {
             agents.push(table);
         }
     }
+    if let Some(simulation) = doc.get_mut("simulation").and_then(Item::as_table_like_mut) {
+        simulation.insert("seed", toml_edit::value(plan.seed as i64));
+    }
     let (hours, erlang) = plan.agent_hours(interval);
     let header = format!(
-        "# Staffing plan for agent group \"{group}\", written by `ccsim staff` from {}:\n# {:.1} agent-hours a week (per-interval Erlang: {erlang:.1}). Run it with `ccsim run`.\n\n",
+        "# Staffing plan for agent group \"{group}\", written by `ccsim staff` from {}:\n# {:.1} agent-hours a week (per-interval Erlang: {erlang:.1}). Run it with `ccsim run`.\n# seed = {}: the fresh customers staff checked the plan on, so `ccsim run` gives its report again;\n# the search chose on seed {}. Judge the plan on other seeds too.\n\n",
         scenario.path.display(),
         hours,
+        plan.seed,
+        plan.search_seed,
     );
     header + &doc.to_string()
 }

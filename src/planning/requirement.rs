@@ -135,16 +135,23 @@ fn lower(s: &mut Search, levels: &mut [u32]) -> Result<(), PlanningError> {
     }
 }
 
-fn unreachable_error(s: &Search, slots: &[usize], runs: &[RunOutput]) -> PlanningError {
+/// Slots that miss a target with `max_agents` on duty: which, what they reach, and why more
+/// agents would not help.
+pub(super) fn unreachable_error(s: &Search, slots: &[usize], runs: &[RunOutput]) -> PlanningError {
     let key = KeyPath::root().key("staffing").key("max_agents");
+    let first = slots.first().copied();
     let message = format!(
-        "even {} agents (max_agents) do not keep every target in {} interval{}: {} (at {}: {}); raise max_agents, loosen the targets, or look at what more agents cannot change (customers who leave while the agent types the first reply, other teams' chats, inactivity moves)",
+        "even {} agents (max_agents) do not keep every target in {} interval{}: {}{}",
         s.staffing.max_agents,
         slots.len(),
         if slots.len() == 1 { "" } else { "s" },
         s.labels(slots),
-        s.label(slots[0]),
-        s.misses(runs, slots[0]),
+        first.map_or(String::new(), |i| format!(
+            " (at {}: {}); {}",
+            s.label(i),
+            s.misses(runs, i),
+            s.why_unreachable(runs, i)
+        )),
     );
     crate::error::ScenarioError::Invalid(vec![s.base.problem(&key, message)]).into()
 }

@@ -1,22 +1,19 @@
 //! Candidate shifts that cover the requirement at the fewest agent-hours: an integer program
 //! (how many agents start on each shift, every interval covered), solved by `microlp`. Shifts
-//! change the backlog (agents come and go in blocks), so the roster is simulated, and an
-//! interval that misses a target asks for one agent more than it had before solving again.
+//! change the backlog (agents come and go in blocks), so the roster is checked on fresh
+//! customers (`confirm`), and an interval that misses a target asks for one agent more than it
+//! had before solving again.
 
 use good_lp::{Expression, Solution, SolverModel, Variable, constraint, microlp, variable};
 
+use super::confirm::{Confirmed, confirm};
 use super::{PlanningError, Roster, Search};
 use crate::engine::RunOutput;
 use crate::scenario::locate::KeyPath;
 use crate::time::Millis;
 
-/// Rosters tried before giving up: each round adds an agent where a target missed.
-const MAX_ROUNDS: u32 = 50;
-
 /// (agents per shift, agents on duty per slot, the final roster's replications).
-pub(super) type Covered = (Vec<(String, u32)>, Vec<u32>, (Vec<RunOutput>, Vec<bool>));
-
-pub(super) fn cover(s: &mut Search, required: &[u32]) -> Result<Covered, PlanningError> {
+pub(super) fn cover(s: &mut Search, required: &[u32]) -> Result<Confirmed, PlanningError> {
     let interval = s.base.simulation.interval;
     let shifts = &s.staffing.shifts;
     // covers[i]: the shifts on duty for the whole of slot i.
@@ -45,47 +42,31 @@ pub(super) fn cover(s: &mut Search, required: &[u32]) -> Result<Covered, Plannin
         );
     }
     let hours: Vec<f64> = shifts.iter().map(|(_, w)| w.weekly_hours()).collect();
-    let mut need = required.to_vec();
-    for _ in 0..MAX_ROUNDS {
-        let counts = solve(&covers, &hours, &need, s.staffing.max_agents)?;
-        let on_duty: Vec<u32> = covers
-            .iter()
-            .map(|c| c.iter().map(|&j| counts[j]).sum())
-            .collect();
-        let (runs, ok) = s.try_roster(&Roster::Shifts(counts.clone()))?;
-        let missing: Vec<usize> = (0..s.slots()).filter(|&i| !ok[i]).collect();
-        if missing.is_empty() {
-            let roster = shifts
+    confirm(
+        s,
+        required.to_vec(),
+        |s, need| {
+            let counts = solve(&covers, &hours, need, s.staffing.max_agents)?;
+            let on_duty = covers
                 .iter()
-                .zip(&counts)
-                .map(|((name, _), &n)| (name.clone(), n))
+                .map(|c| c.iter().map(|&j| counts[j]).sum())
                 .collect();
-            return Ok((roster, on_duty, (runs, ok)));
-        }
-        let stuck: Vec<usize> = missing
-            .iter()
-            .copied()
-            .filter(|&i| on_duty[i] >= s.staffing.max_agents || covers[i].is_empty())
-            .collect();
-        if !stuck.is_empty() {
-            return Err(stuck_error(s, &stuck));
-        }
-        for i in missing {
-            need[i] = on_duty[i] + 1;
-        }
-    }
-    Err(stuck_error(s, &[]))
+            Ok((Roster::Shifts(counts), on_duty))
+        },
+        stuck_error,
+    )
 }
 
-fn stuck_error(s: &Search, slots: &[usize]) -> PlanningError {
+fn stuck_error(s: &Search, slots: &[usize], _: &[RunOutput]) -> PlanningError {
     let key = KeyPath::root().key("staffing").key("shifts");
     let message = if slots.is_empty() {
         format!(
-            "no roster of the candidate shifts kept every target after {MAX_ROUNDS} rounds; add shorter or differently placed shifts"
+            "no roster of the candidate shifts kept every target on fresh customers after {} rounds; add shorter or differently placed shifts",
+            super::confirm::MAX_ROUNDS
         )
     } else {
         format!(
-            "with the candidate shifts, {} interval{} miss{} a target even at {} agents (max_agents) or with no shift on duty: {}",
+            "with the candidate shifts, {} interval{} miss{} a target even at {} agents (max_agents): {}",
             slots.len(),
             if slots.len() == 1 { "" } else { "s" },
             if slots.len() == 1 { "es" } else { "" },

@@ -35,12 +35,7 @@ pub fn whole_log_line(b: &Backtest) -> String {
         .map(|(&m, a)| {
             let metric = crate::stats::metrics::Metric::from_name(m.name())
                 .expect("every backtest KPI is a summary metric too");
-            let e = crate::stats::summary::estimate(
-                b.outcome
-                    .runs
-                    .iter()
-                    .map(|r| r.stats.metrics[metric as usize]),
-            );
+            let e = crate::stats::pooled::metric(b.outcome.runs.iter().map(|r| &r.stats), metric);
             let (unit, scale) = m.unit().display();
             let space = if unit == "%" { "" } else { " " };
             format!(

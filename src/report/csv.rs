@@ -7,7 +7,8 @@ use crate::experiment::check::{BaselineCheck, Bound, BoundCheck, Verdict};
 use crate::scenario::calendar::{clock, weekday_name};
 use crate::scenario::{Scenario, Simulation};
 use crate::stats::metrics::{GroupMetric, IntervalMetric, Metric};
-use crate::stats::summary::{Estimate, estimate};
+use crate::stats::pooled;
+use crate::stats::summary::Estimate;
 use crate::time::{DAY, MINUTE, Millis};
 
 pub fn number(x: f64) -> String {
@@ -47,12 +48,7 @@ fn estimate_cells(e: &Estimate) -> [String; 5] {
 pub fn kpis(runs: &[RunOutput]) -> Vec<(Metric, Estimate)> {
     Metric::ALL
         .iter()
-        .map(|&m| {
-            (
-                m,
-                estimate(runs.iter().map(|r| r.stats.metrics[m as usize])),
-            )
-        })
+        .map(|&m| (m, pooled::metric(runs.iter().map(|r| &r.stats), m)))
         .collect()
 }
 
@@ -107,7 +103,7 @@ pub fn intervals(out: &mut dyn std::io::Write, variants: &[Results]) -> std::io:
         for k in 0..count {
             let [day, weekday, time] = calendar_cells(sim, sim.warmup + k as i64 * sim.interval);
             for &m in IntervalMetric::ALL {
-                let e = estimate(v.runs.iter().map(|r| r.stats.intervals[k][m as usize]));
+                let e = pooled::interval(v.runs.iter().map(|r| &r.stats), k, m);
                 let mut row = vec![
                     v.name.to_string(),
                     k.to_string(),
@@ -128,10 +124,10 @@ pub fn intervals(out: &mut dyn std::io::Write, variants: &[Results]) -> std::io:
 /// The paired difference of `metric` between a variant and the base, replication by
 /// replication: common random numbers make the pairs share their customers (SPEC §7).
 pub fn paired(base: &[RunOutput], other: &[RunOutput], m: Metric) -> Estimate {
-    estimate(
-        base.iter()
-            .zip(other)
-            .map(|(b, o)| o.stats.metrics[m as usize] - b.stats.metrics[m as usize]),
+    pooled::paired(
+        base.iter().map(|r| &r.stats),
+        other.iter().map(|r| &r.stats),
+        m,
     )
 }
 
@@ -247,7 +243,7 @@ pub fn agents(variants: &[Results]) -> Vec<u8> {
     for v in variants {
         for (g, group) in v.scenario.agent_groups.iter().enumerate() {
             for &m in GroupMetric::ALL {
-                let e = estimate(v.runs.iter().map(|r| r.stats.groups[g][m as usize]));
+                let e = pooled::group(v.runs.iter().map(|r| &r.stats), g, m);
                 let mut row = vec![
                     v.name.to_string(),
                     group.name.clone(),
@@ -355,6 +351,7 @@ pub fn staffing(scenario: &Scenario, plan: &crate::planning::StaffingPlan) -> Ve
         header.push(format!("{name}_ci95_low"));
         header.push(format!("{name}_ci95_high"));
     }
+    header.push("confidence".into());
     header.push("met".into());
     w.write_record(&header).expect("in memory");
     for slot in &plan.slots {
@@ -371,6 +368,7 @@ pub fn staffing(scenario: &Scenario, plan: &crate::planning::StaffingPlan) -> Ve
         for e in &slot.values {
             row.extend([number(e.mean), number(e.ci_low), number(e.ci_high)]);
         }
+        row.push(number(slot.confidence));
         row.push(slot.met.to_string());
         w.write_record(&row).expect("in memory");
     }

@@ -379,6 +379,19 @@ pub fn staffing_summary(
         .map(|s| week_label(s.week_time))
         .collect();
     let _ = writeln!(out, "  intervals missed: {}", list_or_none(&missed));
+    let unsure: Vec<String> = found
+        .slots
+        .iter()
+        .filter(|s| s.confidence < UNSURE)
+        .map(|s| format!("{} ({:.0}%)", week_label(s.week_time), 100.0 * s.confidence))
+        .collect();
+    let _ = writeln!(
+        out,
+        "  checked on fresh customers (seed {}); intervals less than {:.0}% sure to keep the targets: {}",
+        found.seed,
+        100.0 * UNSURE,
+        list_or_none(&unsure)
+    );
     let _ = writeln!(
         out,
         "  search: {} simulations, {:.0} simulated weeks in {:.2} s",
@@ -388,6 +401,9 @@ pub fn staffing_summary(
     );
     out
 }
+
+/// Below this confidence an interval's plan is named: more replications would settle it.
+const UNSURE: f64 = 0.8;
 
 fn list_or_none(items: &[String]) -> String {
     if items.is_empty() {

@@ -70,6 +70,8 @@ struct ChatCounts {
     served: u64,
     resolved: u64,
     abandoned: u64,
+    /// Of those, the ones that left before an agent took the chat: what more agents prevent.
+    abandoned_queue: u64,
     waited: u64,
     wait_sum: f64,
     wait_served_sum: f64,
@@ -91,6 +93,7 @@ struct IntervalCounts {
     served: u32,
     bot_after_start: u32,
     abandoned: u32,
+    abandoned_queue: u32,
     sl_hits: u32,
     answer_hits: u32,
     wait_sum: f64,
@@ -177,11 +180,18 @@ pub struct Collector {
 #[derive(Clone, Debug)]
 pub struct ReplicationStats {
     pub metrics: [f64; Metric::COUNT],
+    /// What each metric is a share or mean of (chats reached, chats served, slot hours), or 1
+    /// for a count or a percentile, 0 where undefined: the report pools replications as a
+    /// ratio of sums (`summary::ratio_estimate`), so that a share is of customers.
+    pub weights: [f64; Metric::COUNT],
     pub intervals: Vec<[f64; IntervalMetric::COUNT]>,
+    pub interval_weights: Vec<[f64; IntervalMetric::COUNT]>,
     /// The chat metrics of `intervals` counting only the focus chats (`ccsim staff`'s
     /// targets); empty unless asked for. Its time averages are not measured.
     pub focus: Vec<[f64; IntervalMetric::COUNT]>,
+    pub focus_weights: Vec<[f64; IntervalMetric::COUNT]>,
     pub groups: Vec<[f64; GroupMetric::COUNT]>,
+    pub group_weights: Vec<[f64; GroupMetric::COUNT]>,
     /// Per agent group: minutes of slot time spent on chats, for the handle time a
     /// spreadsheet planner would read off the platform (with `ChatsHandled`).
     pub slot_minutes: Vec<f64>,
@@ -189,8 +199,19 @@ pub struct ReplicationStats {
     pub waits: Histogram,
 }
 
-fn ratio(a: f64, b: f64) -> f64 {
-    if b > 0.0 { a / b } else { f64::NAN }
+/// A share or mean of `den` things (chats, hours), weighted by them; undefined (NaN, weight
+/// 0) over none.
+fn share(num: f64, den: f64) -> (f64, f64) {
+    if den > 0.0 {
+        (num / den, den)
+    } else {
+        (f64::NAN, 0.0)
+    }
+}
+
+/// A replication's own number (a count, a percentile): weight 1 where defined.
+fn count(x: f64) -> (f64, f64) {
+    (x, if x.is_nan() { 0.0 } else { 1.0 })
 }
 
 impl Collector {
@@ -505,6 +526,8 @@ impl Collector {
         self.counts.abandoned += 1;
         self.count(k, |c| c.abandoned += 1);
         if let Some(wait) = wait {
+            self.counts.abandoned_queue += 1;
+            self.count(k, |c| c.abandoned_queue += 1);
             self.waited(k, wait);
         }
     }
@@ -533,44 +556,47 @@ impl Collector {
         let c = &self.counts;
         let minutes = |ms: Option<f64>| ms.map_or(f64::NAN, |v| v / MINUTE as f64);
         let known = (c.served + c.abandoned + c.bot_after_start) as f64;
+        let (reached, served) = (c.reached as f64, c.served as f64);
+        let (busy, present) = self.intervals.iter().fold((0.0, 0.0), |(b, p), acc| {
+            (b + acc.areas.busy_slots, p + acc.areas.present_slots)
+        });
         let mut metrics = [f64::NAN; Metric::COUNT];
+        let mut weights = [0.0; Metric::COUNT];
         for &m in Metric::ALL {
-            metrics[m as usize] = match m {
-                Metric::Arrivals => c.arrivals as f64,
-                Metric::BotResolved => c.bot_resolved as f64,
-                Metric::Served => c.served as f64,
-                Metric::Resolved => c.resolved as f64,
-                Metric::Abandoned => c.abandoned as f64,
-                Metric::Unfinished => unfinished as f64,
-                Metric::AbandonRate => ratio(c.abandoned as f64, c.reached as f64),
-                Metric::PWait => ratio(c.waited as f64, known),
-                Metric::MeanWait => ratio(c.wait_sum, known) / MINUTE as f64,
-                Metric::MeanWaitServed => ratio(c.wait_served_sum, c.served as f64) / MINUTE as f64,
-                Metric::WaitP50 => minutes(self.wait_all.quantile(0.5)),
-                Metric::WaitP90 => minutes(self.wait_all.quantile(0.9)),
-                Metric::WaitP95 => minutes(self.wait_all.quantile(0.95)),
-                Metric::WaitP99 => minutes(self.wait_all.quantile(0.99)),
-                Metric::MeanTtfr => ratio(c.ttfr_sum, c.served as f64) / MINUTE as f64,
-                Metric::TtfrP90 => minutes(self.ttfr.quantile(0.9)),
-                Metric::AbandonedInConversation => c.abandoned_in_conversation as f64,
-                Metric::ServiceLevel => ratio(c.sl_hits as f64, c.reached as f64),
-                Metric::ServiceLevelAnswered => ratio(c.sl_hits as f64, c.served as f64),
-                Metric::AnswerLevel => ratio(c.answer_hits as f64, c.reached as f64),
-                Metric::Occupancy => {
-                    let (busy, present) = self.intervals.iter().fold((0.0, 0.0), |(b, p), acc| {
-                        (b + acc.areas.busy_slots, p + acc.areas.present_slots)
-                    });
-                    ratio(busy, present)
-                }
-                Metric::Refusals => c.refusals as f64,
-                Metric::AutoClosed => c.auto_closed as f64,
-                Metric::FirstAlerts => c.first_alerts as f64,
-                Metric::SecondAlerts => c.second_alerts as f64,
-                Metric::InactivityTransfers => c.inactivity_transfers as f64,
-                Metric::Transfers => c.transfers as f64,
-                Metric::Stranded => c.stranded as f64,
-                Metric::Unplaced => c.unplaced as f64,
+            let (value, weight) = match m {
+                Metric::Arrivals => count(c.arrivals as f64),
+                Metric::BotResolved => count(c.bot_resolved as f64),
+                Metric::Served => count(served),
+                Metric::Resolved => count(c.resolved as f64),
+                Metric::Abandoned => count(c.abandoned as f64),
+                Metric::Unfinished => count(unfinished as f64),
+                Metric::AbandonRate => share(c.abandoned as f64, reached),
+                Metric::AbandonRateQueue => share(c.abandoned_queue as f64, reached),
+                Metric::PWait => share(c.waited as f64, known),
+                Metric::MeanWait => share(c.wait_sum / MINUTE as f64, known),
+                Metric::MeanWaitServed => share(c.wait_served_sum / MINUTE as f64, served),
+                Metric::WaitP50 => count(minutes(self.wait_all.quantile(0.5))),
+                Metric::WaitP90 => count(minutes(self.wait_all.quantile(0.9))),
+                Metric::WaitP95 => count(minutes(self.wait_all.quantile(0.95))),
+                Metric::WaitP99 => count(minutes(self.wait_all.quantile(0.99))),
+                Metric::MeanTtfr => share(c.ttfr_sum / MINUTE as f64, served),
+                Metric::TtfrP90 => count(minutes(self.ttfr.quantile(0.9))),
+                Metric::AbandonedInConversation => count(c.abandoned_in_conversation as f64),
+                Metric::ServiceLevel => share(c.sl_hits as f64, reached),
+                Metric::ServiceLevelAnswered => share(c.sl_hits as f64, served),
+                Metric::AnswerLevel => share(c.answer_hits as f64, reached),
+                Metric::Occupancy => share(busy / time::HOUR as f64, present / time::HOUR as f64),
+                Metric::Refusals => count(c.refusals as f64),
+                Metric::AutoClosed => count(c.auto_closed as f64),
+                Metric::FirstAlerts => count(c.first_alerts as f64),
+                Metric::SecondAlerts => count(c.second_alerts as f64),
+                Metric::InactivityTransfers => count(c.inactivity_transfers as f64),
+                Metric::Transfers => count(c.transfers as f64),
+                Metric::Stranded => count(c.stranded as f64),
+                Metric::Unplaced => count(c.unplaced as f64),
             };
+            metrics[m as usize] = value;
+            weights[m as usize] = weight;
         }
         let rows: Vec<_> = self
             .intervals
@@ -583,68 +609,83 @@ impl Collector {
                 let c = &acc.counts;
                 let none = AlertAreas::default();
                 let alerts = |k: usize| self.interval_alerts.get(k).unwrap_or(&none);
+                let reached = c.reached as f64;
+                let minutes = span / MINUTE as f64;
+                let level = |area: f64| share(area / span * minutes, minutes);
                 let mut row = [f64::NAN; IntervalMetric::COUNT];
+                let mut weights = [0.0; IntervalMetric::COUNT];
                 for &m in IntervalMetric::ALL {
-                    row[m as usize] = match m {
-                        IntervalMetric::Arrivals => c.arrivals as f64,
-                        IntervalMetric::AbandonRate => ratio(c.abandoned as f64, c.reached as f64),
-                        IntervalMetric::ServiceLevel => ratio(c.sl_hits as f64, c.reached as f64),
-                        IntervalMetric::AnswerLevel => {
-                            ratio(c.answer_hits as f64, c.reached as f64)
+                    let (value, weight) = match m {
+                        IntervalMetric::Arrivals => count(c.arrivals as f64),
+                        IntervalMetric::AbandonRate => share(c.abandoned as f64, reached),
+                        IntervalMetric::AbandonRateQueue => {
+                            share(c.abandoned_queue as f64, reached)
                         }
+                        IntervalMetric::ServiceLevel => share(c.sl_hits as f64, reached),
+                        IntervalMetric::AnswerLevel => share(c.answer_hits as f64, reached),
                         IntervalMetric::MeanWait => {
                             let known = c.served + c.abandoned + c.bot_after_start;
-                            ratio(c.wait_sum, known as f64) / MINUTE as f64
+                            share(c.wait_sum / MINUTE as f64, known as f64)
                         }
-                        IntervalMetric::WaitP90 => acc.p90 / MINUTE as f64,
-                        IntervalMetric::QueueLength => acc.areas.queue_length / span,
-                        IntervalMetric::AgentsOnline => acc.areas.agents_online / span,
-                        IntervalMetric::FirstAlertTeamQueue => alerts(k)[0][0] / span,
-                        IntervalMetric::SecondAlertTeamQueue => alerts(k)[0][1] / span,
-                        IntervalMetric::FirstAlertAgentQueue => alerts(k)[1][0] / span,
-                        IntervalMetric::SecondAlertAgentQueue => alerts(k)[1][1] / span,
-                        IntervalMetric::FirstAlertWaitingQueue => alerts(k)[2][0] / span,
-                        IntervalMetric::SecondAlertWaitingQueue => alerts(k)[2][1] / span,
-                        IntervalMetric::Occupancy => {
-                            ratio(acc.areas.busy_slots, acc.areas.present_slots)
-                        }
+                        IntervalMetric::WaitP90 => count(acc.p90 / MINUTE as f64),
+                        IntervalMetric::QueueLength => level(acc.areas.queue_length),
+                        IntervalMetric::AgentsOnline => level(acc.areas.agents_online),
+                        IntervalMetric::FirstAlertTeamQueue => level(alerts(k)[0][0]),
+                        IntervalMetric::SecondAlertTeamQueue => level(alerts(k)[0][1]),
+                        IntervalMetric::FirstAlertAgentQueue => level(alerts(k)[1][0]),
+                        IntervalMetric::SecondAlertAgentQueue => level(alerts(k)[1][1]),
+                        IntervalMetric::FirstAlertWaitingQueue => level(alerts(k)[2][0]),
+                        IntervalMetric::SecondAlertWaitingQueue => level(alerts(k)[2][1]),
+                        IntervalMetric::Occupancy => share(
+                            acc.areas.busy_slots / time::HOUR as f64,
+                            acc.areas.present_slots / time::HOUR as f64,
+                        ),
                     };
+                    row[m as usize] = value;
+                    weights[m as usize] = weight;
                 }
-                row
+                (row, weights)
             })
             .collect();
-        let (intervals, focus) = {
-            let mut rows = rows;
-            let focus = rows.split_off(self.span);
-            (rows, focus)
-        };
-        let groups = self
+        let (mut intervals, mut interval_weights): (Vec<_>, Vec<_>) = rows.into_iter().unzip();
+        let focus = intervals.split_off(self.span);
+        let focus_weights = interval_weights.split_off(self.span);
+        let (groups, group_weights) = self
             .groups
             .iter()
             .zip(&self.group_sizes)
             .map(|(g, &size)| {
                 let agent_hours = size as f64 * time::HOUR as f64;
-
                 let mut row = [f64::NAN; GroupMetric::COUNT];
+                let mut weights = [0.0; GroupMetric::COUNT];
                 for &m in GroupMetric::ALL {
-                    row[m as usize] = match m {
-                        GroupMetric::Occupancy => ratio(g.busy, g.areas.present),
-                        GroupMetric::ChatsHandled => g.handled as f64,
-                        GroupMetric::Refusals => g.refusals as f64,
-                        GroupMetric::ReadyHours => g.areas.ready / agent_hours,
-                        GroupMetric::NotReadyHours => g.areas.not_ready / agent_hours,
-                        GroupMetric::NotReadyTimeoutHours => g.areas.away / agent_hours,
-                        GroupMetric::OfflineHours => g.areas.offline / agent_hours,
+                    let (value, weight) = match m {
+                        GroupMetric::Occupancy => share(
+                            g.busy / time::HOUR as f64,
+                            g.areas.present / time::HOUR as f64,
+                        ),
+                        GroupMetric::ChatsHandled => count(g.handled as f64),
+                        GroupMetric::Refusals => count(g.refusals as f64),
+                        GroupMetric::ReadyHours => count(g.areas.ready / agent_hours),
+                        GroupMetric::NotReadyHours => count(g.areas.not_ready / agent_hours),
+                        GroupMetric::NotReadyTimeoutHours => count(g.areas.away / agent_hours),
+                        GroupMetric::OfflineHours => count(g.areas.offline / agent_hours),
                     };
+                    row[m as usize] = value;
+                    weights[m as usize] = weight;
                 }
-                row
+                (row, weights)
             })
-            .collect();
+            .unzip();
         ReplicationStats {
             metrics,
+            weights,
             intervals,
+            interval_weights,
             focus,
+            focus_weights,
             groups,
+            group_weights,
             slot_minutes: self.groups.iter().map(|g| g.busy / MINUTE as f64).collect(),
             waits: self.wait_all,
         }

@@ -1,5 +1,7 @@
 //! The names of every reported number, in report order (SPEC §6).
 
+use super::summary::Scale;
+
 macro_rules! metric_enum {
     ($(#[$doc:meta])* $name:ident { $($variant:ident => $text:literal in $unit:ident),+ $(,)? }) => {
         $(#[$doc])*
@@ -37,6 +39,7 @@ metric_enum!(
         AbandonedInConversation => "abandoned_in_conversation" in Count,
         Unfinished => "unfinished" in Count,
         AbandonRate => "abandon_rate" in Fraction,
+        AbandonRateQueue => "abandon_rate_queue" in Fraction,
         PWait => "p_wait" in Fraction,
         MeanWait => "mean_wait" in Minutes,
         MeanWaitServed => "mean_wait_served" in Minutes,
@@ -66,6 +69,7 @@ metric_enum!(
     IntervalMetric {
         Arrivals => "arrivals" in Count,
         AbandonRate => "abandon_rate" in Fraction,
+        AbandonRateQueue => "abandon_rate_queue" in Fraction,
         ServiceLevel => "service_level" in Fraction,
         AnswerLevel => "answer_level" in Fraction,
         MeanWait => "mean_wait" in Minutes,
@@ -94,6 +98,33 @@ metric_enum!(
         OfflineHours => "offline_hours" in Hours,
     }
 );
+
+/// How a metric's values are bounded, which keeps its interval inside them.
+fn scale_of(unit: Unit, occupancy: bool) -> Scale {
+    match unit {
+        Unit::Fraction if occupancy => Scale::TimeShare,
+        Unit::Fraction => Scale::ChatShare,
+        Unit::Count | Unit::Minutes | Unit::Hours => Scale::NonNegative,
+    }
+}
+
+impl Metric {
+    pub fn scale(self) -> Scale {
+        scale_of(self.unit(), self == Metric::Occupancy)
+    }
+}
+
+impl IntervalMetric {
+    pub fn scale(self) -> Scale {
+        scale_of(self.unit(), self == IntervalMetric::Occupancy)
+    }
+}
+
+impl GroupMetric {
+    pub fn scale(self) -> Scale {
+        scale_of(self.unit(), self == GroupMetric::Occupancy)
+    }
+}
 
 /// The unit of a reported number. Shares are fractions in files (0.05) and percentages on
 /// screen (5 %); times are minutes, except agent hours.
@@ -157,6 +188,7 @@ impl Metric {
             | AbandonedInConversation
             | Unfinished
             | AbandonRate
+            | AbandonRateQueue
             | PWait
             | MeanWait
             | MeanWaitServed

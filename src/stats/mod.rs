@@ -3,4 +3,5 @@
 pub mod collector;
 pub mod histogram;
 pub mod metrics;
+pub mod pooled;
 pub mod summary;

@@ -10,10 +10,11 @@ use crate::time::WEEK;
 const DEFAULT_MAX_AGENTS: i64 = 1000;
 
 /// What a staffing target may bound: the chats' shares and times, which staffing moves.
-const TARGETS: [IntervalMetric; 5] = [
+const TARGETS: [IntervalMetric; 6] = [
     IntervalMetric::ServiceLevel,
     IntervalMetric::AnswerLevel,
     IntervalMetric::AbandonRate,
+    IntervalMetric::AbandonRateQueue,
     IntervalMetric::MeanWait,
     IntervalMetric::WaitP90,
 ];

@@ -1,0 +1,69 @@
+//! Replications pooled into the numbers a report states: every share and mean as a ratio of
+//! sums over replications (abandoned ÷ reached, summed), so that a share is of customers, not
+//! an average of each replication's own share (which over-weights replications with few chats
+//! and reads small intervals as better than they are).
+
+use super::collector::ReplicationStats;
+use super::metrics::{GroupMetric, IntervalMetric, Metric};
+use super::summary::{Estimate, Weighted, paired_ratio_difference, ratio_estimate};
+
+/// Metric `m` over the replications.
+pub fn metric<'a>(runs: impl IntoIterator<Item = &'a ReplicationStats>, m: Metric) -> Estimate {
+    let i = m as usize;
+    ratio_estimate(
+        runs.into_iter().map(|s| (s.metrics[i], s.weights[i])),
+        m.scale(),
+    )
+}
+
+/// Interval `k`'s metric `m` over the replications.
+pub fn interval<'a>(
+    runs: impl IntoIterator<Item = &'a ReplicationStats>,
+    k: usize,
+    m: IntervalMetric,
+) -> Estimate {
+    ratio_estimate(runs.into_iter().map(|s| interval_value(s, k, m)), m.scale())
+}
+
+/// Interval `k`'s metric `m` in one replication, with its weight.
+pub fn interval_value(s: &ReplicationStats, k: usize, m: IntervalMetric) -> Weighted {
+    (
+        s.intervals[k][m as usize],
+        s.interval_weights[k][m as usize],
+    )
+}
+
+/// The focus chats' (`ccsim staff`'s) interval `k`, metric `m`, with its weight.
+pub fn focus_value(s: &ReplicationStats, k: usize, m: IntervalMetric) -> Weighted {
+    (s.focus[k][m as usize], s.focus_weights[k][m as usize])
+}
+
+/// Agent group `g`'s metric `m` over the replications.
+pub fn group<'a>(
+    runs: impl IntoIterator<Item = &'a ReplicationStats>,
+    g: usize,
+    m: GroupMetric,
+) -> Estimate {
+    let i = m as usize;
+    ratio_estimate(
+        runs.into_iter()
+            .map(|s| (s.groups[g][i], s.group_weights[g][i])),
+        m.scale(),
+    )
+}
+
+/// `other − base` for metric `m`, replication by replication (common random numbers).
+pub fn paired<'a>(
+    base: impl IntoIterator<Item = &'a ReplicationStats>,
+    other: impl IntoIterator<Item = &'a ReplicationStats>,
+    m: Metric,
+) -> Estimate {
+    let i = m as usize;
+    let weighted = |runs: Vec<&ReplicationStats>| -> Vec<Weighted> {
+        runs.iter().map(|s| (s.metrics[i], s.weights[i])).collect()
+    };
+    paired_ratio_difference(
+        &weighted(base.into_iter().collect()),
+        &weighted(other.into_iter().collect()),
+    )
+}
