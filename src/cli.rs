@@ -64,9 +64,20 @@ pub enum Command {
         /// A report directory of an earlier run to hold this one against.
         #[arg(long)]
         baseline: Option<PathBuf>,
+        /// An older version of the scenario to hold this one against: both run here on the
+        /// same customers (common random numbers) and each expectation's metric is compared
+        /// pair by pair.
+        #[arg(long, value_name = "OLD.toml")]
+        against: Option<PathBuf>,
         /// Inconclusive bounds fail too.
         #[arg(long)]
         strict: bool,
+        /// Also write the verdicts as JUnit XML (one test case per bound and comparison).
+        #[arg(long, value_name = "FILE")]
+        junit: Option<PathBuf>,
+        /// Also write the verdicts as JSON.
+        #[arg(long, value_name = "FILE")]
+        json: Option<PathBuf>,
         #[command(flatten)]
         sim: SimArgs,
         #[command(flatten)]

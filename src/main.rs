@@ -159,6 +159,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             &scenario,
             &sim,
             &shard,
+            &Verdicts::default(),
         ),
         Command::Report { dir } => {
             let started = Instant::now();
@@ -175,7 +176,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             scenario,
             sim,
             shard,
-        } => simulate(Job::Compare, &scenario, &sim, &shard),
+        } => simulate(Job::Compare, &scenario, &sim, &shard, &Verdicts::default()),
         Command::Backtest {
             log,
             scenario,
@@ -208,14 +209,36 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             skip_invalid,
             sim,
             shard,
-        } => simulate(Job::Sweep { sets, skip_invalid }, &scenario, &sim, &shard),
+        } => simulate(
+            Job::Sweep { sets, skip_invalid },
+            &scenario,
+            &sim,
+            &shard,
+            &Verdicts::default(),
+        ),
         Command::Check {
             scenario,
             baseline,
+            against,
             strict,
+            junit,
+            json,
             sim,
             shard,
-        } => simulate(Job::Check { baseline, strict }, &scenario, &sim, &shard),
+        } => {
+            let written = Verdicts { junit, json };
+            simulate(
+                Job::Check {
+                    baseline,
+                    against,
+                    strict,
+                },
+                &scenario,
+                &sim,
+                &shard,
+                &written,
+            )
+        }
         Command::Merge { dirs, out } => merge(&dirs, out),
     }
 }
@@ -272,11 +295,19 @@ fn write(report: &Report, scenario: &Scenario, dir: &Path) -> anyhow::Result<()>
 
 /// `run`, `compare`, `sweep` and `check`: the whole batch and its report, or one shard of it
 /// and its part.
+/// Where `check` also writes its verdicts.
+#[derive(Default)]
+struct Verdicts {
+    junit: Option<PathBuf>,
+    json: Option<PathBuf>,
+}
+
 fn simulate(
     mut job: Job,
     path: &Path,
     args: &SimArgs,
     shard: &ShardArgs,
+    verdicts: &Verdicts,
 ) -> anyhow::Result<ExitCode> {
     let shard = Shard::resolve(shard.shard.as_deref(), shard.shards, |name| {
         std::env::var(name).ok()
@@ -285,12 +316,14 @@ fn simulate(
     let scenario = load(path)?;
     if shard.is_some()
         && let Job::Check {
-            baseline: Some(dir),
-            ..
+            baseline, against, ..
         } = &mut job
-        && let Ok(absolute) = std::fs::canonicalize(&*dir)
     {
-        *dir = absolute;
+        for path in [baseline, against].into_iter().flatten() {
+            if let Ok(absolute) = std::fs::canonicalize(&*path) {
+                *path = absolute;
+            }
+        }
     }
     let batch = Batch::prepare(job, scenario).map_err(anyhow::Error::msg)?;
     if !batch.skipped.is_empty() {
@@ -321,7 +354,7 @@ fn simulate(
         let outcomes = experiment::assemble(work.runs, batch.named.len(), work.wall, work.threads);
         warn_stranded(&batch.scenario, &outcomes);
         let line = terminal::throughput(&outcomes);
-        return finish(&batch, &plan, &outcomes, &line, &dir);
+        return finish(&batch, &plan, &outcomes, &line, &dir, verdicts);
     };
     let total = batch.items(plan);
     let range = shard.range(total);
@@ -389,21 +422,33 @@ fn finish(
     outcomes: &[Outcome],
     throughput: &str,
     dir: &Path,
+    verdicts: &Verdicts,
 ) -> anyhow::Result<ExitCode> {
     let shown = batch.present(plan, outcomes);
     say_raw!("{}", shown.text);
     say!("{throughput}");
     write(&shown.report, &batch.scenario, dir)?;
-    Ok(match shown.failed {
-        None => ExitCode::SUCCESS,
-        Some(false) => {
-            say!("check: passed");
-            ExitCode::SUCCESS
+    let Some(check) = &shown.check else {
+        return Ok(ExitCode::SUCCESS);
+    };
+    if let Some(path) = &verdicts.junit {
+        ccsim::io::write_atomically(path, ccsim::report::verdicts::junit(check).as_bytes())
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    if let Some(path) = &verdicts.json {
+        ccsim::io::write_atomically(path, &ccsim::report::verdicts::json(check))
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
+        for line in &check.annotations {
+            say!("{line}");
         }
-        Some(true) => {
-            say!("check: FAILED");
-            ExitCode::from(1)
-        }
+    }
+    say!("check: {}", check.tally.summary());
+    Ok(if check.tally.failed() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     })
 }
 
@@ -429,7 +474,7 @@ fn merge(dirs: &[PathBuf], out: Option<PathBuf>) -> anyhow::Result<ExitCode> {
         outcomes.iter().map(Outcome::events).sum::<u64>(),
         merged.wall.as_secs_f64()
     );
-    finish(&batch, &plan, &outcomes, &line, &dir)
+    finish(&batch, &plan, &outcomes, &line, &dir, &Verdicts::default())
 }
 
 fn columns(spec: Option<&str>) -> anyhow::Result<Columns> {

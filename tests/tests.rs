@@ -9,6 +9,7 @@ mod erlang;
 mod estimators;
 mod experiments;
 mod from_data;
+mod gate;
 mod handoffs;
 mod inactivity;
 mod layers;

@@ -20,6 +20,8 @@ use crate::experiment::check::{self, BaselineRow, Verdict};
 use crate::experiment::{self, Outcome, Plan};
 use crate::report::{self, Report, Results, terminal};
 use crate::scenario::Scenario;
+use crate::scenario::locate::KeyPath;
+use crate::stats::pooled;
 
 /// The command and the options that shape its work or its report.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,6 +39,10 @@ pub enum Job {
         /// The baseline report folder, as an absolute path when sharded: the merge may run
         /// elsewhere.
         baseline: Option<PathBuf>,
+        /// The older scenario run beside this one, on the same customers; absolute when
+        /// sharded.
+        #[serde(default)]
+        against: Option<PathBuf>,
         strict: bool,
     },
 }
@@ -62,16 +68,26 @@ pub struct Batch {
     pub named: Vec<(String, Scenario)>,
     sweep: Option<(Vec<String>, Points)>,
     baseline: Option<std::collections::BTreeMap<(String, String), BaselineRow>>,
+    /// With `check --against`: where the older scenario's variants start in `named`, and
+    /// that scenario.
+    against: Option<(usize, Scenario)>,
     /// `path=value, …: reason` of each sweep point skipped as invalid.
     pub skipped: Vec<String>,
 }
 
 /// What a batch shows when it is done: the terminal's tables, the report, and for `check`
-/// whether it failed.
+/// every verdict.
 pub struct Presented<'a> {
     pub text: String,
     pub report: Report<'a>,
-    pub failed: Option<bool>,
+    pub check: Option<check::CheckOutcome>,
+}
+
+fn quoted<'a>(names: impl Iterator<Item = &'a String>) -> String {
+    names
+        .map(|n| format!("\"{n}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl Batch {
@@ -84,6 +100,7 @@ impl Batch {
             named: Vec::new(),
             sweep: None,
             baseline: None,
+            against: None,
             skipped: Vec::new(),
         };
         let scenario = &batch.scenario;
@@ -96,16 +113,39 @@ impl Batch {
                 }
                 batch.named = experiment::variants(scenario).map_err(at)?;
             }
-            Job::Check { baseline, .. } => {
+            Job::Check {
+                baseline, against, ..
+            } => {
                 if scenario.expects.is_empty() {
                     return Err(at("`check` needs [[expect]] bounds".into()));
                 }
                 batch.named = experiment::variants(scenario).map_err(at)?;
+                let names: Vec<String> = batch.named.iter().map(|(n, _)| n.clone()).collect();
                 if let Some(dir) = baseline {
                     let base = check::read_baseline(dir)?;
-                    let names: Vec<String> = batch.named.iter().map(|(n, _)| n.clone()).collect();
                     check::covers(&names, &base).map_err(|m| format!("{}: {m}", dir.display()))?;
                     batch.baseline = Some(base);
+                }
+                if let Some(path) = against {
+                    let old = Scenario::load(path).map_err(|e| e.to_string())?;
+                    let old_named = experiment::variants(&old)
+                        .map_err(|m| format!("{}: {m}", path.display()))?;
+                    let missing: Vec<&String> = names
+                        .iter()
+                        .filter(|n| !old_named.iter().any(|(o, _)| o == *n))
+                        .collect();
+                    if !missing.is_empty() {
+                        return Err(format!(
+                            "{}: has no variant {} to hold {} against (it has {}); give the older version of the same scenario",
+                            path.display(),
+                            quoted(missing.iter().copied()),
+                            batch.scenario.path.display(),
+                            quoted(old_named.iter().map(|(n, _)| n))
+                        ));
+                    }
+                    let start = batch.named.len();
+                    batch.named.extend(old_named);
+                    batch.against = Some((start, old));
                 }
             }
             Job::Sweep { sets, skip_invalid } => {
@@ -114,6 +154,11 @@ impl Batch {
             }
         }
         Ok(batch)
+    }
+
+    /// How many of `named` this scenario's own (the rest are `--against`'s).
+    fn own(&self) -> usize {
+        self.against.as_ref().map_or(self.named.len(), |(k, _)| *k)
     }
 
     fn lay_out_sweep(&mut self, sets: &[String], skip_invalid: bool) -> Result<(), String> {
@@ -183,12 +228,12 @@ impl Batch {
             Job::Run { .. } => Presented {
                 text: terminal::kpi_table(&title, &report::csv::kpis(&outcomes[0].runs)),
                 report: Report::for_run(&self.named[0].1, plan, &outcomes[0]),
-                failed: None,
+                check: None,
             },
             Job::Compare => Presented {
                 text: format!("{title}\n{}", terminal::compare_table(&results)),
                 report: Report::for_variants(&results, plan, &outcomes[0], true),
-                failed: None,
+                check: None,
             },
             Job::Sweep { .. } => {
                 let (paths, points) = self.sweep.as_ref().expect("a sweep lays out its grid");
@@ -209,7 +254,7 @@ impl Batch {
                         terminal::sweep_table(paths, &rows)
                     ),
                     report: Report::for_sweep(paths, &rows, plan, &outcomes[0]),
-                    failed: None,
+                    check: None,
                 }
             }
             Job::Check { strict, .. } => {
@@ -226,34 +271,71 @@ impl Batch {
         results: &[Results<'a>],
         outcomes: &'a [Outcome],
     ) -> Presented<'a> {
-        let kpis: Vec<_> = results
+        let (own, old) = results.split_at(self.own());
+        let kpis: Vec<_> = own
             .iter()
             .map(|r| (r.name.to_string(), report::csv::kpis(r.runs)))
             .collect();
-        let bounds = check::evaluate(&kpis, &self.scenario.expects);
-        let mut text = format!("{title}\n{}", terminal::check_table(&bounds));
-        let mut failed = bounds.iter().any(|b| b.verdict == Verdict::Fail);
-        let inconclusive = bounds
-            .iter()
-            .any(|b| matches!(b.verdict, Verdict::Inconclusive { .. }));
-        if strict && inconclusive {
-            text.push_str("--strict: inconclusive bounds fail\n");
-            failed = true;
-        }
-        let held = match &self.baseline {
-            Some(base) => check::hold_against(&kpis, &self.scenario.expects, base),
+        let expects = &self.scenario.expects;
+        let mut bounds = check::evaluate(&kpis, expects);
+        let mut compared = match &self.baseline {
+            Some(base) => check::hold_against(&kpis, expects, base),
             None => Vec::new(),
         };
-        if self.baseline.is_some() {
-            text.push_str(&terminal::baseline_table(&held));
-            failed |= held.iter().any(|h| h.regressed);
+        if self.against.is_some() {
+            let names: Vec<String> = own.iter().map(|r| r.name.to_string()).collect();
+            compared.extend(check::hold_paired(&names, expects, |variant, m| {
+                let now = own.iter().find(|r| r.name == variant)?;
+                let before = old.iter().find(|r| r.name == variant)?;
+                let (b, n) = (before.runs, now.runs);
+                let stats = |runs: &'a [crate::engine::RunOutput]| runs.iter().map(|o| &o.stats);
+                Some((
+                    pooled::metric(stats(b), m).mean,
+                    pooled::metric(stats(n), m).mean,
+                    pooled::paired(stats(b), stats(n), m),
+                ))
+            }));
         }
-        let mut report = Report::for_variants(results, plan, &outcomes[0], false);
-        report.add("check.csv", report::csv::check(&bounds, &held));
+        check::decide(&mut bounds, &mut compared);
+        let mut text = format!("{title}\n{}", terminal::check_table(&bounds));
+        if !compared.is_empty() {
+            text.push_str(&terminal::comparison_table(&compared));
+        }
+        let tally = check::Tally::of(&bounds, &compared, strict);
+        text.push_str(&tally.footnote(bounds.len() + compared.len()));
+        let mut report = Report::for_variants(own, plan, &outcomes[0], false);
+        report.add("check.csv", report::csv::check(&bounds, &compared));
+        let annotations = bounds
+            .iter()
+            .filter(|b| b.verdict == Verdict::Fail)
+            .map(|b| (b.expect, terminal::bound_line(b)))
+            .chain(
+                compared
+                    .iter()
+                    .filter(|c| c.regressed)
+                    .map(|c| (c.expect, terminal::comparison_line(c))),
+            )
+            .map(|(i, message)| {
+                let key = KeyPath::root().key("expect").index(i);
+                let at = self.scenario.problem(&key, message);
+                format!(
+                    "::error file={},line={},title=ccsim check::{}",
+                    at.file.display(),
+                    at.line,
+                    at.message
+                )
+            })
+            .collect();
         Presented {
             text,
             report,
-            failed: Some(failed),
+            check: Some(check::CheckOutcome {
+                scenario: self.scenario.name.clone(),
+                bounds,
+                compared,
+                tally,
+                annotations,
+            }),
         }
     }
 }

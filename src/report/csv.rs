@@ -3,7 +3,7 @@
 //! an empty cell, so that the same run always gives the same bytes.
 
 use crate::engine::RunOutput;
-use crate::experiment::check::{BaselineCheck, Bound, BoundCheck, Verdict};
+use crate::experiment::check::{Bound, BoundCheck, Comparison, Verdict};
 use crate::scenario::calendar::{clock, weekday_name};
 use crate::scenario::{Scenario, Simulation};
 use crate::stats::metrics::{GroupMetric, IntervalMetric, Metric};
@@ -260,8 +260,8 @@ pub fn agents(variants: &[Results]) -> Vec<u8> {
     finish(w)
 }
 
-/// `check.csv`: every bound and baseline comparison `check` judged, with its verdict.
-pub fn check(bounds: &[BoundCheck], held: &[BaselineCheck]) -> Vec<u8> {
+/// `check.csv`: every bound and comparison `check` judged, with its p-value and verdict.
+pub fn check(bounds: &[BoundCheck], compared: &[Comparison]) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
         "variant",
@@ -272,6 +272,10 @@ pub fn check(bounds: &[BoundCheck], held: &[BaselineCheck]) -> Vec<u8> {
         "mean",
         "ci95_low",
         "ci95_high",
+        "before",
+        "now",
+        "tolerance",
+        "p_value",
         "verdict",
     ])
     .expect("in memory");
@@ -295,28 +299,36 @@ pub fn check(bounds: &[BoundCheck], held: &[BaselineCheck]) -> Vec<u8> {
             &number(e.mean),
             &number(e.ci_low),
             &number(e.ci_high),
+            "",
+            "",
+            "",
+            &number(b.p),
             verdict,
         ])
         .expect("in memory");
     }
-    for h in held {
-        let (mean, lo, hi) = h.diff.map_or((f64::NAN, f64::NAN, f64::NAN), |d| {
+    for c in compared {
+        let (mean, lo, hi) = c.diff.map_or((f64::NAN, f64::NAN, f64::NAN), |d| {
             (d.mean, d.ci_low, d.ci_high)
         });
-        let verdict = match (h.diff, h.regressed) {
-            (None, _) => "not in baseline",
+        let verdict = match (c.diff, c.regressed) {
+            (None, _) => "not in reference",
             (_, true) => "regression",
             _ => "pass",
         };
         w.write_record([
-            &h.variant,
-            h.metric.name(),
-            h.metric.unit().name(),
-            "baseline",
+            &c.variant,
+            c.metric.name(),
+            c.metric.unit().name(),
+            c.reference.name(),
             "",
             &number(mean),
             &number(lo),
             &number(hi),
+            &number(c.before),
+            &number(c.now),
+            &number(c.tolerance),
+            &number(c.p),
             verdict,
         ])
         .expect("in memory");

@@ -137,10 +137,10 @@ pub fn page(d: &ReportData, charts: &[Chart]) -> String {
         h.push_str("</table>\n");
     }
     if !d.check.is_empty() {
-        h.push_str("<h2>Check</h2>\n<table><tr><th>variant</th><th>metric</th><th>bound</th><th>mean [95% CI]</th><th>verdict</th></tr>\n");
+        h.push_str("<h2>Check</h2>\n<table><tr><th>variant</th><th>metric</th><th>bound or reference</th><th>value [95% CI]</th><th>verdict</th></tr>\n");
         for r in &d.check {
             let field = |i: usize| r.get(i).map_or("", String::as_str);
-            let class = match field(8) {
+            let class = match field(12) {
                 "fail" | "regression" => "fail",
                 "pass" => "pass",
                 _ => "inc",
@@ -151,10 +151,17 @@ pub fn page(d: &ReportData, charts: &[Chart]) -> String {
                     .parse::<f64>()
                     .map_or(String::new(), |x| format!("{}{u}", trim(x * scale)))
             };
-            let bound = match field(3) {
-                "baseline" => "vs baseline".to_string(),
-                "min" => format!("≥ {}", shown(4)),
-                _ => format!("≤ {}", shown(4)),
+            let (bound, value) = match field(3) {
+                kind @ ("baseline" | "against") => (
+                    if kind == "baseline" {
+                        "vs the baseline report".to_string()
+                    } else {
+                        "vs the older scenario".to_string()
+                    },
+                    format!("{} → {}, difference {}", shown(8), shown(9), shown(5)),
+                ),
+                "min" => (format!("≥ {}", shown(4)), shown(5)),
+                _ => (format!("≤ {}", shown(4)), shown(5)),
             };
             let _ = writeln!(
                 h,
@@ -162,10 +169,10 @@ pub fn page(d: &ReportData, charts: &[Chart]) -> String {
                 esc(field(0)),
                 esc(field(1)),
                 esc(&bound),
-                esc(&shown(5)),
+                esc(&value),
                 esc(&shown(6)),
                 esc(&shown(7)),
-                esc(field(8)),
+                esc(field(12)),
             );
         }
         h.push_str("</table>\n");

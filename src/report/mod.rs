@@ -27,6 +27,7 @@ const DATA_FILES: [&str; 12] = [
     "run.json",
 ];
 pub mod terminal;
+pub mod verdicts;
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};

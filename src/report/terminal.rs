@@ -254,43 +254,96 @@ pub fn check_table(rows: &[crate::experiment::check::BoundCheck]) -> String {
     out
 }
 
-/// `check --baseline`: each expectation's metric now against the baseline report.
-pub fn baseline_table(rows: &[crate::experiment::check::BaselineCheck]) -> String {
+/// A value with its unit as shown on screen (shares in %).
+pub fn shown(metric: crate::stats::metrics::Metric, x: f64) -> String {
+    let (unit, scale) = metric.unit().display();
+    match unit {
+        "" => fmt(x * scale),
+        "%" => format!("{}%", fmt(x * scale)),
+        u => format!("{} {u}", fmt(x * scale)),
+    }
+}
+
+/// A difference with its unit: shares in points.
+fn shown_diff(metric: crate::stats::metrics::Metric, x: f64) -> String {
+    let (unit, scale) = metric.unit().display();
+    match unit {
+        "" => fmt(x * scale),
+        "%" => format!("{} points", fmt(x * scale)),
+        u => format!("{} {u}", fmt(x * scale)),
+    }
+}
+
+/// `check --baseline` / `--against`: each expectation's metric before and now, the difference
+/// with its interval, the tolerance, and the verdict.
+pub fn comparison_table(rows: &[crate::experiment::check::Comparison]) -> String {
     let mut out = String::new();
     let w = name_width(rows.iter().map(|r| r.variant.as_str()));
     let _ = writeln!(
         out,
-        "  {:<w$} {:<22} {:>30}   verdict",
-        "variant", "metric", "now − baseline [95% CI]"
+        "  {:<w$} {:<20} {:>9} {:>12} {:>12} {:>36} {:>14}   verdict",
+        "variant", "metric", "against", "before", "now", "now − before [95% CI]", "tolerance"
     );
     for r in rows {
-        let (unit, scale) = r.metric.unit().display();
         let (diff, verdict) = match &r.diff {
-            None => ("-".to_string(), "not in the baseline"),
+            None => ("-".to_string(), "not in the reference"),
             Some(d) => (
                 format!(
-                    "{} [{}, {}]{}",
-                    fmt(d.mean * scale),
-                    fmt(d.ci_low * scale),
-                    fmt(d.ci_high * scale),
-                    match unit {
-                        "%" => " points".to_string(),
-                        "" => String::new(),
-                        u => format!(" {u}"),
-                    }
+                    "{} [{}, {}]",
+                    shown_diff(r.metric, d.mean),
+                    fmt(d.ci_low * r.metric.unit().display().1),
+                    fmt(d.ci_high * r.metric.unit().display().1)
                 ),
                 if r.regressed { "REGRESSION" } else { "pass" },
             ),
         };
+        let sign = if r.higher_is_worse { "+" } else { "−" };
         let _ = writeln!(
             out,
-            "  {:<w$} {:<22} {:>30}   {verdict}",
+            "  {:<w$} {:<20} {:>9} {:>12} {:>12} {:>36} {:>14}   {verdict}",
             r.variant,
             r.metric.name(),
-            diff
+            r.reference.name(),
+            shown(r.metric, r.before),
+            shown(r.metric, r.now),
+            diff,
+            format!("{sign}{}", shown_diff(r.metric, r.tolerance)),
         );
     }
     out
+}
+
+/// A failed bound in one line, for a CI annotation.
+pub fn bound_line(b: &crate::experiment::check::BoundCheck) -> String {
+    use crate::experiment::check::Bound;
+    let (sign, v) = match b.bound {
+        Bound::Min(v) => (">=", v),
+        Bound::Max(v) => ("<=", v),
+    };
+    format!(
+        "{} {sign} {} failed: {} [{}, {}] (variant {})",
+        b.metric.name(),
+        shown(b.metric, v),
+        shown(b.metric, b.estimate.mean),
+        shown(b.metric, b.estimate.ci_low),
+        shown(b.metric, b.estimate.ci_high),
+        b.variant
+    )
+}
+
+/// A regression in one line, for a CI annotation.
+pub fn comparison_line(c: &crate::experiment::check::Comparison) -> String {
+    let d = c.diff.map_or(f64::NAN, |d| d.mean);
+    format!(
+        "{} regressed against {}: {} → {} ({}, beyond the tolerance of {}) (variant {})",
+        c.metric.name(),
+        c.reference.described(),
+        shown(c.metric, c.before),
+        shown(c.metric, c.now),
+        shown_diff(c.metric, d),
+        shown_diff(c.metric, c.tolerance),
+        c.variant
+    )
 }
 
 /// What `ccsim staff` prints: the targets, the plan's agent-hours against Erlang's, the peak,

@@ -91,12 +91,32 @@ impl Target {
     }
 }
 
-/// A KPI bound: the 95% interval of `metric` must not lie wholly below `min` or above `max`.
+/// A KPI bound `check` holds a run to, and how much worse than a reference (a baseline
+/// report, an older scenario) the metric may get before that is a regression.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Expect {
     pub metric: crate::stats::metrics::Metric,
     pub min: Option<f64>,
     pub max: Option<f64>,
+    pub tolerance: Tolerance,
+}
+
+/// A difference in the worse direction that is not a regression: in the metric's unit, or a
+/// fraction of the reference's value.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Tolerance {
+    Absolute(f64),
+    Relative(f64),
+}
+
+impl Tolerance {
+    /// Half a percentage point for a share, 10% of the reference for a time or a count.
+    pub fn default_for(unit: crate::stats::metrics::Unit) -> Tolerance {
+        match unit {
+            crate::stats::metrics::Unit::Fraction => Tolerance::Absolute(0.005),
+            _ => Tolerance::Relative(0.10),
+        }
+    }
 }
 
 /// When agents snooze ("adiar") chats, and how they come back to them (seed 003).

@@ -54,6 +54,8 @@ pub struct RawExpect {
     pub metric: String,
     pub min: Option<RawShare>,
     pub max: Option<RawShare>,
+    /// `[[expect]]` only: how much worse than the reference is not yet a regression.
+    pub regression: Option<RawShare>,
 }
 
 #[derive(Debug, Deserialize)]

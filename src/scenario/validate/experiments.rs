@@ -2,6 +2,14 @@
 //! bounds `check` holds a run to, each in its metric's own unit.
 
 use super::*;
+use crate::scenario::Tolerance;
+
+/// A plain number in text (`"0.5"` of `"0.5 points"`).
+fn number_in(text: &str) -> Result<f64, String> {
+    text.trim()
+        .parse::<f64>()
+        .map_err(|_| format!("\"{}\" is not a number", text.trim()))
+}
 
 impl Validator<'_> {
     /// The variants as listed (their names are checked with the other sections' names).
@@ -50,15 +58,73 @@ impl Validator<'_> {
             if !given(&e.min, min) || !given(&e.max, max) {
                 continue;
             }
+            let tolerance = match &e.regression {
+                None => Tolerance::default_for(metric.unit()),
+                Some(raw) => match self.tolerance(k.key("regression"), metric, raw) {
+                    Some(t) => t,
+                    None => continue,
+                },
+            };
             match (min, max) {
                 (None, None) => self.fail(k.clone(), "needs `min`, `max` or both"),
                 (Some(lo), Some(hi)) if lo > hi => {
                     self.fail(k.key("max"), "must not be below `min`")
                 }
-                _ => out.push(Expect { metric, min, max }),
+                _ => out.push(Expect {
+                    metric,
+                    min,
+                    max,
+                    tolerance,
+                }),
             }
         }
         out
+    }
+
+    /// `regression`: `"10%"` of the reference's value, `"0.5 points"` of a share, or an
+    /// amount in the metric's own unit (a share as a fraction, a time in minutes or as a
+    /// duration, a count as a number).
+    fn tolerance(&mut self, key: KeyPath, metric: Metric, raw: &RawShare) -> Option<Tolerance> {
+        let parsed = match raw {
+            RawShare::Text(t) => {
+                let t = t.trim();
+                if let Some(x) = t.strip_suffix('%') {
+                    number_in(x).map(|x| Tolerance::Relative(x / 100.0))
+                } else if let Some(x) = t.strip_suffix("points").or_else(|| t.strip_suffix("point"))
+                {
+                    if metric.unit() == Unit::Fraction {
+                        number_in(x).map(|x| Tolerance::Absolute(x / 100.0))
+                    } else {
+                        Err(format!(
+                            "`{}` is not a share, so it has no percentage points; give \"10%\" (of the reference's value) or an amount in {}",
+                            metric.name(),
+                            metric.unit().name()
+                        ))
+                    }
+                } else if metric.unit() == Unit::Minutes {
+                    parse_duration(t)
+                        .map(|ms| Tolerance::Absolute(ms as f64 / MINUTE as f64))
+                        .map_err(|m| format!("`{}` is in minutes: {m}", metric.name()))
+                } else {
+                    Err(format!(
+                        "\"{t}\" is not a tolerance; give \"10%\" (of the reference's value), \"0.5 points\" (a share) or a number in {}",
+                        metric.unit().name()
+                    ))
+                }
+            }
+            RawShare::Number(x) => Ok(Tolerance::Absolute(*x)),
+        };
+        match parsed {
+            Ok(Tolerance::Absolute(x) | Tolerance::Relative(x)) if !(x >= 0.0 && x.is_finite()) => {
+                self.fail(key, "must be 0 or more");
+                None
+            }
+            Ok(t) => Some(t),
+            Err(m) => {
+                self.fail(key, m);
+                None
+            }
+        }
     }
 
     /// A KPI bound in the metric's own unit: a share as `0.05` or `"5%"`, a time in minutes

@@ -108,6 +108,13 @@ impl Validator<'_> {
                 );
                 continue;
             };
+            if t.regression.is_some() {
+                self.fail(
+                    k.key("regression"),
+                    "is for [[expect]] bounds, which `check` holds against a reference; a staffing target has no reference",
+                );
+                continue;
+            }
             let bound = |v: &mut Self, name: &str, b: &Option<RawShare>| {
                 b.as_ref()
                     .map(|b| v.bound(k.key(name), metric.name(), metric.unit(), b))
