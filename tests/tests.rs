@@ -8,6 +8,7 @@ mod determinism;
 mod erlang;
 mod estimators;
 mod experiments;
+mod fit_logs;
 mod from_data;
 mod gate;
 mod handoffs;
@@ -18,6 +19,7 @@ mod seed_rules;
 mod shards;
 mod shifts;
 mod staffing;
+mod synthetic_log;
 mod trust;
 mod turns;
 

@@ -124,15 +124,46 @@ impl FamilyFit {
     }
 }
 
+/// A logged time is the difference of two timestamps each cut to the log's resolution `r`,
+/// so the true time lies within `r` of it either way (a triangle of weight around it): its
+/// likelihood is the probability of the step `[t − r/2, t + r/2)`, cut at 0, not the density
+/// at `t`. Evaluated at `t = 0` the density of a gamma or Weibull of shape below 1 is
+/// infinite, and customers who close at once (0 s in a log) would make those families win
+/// on exponential data. A censored time (patience beyond the wait) keeps `S(t)`.
 fn log_likelihood(family: Family, p: &[f64], sample: &Times) -> f64 {
+    let r = sample.resolution();
     sample
         .points()
         .iter()
         .map(|pt| {
             let (ln_f, ln_s) = family.log_density_survival(p, pt.t);
-            pt.events * ln_f + pt.censored * ln_s
+            let observed = if pt.events == 0.0 {
+                0.0
+            } else if r > 0.0 {
+                ln_step(family, p, (pt.t - r / 2.0).max(0.0), pt.t + r / 2.0)
+            } else {
+                ln_f
+            };
+            pt.events * observed + pt.censored * ln_s
         })
         .sum()
+}
+
+/// `ln (S(lo) − S(hi))`, computed so that a narrow step far in the tail keeps its precision.
+fn ln_step(family: Family, p: &[f64], lo: f64, hi: f64) -> f64 {
+    let ln_s_lo = if lo <= 0.0 {
+        0.0
+    } else {
+        family.log_density_survival(p, lo).1
+    };
+    let ln_s_hi = family.log_density_survival(p, hi).1;
+    let gap = -(ln_s_hi - ln_s_lo).exp_m1();
+    if gap > 0.0 {
+        ln_s_lo + gap.ln()
+    } else {
+        // Both ends in the floored far tail: the density times the width.
+        family.log_density_survival(p, (lo + hi) / 2.0).0 + (hi - lo).ln()
+    }
 }
 
 /// Fits `family` to `sample`; `None` when the sample has no observed time, or when the
@@ -144,8 +175,16 @@ pub fn fit(family: Family, sample: &Times) -> Option<FamilyFit> {
     }
     let mean = sample.exposure() / events;
     let (theta, cov) = match family {
-        // The exponential has its estimate in closed form: observed times over events.
-        Family::Exponential => (vec![mean.ln()], vec![vec![1.0 / events]]),
+        // With exact times the exponential has its estimate in closed form: observed times
+        // over events.
+        Family::Exponential if sample.resolution() == 0.0 => {
+            (vec![mean.ln()], vec![vec![1.0 / events]])
+        }
+        Family::Exponential => {
+            let theta = nelder_mead(|p| -log_likelihood(family, p, sample), vec![mean.ln()]);
+            let cov = covariance(|p| -log_likelihood(family, p, sample), &theta);
+            (theta, cov)
+        }
         _ => {
             let start = vec![
                 mean.ln(),
@@ -204,7 +243,7 @@ pub fn fit(family: Family, sample: &Times) -> Option<FamilyFit> {
     })
 }
 
-/// Minimises `f` from `start` (two parameters, on log scales, so steps are relative).
+/// Minimises `f` from `start` (one or two parameters, on log scales, so steps are relative).
 fn nelder_mead(f: impl Fn(&[f64]) -> f64, start: Vec<f64>) -> Vec<f64> {
     let n = start.len();
     let mut simplex: Vec<(Vec<f64>, f64)> = (0..=n)
@@ -269,7 +308,8 @@ fn nelder_mead(f: impl Fn(&[f64]) -> f64, start: Vec<f64>) -> Vec<f64> {
 }
 
 /// The inverse of the Hessian of `f` (a negative log-likelihood) at its minimum `at`: the
-/// parameters' covariance. NaN where the Hessian is not positive definite.
+/// parameters' covariance (one or two parameters). NaN where the Hessian is not positive
+/// definite.
 fn covariance(f: impl Fn(&[f64]) -> f64, at: &[f64]) -> Vec<Vec<f64>> {
     let h = 1e-3;
     let at2 = |i: usize, di: f64, j: usize, dj: f64| {
@@ -280,6 +320,10 @@ fn covariance(f: impl Fn(&[f64]) -> f64, at: &[f64]) -> Vec<Vec<f64>> {
     };
     let f0 = f(at);
     let hii = |i: usize| (at2(i, h, i, 0.0) - 2.0 * f0 + at2(i, -h, i, 0.0)) / (h * h);
+    if at.len() == 1 {
+        let a = hii(0);
+        return vec![vec![if a > 0.0 { 1.0 / a } else { f64::NAN }]];
+    }
     let (a, d) = (hii(0), hii(1));
     let b =
         (at2(0, h, 1, h) - at2(0, h, 1, -h) - at2(0, -h, 1, h) + at2(0, -h, 1, -h)) / (4.0 * h * h);

@@ -29,12 +29,17 @@ pub struct Point {
 #[derive(Clone, Debug, Default)]
 pub struct Sample {
     bins: BTreeMap<i32, Bin>,
+    /// The greatest common divisor of every time in milliseconds: the log's resolution
+    /// (1000 for a log written to the second), 0 before any time.
+    grid: u64,
 }
 
 /// A finished sample: its bins as points, shortest first (at a tie, events first).
 #[derive(Clone, Debug, Default)]
 pub struct Times {
     points: Vec<Point>,
+    /// The resolution the times were logged at, in minutes (0: exact to the millisecond).
+    resolution: f64,
     events: f64,
     censored: f64,
     event_sum: f64,
@@ -49,14 +54,30 @@ fn bin_of(t: f64) -> i32 {
     }
 }
 
+fn gcd(a: u64, b: u64) -> u64 {
+    if b == 0 { a } else { gcd(b, a % b) }
+}
+
+/// The coarsest resolution looked for: a log written to the minute.
+const MAX_GRID_MS: u64 = 60_000;
+/// Below this a grid is no coarser than the clock's own noise: the times count as exact.
+const MIN_GRID_MS: u64 = 10;
+
 impl Sample {
+    fn on_grid(&mut self, t: f64) {
+        let ms = (t * 60_000.0).round().max(0.0) as u64;
+        self.grid = gcd(self.grid, ms);
+    }
+
     pub fn observe(&mut self, t: f64) {
+        self.on_grid(t);
         let b = self.bins.entry(bin_of(t)).or_default();
         b.events += 1.0;
         b.event_sum += t;
     }
 
     pub fn censor(&mut self, t: f64) {
+        self.on_grid(t);
         let b = self.bins.entry(bin_of(t)).or_default();
         b.censored += 1.0;
         b.censored_sum += t;
@@ -64,6 +85,9 @@ impl Sample {
 
     pub fn finish(self) -> Times {
         let mut times = Times::default();
+        if self.grid >= MIN_GRID_MS {
+            times.resolution = self.grid.min(MAX_GRID_MS) as f64 / 60_000.0;
+        }
         for b in self.bins.values() {
             times.events += b.events;
             times.event_sum += b.event_sum;
@@ -94,6 +118,11 @@ impl Sample {
 impl Times {
     pub fn points(&self) -> &[Point] {
         &self.points
+    }
+
+    /// The resolution the times were logged at, in minutes; 0 when they are exact.
+    pub fn resolution(&self) -> f64 {
+        self.resolution
     }
 
     /// Observed and censored times alike.
