@@ -17,7 +17,7 @@
 //! use ccsim::experiment::{self, Overrides, Plan};
 //! use ccsim::scenario::Scenario;
 //! use ccsim::stats::metrics::Metric;
-//! use ccsim::stats::summary::estimate;
+//! use ccsim::stats::pooled;
 //!
 //! let text = r#"
 //! name = "tiny"
@@ -44,7 +44,8 @@
 //! let scenario = Scenario::parse(text, Path::new("tiny.toml")).unwrap();
 //! let plan = Plan::new(&scenario, Overrides::default(), None);
 //! let outcome = experiment::run(&scenario, plan, None).unwrap();
-//! let abandon = estimate(outcome.runs.iter().map(|r| r.stats.metrics[Metric::AbandonRate as usize]));
+//! // The share of all replications' customers who gave up, with its 95% interval.
+//! let abandon = pooled::metric(outcome.runs.iter().map(|r| &r.stats), Metric::AbandonRate);
 //! // Nobody works from 20:00 to 08:00, so night-time customers run out of patience.
 //! assert!(abandon.mean > 0.3 && abandon.mean < 0.7);
 //! ```

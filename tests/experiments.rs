@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use ccsim::experiment::{self, Overrides, Plan};
 use ccsim::report::csv::paired;
 use ccsim::stats::metrics::Metric;
-use ccsim::stats::summary::{estimate, t_quantile};
+use ccsim::stats::pooled;
+use ccsim::stats::summary::t_quantile;
 use predicates::prelude::*;
 
 use crate::{ccsim, repo, scenario};
@@ -44,8 +45,8 @@ fn paired_differences_are_far_narrower_than_unpaired_ones() {
     for m in [Metric::MeanWait, Metric::AbandonRate, Metric::ServiceLevel] {
         let d = paired(&outcomes[0].runs, &outcomes[1].runs, m);
         let (a, b) = (
-            estimate(outcomes[0].runs.iter().map(|r| r.stats.metrics[m as usize])),
-            estimate(outcomes[1].runs.iter().map(|r| r.stats.metrics[m as usize])),
+            pooled::metric(outcomes[0].runs.iter().map(|r| &r.stats), m),
+            pooled::metric(outcomes[1].runs.iter().map(|r| &r.stats), m),
         );
         // The unpaired (Welch) interval of the same difference, from the same runs.
         let unpaired =

@@ -8,7 +8,6 @@ use ccsim::experiment::{self, Overrides, Plan};
 use ccsim::planning::{self, erlang};
 use ccsim::scenario::Scenario;
 use ccsim::stats::metrics::IntervalMetric;
-use ccsim::stats::summary::estimate;
 
 use crate::{ccsim, repo, scenario};
 
@@ -92,14 +91,21 @@ fn a_stationary_erlang_a_center_is_staffed_as_erlang_a_says() {
     assert!(found.slots.iter().all(|slot| slot.met));
 }
 
-/// Per interval of the run: the focus metric's mean over replications.
+/// Per interval of the run: the focus metric over replications, a ratio of sums.
 fn interval_means(s: &Scenario, seed: u64, metric: IntervalMetric) -> Vec<f64> {
     let mut plan = plan_of(s);
     plan.seed = seed;
     plan.staffing_focus = true;
     let runs = experiment::run(s, plan, None).unwrap().runs;
     (0..runs[0].stats.focus.len())
-        .map(|k| estimate(runs.iter().map(|r| r.stats.focus[k][metric as usize])).mean)
+        .map(|k| {
+            ccsim::stats::summary::ratio_estimate(
+                runs.iter()
+                    .map(|r| ccsim::stats::pooled::focus_value(&r.stats, k, metric)),
+                metric.scale(),
+            )
+            .mean
+        })
         .collect()
 }
 

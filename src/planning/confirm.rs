@@ -26,9 +26,9 @@ pub(super) struct Confirmed {
     pub seed: u64,
 }
 
-/// The seed of fresh check `round` (1, 2, …): a million from the search's, so that a user's next
-/// seeds (`--seed 43` after 42) are not the check's customers, and within what a scenario
-/// file can hold (a TOML integer), so that `plan.toml` can carry it.
+/// The seed of fresh check `round` (1, 2, …): a million from the search's, so that a
+/// user's next seeds (`--seed 43` after 42) are not the check's customers, and within what a
+/// scenario file can hold (a TOML integer), so that `plan.toml` can carry it.
 pub(super) fn fresh_seed(seed: u64, round: u32) -> u64 {
     seed.wrapping_add(round as u64 * 1_000_003) & i64::MAX as u64
 }

@@ -4,6 +4,16 @@
 use super::*;
 use crate::scenario::Tolerance;
 
+/// How an absolute tolerance is written for a metric of `unit`.
+fn amount(unit: Unit) -> &'static str {
+    match unit {
+        Unit::Fraction => "a fraction (0.005 is half a point)",
+        Unit::Minutes => "minutes, or a duration such as \"30s\"",
+        Unit::Hours => "hours",
+        Unit::Count => "a number of chats",
+    }
+}
+
 /// A plain number in text (`"0.5"` of `"0.5 points"`).
 fn number_in(text: &str) -> Result<f64, String> {
     text.trim()
@@ -96,9 +106,9 @@ impl Validator<'_> {
                         number_in(x).map(|x| Tolerance::Absolute(x / 100.0))
                     } else {
                         Err(format!(
-                            "`{}` is not a share, so it has no percentage points; give \"10%\" (of the reference's value) or an amount in {}",
+                            "`{}` is not a share, so it has no percentage points; give \"10%\" (of the reference's value) or an amount: {}",
                             metric.name(),
-                            metric.unit().name()
+                            amount(metric.unit())
                         ))
                     }
                 } else if metric.unit() == Unit::Minutes {
@@ -107,8 +117,8 @@ impl Validator<'_> {
                         .map_err(|m| format!("`{}` is in minutes: {m}", metric.name()))
                 } else {
                     Err(format!(
-                        "\"{t}\" is not a tolerance; give \"10%\" (of the reference's value), \"0.5 points\" (a share) or a number in {}",
-                        metric.unit().name()
+                        "\"{t}\" is not a tolerance; give \"10%\" (of the reference's value), \"0.5 points\" (of a share) or an amount: {}",
+                        amount(metric.unit())
                     ))
                 }
             }
