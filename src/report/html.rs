@@ -151,17 +151,30 @@ pub fn page(d: &ReportData, charts: &[Chart]) -> String {
                     .parse::<f64>()
                     .map_or(String::new(), |x| format!("{}{u}", trim(x * scale)))
             };
+            // A difference of shares is in points, not a share.
+            let difference = |i: usize| match u {
+                "%" => field(i)
+                    .parse::<f64>()
+                    .map_or(String::new(), |x| format!("{} points", trim(x * scale))),
+                _ => shown(i),
+            };
+            let compared = matches!(field(3), "baseline" | "against");
             let (bound, value) = match field(3) {
-                kind @ ("baseline" | "against") => (
-                    if kind == "baseline" {
-                        "vs the baseline report".to_string()
-                    } else {
-                        "vs the older scenario".to_string()
-                    },
-                    format!("{} → {}, difference {}", shown(8), shown(9), shown(5)),
+                "baseline" => (
+                    "vs the baseline report".to_string(),
+                    format!("{} → {}, difference {}", shown(8), shown(9), difference(5)),
+                ),
+                "against" => (
+                    "vs the older scenario".to_string(),
+                    format!("{} → {}, difference {}", shown(8), shown(9), difference(5)),
                 ),
                 "min" => (format!("≥ {}", shown(4)), shown(5)),
                 _ => (format!("≤ {}", shown(4)), shown(5)),
+            };
+            let (low, high) = if compared {
+                (difference(6), difference(7))
+            } else {
+                (shown(6), shown(7))
             };
             let _ = writeln!(
                 h,
@@ -170,8 +183,8 @@ pub fn page(d: &ReportData, charts: &[Chart]) -> String {
                 esc(field(1)),
                 esc(&bound),
                 esc(&value),
-                esc(&shown(6)),
-                esc(&shown(7)),
+                esc(&low),
+                esc(&high),
                 esc(field(12)),
             );
         }
