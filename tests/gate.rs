@@ -245,3 +245,51 @@ fn a_tolerance_that_cannot_apply_is_refused_with_its_line() {
         .code(2)
         .stderr(predicate::str::contains("missing.toml"));
 }
+
+#[test]
+fn a_paired_check_split_into_shards_merges_into_the_same_verdicts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let old = write(tmp.path(), "old.toml", &store(""));
+    let new = write(
+        tmp.path(),
+        "new.toml",
+        &store("").replace(
+            "distribution = \"capacity\"",
+            "distribution = \"sequential\"",
+        ),
+    );
+    let check = |extra: &[&str], out: &Path| {
+        ccsim()
+            .arg("check")
+            .arg(&new)
+            .arg("--against")
+            .arg(&old)
+            .args(["-r", "4"])
+            .args(extra)
+            .arg("--out")
+            .arg(out)
+            .assert()
+    };
+    let whole = tmp.path().join("whole");
+    check(&[], &whole).code(1);
+    let parts = tmp.path().join("parts");
+    for shard in ["1/3", "2/3", "3/3"] {
+        check(&["--shard", shard], &parts).success();
+    }
+    let merged = tmp.path().join("merged");
+    ccsim()
+        .arg("merge")
+        .arg(&parts)
+        .arg("--out")
+        .arg(&merged)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("check: FAILED"));
+    for file in ["check.csv", "summary.csv", "intervals.csv"] {
+        assert_eq!(
+            std::fs::read(whole.join(file)).unwrap(),
+            std::fs::read(merged.join(file)).unwrap(),
+            "{file}"
+        );
+    }
+}
