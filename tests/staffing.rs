@@ -543,3 +543,25 @@ fn a_daily_profile_is_staffed_as_erlang_a_says_window_by_window() {
     }
     assert_robust("daily profile", against_erlang(&s, &exact));
 }
+
+#[test]
+fn a_plan_written_into_its_report_folder_finds_the_scenarios_data_files() {
+    // The store's WhatsApp profile is a CSV beside the scenario; plan.toml lives in the
+    // report folder, elsewhere, and must still run.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("staff");
+    ccsim()
+        .arg("staff")
+        .arg(repo("scenarios/loja.toml"))
+        .args(["-r", "2", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let plan = std::fs::read_to_string(out.join("plan.toml")).unwrap();
+    let profile = repo("scenarios/profiles/black-friday-week.csv");
+    assert!(
+        plan.contains(&format!("profile = \"{}\"", profile.display())),
+        "{plan}"
+    );
+    assert_plan_runs_as_planned(&out, "2");
+}

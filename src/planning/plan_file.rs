@@ -3,7 +3,9 @@
 //! Per-interval numbers become `count = [{ when, count }]` windows (days with the same
 //! numbers written together); a shift roster becomes one `[[agents]]` group per shift used.
 
-use toml_edit::{Array, Item, Table, Value};
+use std::path::Path;
+
+use toml_edit::{Array, Item, Table, TableLike, Value};
 
 use super::StaffingPlan;
 use crate::scenario::Scenario;
@@ -19,6 +21,10 @@ pub fn render(scenario: &Scenario, plan: &StaffingPlan) -> String {
     let group = &scenario.agent_groups[staffing.group].name;
     let mut doc = scenario.document();
     doc.remove("staffing");
+    anchor_files(
+        doc.as_table_mut(),
+        scenario.path.parent().unwrap_or(Path::new(".")),
+    );
     let interval = scenario.simulation.interval;
     if let Some(Item::ArrayOfTables(agents)) = doc.get_mut("agents") {
         let at = agents
@@ -49,6 +55,40 @@ pub fn render(scenario: &Scenario, plan: &StaffingPlan) -> String {
         plan.search_seed,
     );
     header + &doc.to_string()
+}
+
+/// A scenario names its data files (a `profile` or `trace` of arrivals, a distribution's
+/// `file`) relative to its own folder, and `plan.toml` is written into the report folder:
+/// each relative name becomes absolute, so that `ccsim run plan.toml` finds them there.
+fn anchor_files(table: &mut dyn TableLike, base: &Path) {
+    for (key, item) in table.iter_mut() {
+        let file_key = matches!(key.get(), "file" | "profile" | "trace");
+        match item {
+            Item::Value(Value::String(name)) if file_key => {
+                let name = name.value().clone();
+                if Path::new(&name).is_relative()
+                    && let Ok(absolute) = std::path::absolute(base.join(&name))
+                {
+                    *item = toml_edit::value(absolute.to_string_lossy().into_owned());
+                }
+            }
+            Item::Table(t) => anchor_files(t, base),
+            Item::Value(Value::InlineTable(t)) => anchor_files(t, base),
+            Item::ArrayOfTables(tables) => {
+                for t in tables.iter_mut() {
+                    anchor_files(t, base);
+                }
+            }
+            Item::Value(Value::Array(values)) => {
+                for v in values.iter_mut() {
+                    if let Value::InlineTable(t) = v {
+                        anchor_files(t, base);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// The group's table(s) with the plan's numbers: one table with `count` by window, or one per
