@@ -38,11 +38,15 @@ const MAX_MARK_BYTES: u64 = 1 << 20;
 /// writing, and the locks it holds (see `abandon`).
 static HELD: Mutex<Held> = Mutex::new(Held {
     staging: None,
+    made: false,
     locks: Vec::new(),
 });
 
 struct Held {
     staging: Option<PathBuf>,
+    /// Whether this process made the staging folder (its name may already have been taken):
+    /// from then on, whatever it holds is ccsim's, even half removed after the swap.
+    made: bool,
     /// The folders this process has claimed, with their lock files (kept open: the lock is
     /// the open file).
     locks: Vec<(PathBuf, PathBuf, fs::File)>,
@@ -73,6 +77,7 @@ pub fn replace<T>(
         release(dir);
         return Err(write_err(&staging)(e));
     }
+    held().made = true;
     let written = fs::File::create_new(staging.join(STAGING_MARK))
         .map_err(write_err(&staging))
         .and_then(|_| fill(&staging))
@@ -84,7 +89,11 @@ pub fn replace<T>(
     if written.is_err() {
         let _ = fs::remove_dir_all(&staging);
     }
-    held().staging = None;
+    {
+        let mut h = held();
+        h.staging = None;
+        h.made = false;
+    }
     release(dir);
     written
 }
@@ -227,9 +236,12 @@ fn release(dir: &Path) {
 pub fn abandon() {
     let mut h = held();
     if let Some(staging) = h.staging.take() {
-        // Only ccsim's: marked as it was made, a whole report (the new one about to be
-        // swapped in, or the old one just swapped out), or still empty (made, not yet marked).
-        if staging.join(STAGING_MARK).is_file() || ours(&staging).is_ok() {
+        // Only ccsim's: made by this process (whatever it holds now: being filled, the new
+        // report about to be swapped in, or the old one swapped out and half removed), or
+        // else marked, a whole report, or empty. A folder of that name this process did not
+        // make is the user's, and stays.
+        let made = std::mem::take(&mut h.made);
+        if made || staging.join(STAGING_MARK).is_file() || ours(&staging).is_ok() {
             let _ = fs::remove_dir_all(staging);
         } else {
             let _ = fs::remove_dir(staging);
