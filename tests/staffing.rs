@@ -224,7 +224,26 @@ fn shifts_cover_the_requirement_and_the_plan_runs_as_planned() {
         .assert()
         .success()
         .stdout(predicates::str::contains("intervals missed: none"))
-        .stdout(predicates::str::contains("shifts: "));
+        .stdout(predicates::str::contains("shifts: "))
+        // Each staffing with its own total and peak, and the roster's slack on its own line.
+        .stdout(predicates::str::contains("required (simulated)"))
+        .stdout(predicates::str::contains("scheduled (shifts)"))
+        .stdout(predicates::str::contains("the shifts add "));
+    let roster = std::fs::read_to_string(out.join("roster.csv")).unwrap();
+    let mut lines = roster.lines();
+    assert_eq!(
+        lines.next(),
+        Some("shift,agents,hours_per_agent,agent_hours")
+    );
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[0][0], "mon-sun 08:00-16:00");
+    assert_eq!(rows[0][2], "56.000000");
+    for r in &rows {
+        let agents: f64 = r[1].parse().unwrap();
+        let hours: f64 = r[2].parse().unwrap();
+        assert_eq!(r[3].parse::<f64>().unwrap(), agents * hours);
+    }
     let csv = std::fs::read_to_string(out.join("staffing.csv")).unwrap();
     let mut lines = csv.lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
@@ -250,6 +269,8 @@ fn shifts_cover_the_requirement_and_the_plan_runs_as_planned() {
     assert!(out.join("staffing.png").is_file());
     let page = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(page.contains("Staffing plan"));
+    assert!(page.contains("The roster (<code>roster.csv</code>)"));
+    assert!(page.contains("<td>mon-sun 08:00-16:00</td>"));
     let plan = std::fs::read_to_string(out.join("plan.toml")).unwrap();
     assert!(!plan.contains("[staffing]"));
     assert!(
@@ -564,4 +585,30 @@ fn a_plan_written_into_its_report_folder_finds_the_scenarios_data_files() {
         "{plan}"
     );
     assert_plan_runs_as_planned(&out, "2");
+}
+
+#[test]
+fn a_group_on_its_break_together_is_named_as_the_cause_not_max_agents() {
+    // Every agent of the group lunches at 12:00 for an hour: nobody is Ready then, whatever
+    // their number.
+    let dir = tempfile::tempdir().unwrap();
+    let text = daily(1, 0.0, "").replace(
+        "capacity = 1\n",
+        "capacity = 1\nbreaks = [{ at = \"12:00\", length = \"1h\" }]\n",
+    );
+    let path = write(dir.path(), "lunch.toml", &text);
+    let assert = ccsim()
+        .args(["staff", path.to_str().unwrap(), "-r", "4", "--out"])
+        .arg(dir.path().join("lunch"))
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert!(stderr.contains("lunch.toml:17:"), "{stderr}");
+    assert!(stderr.contains("agents[0].breaks"), "{stderr}");
+    assert!(
+        stderr.contains("nobody of \"agents\" is Ready in 7 intervals (mon 12:00"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("stagger the breaks"), "{stderr}");
+    assert!(!stderr.contains("max_agents"), "{stderr}");
 }

@@ -88,15 +88,20 @@ pub struct StaffingPlan {
 impl StaffingPlan {
     /// Agent-hours per week of the scheduled plan and of Erlang's per-interval staffing.
     pub fn agent_hours(&self, interval: Millis) -> (f64, f64) {
-        let hours = interval as f64 / crate::time::HOUR as f64;
-        let scheduled = self.slots.iter().map(|s| s.scheduled as f64).sum::<f64>() * hours;
-        let erlang = self
-            .slots
-            .iter()
-            .map(|s| s.erlang.unwrap_or(0) as f64)
-            .sum::<f64>()
-            * hours;
+        let (_, scheduled, erlang) = self.hours(interval);
         (scheduled, erlang)
+    }
+
+    /// Agent-hours per week: (required by simulation, scheduled, per-interval Erlang).
+    pub fn hours(&self, interval: Millis) -> (f64, f64, f64) {
+        let hours = interval as f64 / crate::time::HOUR as f64;
+        let sum =
+            |f: fn(&SlotPlan) -> u32| self.slots.iter().map(|s| f(s) as f64).sum::<f64>() * hours;
+        (
+            sum(|s| s.required),
+            sum(|s| s.scheduled),
+            sum(|s| s.erlang.unwrap_or(0)),
+        )
     }
 }
 
@@ -459,6 +464,13 @@ impl<'a> Search<'a> {
             })
             .collect::<Vec<_>>()
             .join(", ")
+    }
+
+    /// Whether the planned group is on its break during slot `i` of the week.
+    fn on_break(&self, i: usize) -> bool {
+        let interval = self.base.simulation.interval;
+        let group = &self.base.agent_groups[self.staffing.group];
+        group.breaks.is_on(i as Millis * interval + interval / 2)
     }
 
     /// Why the targets slot `i` misses with `max_agents` on duty are out of staffing's reach.

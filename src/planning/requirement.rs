@@ -138,6 +138,24 @@ fn lower(s: &mut Search, levels: &mut [u32]) -> Result<(), PlanningError> {
 /// Slots that miss a target with `max_agents` on duty: which, what they reach, and why more
 /// agents would not help.
 pub(super) fn unreachable_error(s: &Search, slots: &[usize], runs: &[RunOutput]) -> PlanningError {
+    // A whole group on its break is not helped by more of it: point at its breaks, not at
+    // `max_agents`.
+    let on_break: Vec<usize> = slots.iter().copied().filter(|&i| s.on_break(i)).collect();
+    if !on_break.is_empty() {
+        let group = &s.base.agent_groups[s.staffing.group];
+        let key = KeyPath::root()
+            .key("agents")
+            .index(s.staffing.group)
+            .key("breaks");
+        let message = format!(
+            "nobody of \"{}\" is Ready in {} interval{} ({}): the whole group is on its break then, so no number of its agents keeps the targets; stagger the breaks (split the group in two with breaks at different times) or let another group take the team's chats",
+            group.name,
+            on_break.len(),
+            if on_break.len() == 1 { "" } else { "s" },
+            s.labels(&on_break)
+        );
+        return crate::error::ScenarioError::Invalid(vec![s.base.problem(&key, message)]).into();
+    }
     let key = KeyPath::root().key("staffing").key("max_agents");
     let first = slots.first().copied();
     let message = format!(

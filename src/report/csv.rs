@@ -336,6 +336,29 @@ pub fn check(bounds: &[BoundCheck], compared: &[Comparison]) -> Vec<u8> {
     finish(w)
 }
 
+/// `roster.csv` (`staff` with shifts): each candidate shift, the agents the plan puts on it,
+/// its hours a week per agent, and the agent-hours it costs.
+pub fn roster(scenario: &Scenario, plan: &crate::planning::StaffingPlan) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["shift", "agents", "hours_per_agent", "agent_hours"])
+        .expect("in memory");
+    let shifts = scenario
+        .staffing
+        .as_ref()
+        .map_or(&[][..], |s| s.shifts.as_slice());
+    for ((name, agents), (_, schedule)) in plan.roster.iter().zip(shifts) {
+        let hours = schedule.weekly_hours();
+        w.write_record([
+            name.clone(),
+            agents.to_string(),
+            number(hours),
+            number(hours * *agents as f64),
+        ])
+        .expect("in memory");
+    }
+    finish(w)
+}
+
 /// `staffing.csv`: per interval of the week, the agents `staff` requires, schedules and Erlang
 /// would staff, and each target's metric under the plan with its 95% interval.
 pub fn staffing(scenario: &Scenario, plan: &crate::planning::StaffingPlan) -> Vec<u8> {

@@ -74,6 +74,8 @@ pub struct ReportData {
     /// `staffing.csv`: per interval of the week, its label and the agents required,
     /// scheduled and by Erlang (NaN where Erlang could not staff it).
     pub staffing: Vec<StaffingRow>,
+    /// `roster.csv` rows as written: shift, agents, hours per agent, agent-hours.
+    pub roster: Vec<Vec<String>>,
     /// `backtest.csv`, interval by interval.
     pub backtest: Vec<BacktestRow>,
     pub run: Value,
@@ -328,6 +330,9 @@ impl ReportData {
                     erlang: num(&r[erl]).map_err(&at)?,
                 });
             }
+        }
+        if let Some(bytes) = read("roster.csv")? {
+            d.roster = rows(&bytes).map_err(at("roster.csv"))?.1;
         }
         if let Some(bytes) = read("backtest.csv")? {
             let (h, rs) = rows(&bytes).map_err(at("backtest.csv"))?;

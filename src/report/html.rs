@@ -227,41 +227,72 @@ fn staffing_section(h: &mut String, d: &ReportData) {
     };
     let (scheduled, required, erlang) =
         (sum(|r| r.scheduled), sum(|r| r.required), sum(|r| r.erlang));
-    let peak = d
-        .staffing
-        .iter()
-        .max_by(|a, b| a.scheduled.total_cmp(&b.scheduled));
-    h.push_str("<h2>Staffing plan</h2>\n<p>The fewest agents of the planned group on duty in each interval that keep every target, found by simulating the week again and again with the real routing rules (<code>staffing.csv</code>; the plan as a scenario is <code>plan.toml</code>). The key indicators above are the plan's. Erlang is what a per-interval Erlang A/C calculator would staff for the same targets and the same arrivals.</p>\n<table><tr><th></th><th>agent-hours a week</th></tr>\n");
-    let _ = writeln!(
-        h,
-        "<tr><td>required (simulated)</td><td>{}</td></tr>",
-        trim(required)
-    );
-    if scheduled != required {
+    // Each staffing with its own peak, so that the roster's slack is not read as the
+    // simulation's need.
+    let peak = |f: fn(&crate::report::data::StaffingRow) -> f64| {
+        d.staffing
+            .iter()
+            .filter(|r| f(r).is_finite())
+            .fold(
+                None::<&crate::report::data::StaffingRow>,
+                |best, r| match best {
+                    Some(b) if f(b) >= f(r) => Some(b),
+                    _ => Some(r),
+                },
+            )
+            .map_or("—".to_string(), |r| {
+                format!("{} ({})", trim(f(r)), r.label)
+            })
+    };
+    h.push_str("<h2>Staffing plan</h2>\n<p>The fewest agents of the planned group on duty in each interval that keep every target, found by simulating the week again and again with the real routing rules and confirmed on customers the search did not see (<code>staffing.csv</code>; the plan as a scenario is <code>plan.toml</code>). The key indicators above are the plan's, on those fresh customers. Erlang is what a per-interval Erlang A/C calculator would staff for the same targets and the same arrivals.</p>\n<table><tr><th></th><th>agent-hours a week</th><th>peak agents on duty</th></tr>\n");
+    let mut rows = vec![
+        ("required (simulated)", required, peak(|r| r.required)),
+        ("per-interval Erlang", erlang, peak(|r| r.erlang)),
+    ];
+    if !d.roster.is_empty() {
+        rows.push(("scheduled (shifts)", scheduled, peak(|r| r.scheduled)));
+    }
+    for (name, total, top) in rows {
         let _ = writeln!(
             h,
-            "<tr><td>scheduled (shifts)</td><td>{}</td></tr>",
-            trim(scheduled)
+            "<tr><td>{name}</td><td>{}</td><td>{}</td></tr>",
+            trim(total),
+            esc(&top)
         );
     }
-    let _ = writeln!(
-        h,
-        "<tr><td>per-interval Erlang</td><td>{}</td></tr>",
-        trim(erlang)
-    );
     h.push_str("</table>\n");
-    if let Some(p) = peak {
+    if erlang > 0.0 {
         let _ = writeln!(
             h,
-            "<p>Peak: {} agents at {} (Erlang: {}).</p>",
-            trim(p.scheduled),
-            esc(&p.label),
-            if p.erlang.is_finite() {
-                trim(p.erlang)
-            } else {
-                "—".into()
-            }
+            "<p>The simulation requires {:.1}% {} than per-interval Erlang.",
+            ((required / erlang - 1.0) * 100.0).abs(),
+            if required <= erlang { "less" } else { "more" }
         );
+        if !d.roster.is_empty() && required > 0.0 {
+            let _ = write!(
+                h,
+                " The shifts add {} agent-hours over the requirement ({}%).",
+                trim(scheduled - required),
+                trim(((scheduled / required - 1.0) * 100.0).round())
+            );
+        }
+        h.push_str("</p>\n");
+    }
+    if !d.roster.is_empty() {
+        h.push_str("<p>The roster (<code>roster.csv</code>):</p>\n<table><tr><th>shift</th><th>agents</th><th>hours a week each</th><th>agent-hours</th></tr>\n");
+        for r in &d.roster {
+            let field = |i: usize| r.get(i).map_or("", String::as_str);
+            let number = |i: usize| field(i).parse::<f64>().map_or(String::new(), trim);
+            let _ = writeln!(
+                h,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(field(0)),
+                esc(field(1)),
+                number(2),
+                number(3)
+            );
+        }
+        h.push_str("</table>\n");
     }
     let mut gaps: Vec<&crate::report::data::StaffingRow> = d
         .staffing

@@ -12,10 +12,11 @@ pub mod html;
 
 /// The files a report's charts and page are drawn from (`summary.csv` is required), and
 /// `chats.csv`, which `ccsim report` carries over.
-const DATA_FILES: [&str; 12] = [
+const DATA_FILES: [&str; 13] = [
     "chats.csv",
     "backtest.csv",
     "staffing.csv",
+    "roster.csv",
     "plan.toml",
     "summary.csv",
     "intervals.csv",
@@ -103,6 +104,15 @@ impl<'a> Report<'a> {
                 Body::Bytes(crate::planning::plan_file::render(scenario, found).into_bytes()),
             ),
         );
+        if !found.roster.is_empty() {
+            report.files.insert(
+                at + 2,
+                (
+                    "roster.csv".to_string(),
+                    Body::Bytes(csv::roster(scenario, found)),
+                ),
+            );
+        }
         report
     }
 

@@ -385,31 +385,62 @@ pub fn staffing_summary(
         group.capacity,
         targets.join(", ")
     );
-    let (hours, erlang) = found.agent_hours(scenario.simulation.interval);
+    let (required, scheduled, erlang) = found.hours(scenario.simulation.interval);
     let busy = found.slots.iter().filter(|s| s.required > 0).count();
     let _ = writeln!(
         out,
         "  {} intervals of the week planned, {busy} need agents",
         found.slots.len()
     );
-    if let Some(peak) = found.slots.iter().max_by_key(|s| s.scheduled) {
-        let _ = writeln!(
-            out,
-            "  peak: {} agents on duty, {} (Erlang: {})",
-            peak.scheduled,
-            week_label(peak.week_time),
-            peak.erlang.map_or("-".into(), |e| e.to_string())
-        );
-    }
-    let change = if erlang > 0.0 {
-        format!(" ({:+.1}%)", (hours / erlang - 1.0) * 100.0)
-    } else {
-        String::new()
+    // Each staffing with its own total and its own peak, so that the roster's slack is not
+    // read as the simulation's need.
+    let peak = |f: &dyn Fn(&crate::planning::SlotPlan) -> Option<u32>| {
+        found
+            .slots
+            .iter()
+            .filter_map(|s| f(s).map(|n| (n, s.week_time)))
+            .max_by_key(|&(n, t)| (n, std::cmp::Reverse(t)))
+            .map_or("-".to_string(), |(n, t)| format!("{n} ({})", week_label(t)))
     };
     let _ = writeln!(
         out,
-        "  agent-hours a week: plan {hours:.1}, per-interval Erlang {erlang:.1}{change}"
+        "  {:<24} {:>18}   peak agents on duty",
+        "", "agent-hours a week"
     );
+    let mut rows = vec![
+        (
+            "required (simulated)",
+            required,
+            peak(&|s| Some(s.required)),
+        ),
+        ("per-interval Erlang", erlang, peak(&|s| s.erlang)),
+    ];
+    if !found.roster.is_empty() {
+        rows.push((
+            "scheduled (shifts)",
+            scheduled,
+            peak(&|s| Some(s.scheduled)),
+        ));
+    }
+    for (name, hours, top) in rows {
+        let _ = writeln!(out, "  {name:<24} {hours:>18.1}   {top}");
+    }
+    if erlang > 0.0 {
+        let _ = writeln!(
+            out,
+            "  the simulation requires {:.1}% {} than per-interval Erlang",
+            (required / erlang - 1.0).abs() * 100.0,
+            if required <= erlang { "less" } else { "more" }
+        );
+    }
+    if !found.roster.is_empty() && required > 0.0 {
+        let _ = writeln!(
+            out,
+            "  the shifts add {:.1} h over the requirement: {:.0}%",
+            scheduled - required,
+            (scheduled / required - 1.0) * 100.0
+        );
+    }
     let handle = format!("{:.2} min handle time", found.handle_time);
     let model = match found.patience {
         Some(p) => format!("Erlang A ({handle}, {p:.2} min mean patience)"),
