@@ -554,7 +554,12 @@ fn staff(path: &Path, args: &SimArgs) -> anyhow::Result<ExitCode> {
     } else {
         None
     };
-    let found = ccsim::planning::staff(&scenario, plan);
+    let show = |p: &ccsim::planning::Progress| {
+        if let Some(bar) = &spinner {
+            bar.set_message(terminal::staffing_progress(p));
+        }
+    };
+    let found = ccsim::planning::staff_showing(&scenario, plan, &show);
     if let Some(bar) = spinner {
         bar.finish_and_clear();
     }

@@ -612,3 +612,42 @@ fn a_group_on_its_break_together_is_named_as_the_cause_not_max_agents() {
     assert!(stderr.contains("stagger the breaks"), "{stderr}");
     assert!(!stderr.contains("max_agents"), "{stderr}");
 }
+
+#[test]
+fn a_search_tells_where_it_stands_after_each_simulation() {
+    let s = scenario(&daily(1, 0.0, "").replace("replications = 30", "replications = 4"));
+    let seen = std::cell::RefCell::new(Vec::new());
+    let found = planning::staff_showing(&s, plan_of(&s), &|p| seen.borrow_mut().push(*p)).unwrap();
+    let seen = seen.into_inner();
+    // Every simulation but the first (the week as written, measured, not judged) reports.
+    assert_eq!(seen.len() as u32, found.simulations - 1);
+    assert!(
+        seen.windows(2)
+            .all(|w| w[0].simulations < w[1].simulations && w[0].elapsed <= w[1].elapsed)
+    );
+    assert!(
+        seen.iter()
+            .all(|p| p.holding <= p.planned && p.planned == 168)
+    );
+    let phases: Vec<&str> = seen.iter().map(|p| p.phase).collect();
+    for phase in [
+        "checking the targets with max_agents on duty",
+        "searching the requirement",
+        "trying one agent fewer per interval",
+        "confirming the plan on fresh customers",
+    ] {
+        assert!(phases.contains(&phase), "{phase} missing from {phases:?}");
+    }
+    assert!(seen.iter().any(|p| p.time_left().is_some()));
+    // The search ends on a check on fresh customers (an interval that passed an earlier
+    // check keeps its number, whatever this one shows).
+    let last = seen.last().unwrap();
+    let line = ccsim::report::terminal::staffing_progress(last);
+    assert!(
+        line.starts_with(&format!(
+            "confirming the plan on fresh customers: {} of 168 intervals keep the targets; {} simulations in ",
+            last.holding, found.simulations
+        )),
+        "{line}"
+    );
+}

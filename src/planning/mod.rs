@@ -108,12 +108,45 @@ impl StaffingPlan {
 /// Runs the staffing search on `scenario`'s `[staffing]` with `plan`'s replications, seed and
 /// threads.
 pub fn staff(scenario: &Scenario, plan: Plan) -> Result<StaffingPlan, PlanningError> {
+    staff_showing(scenario, plan, &|_| {})
+}
+
+/// Where a search stands, after each simulation: what a terminal shows while it runs.
+#[derive(Clone, Copy, Debug)]
+pub struct Progress {
+    /// What the simulations are doing now.
+    pub phase: &'static str,
+    pub simulations: u32,
+    /// Intervals of the week whose number kept every target in the last simulation, of those
+    /// planned.
+    pub holding: usize,
+    pub planned: usize,
+    /// A rough count of the simulations still to come, where the search can tell.
+    pub left: Option<u32>,
+    pub elapsed: std::time::Duration,
+}
+
+impl Progress {
+    /// About how long the rest takes, at the pace so far.
+    pub fn time_left(&self) -> Option<std::time::Duration> {
+        let per = self.elapsed.checked_div(self.simulations.max(1))?;
+        self.left.filter(|&n| n > 0).map(|n| per * n)
+    }
+}
+
+/// `staff`, telling `show` where it stands after each simulation.
+pub fn staff_showing(
+    scenario: &Scenario,
+    plan: Plan,
+    show: &dyn Fn(&Progress),
+) -> Result<StaffingPlan, PlanningError> {
     let staffing = scenario
         .staffing
         .as_ref()
         .ok_or_else(|| PlanningError::NoStaffing(scenario.path.clone()))?;
     let started = std::time::Instant::now();
     let mut search = Search::new(scenario, staffing, plan);
+    search.show = Some(show);
     let first = search.simulate(&search.scenario_with(&Roster::AsWritten))?;
     let (handle_time, patience) = search.erlang_inputs(&first);
     let arrivals = search.slot_means(&first, IntervalMetric::Arrivals);
@@ -146,8 +179,10 @@ pub fn staff(scenario: &Scenario, plan: Plan) -> Result<StaffingPlan, PlanningEr
             }
         })
         .collect();
+    search.enter("checking the targets with max_agents on duty", None);
     search.reachable()?;
     let required = requirement::search(&mut search, start)?;
+    search.enter("confirming the plan on fresh customers", Some(1));
     let confirmed = if staffing.shifts.is_empty() {
         confirm::confirm(
             &mut search,
@@ -258,6 +293,11 @@ struct Search<'a> {
     threads: usize,
     /// Per slot: whether its number kept every target on fresh customers.
     confirmed: Vec<bool>,
+    /// Where the search stands is told here, with the phase and a rough count of what is left.
+    show: Option<&'a dyn Fn(&Progress)>,
+    phase: &'static str,
+    left: Option<u32>,
+    started: std::time::Instant,
 }
 
 impl<'a> Search<'a> {
@@ -288,6 +328,10 @@ impl<'a> Search<'a> {
             simulated_weeks: 0.0,
             threads: 0,
             confirmed: Vec::new(),
+            show: None,
+            phase: "measuring the week as written",
+            left: None,
+            started: std::time::Instant::now(),
         }
     }
 
@@ -365,6 +409,9 @@ impl<'a> Search<'a> {
         seed: u64,
     ) -> Result<Vec<RunOutput>, PlanningError> {
         self.simulations += 1;
+        if let Some(left) = &mut self.left {
+            *left = left.saturating_sub(1);
+        }
         let sim = &scenario.simulation;
         self.simulated_weeks += self.plan.replications as f64 * sim.horizon as f64 / WEEK as f64;
         let outcome = experiment::run(scenario, Plan { seed, ..self.plan }, None)?;
@@ -409,7 +456,7 @@ impl<'a> Search<'a> {
     /// Per slot: whether every target holds (slots the run does not measure always do).
     fn judge(&self, runs: &[RunOutput]) -> Vec<bool> {
         let values = self.slot_estimates(runs);
-        values
+        let ok: Vec<bool> = values
             .iter()
             .map(|v| {
                 self.staffing
@@ -418,7 +465,24 @@ impl<'a> Search<'a> {
                     .zip(v)
                     .all(|(t, e)| t.holds(e.mean))
             })
-            .collect()
+            .collect();
+        if let Some(show) = self.show {
+            show(&Progress {
+                phase: self.phase,
+                simulations: self.simulations,
+                holding: (0..ok.len()).filter(|&i| self.planned[i] && ok[i]).count(),
+                planned: self.planned.iter().filter(|&&p| p).count(),
+                left: self.left,
+                elapsed: self.started.elapsed(),
+            });
+        }
+        ok
+    }
+
+    /// Enters `phase`, with a rough count of the simulations it and the rest will take.
+    fn enter(&mut self, phase: &'static str, left: Option<u32>) {
+        self.phase = phase;
+        self.left = left;
     }
 
     /// The handle time (minutes) Erlang is given: the scenario's for the block model, as a

@@ -33,6 +33,7 @@ pub(super) fn search(s: &mut Search, start: Vec<u32>) -> Result<Vec<u32>, Planni
     let mut down: Vec<u32> = vec![1; n];
     let mut halving = true;
     let mut rounds = 0;
+    s.enter("searching the requirement", None);
     loop {
         let (runs, ok) = s.try_roster(&Roster::Levels(levels.clone()))?;
         rounds += 1;
@@ -86,6 +87,20 @@ pub(super) fn search(s: &mut Search, start: Vec<u32>) -> Result<Vec<u32>, Planni
         if rounds >= MAX_HALVINGS {
             halving = false;
         }
+        // Rough: the widest bracket left halves each round, then the last pass and the
+        // confirmation.
+        let widest = (0..n)
+            .filter(|&i| s.planned[i])
+            .map(|i| match held[i] {
+                Some(h) if missed[i] >= 0 => (h as i64 - missed[i]).max(1) as u32,
+                _ => 8,
+            })
+            .max()
+            .unwrap_or(1);
+        s.enter(
+            "searching the requirement",
+            Some(widest.ilog2() + 1 + STRIDE as u32 + 2),
+        );
         levels = next;
     }
     lower(s, &mut levels)?;
@@ -97,6 +112,10 @@ pub(super) fn search(s: &mut Search, start: Vec<u32>) -> Result<Vec<u32>, Planni
 /// simulated again, and a slot that misses there gets its agent back.
 fn lower(s: &mut Search, levels: &mut [u32]) -> Result<(), PlanningError> {
     let n = s.slots();
+    s.enter(
+        "trying one agent fewer per interval",
+        Some(STRIDE as u32 + 2),
+    );
     for phase in 0..STRIDE {
         let tried: Vec<usize> = (0..n)
             .filter(|&i| i % STRIDE == phase && s.planned[i] && levels[i] > 0)

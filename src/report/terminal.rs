@@ -346,6 +346,23 @@ pub fn comparison_line(c: &crate::experiment::check::Comparison) -> String {
     )
 }
 
+/// `staff`'s line while it runs: `searching the requirement: 330 of 336 intervals keep the
+/// targets; 7 simulations in 3.1 s, about 4 s left`.
+pub fn staffing_progress(p: &crate::planning::Progress) -> String {
+    let left = p.time_left().map_or(String::new(), |t| {
+        format!(", about {:.0} s left", t.as_secs_f64().ceil())
+    });
+    format!(
+        "{}: {} of {} intervals keep the targets; {} simulation{} in {:.1} s{left}",
+        p.phase,
+        p.holding,
+        p.planned,
+        p.simulations,
+        if p.simulations == 1 { "" } else { "s" },
+        p.elapsed.as_secs_f64()
+    )
+}
+
 /// What `ccsim staff` prints: the targets, the plan's agent-hours against Erlang's, the peak,
 /// the roster, the intervals missed, and what the search cost.
 pub fn staffing_summary(
