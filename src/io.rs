@@ -103,12 +103,78 @@ pub fn read_to_string(path: &Path) -> io::Result<String> {
 
 /// A CSV text's rows as a spreadsheet saves them: quoted cells, CRLF line ends and cells
 /// padded with spaces all read as the plain values; a row may have fewer cells than the
-/// header (the caller says what is missing).
+/// header (the caller says what is missing). The separator is the header's (`Separator`).
 pub fn csv_rows(text: &str) -> csv::Reader<&[u8]> {
     csv::ReaderBuilder::new()
+        .delimiter(Separator::of(text).byte())
         .trim(csv::Trim::All)
         .flexible(true)
         .from_reader(text.as_bytes())
+}
+
+/// The first line of the file at `path` (at most 64 KiB of it), to tell its separator.
+pub fn first_line(path: &Path) -> io::Result<String> {
+    use std::io::Read;
+    let mut head = Vec::new();
+    std::fs::File::open(path)?
+        .take(64 * 1024)
+        .read_to_end(&mut head)?;
+    let end = head.iter().position(|&b| b == b'\n').unwrap_or(head.len());
+    Ok(String::from_utf8_lossy(&head[..end]).into_owned())
+}
+
+/// How a CSV file separates its cells. A spreadsheet set to a language that writes decimal
+/// commas (Brazilian Excel) saves `;`-separated files, and its numbers with a comma: told
+/// apart by the header row, which has no numbers — `;` there and no `,` means the
+/// semicolon kind. A file of one column has neither in its header: there, values with a
+/// comma and none with a point are decimal commas.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Separator {
+    Comma,
+    /// `;` between cells, `,` in numbers.
+    Semicolon,
+}
+
+impl Separator {
+    /// The separator of the CSV text whose first line is `text`'s.
+    pub fn of(text: &str) -> Separator {
+        let mut lines = text.lines();
+        let header = lines.next().unwrap_or_default();
+        if header.contains(';') && !header.contains(',') {
+            return Separator::Semicolon;
+        }
+        if header.contains(',') || header.contains(';') {
+            return Separator::Comma;
+        }
+        let (mut commas, mut points) = (false, false);
+        for line in lines.take(1000) {
+            commas |= line.contains(',');
+            points |= line.contains('.');
+        }
+        if commas && !points {
+            Separator::Semicolon
+        } else {
+            Separator::Comma
+        }
+    }
+
+    pub fn byte(self) -> u8 {
+        match self {
+            Separator::Comma => b',',
+            Separator::Semicolon => b';',
+        }
+    }
+
+    /// A number cell as this kind of file writes it: `12,5` is 12.5 in a `;` file. A cell
+    /// with both a comma and a point is refused there rather than guessed at (`1.234,5`).
+    pub fn number(self, cell: &str) -> Option<f64> {
+        let cell = cell.trim();
+        match self {
+            Separator::Comma => cell.parse().ok(),
+            Separator::Semicolon if cell.contains(',') && cell.contains('.') => None,
+            Separator::Semicolon => cell.replace(',', ".").parse().ok(),
+        }
+    }
 }
 
 fn read_capped(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
@@ -180,6 +246,21 @@ fn create_beside(path: &Path) -> io::Result<(std::path::PathBuf, std::fs::File)>
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_semicolon_file_is_told_by_its_header_and_reads_decimal_commas() {
+        assert_eq!(Separator::of("a;b;c\n1,5;2;3\n"), Separator::Semicolon);
+        assert_eq!(Separator::of("a,b,c\n1.5,2,3\n"), Separator::Comma);
+        // One column: a comma in a value and no point anywhere is a decimal comma.
+        assert_eq!(Separator::of("seconds\n95,5\n120\n"), Separator::Semicolon);
+        assert_eq!(Separator::of("seconds\n95.5\n120\n"), Separator::Comma);
+        assert_eq!(Separator::Semicolon.number(" 12,5 "), Some(12.5));
+        assert_eq!(Separator::Semicolon.number("1.234,5"), None);
+        assert_eq!(Separator::Comma.number("12,5"), None);
+        let mut rows = csv_rows("weekday;rate\nmon;12,5\n");
+        let row = rows.records().next().unwrap().unwrap();
+        assert_eq!(row.get(1), Some("12,5"));
+    }
     use super::*;
 
     #[test]

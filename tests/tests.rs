@@ -18,6 +18,7 @@ mod policies;
 mod seed_rules;
 mod shards;
 mod shifts;
+mod spreadsheets;
 mod staffing;
 mod synthetic_log;
 mod trust;

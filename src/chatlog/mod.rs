@@ -238,7 +238,10 @@ pub fn read(
         path: path.to_path_buf(),
         error,
     })?;
+    // An export saved by a spreadsheet set to Portuguese separates its cells with `;`.
+    let separator = crate::io::Separator::of(&crate::io::first_line(path).unwrap_or_default());
     let mut reader = csv::ReaderBuilder::new()
+        .delimiter(separator.byte())
         .flexible(false)
         .buffer_capacity(1 << 16)
         .from_reader(crate::io::Capped::new(file));

@@ -425,7 +425,12 @@ pub fn read_baseline(dir: &Path) -> Result<BTreeMap<(String, String), BaselineRo
     let unreadable =
         |e: std::io::Error| format!("{}: cannot read the baseline: {e}", path.display());
     let text = crate::io::read_to_string(&path).map_err(unreadable)?;
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    // A baseline opened and saved again by a spreadsheet may come back `;`-separated with
+    // decimal commas.
+    let separator = crate::io::Separator::of(&text);
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(separator.byte())
+        .from_reader(text.as_bytes());
     let header: Vec<String> = reader
         .headers()
         .map_err(|e| bad(e.to_string()))?
@@ -453,8 +458,8 @@ pub fn read_baseline(dir: &Path) -> Result<BTreeMap<(String, String), BaselineRo
         let r = record.map_err(|e| bad(format!("line {line}: {e}")))?;
         let number = |j: usize, what: &str| -> Result<f64, String> {
             let cell = r.get(j).unwrap_or("");
-            match cell.parse::<f64>() {
-                Ok(x) if x.is_finite() => Ok(x),
+            match separator.number(cell) {
+                Some(x) if x.is_finite() => Ok(x),
                 _ => Err(bad(format!(
                     "line {line}: {what} of {} is \"{cell}\", not a number",
                     &r[m]

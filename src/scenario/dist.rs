@@ -165,12 +165,13 @@ pub fn parse_dist(raw: &RawDist, base: &Path) -> Result<Dist, DistProblem> {
 }
 
 /// An empirical sample file: a header row, then one value per row in its first column, either
-/// a duration (`"1m30s"`) or a plain number of seconds.
+/// a duration (`"1m30s"`) or a plain number of seconds (`12,5` in a `;`-separated file).
 fn read_samples(base: &Path, file: &str) -> Result<Vec<f64>, DistProblem> {
     let path = base.join(file);
     let text = crate::io::read_to_string(&path)
         .map_err(|e| ("file", format!("cannot read {}: {e}", path.display())))?;
     let mut samples = Vec::new();
+    let separator = crate::io::Separator::of(&text);
     for row in crate::io::csv_rows(&text).records() {
         let row = row.map_err(|e| ("file", format!("{}: {e}", path.display())))?;
         let line = row.position().map_or(0, |p| p.line());
@@ -182,7 +183,7 @@ fn read_samples(base: &Path, file: &str) -> Result<Vec<f64>, DistProblem> {
             }
             return Err(at("the sample is empty; remove the row or give a value"));
         }
-        let value = match cell.parse::<f64>() {
+        let value = match separator.number(cell).ok_or(()) {
             Ok(secs) if secs.is_finite() && secs >= 0.0 => secs * 1000.0,
             Ok(secs) if !secs.is_finite() => {
                 return Err(at(&format!(
@@ -190,7 +191,7 @@ fn read_samples(base: &Path, file: &str) -> Result<Vec<f64>, DistProblem> {
                 )));
             }
             Ok(_) => return Err(at("a sample cannot be negative")),
-            Err(_) => parse_duration(cell)
+            Err(()) => parse_duration(cell)
                 .map_err(|m| ("file", format!("{} line {line}: {m}", path.display())))?
                 as f64,
         };

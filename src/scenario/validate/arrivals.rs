@@ -397,10 +397,11 @@ impl Validator<'_> {
 
 /// A profile CSV: header `weekday,start,end,rate_per_hour`, then rows such as
 /// `mon-fri,08:00,12:00,40`, as a spreadsheet may save it (quoted cells, CRLF, a byte-order
-/// mark).
+/// mark, or `;` between cells and decimal commas).
 fn read_profile(path: &Path) -> Result<Vec<RateWindow>, String> {
     let text = crate::io::read_to_string(path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let separator = crate::io::Separator::of(&text);
     let mut rows = crate::io::csv_rows(&text);
     let header: Vec<String> = rows
         .headers()
@@ -426,9 +427,8 @@ fn read_profile(path: &Path) -> Result<Vec<RateWindow>, String> {
             return Err(at(format!("expected 4 cells, found {}", cells.len())));
         };
         let ws = parse_window(&format!("{days} {start}-{end}")).map_err(at)?;
-        let per_hour: f64 = rate
-            .parse()
-            .ok()
+        let per_hour: f64 = separator
+            .number(rate)
             .filter(|r: &f64| r.is_finite() && *r >= 0.0)
             .ok_or_else(|| {
                 at(format!(
