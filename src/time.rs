@@ -1,5 +1,5 @@
 //! Simulated time: every instant and duration is an integer number of milliseconds, so that
-//! event order is exact and a run is a pure function of its inputs (SPEC §2.1). A leaf module:
+//! event order is exact and a run is a pure function of its inputs (README "Determinism and statistics"). A leaf module:
 //! the routing core, the scenario and the engine all count time in these units.
 
 /// A point in simulated time or a duration, in milliseconds.

@@ -174,7 +174,7 @@ impl Sim<'_> {
     }
 
     /// The chat leaves the bot for a human queue: its wait and its customer's patience start
-    /// now (SPEC §2.10).
+    /// now (README `[customers]`).
     #[inline(always)]
     pub(super) fn enter_human_queue(&mut self, id: ChatId) {
         let c = &mut self.chats[id.index as usize];
@@ -387,7 +387,7 @@ mod tests {
 
     #[test]
     fn a_customer_whose_patience_runs_out_leaves_the_queue_and_may_return() {
-        // SPEC §2.10: patience runs from entry into the human queue; the customer who gives up
+        // README `[customers]`: patience runs from entry into the human queue; the customer who gives up
         // comes back after `return_after` when the return draw says so (here always).
         let s = parse(
             r#"

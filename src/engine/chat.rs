@@ -33,7 +33,7 @@ pub(super) struct Chat {
     /// When it entered the human queue; its wait runs from here to its first start.
     pub(super) queued_at: Millis,
     pub(super) started: bool,
-    /// Work left on the current part (SPEC §4 block model).
+    /// Work left on the current part (README `[conversation]` block model).
     pub(super) work: f64,
     /// Work at the team it will be transferred to when this part is done, if it will be.
     pub(super) transfer: Option<f64>,

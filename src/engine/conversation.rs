@@ -3,7 +3,7 @@
 
 use super::*;
 
-/// A conversation in the turn model (SPEC §4).
+/// A conversation in the turn model (README `[conversation]`).
 #[derive(Clone, Debug)]
 pub(super) struct Talk {
     /// The chat's own stream: its reply times and silences are the same whoever handles it.
@@ -16,9 +16,9 @@ pub(super) struct Talk {
     /// Numbers the scheduled step: older steps are stale.
     pub(super) version: u32,
     pub(super) next: Step,
-    /// A customer message waits for an agent's reply (arrival counts as one, SPEC §2.6).
+    /// A customer message waits for an agent's reply (arrival counts as one, README `[inactivity.*]`).
     pub(super) unanswered: bool,
-    /// The agent snoozed the chat: inactivity management leaves it alone (seed 003).
+    /// The agent snoozed the chat: inactivity management leaves it alone (README `[inactivity.*]`).
     pub(super) snoozed: bool,
     /// Numbers the scheduled end of the snooze: older ends are stale.
     pub(super) snooze_version: u32,
@@ -109,7 +109,7 @@ pub(super) struct OnDesk {
 
 impl Sim<'_> {
     /// An agent starts on a chat. The first time, the customer's wait ends (the block model's
-    /// first reply, SPEC §2.10).
+    /// first reply, README `[customers]`).
     pub(super) fn start(&mut self, id: ChatId, agent: AgentId) {
         self.note_agent(id, "start", agent.0 as usize);
         let now = self.now;
@@ -165,7 +165,7 @@ impl Sim<'_> {
     }
 
     /// Turn model: the agent starts writing a reply, which takes the sampled reply time
-    /// stretched by the chats it holds: `reply × (1 + s(k - 1))` (SPEC §4).
+    /// stretched by the chats it holds: `reply × (1 + s(k - 1))` (README `[conversation]`).
     pub(super) fn agent_writes(&mut self, id: ChatId, agent: usize, first: bool) {
         let Some(turns) = self.turns.as_ref() else {
             return;
@@ -203,7 +203,7 @@ impl Sim<'_> {
         );
     }
 
-    /// The next step of a conversation in the turn model (SPEC §4).
+    /// The next step of a conversation in the turn model (README `[conversation]`).
     pub(super) fn talk(&mut self, id: ChatId, version: u32) {
         let Some(c) = self.chat(id) else { return };
         let Some(talk) = self.talks.get(id.index as usize) else {
@@ -255,7 +255,7 @@ impl Sim<'_> {
                             turns.customer_reply.sample(&mut talk.rng),
                         ))
                     };
-                // Seed 003: the agent may snooze ("adiar") the chat it has just answered, so
+                // README `[inactivity.*]`: the agent may snooze ("adiar") the chat it has just answered, so
                 // that the customer's next message raises no alert while it is away.
                 let snooze_now = next.is_none_or(|(step, _)| step == Step::CustomerMessage)
                     && self.snooze.as_ref().is_some_and(|s| {
@@ -310,7 +310,7 @@ impl Sim<'_> {
     }
 
     /// Brings the agent's remaining work up to now at the speed its current load allows
-    /// (limited processor sharing, SPEC §4). Call before the load changes.
+    /// (limited processor sharing, README `[conversation]`). Call before the load changes.
     pub(super) fn drain_work(&mut self, agent: usize) {
         let desk = &mut self.desks[agent];
         let dt = (self.now - desk.last) as f64;
@@ -422,7 +422,7 @@ impl Sim<'_> {
         self.router.release(chat, self.now, &mut self.decisions);
         self.carry_out();
         self.release(chat, Outcome::Resolved);
-        // Seed 002: once a chat is concluded the bot takes over again, and a customer who
+        // README `[[teams]]`: once a chat is concluded the bot takes over again, and a customer who
         // writes again is routed like a new contact.
         if let Some((p, after)) = &self.return_after_resolution
             && returns <= scenario.customers.max_returns
@@ -453,7 +453,7 @@ mod tests {
 
     #[test]
     fn chats_without_slowdown_do_not_delay_each_other() {
-        // SPEC §4: with s = 0 chats do not slow each other.
+        // README `[conversation]`: with s = 0 chats do not slow each other.
         let s = block(2, 0.0, "mon-sun 00:00-24:00", "capacity", "keep");
         let mut sim = quiet(&s);
         inject(&mut sim, MINUTE);
@@ -463,7 +463,7 @@ mod tests {
 
     #[test]
     fn slowdown_shares_the_agent_and_recomputes_finishing_times() {
-        // SPEC §4: each chat drains at 1 / (1 + s(k - 1)); finishing times change with k.
+        // README `[conversation]`: each chat drains at 1 / (1 + s(k - 1)); finishing times change with k.
         let s = block(2, 1.0, "mon-sun 00:00-24:00", "capacity", "keep");
         let mut sim = quiet(&s);
         inject(&mut sim, 60 * SECOND);
@@ -479,7 +479,7 @@ mod tests {
 
     #[test]
     fn a_conversation_ends_after_its_last_reply_and_wrap_up() {
-        // SPEC §4 turn model: first reply, customer message, reply (the last of 2), wrap-up.
+        // README `[conversation]` turn model: first reply, customer message, reply (the last of 2), wrap-up.
         let s = parse(
             r#"
 [[teams]]

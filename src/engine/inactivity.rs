@@ -15,7 +15,7 @@ pub(super) struct SnoozeSamplers {
 
 impl Sim<'_> {
     /// The chat's unanswered message is now in a queue of `kind`: a new inactivity episode
-    /// under that queue's flow (SPEC §2.6). Nothing when no message waits or it is snoozed.
+    /// under that queue's flow (README `[inactivity.*]`). Nothing when no message waits or it is snoozed.
     #[inline(always)]
     pub(super) fn open_episode(&mut self, id: ChatId, kind: QueueKind) {
         self.end_episode(id);
@@ -63,7 +63,7 @@ impl Sim<'_> {
         }
     }
 
-    /// An inactivity deadline: an alert, or the flow's action (SPEC §2.7, seed 003).
+    /// An inactivity deadline: an alert, or the flow's action (README `[inactivity.*]`).
     pub(super) fn inactivity_due(&mut self, id: ChatId, version: u32) {
         if self.chat(id).is_none() {
             return;
@@ -103,7 +103,7 @@ impl Sim<'_> {
         }
     }
 
-    /// Closed with reason "inactivity of the team or agent" (seed 003).
+    /// Closed with reason "inactivity of the team or agent" (README `[inactivity.*]`).
     pub(super) fn close_for_inactivity(&mut self, id: ChatId) {
         self.take_away(id);
         self.end_episode(id);
@@ -113,7 +113,7 @@ impl Sim<'_> {
         self.release(id, Outcome::AutoClosed);
     }
 
-    /// A message of either side: the auto-close clock starts again (SPEC §2.6).
+    /// A message of either side: the auto-close clock starts again (README `[inactivity.*]`).
     #[inline(always)]
     pub(super) fn touch(&mut self, id: ChatId) {
         let Some(after) = self.scenario.inactivity.auto_close else {
@@ -158,7 +158,7 @@ impl Sim<'_> {
         self.close_for_inactivity(id);
     }
 
-    /// The agent snoozes the chat (seed 003: "ele deverá adiar a conversa, assim, a gestão de
+    /// The agent snoozes the chat (README `[inactivity.*]`: "ele deverá adiar a conversa, assim, a gestão de
     /// inatividade não é acionada"): no episode runs until the snooze ends or the agent
     /// resumes it early ("continuar").
     pub(super) fn start_snooze(&mut self, id: ChatId) {
@@ -189,7 +189,7 @@ impl Sim<'_> {
     }
 
     /// The snooze is over, or the agent resumed the chat: inactivity management acts again,
-    /// with a new episode from now (SPEC §2.6), and a message that came in meanwhile gets its
+    /// with a new episode from now (README `[inactivity.*]`), and a message that came in meanwhile gets its
     /// reply.
     pub(super) fn snooze_ends(&mut self, id: ChatId, version: u32, early: bool) {
         let Some(c) = self.chat(id) else { return };
@@ -254,7 +254,7 @@ exceptions = [{{ teams = ["b"], first_alert = "3m", second_alert = "6m" }}]
 
     #[test]
     fn an_unanswered_chat_raises_its_alerts_in_turn_and_is_closed_by_the_action() {
-        // SPEC §2.6–2.7, seed 003: first alert, then second (the first one clears), then the
+        // README `[inactivity.*]`: first alert, then second (the first one clears), then the
         // flow's action closes the chat.
         let s = unattended("close = true");
         let mut sim = quiet(&s);

@@ -24,7 +24,7 @@ impl Sim<'_> {
                 } => self.offer(chat, agent, forced),
                 Decision::Start { chat, agent } => self.start(chat, agent),
                 Decision::Backlog { chat, agent } => {
-                    // Seed 003: the agent's queue ("fila do vendedor") has its own flow.
+                    // README `[inactivity.*]`: the agent's queue ("fila do vendedor") has its own flow.
                     self.note_agent(chat, "agent_queue", agent.0 as usize);
                     self.open_episode(chat, QueueKind::Agent);
                 }
@@ -54,7 +54,7 @@ impl Sim<'_> {
 
     /// The agent sees the offer and answers after its `accept_delay`: it refuses with its
     /// `refuse_probability` (never a forced offer), and an answer later than the team's
-    /// `offer_timeout` is a timeout (SPEC §2.4, seed 001).
+    /// `offer_timeout` is a timeout (README `[[teams]]`).
     pub(super) fn offer(&mut self, chat: ChatId, agent: AgentId, forced: bool) {
         self.note_agent(
             chat,
@@ -119,7 +119,7 @@ impl Sim<'_> {
             if answer == Answer::Timeout
                 && let Some(Some(away)) = self.not_ready_for.get(queue)
             {
-                // Not ready for a while, then Ready again (seed 001: agents switch their
+                // Not ready for a while, then Ready again (README `[[teams]]`: agents switch their
                 // status back to "Pronto" to receive chats).
                 let back = round_ms(away.sample(&mut self.agent_rng)).clamp(1, MAX_AHEAD);
                 let desk = &mut self.desks[agent];
@@ -171,7 +171,7 @@ handle_time = {{ dist = "constant", value = "10m" }}
 
     #[test]
     fn a_chat_everyone_refuses_comes_back_to_the_last_refuser_who_must_take_it() {
-        // SPEC §2.4, seed 001: refused by both, the chat returns to the last agent who refused
+        // README `[[teams]]`: refused by both, the chat returns to the last agent who refused
         // it, as a forced offer that cannot be refused.
         let s = offers(
             r#"refuse_probability = "100%"
@@ -193,7 +193,7 @@ accept_delay = { dist = "constant", value = "5s" }"#,
 
     #[test]
     fn a_missed_offer_sets_the_agent_not_ready_until_it_comes_back() {
-        // Seed 001: an offer that times out goes to the next agent, and the agent who missed
+        // README `[[teams]]`: an offer that times out goes to the next agent, and the agent who missed
         // it is Not ready for `not_ready_for`.
         let s = offers(
             r#"accept_delay = { dist = "constant", value = "1m" }"#,

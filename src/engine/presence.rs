@@ -38,9 +38,9 @@ impl Sim<'_> {
 
     /// Shifts and breaks change. Every group's changes at this instant are applied together
     /// and only then are chats handed out, so agents who start together share the backlog
-    /// (seed 004). At a shift start each agent may be absent for the whole shift
+    /// (README `[[teams]]`). At a shift start each agent may be absent for the whole shift
     /// (absenteeism, drawn per agent and shift); at an end the agent keeps or hands back its
-    /// chats (SPEC §2.9); a new shift clears a missed offer's Not ready.
+    /// chats (README `[[agents]]`); a new shift clears a missed offer's Not ready.
     pub(super) fn calendar(&mut self) {
         let scenario = self.scenario;
         let start = scenario.simulation.start;
@@ -185,7 +185,7 @@ mod tests {
 
     #[test]
     fn an_agent_keeps_its_chat_past_shift_end() {
-        // SPEC §2.9 on_shift_end = "keep": the open chat is finished after the shift.
+        // README `[[agents]]` on_shift_end = "keep": the open chat is finished after the shift.
         let s = block(1, 0.0, "mon 00:00-01:00", "capacity", "keep");
         let mut sim = quiet(&s);
         let group = &s.agent_groups[0];
@@ -207,7 +207,7 @@ mod tests {
 
     #[test]
     fn requeue_hands_back_every_chat_and_only_the_started_one_counts_as_started() {
-        // SPEC §2.9 on_shift_end = "requeue"; §2.2: sequential gives the agent chats beyond its
+        // README `[[agents]]` on_shift_end = "requeue"; `[[teams]]`: sequential gives the agent chats beyond its
         // capacity, which wait in its queue. At the shift end all three go back to the team queue;
         // the two that never reached a slot must not count as started on the way out.
         let s = block(1, 0.0, "mon 00:00-01:00", "sequential", "requeue");

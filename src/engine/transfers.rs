@@ -5,7 +5,7 @@ use super::*;
 
 impl Sim<'_> {
     /// The agent, done with its part, hands the chat on with `work` still to do. Returns
-    /// whether it did: a transfer to agents needs one of them available (seed 001: "para
+    /// whether it did: a transfer to agents needs one of them available (README `[[teams]]`: "para
     /// transferir um atendimento para outro analista ele precisa estar disponível"), and
     /// otherwise the agent finishes the chat itself.
     pub(super) fn transfer(&mut self, chat: ChatId, work: f64, counted: bool) -> bool {
@@ -47,7 +47,7 @@ impl Sim<'_> {
         }
     }
 
-    /// An inactivity flow's action moves the chat, wherever it is, to `team`'s queue (seed 003).
+    /// An inactivity flow's action moves the chat, wherever it is, to `team`'s queue (README `[inactivity.*]`).
     /// A chat moved away from an agent is not handed straight back to that agent while
     /// another can take it.
     pub(super) fn move_to_team(&mut self, chat: ChatId, team: TeamId) {
@@ -115,7 +115,7 @@ transfer_to = {to}
 
     #[test]
     fn with_no_agent_of_the_group_available_the_sender_finishes_the_chat() {
-        // Seed 001: a transfer to an agent needs one who is available.
+        // README `[[teams]]`: a transfer to an agent needs one who is available.
         let s = transferring(r#"{ group = "other" }"#);
         let mut sim = quiet(&s);
         transferred_chat(&mut sim);

@@ -1,4 +1,4 @@
-//! `ccsim check`: KPI bounds judged with their confidence intervals (SPEC §5), and a run held
+//! `ccsim check`: KPI bounds judged with their confidence intervals (README "Running"), and a run held
 //! against a baseline report or, paired on the same customers, against an older version of
 //! the scenario. Every comparison one `check` makes is a test, and the whole family is held
 //! to a 5% chance of a false alarm (Holm's step-down procedure): a change that only redraws

@@ -1,4 +1,4 @@
-//! Inactivity management ("Gestão de inatividade", seed 003) as deterministic rules: which
+//! Inactivity management ("Gestão de inatividade", README `[inactivity.*]`) as deterministic rules: which
 //! flow governs a waiting chat, when its alerts fire, what the action does, when a silent
 //! chat is closed. No randomness and no clock of its own: the engine opens episodes, asks
 //! for the next deadline and reports what happened.
@@ -6,7 +6,7 @@
 use crate::routing::TeamId;
 use crate::time::Millis;
 
-/// The three queue kinds a flow is configured for (seed 003).
+/// The three queue kinds a flow is configured for (README `[inactivity.*]`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum QueueKind {
     /// "Fila do time": the chat waits in a team's queue.
@@ -19,7 +19,7 @@ pub enum QueueKind {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ActionKind {
-    /// Move the chat to this team's queue, taking it from the agent (SPEC §2.7).
+    /// Move the chat to this team's queue, taking it from the agent (README `[inactivity.*]`).
     Transfer(TeamId),
     /// Close the chat, reason "inactivity".
     Close,
@@ -27,7 +27,7 @@ pub enum ActionKind {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Action {
-    /// Time since the episode started; by default the second alert's (SPEC §2.7).
+    /// Time since the episode started; by default the second alert's (README `[inactivity.*]`).
     pub after: Millis,
     pub kind: ActionKind,
 }
@@ -48,7 +48,7 @@ pub struct FlowSet {
 }
 
 impl FlowSet {
-    /// The alternative flow that lists `team`, or the main flow (seed 003: "Fluxo
+    /// The alternative flow that lists `team`, or the main flow (README `[inactivity.*]`: "Fluxo
     /// alternativo: ... exceções para os casos que não se encaixam no fluxo principal").
     pub fn flow_for(&self, team: Option<TeamId>) -> &InactivityFlow {
         team.and_then(|t| {
@@ -68,7 +68,7 @@ pub struct Rules {
     pub waiting_queue: Option<FlowSet>,
     /// Close a chat with no message from either side for this long.
     pub auto_close: Option<Millis>,
-    /// Auto-close applies to chats that arrived from this instant on (seed 003: "a partir da
+    /// Auto-close applies to chats that arrived from this instant on (README `[inactivity.*]`: "a partir da
     /// data de ativação").
     pub auto_close_from: Millis,
 }
@@ -91,7 +91,7 @@ pub enum Step {
     Act(ActionKind),
 }
 
-/// The inactivity clock of one unanswered customer message in one queue (SPEC §2.6).
+/// The inactivity clock of one unanswered customer message in one queue (README `[inactivity.*]`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Episode {
     pub kind: QueueKind,

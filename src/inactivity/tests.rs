@@ -1,4 +1,4 @@
-//! Rule-by-rule tests of inactivity management, citing seed 003 and SPEC §2.6–2.7.
+//! Rule-by-rule tests of inactivity management, citing README `[inactivity.*]`.
 
 use super::*;
 use crate::time::MINUTE;
@@ -41,7 +41,7 @@ fn steps(mut e: Episode) -> Vec<(Millis, Step)> {
 
 #[test]
 fn alerts_then_the_action_fire_at_their_times_from_the_episode_start() {
-    // Seed 003: "tempo limite para que a Omni mude o status da conversa e alerte o vendedor
+    // README `[inactivity.*]`: "tempo limite para que a Omni mude o status da conversa e alerte o vendedor
     // pela 1ª vez", then the 2nd, then "uma ação ... quando a conversa passar do tempo limite".
     let e = rules()
         .open(QueueKind::Team, Some(TeamId(0)), 5 * MINUTE)
@@ -58,7 +58,7 @@ fn alerts_then_the_action_fire_at_their_times_from_the_episode_start() {
 
 #[test]
 fn an_alternative_flow_replaces_the_main_one_for_its_teams() {
-    // Seed 003: "Fluxo alternativo ... definir quais times devem ser tratados como exceção".
+    // README `[inactivity.*]`: "Fluxo alternativo ... definir quais times devem ser tratados como exceção".
     let e = rules().open(QueueKind::Team, Some(TeamId(2)), 0).unwrap();
     assert_eq!(
         steps(e),
@@ -71,7 +71,7 @@ fn an_alternative_flow_replaces_the_main_one_for_its_teams() {
 
 #[test]
 fn each_queue_kind_has_its_own_flow_and_none_runs_without_one() {
-    // Seed 003: three queues — "Fila do time", "Fila do vendedor", "Fila aguardando".
+    // README `[inactivity.*]`: three queues — "Fila do time", "Fila do vendedor", "Fila aguardando".
     let r = rules();
     let agent = r.open(QueueKind::Agent, Some(TeamId(0)), 0).unwrap();
     assert_eq!(
@@ -86,8 +86,8 @@ fn each_queue_kind_has_its_own_flow_and_none_runs_without_one() {
 
 #[test]
 fn after_a_snooze_the_clock_starts_again_from_its_end() {
-    // Seed 003 step 13: while snoozed ("adiar") inactivity management does not act; SPEC §2.6:
-    // the episode restarts from the snooze's end, not from its old start. The engine drops
+    // README `[inactivity.*]`: while snoozed ("adiar") inactivity management does not act,
+    // and the episode restarts from the snooze's end, not from its old start. The engine drops
     // the episode at the snooze and opens one when it ends: green again, counted from then.
     let mut before = rules().open(QueueKind::Agent, Some(TeamId(0)), 0).unwrap();
     before.advance();
@@ -101,8 +101,8 @@ fn after_a_snooze_the_clock_starts_again_from_its_end() {
 
 #[test]
 fn auto_close_counts_from_the_last_message() {
-    // Seed 003 step 15: close conversations "que ficarem muito tempo sem interação"; SPEC §2.6:
-    // time since the last message of either side.
+    // README `[inactivity.*]`: auto-close closes conversations left long without interaction,
+    // counting the time since the last message of either side.
     assert_eq!(rules().auto_close_at(7 * MINUTE), Some(37 * MINUTE));
     assert_eq!(Rules::default().auto_close_at(7 * MINUTE), None);
 }

@@ -1,4 +1,4 @@
-//! The CSV files of SPEC §6, each rendered to bytes so that it can be tested without files.
+//! The CSV files of README "Outputs", each rendered to bytes so that it can be tested without files.
 //! Numbers are written with six decimals and an undefined value (no chat to average over) as
 //! an empty cell, so that the same run always gives the same bytes.
 
@@ -122,7 +122,7 @@ pub fn intervals(out: &mut dyn std::io::Write, variants: &[Results]) -> std::io:
 }
 
 /// The paired difference of `metric` between a variant and the base, replication by
-/// replication: common random numbers make the pairs share their customers (SPEC §7).
+/// replication: common random numbers make the pairs share their customers (README "Determinism and statistics").
 pub fn paired(base: &[RunOutput], other: &[RunOutput], m: Metric) -> Estimate {
     pooled::paired(
         base.iter().map(|r| &r.stats),

@@ -1,4 +1,4 @@
-//! `capacity` distribution (SPEC §2.3, seed 004): a chat goes to the eligible agent with the
+//! `capacity` distribution (README `[[teams]]`): a chat goes to the eligible agent with the
 //! most free slots; ties go to the agent idle the longest since their last assignment, then to
 //! the lowest index. Never above capacity.
 //!

@@ -1,4 +1,4 @@
-//! The routing rules of SPEC §1–§2 as a deterministic state machine: no randomness, no I/O, no
+//! The routing rules of README "How it works" and `[[teams]]` as a deterministic state machine: no randomness, no I/O, no
 //! clock of its own. The engine tells it what happened (a chat entered a queue, an agent
 //! answered an offer, a customer left, a chat ended, an agent's presence changed, an agent
 //! picked up work by hand) and it answers with the decisions the platform would make. A real
@@ -30,15 +30,15 @@ pub struct TeamId(pub u32);
 /// How a team hands out its chats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Distribution {
-    /// Most free slots first, waiting chats handed out automatically (SPEC §2.3, seed 004).
+    /// Most free slots first, waiting chats handed out automatically (README `[[teams]]`).
     Capacity,
-    /// Round robin, load ignored unless `max_chats` is set; no sweep (SPEC §2.2, seed 004).
+    /// Round robin, load ignored unless `max_chats` is set; no sweep (README `[[teams]]`).
     Sequential { max_chats: Option<u32> },
     /// Nothing automatic: agents take chats from the queue themselves.
     Manual,
 }
 
-/// A queue chats wait in: a team's, or the Waiting box ("Aguardando", SPEC §1), where chats go
+/// A queue chats wait in: a team's, or the Waiting box ("Aguardando", README "How it works"), where chats go
 /// when no route sends them to a team. The Waiting box is numbered after the teams.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct QueueId(pub u32);
@@ -54,7 +54,7 @@ pub struct ChatId {
 /// What the platform does; the engine carries it out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Decision {
-    /// The chat is offered to the agent, who accepts or refuses (seed 001). A `forced` offer
+    /// The chat is offered to the agent, who accepts or refuses (README `[[teams]]`). A `forced` offer
     /// comes back to an agent who refused when nobody else could take it: it must be accepted.
     Offer {
         chat: ChatId,
@@ -63,11 +63,11 @@ pub enum Decision {
     },
     /// The chat now sits in one of the agent's slots: the agent is working on it.
     Start { chat: ChatId, agent: AgentId },
-    /// The agent accepted the chat into its own queue ("fila do vendedor", seed 003): it is
-    /// the agent's from now on, and waits there for one of its slots to free (SPEC §2.2).
+    /// The agent accepted the chat into its own queue ("fila do vendedor", README `[inactivity.*]`): it is
+    /// the agent's from now on, and waits there for one of its slots to free (README `[[teams]]`).
     Backlog { chat: ChatId, agent: AgentId },
     /// A `sequential` chat found no eligible agent: it stays in the team queue until someone
-    /// takes it by hand (SPEC §2.2, seed 004). `nobody_online` tells the case seed 004
+    /// takes it by hand (README `[[teams]]`). `nobody_online` tells the case README `[[teams]]`
     /// describes (no member of the team was online) from the one where members were online
     /// but all Not ready or at `max_chats`.
     Stranded { chat: ChatId, nobody_online: bool },
@@ -85,7 +85,7 @@ pub struct Presence {
     pub ready: bool,
 }
 
-/// Who may take chats from which queues by hand (seeds 000, 002), and whether routing hands
+/// Who may take chats from which queues by hand (README `[[agents]]`, `[[teams]]`), and whether routing hands
 /// the agent chats automatically.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Role {
@@ -103,7 +103,7 @@ pub struct AgentSpec {
     pub teams: Vec<TeamId>,
     pub capacity: u32,
     pub role: Role,
-    /// May a manual take exceed capacity (SPEC §2.5)?
+    /// May a manual take exceed capacity (README `[[agents]]`)?
     pub manual_over_capacity: bool,
 }
 
@@ -119,12 +119,12 @@ pub struct AgentState {
     pub held: u32,
     /// Everything the agent owns: offers, its queue and its slots (for `max_chats`).
     pub assigned: u32,
-    /// On shift: only online agents receive chats (SPEC §1).
+    /// On shift: only online agents receive chats (README "How it works").
     pub online: bool,
     /// Ready, not on a break or set Not ready.
     pub ready: bool,
     pub last_assigned: Option<Millis>,
-    /// The agent's queue: accepted chats beyond its capacity, in arrival order (SPEC §2.2).
+    /// The agent's queue: accepted chats beyond its capacity, in arrival order (README `[[teams]]`).
     backlog: VecDeque<ChatId>,
 }
 
@@ -275,7 +275,7 @@ impl Router {
         self.teams[queue.0 as usize].queue.waiting()
     }
 
-    /// The queues an agent may take from by hand (seeds 000, 002, 004).
+    /// The queues an agent may take from by hand (README `[[agents]]`, `[[teams]]`).
     pub fn pickup_scope(&self, agent: AgentId, waiting_box: bool) -> Vec<QueueId> {
         let a = self.agent(agent);
         let mut scope: Vec<QueueId> = match a.role {
@@ -448,7 +448,7 @@ impl Router {
     }
 
     /// The agent accepted the offer: the chat takes a slot, or waits in the agent's queue when
-    /// `sequential` gave the agent more chats than its capacity (SPEC §2.2).
+    /// `sequential` gave the agent more chats than its capacity (README `[[teams]]`).
     #[inline(always)]
     pub fn accept(&mut self, chat: ChatId, out: &mut Vec<Decision>) {
         let Place::Offered { agent, reserved } = self.place(chat) else {
@@ -517,7 +517,7 @@ impl Router {
         self.strand(chat, queue, out);
     }
 
-    /// The customer left before an agent started on the chat (SPEC §2.10). Returns whether it
+    /// The customer left before an agent started on the chat (README `[customers]`). Returns whether it
     /// was still waiting: in a queue, on offer, or in an agent's queue.
     pub fn withdraw(&mut self, chat: ChatId, now: Millis, out: &mut Vec<Decision>) -> bool {
         match self.place(chat) {
@@ -536,7 +536,7 @@ impl Router {
     }
 
     /// The chat leaves its agent: it ended, or it is being transferred or handed back. The
-    /// freed slot takes the agent's own queue first, then waiting chats (SPEC §2.2–2.3).
+    /// freed slot takes the agent's own queue first, then waiting chats (README `[[teams]]`).
     #[inline(always)]
     pub fn release(&mut self, chat: ChatId, now: Millis, out: &mut Vec<Decision>) {
         let agent = match self.place(chat) {
@@ -546,7 +546,7 @@ impl Router {
         self.vacate(chat, agent, now, out, |r, _| r.set_place(chat, Place::Gone));
     }
 
-    /// A transfer to another agent: only to one who is available, online and Ready (seed 001:
+    /// A transfer to another agent: only to one who is available, online and Ready (README `[[teams]]`:
     /// "para transferir um atendimento para outro analista ele precisa estar disponível").
     /// Among `candidates` it goes to the available one with the most free slots (the first
     /// listed on a tie), into a slot or, if full, its queue; the sender's freed slot then
@@ -647,10 +647,10 @@ impl Router {
     /// Presence changes that happen at the same instant (a shift start, the end of a break, an
     /// agent back from Not ready). All of them are applied first and only then are waiting
     /// chats handed out, so that agents who come online together share the backlog evenly
-    /// (seed 004: "distribuídos igualmente para atendentes que estão on-line") instead of the
+    /// (README `[[teams]]`: "distribuídos igualmente para atendentes que estão on-line") instead of the
     /// first one sweeping it up to its capacity. Going offline keeps the agent's chats
-    /// (`on_shift_end = "keep"`, SPEC §2.9). Under `sequential` an agent who comes online must
-    /// take the backlog by hand (seed 004): only `capacity` teams hand it out.
+    /// (`on_shift_end = "keep"`, README `[[agents]]`). Under `sequential` an agent who comes online must
+    /// take the backlog by hand (README `[[teams]]`): only `capacity` teams hand it out.
     pub fn update_presence(&mut self, changes: &[Presence], now: Millis, out: &mut Vec<Decision>) {
         let mut arrived = std::mem::take(&mut self.arrived);
         for p in changes {
@@ -672,9 +672,9 @@ impl Router {
         self.arrived = arrived;
     }
 
-    /// A manual take ("assumir", "atribuir a mim", seeds 002, 004): the agent takes the oldest
+    /// A manual take ("assumir", "atribuir a mim", README `[[teams]]`): the agent takes the oldest
     /// chat waiting in the queues of `scope`, and goes on while it has a free slot. Beyond
-    /// capacity only with `manual_over_capacity`, and then one chat (SPEC §2.5).
+    /// capacity only with `manual_over_capacity`, and then one chat (README `[[agents]]`).
     pub fn pickup(
         &mut self,
         agent: AgentId,
@@ -742,7 +742,7 @@ impl Router {
 
     /// Something changed for `agent` (a slot freed, it came online or Ready): the agent's own
     /// queue fills the slot first; then `capacity` teams hand out waiting chats, oldest first,
-    /// while anyone eligible can take them. `sequential` never sweeps (SPEC §2.2).
+    /// while anyone eligible can take them. `sequential` never sweeps (README `[[teams]]`).
     #[inline(always)]
     fn dispatch_for(&mut self, agent: AgentId, now: Millis, out: &mut Vec<Decision>) {
         loop {

@@ -1,4 +1,4 @@
-//! `sequential` distribution — round robin (SPEC §2.2, seed 004): one ring per team holding
+//! `sequential` distribution — round robin (README `[[teams]]`): one ring per team holding
 //! all its members; the pick is the next eligible agent after the last one picked. Agents
 //! skipped (offline, Not ready, at `max_chats`) keep their place. Load is ignored unless
 //! `max_chats` is set, so an agent can be given more chats than its capacity.
@@ -28,7 +28,7 @@ mod tests {
 
     #[test]
     fn goes_round_in_order_and_skipped_agents_keep_their_place() {
-        // SPEC §2.2: "ineligible agents are skipped but keep their place".
+        // README `[[teams]]`: "ineligible agents are skipped but keep their place".
         let mut ring = Ring::default();
         let all = |_| true;
         assert_eq!(ring.pick(3, all), Some(0));

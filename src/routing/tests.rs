@@ -119,11 +119,11 @@ fn offered_to(out: &[Decision]) -> Option<(u32, bool)> {
     })
 }
 
-// ---- capacity (SPEC §2.3, seed 004) ----
+// ---- capacity (README `[[teams]]`) ----
 
 #[test]
 fn capacity_goes_to_the_agent_with_most_free_slots() {
-    // SPEC §2.3: "the eligible agent with the most free slots".
+    // README `[[teams]]`: "the eligible agent with the most free slots".
     let mut r = one_team(CAP, &[2, 3]);
     assert_eq!(arrive(&mut r, 0, 0), Some(1));
     // Both now have 2 free; agent 0 was never assigned, so it has been idle the longest.
@@ -134,7 +134,7 @@ fn capacity_goes_to_the_agent_with_most_free_slots() {
 
 #[test]
 fn capacity_ties_go_to_the_lowest_index_when_idle_times_match() {
-    // SPEC §2.3: "then to the lowest index".
+    // README `[[teams]]`: "then to the lowest index".
     let mut r = one_team(CAP, &[1, 1, 1]);
     assert_eq!(arrive(&mut r, 0, 0), Some(0));
     assert_eq!(arrive(&mut r, 1, 0), Some(1));
@@ -142,7 +142,7 @@ fn capacity_ties_go_to_the_lowest_index_when_idle_times_match() {
 
 #[test]
 fn capacity_never_exceeds_capacity_and_queues_the_rest() {
-    // SPEC §1: "never above capacity".
+    // README "How it works": "never above capacity".
     let mut r = one_team(CAP, &[2]);
     assert!(arrive(&mut r, 0, 0).is_some());
     assert!(arrive(&mut r, 1, 0).is_some());
@@ -153,7 +153,7 @@ fn capacity_never_exceeds_capacity_and_queues_the_rest() {
 
 #[test]
 fn a_freed_slot_takes_the_oldest_waiting_chat() {
-    // SPEC §2.3: runs "when a slot frees; the oldest waiting chat goes first".
+    // README `[[teams]]`: runs "when a slot frees; the oldest waiting chat goes first".
     let mut r = one_team(CAP, &[1]);
     arrive(&mut r, 0, 0);
     arrive(&mut r, 1, 1);
@@ -166,7 +166,7 @@ fn a_freed_slot_takes_the_oldest_waiting_chat() {
 
 #[test]
 fn capacity_hands_out_the_backlog_when_an_agent_comes_online() {
-    // Seed 004: under capacity distribution, chats that arrived before anyone was online
+    // README `[[teams]]`: under capacity distribution, chats that arrived before anyone was online
     // "serão distribuídas automaticamente".
     let mut r = Router::new(&[CAP], &[spec(&[0], 2, Role::Agent)]);
     let mut out = Vec::new();
@@ -188,7 +188,7 @@ fn capacity_hands_out_the_backlog_when_an_agent_comes_online() {
 
 #[test]
 fn an_offline_agent_receives_nothing_and_keeps_its_chats() {
-    // SPEC §1: only online agents receive chats; §2.9 on_shift_end = "keep".
+    // README "How it works": only online agents receive chats; `[[agents]]`: on_shift_end = "keep".
     let mut r = one_team(CAP, &[2, 2]);
     assert_eq!(arrive(&mut r, 0, 0), Some(0));
     let mut out = Vec::new();
@@ -210,7 +210,8 @@ fn an_offline_agent_receives_nothing_and_keeps_its_chats() {
 
 #[test]
 fn a_not_ready_agent_is_skipped_and_takes_waiting_chats_when_ready_again() {
-    // SPEC §1: only Ready agents receive chats; §2.3: the pick runs when an agent becomes Ready.
+    // README "How it works": only Ready agents receive chats; `[[teams]]`: the pick runs when an agent
+    // becomes Ready.
     let mut r = one_team(CAP, &[1]);
     let mut out = Vec::new();
     set_ready(&mut r, AgentId(0), false, 0, &mut out);
@@ -221,7 +222,7 @@ fn a_not_ready_agent_is_skipped_and_takes_waiting_chats_when_ready_again() {
 
 #[test]
 fn a_customer_who_left_is_skipped_in_the_queue() {
-    // SPEC §2.10: abandonment removes the chat from the queue before anyone takes it.
+    // README `[customers]`: abandonment removes the chat from the queue before anyone takes it.
     let mut r = one_team(CAP, &[1]);
     arrive(&mut r, 0, 0);
     arrive(&mut r, 1, 1);
@@ -254,7 +255,8 @@ fn a_reused_slot_is_not_confused_with_a_stale_queue_entry() {
 
 #[test]
 fn an_agent_of_two_teams_takes_the_oldest_chat_across_them() {
-    // SPEC §1: agents belong to one or more teams; §2.3 the oldest waiting chat goes first.
+    // README "How it works": agents belong to one or more teams; `[[teams]]`: the oldest waiting chat
+    // goes first.
     let mut r = Router::new(&[CAP, CAP], &[spec(&[0, 1], 1, Role::Agent)]);
     let mut out = Vec::new();
     set_online(&mut r, AgentId(0), true, 0, &mut out);
@@ -270,11 +272,11 @@ fn an_agent_of_two_teams_takes_the_oldest_chat_across_them() {
     );
 }
 
-// ---- sequential (SPEC §2.2, seed 004) ----
+// ---- sequential (README `[[teams]]`) ----
 
 #[test]
 fn sequential_gives_each_of_n_agents_every_nth_chat() {
-    // SPEC §2.2: "the pick is the next eligible agent after the last one picked".
+    // README `[[teams]]`: "the pick is the next eligible agent after the last one picked".
     let mut r = one_team(SEQ, &[1, 1, 1]);
     let got: Vec<_> = (0..9).map(|c| arrive(&mut r, c, c as Millis)).collect();
     let want: Vec<_> = (0..9).map(|c| Some(c % 3)).collect();
@@ -286,7 +288,7 @@ fn sequential_gives_each_of_n_agents_every_nth_chat() {
 
 #[test]
 fn sequential_skips_a_not_ready_agent_who_keeps_its_place() {
-    // SPEC §2.2: "ineligible agents (offline, Not ready, at max_chats) are skipped but keep
+    // README `[[teams]]`: "ineligible agents (offline, Not ready, at max_chats) are skipped but keep
     // their place".
     let mut r = one_team(SEQ, &[5, 5, 5]);
     let mut out = Vec::new();
@@ -301,7 +303,7 @@ fn sequential_skips_a_not_ready_agent_who_keeps_its_place() {
 
 #[test]
 fn sequential_ignores_load_and_extra_chats_wait_in_the_agents_queue() {
-    // SPEC §2.2: without max_chats "an agent can be given more chats than its capacity, and
+    // README `[[teams]]`: without max_chats "an agent can be given more chats than its capacity, and
     // those beyond capacity wait in the agent's queue, in arrival order, until a slot frees".
     let mut r = one_team(SEQ, &[1]);
     assert_eq!(arrive(&mut r, 0, 0), Some(0));
@@ -327,7 +329,7 @@ fn sequential_ignores_load_and_extra_chats_wait_in_the_agents_queue() {
 
 #[test]
 fn sequential_max_chats_skips_an_agent_at_the_limit() {
-    // SPEC §2.2: `max_chats` makes an agent at the limit ineligible.
+    // README `[[teams]]`: `max_chats` makes an agent at the limit ineligible.
     let mut r = one_team(Distribution::Sequential { max_chats: Some(1) }, &[3, 3]);
     assert_eq!(arrive(&mut r, 0, 0), Some(0));
     assert_eq!(arrive(&mut r, 1, 1), Some(1));
@@ -344,7 +346,7 @@ fn sequential_max_chats_skips_an_agent_at_the_limit() {
 
 #[test]
 fn sequential_strands_chats_that_arrive_with_nobody_online() {
-    // Seed 004: "as conversas que chegaram ao time antes que qualquer atendente estivesse
+    // README `[[teams]]`: "as conversas que chegaram ao time antes que qualquer atendente estivesse
     // online ... não serão distribuídas automaticamente".
     let mut r = Router::new(&[SEQ], &[spec(&[0], 2, Role::Agent)]);
     let out = arrive_raw(&mut r, 0, 0);
@@ -378,7 +380,7 @@ fn sequential_strands_chats_that_arrive_with_nobody_online() {
 
 #[test]
 fn manual_distribution_hands_out_nothing() {
-    // SPEC §1: `manual`: "nothing is automatic; agents take chats from the queue themselves".
+    // README "How it works": `manual`: "nothing is automatic; agents take chats from the queue themselves".
     let mut r = one_team(Distribution::Manual, &[3]);
     let out = arrive_raw(&mut r, 0, 0);
     assert!(out.is_empty());
@@ -397,11 +399,11 @@ fn manual_distribution_hands_out_nothing() {
     );
 }
 
-// ---- offers (SPEC §2.4, seed 001) ----
+// ---- offers (README `[[teams]]`) ----
 
 #[test]
 fn a_refused_chat_goes_to_the_next_agent_not_yet_tried() {
-    // Seed 001: "caso recuse a plataforma busca por outro analista disponível".
+    // README `[[teams]]`: "caso recuse a plataforma busca por outro analista disponível".
     let mut r = one_team(CAP, &[1, 1, 1]);
     let out = arrive_raw(&mut r, 0, 0);
     assert_eq!(offered_to(&out), Some((0, false)));
@@ -419,7 +421,7 @@ fn a_refused_chat_goes_to_the_next_agent_not_yet_tried() {
 
 #[test]
 fn with_nobody_left_the_chat_returns_to_the_refusing_agent_who_must_accept() {
-    // Seed 001: "Caso não tenha, o chamado retorna para você."
+    // README `[[teams]]`: "Caso não tenha, o chamado retorna para você."
     let mut r = one_team(SEQ, &[1, 1]);
     let out = arrive_raw(&mut r, 0, 0);
     assert_eq!(offered_to(&out), Some((0, false)));
@@ -446,7 +448,7 @@ fn with_nobody_left_the_chat_returns_to_the_refusing_agent_who_must_accept() {
 
 #[test]
 fn a_capacity_offer_holds_its_slot_until_answered() {
-    // SPEC §2.3 picks by free slots: an offer in flight must not let a second chat into the
+    // README `[[teams]]` picks by free slots: an offer in flight must not let a second chat into the
     // same slot.
     let mut r = one_team(CAP, &[1]);
     assert_eq!(offered_to(&arrive_raw(&mut r, 0, 0)), Some((0, false)));
@@ -562,11 +564,11 @@ fn a_chat_moved_away_from_its_agent_goes_to_another_when_one_is_eligible() {
     assert_eq!(offered_to(&out), Some((1, false)));
 }
 
-// ---- manual takes and roles (SPEC §2.5, seeds 000, 002, 004) ----
+// ---- manual takes and roles (README `[[agents]]`, `[[teams]]`) ----
 
 #[test]
 fn pickup_takes_the_oldest_chat_while_slots_are_free() {
-    // Seeds 002/004: an agent opens a queue and takes the oldest chat ("assumir").
+    // README `[[teams]]`/004: an agent opens a queue and takes the oldest chat ("assumir").
     let mut r = Router::new(
         &[Distribution::Manual, Distribution::Manual],
         &[spec(&[0, 1], 2, Role::Agent)],
@@ -588,7 +590,7 @@ fn pickup_takes_the_oldest_chat_while_slots_are_free() {
 
 #[test]
 fn manual_over_capacity_allows_one_more_chat() {
-    // SPEC §2.5: a manual take may exceed capacity only if manual_over_capacity = true.
+    // README `[[agents]]`: a manual take may exceed capacity only if manual_over_capacity = true.
     let mut s = spec(&[0], 1, Role::Agent);
     s.manual_over_capacity = true;
     let mut r = Router::new(&[Distribution::Manual], &[s]);
@@ -615,8 +617,8 @@ fn an_unavailable_agent_takes_nothing() {
 
 #[test]
 fn roles_decide_which_queues_a_take_may_come_from() {
-    // Seed 000: admins see every conversation, supervisors only their teams'; agents take from
-    // their own teams (seed 002). The Waiting box only when the pickup includes it (seed 004).
+    // README `[[agents]]`: admins see every conversation, supervisors only their teams'; agents take from
+    // their own teams (README `[[teams]]`). The Waiting box only when the pickup includes it (README `[[teams]]`).
     let specs = [
         spec(&[0], 1, Role::Agent),
         spec(&[1], 1, Role::Supervisor),
@@ -654,7 +656,7 @@ fn supervisors_receive_no_chats_automatically() {
 
 #[test]
 fn the_waiting_box_is_never_distributed_automatically() {
-    // SPEC §1: the Waiting box holds chats no rule sent to a team; someone takes them by hand.
+    // README "How it works": the Waiting box holds chats no rule sent to a team; someone takes them by hand.
     let mut r = one_team(CAP, &[3]);
     let mut out = Vec::new();
     let wb = r.waiting_box();
@@ -672,11 +674,11 @@ fn the_waiting_box_is_never_distributed_automatically() {
     );
 }
 
-// ---- handing chats back (SPEC §2.9 requeue, transfers) ----
+// ---- handing chats back (README `[[agents]]` requeue, transfers) ----
 
 #[test]
 fn a_transfer_to_an_agent_needs_that_agent_available() {
-    // Seed 001: "para transferir um atendimento para outro analista ele precisa estar
+    // README `[[teams]]`: "para transferir um atendimento para outro analista ele precisa estar
     // disponível ... Caso o usuário esteja com a bolinha vermelha ou cinza, o atendimento não
     // poderá ser transferido."
     let mut r = one_team(CAP, &[2, 1, 2]);
@@ -706,7 +708,7 @@ fn a_transfer_to_an_agent_needs_that_agent_available() {
 
 #[test]
 fn a_transfer_to_an_agent_refills_the_senders_slot() {
-    // Seed 001 (transfer to another analyst) with seed 004's capacity rule: the sender's
+    // README `[[teams]]` (transfer to another analyst) with the README's `[[teams]]` capacity rule: the sender's
     // freed slot is like any other, so the oldest waiting chat takes it at once. Before this
     // rule went through the one exit path, chats queued behind the transfer waited for good.
     let agents = [spec(&[0], 1, Role::Agent), spec(&[1], 5, Role::Agent)];
@@ -728,7 +730,7 @@ fn a_transfer_to_an_agent_refills_the_senders_slot() {
 
 #[test]
 fn accepting_beyond_capacity_puts_the_chat_in_the_agents_queue_and_says_so() {
-    // Seed 003: "Fila do vendedor: ... quando é transferida ou assumida por alguém": an
+    // README `[inactivity.*]`: "Fila do vendedor: ... quando é transferida ou assumida por alguém": an
     // accepted chat is the agent's even while it waits behind the agent's capacity, so the
     // engine must time it by the agent-queue flow from this moment.
     let mut r = one_team(SEQ, &[1]);
@@ -746,7 +748,7 @@ fn accepting_beyond_capacity_puts_the_chat_in_the_agents_queue_and_says_so() {
 
 #[test]
 fn agents_who_come_online_together_share_the_backlog_evenly() {
-    // Seed 004: under capacity distribution "os atendimentos são distribuídos igualmente para
+    // README `[[teams]]`: under capacity distribution "os atendimentos são distribuídos igualmente para
     // atendentes que estão on-line" and those that arrived before anyone was online "serão
     // distribuídas automaticamente". Two agents of capacity 10 start together with 9 chats
     // waiting: 5 and 4, not 9 to whoever was switched on first.

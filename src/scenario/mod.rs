@@ -40,7 +40,7 @@ pub struct Scenario {
     pub arrivals: Vec<ArrivalStream>,
     pub customers: Customers,
     pub conversation: Conversation,
-    /// Inactivity management (seed 003); empty when the scenario has no `[inactivity]`.
+    /// Inactivity management (README `[inactivity.*]`); empty when the scenario has no `[inactivity]`.
     pub inactivity: crate::inactivity::Rules,
     pub snooze: Option<Snooze>,
     /// `[[variants]]`, for `compare` and `check` (`run` ignores them).
@@ -119,7 +119,7 @@ impl Tolerance {
     }
 }
 
-/// When agents snooze ("adiar") chats, and how they come back to them (seed 003).
+/// When agents snooze ("adiar") chats, and how they come back to them (README `[inactivity.*]`).
 #[derive(Clone, Debug)]
 pub struct Snooze {
     /// Per customer message: the agent snoozes instead of answering.
@@ -132,7 +132,7 @@ pub struct Snooze {
     pub resume_after: Option<Dist>,
 }
 
-/// Customers whose chat was resolved who write again (seed 002: the bot takes over again and
+/// Customers whose chat was resolved who write again (README `[[teams]]`: the bot takes over again and
 /// the new message is routed like any other).
 #[derive(Clone, Debug)]
 pub struct ResolvedReturn {
@@ -157,10 +157,10 @@ pub struct Simulation {
 pub struct Team {
     pub name: String,
     pub distribution: Distribution,
-    /// How long an offer may go unanswered before it counts as a refusal (SPEC §2.4).
+    /// How long an offer may go unanswered before it counts as a refusal (README `[[teams]]`).
     pub offer_timeout: Option<Millis>,
     /// With `not_ready_on_timeout`: how long an agent who lets an offer time out stays Not
-    /// ready before switching back to Ready (seed 001).
+    /// ready before switching back to Ready (README `[[teams]]`).
     pub not_ready_for: Option<Dist>,
 }
 
@@ -283,14 +283,14 @@ pub struct Customers {
 pub struct Conversation {
     pub model: WorkModel,
     /// `s`: the block model drains each chat at `1 / (1 + s(k - 1))`; the turn model
-    /// stretches each agent reply by `1 + s(k - 1)`, for `k` chats held (SPEC §4).
+    /// stretches each agent reply by `1 + s(k - 1)`, for `k` chats held (README `[conversation]`).
     pub concurrency_slowdown: f64,
     /// Share of chats the agent hands to `transfer_to` when done with its part.
     pub transfer_probability: f64,
     pub transfer_to: Option<TransferTarget>,
 }
 
-/// How the work of a chat is modelled (SPEC §4).
+/// How the work of a chat is modelled (README `[conversation]`).
 #[derive(Clone, Debug)]
 pub enum WorkModel {
     /// An amount of work per chat, drawn at arrival.
@@ -330,7 +330,7 @@ pub enum Count {
 pub enum TransferTarget {
     /// Another team's queue.
     Team(TeamId),
-    /// An available agent of the agent group with this index (seed 001), or nowhere.
+    /// An available agent of the agent group with this index (README `[[teams]]`), or nowhere.
     Agents(usize),
 }
 

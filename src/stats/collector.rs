@@ -1,6 +1,6 @@
 //! Streams one replication's numbers as the engine runs: counters, fixed-size histograms and
 //! time integrals. Chat statistics cover chats that arrived in `[warmup, horizon)`, attributed
-//! to the interval they arrived in; time statistics cover `[warmup, horizon)` (SPEC §2.11).
+//! to the interval they arrived in; time statistics cover `[warmup, horizon)` (README `[simulation]`).
 
 use super::histogram::Histogram;
 use super::metrics::{GroupMetric, IntervalMetric, Metric};
@@ -433,7 +433,7 @@ impl Collector {
         }
     }
 
-    /// A `sequential` chat nobody could be given: with nobody of the team online (seed 004's
+    /// A `sequential` chat nobody could be given: with nobody of the team online (the README's `[[teams]]`
     /// case), or with members online but none eligible (`unplaced`).
     pub fn stranded(&mut self, nobody_online: bool) {
         if nobody_online {
@@ -495,7 +495,7 @@ impl Collector {
         self.close_if_done(a);
     }
 
-    /// An agent started on the chat: its wait is over (SPEC §6 `mean_wait`).
+    /// An agent started on the chat: its wait is over (README "Outputs" `mean_wait`).
     pub fn started(&mut self, k: u32, wait: Millis) {
         let hit = (wait <= self.sl_target) as u64;
         self.counts.answer_hits += hit;
@@ -504,7 +504,7 @@ impl Collector {
     }
 
     /// The first human reply, `ttfr` after the chat entered the human queue, which it had
-    /// waited `wait` of. In the block model it comes when the agent starts (SPEC §2.10).
+    /// waited `wait` of. In the block model it comes when the agent starts (README `[customers]`).
     #[inline(always)]
     pub fn first_reply(&mut self, k: u32, wait: Millis, ttfr: Millis) {
         let hit = (ttfr <= self.sl_target) as u64;

@@ -1,4 +1,4 @@
-//! The names of every reported number, in report order (SPEC §6).
+//! The names of every reported number, in report order (README "Outputs").
 
 use super::summary::Scale;
 

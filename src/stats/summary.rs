@@ -1,5 +1,5 @@
 //! Combining replications: mean, sample standard deviation and a Student-t 95% interval
-//! (SPEC §7). Replications where a metric is undefined (no chat to average over) are left out
+//! (README "Determinism and statistics"). Replications where a metric is undefined (no chat to average over) are left out
 //! and the count says so.
 
 use statrs::distribution::{ContinuousCDF, StudentsT};

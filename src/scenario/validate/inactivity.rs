@@ -1,4 +1,4 @@
-//! `[inactivity]`: the flows of the three queue kinds, auto-close and snooze (seed 003).
+//! `[inactivity]`: the flows of the three queue kinds, auto-close and snooze (README `[inactivity.*]`).
 
 use super::Validator;
 use crate::inactivity::{Action, ActionKind, FlowSet, InactivityFlow, Rules};
