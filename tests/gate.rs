@@ -55,6 +55,16 @@ min = "70%"
     )
 }
 
+/// The store as it is (`old.toml`) and with its team on sequential distribution (`new.toml`).
+fn policy_change(dir: &Path) -> (PathBuf, PathBuf) {
+    let old = write(dir, "old.toml", &store(""));
+    let sequential = store("").replace(
+        "distribution = \"capacity\"",
+        "distribution = \"sequential\"",
+    );
+    (old, write(dir, "new.toml", &sequential))
+}
+
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, text).unwrap();
@@ -128,15 +138,7 @@ fn redrawn_random_numbers_fail_the_gate_about_one_time_in_twenty_at_most() {
 #[test]
 fn a_policy_change_fails_the_gate_and_an_unchanged_scenario_differs_by_exactly_zero() {
     let tmp = tempfile::tempdir().unwrap();
-    let old = write(tmp.path(), "old.toml", &store(""));
-    let new = write(
-        tmp.path(),
-        "new.toml",
-        &store("").replace(
-            "distribution = \"capacity\"",
-            "distribution = \"sequential\"",
-        ),
-    );
+    let (old, new) = policy_change(tmp.path());
     // Paired on the same customers.
     let junit = tmp.path().join("verdicts.xml");
     let json = tmp.path().join("verdicts.json");
@@ -249,15 +251,7 @@ fn a_tolerance_that_cannot_apply_is_refused_with_its_line() {
 #[test]
 fn a_paired_check_split_into_shards_merges_into_the_same_verdicts() {
     let tmp = tempfile::tempdir().unwrap();
-    let old = write(tmp.path(), "old.toml", &store(""));
-    let new = write(
-        tmp.path(),
-        "new.toml",
-        &store("").replace(
-            "distribution = \"capacity\"",
-            "distribution = \"sequential\"",
-        ),
-    );
+    let (old, new) = policy_change(tmp.path());
     let check = |extra: &[&str], out: &Path| {
         ccsim()
             .arg("check")

@@ -539,8 +539,8 @@ impl<'a> Search<'a> {
 
     /// Why the targets slot `i` misses with `max_agents` on duty are out of staffing's reach.
     fn why_unreachable(&self, runs: &[RunOutput], i: usize) -> String {
+        let values = &self.slot_estimates(runs)[i];
         let missed = |m: IntervalMetric| {
-            let values = &self.slot_estimates(runs)[i];
             self.staffing
                 .targets
                 .iter()
