@@ -26,6 +26,11 @@ pub enum Command {
         /// (memory grows with the run).
         #[arg(long, value_enum, num_args = 0..=1, require_equals = true, default_missing_value = "history", value_name = "FORMAT")]
         chats_log: Option<ChatsLog>,
+        /// Which parts of the centre to tabulate under the whole centre's numbers: each team
+        /// (the default when chats wait in several queues) or each arrival stream (the
+        /// default otherwise, when there are several), or none.
+        #[arg(long, value_enum, value_name = "PART")]
+        by: Option<By>,
         #[command(flatten)]
         sim: SimArgs,
         #[command(flatten)]
@@ -151,6 +156,25 @@ pub enum Command {
         /// The scenario file (TOML).
         scenario: PathBuf,
     },
+}
+
+/// `run --by`: the parts of the centre tabulated apart.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum By {
+    Team,
+    Stream,
+    None,
+}
+
+impl From<By> for ccsim::report::terminal::By {
+    fn from(b: By) -> Self {
+        use ccsim::report::terminal::By as T;
+        match b {
+            By::Team => T::Team,
+            By::Stream => T::Stream,
+            By::None => T::None,
+        }
+    }
 }
 
 /// What `--chats-log` writes.

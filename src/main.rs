@@ -150,11 +150,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Run {
             scenario,
             chats_log,
+            by,
             sim,
             shard,
         } => simulate(
             Job::Run {
                 chats_log: chats_log.map(Into::into),
+                by: by.map(Into::into).unwrap_or_default(),
             },
             &scenario,
             &sim,

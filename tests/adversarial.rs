@@ -468,7 +468,7 @@ fn a_corrupted_baseline_cannot_make_check_pass_a_regression() {
     let row = |metric: &str| {
         summary
             .lines()
-            .find(|l| l.split(',').nth(1) == Some(metric))
+            .find(|l| l.split(',').nth(2) == Some(metric))
             .unwrap()
             .to_string()
     };
@@ -478,25 +478,25 @@ fn a_corrupted_baseline_cannot_make_check_pass_a_regression() {
         cells[column] = value;
         summary.replace(&old, &cells.join(","))
     };
-    // variant,metric,unit,mean,std,ci95_low,ci95_high,replications
+    // variant,scope,metric,unit,mean,std,ci95_low,ci95_high,replications
     for (text, says) in [
         (
-            edit("mean_wait", 4, "1e200"),
+            edit("mean_wait", 5, "1e200"),
             "a spread is a finite number of at least 0",
         ),
         (
-            edit("mean_wait", 4, "-0.5"),
+            edit("mean_wait", 5, "-0.5"),
             "a spread is a finite number of at least 0",
         ),
         (
-            edit("abandon_rate", 3, "1.5"),
+            edit("abandon_rate", 4, "1.5"),
             "outside what a share (0 to 1) can be",
         ),
         (
-            edit("mean_wait", 3, "-1"),
+            edit("mean_wait", 4, "-1"),
             "outside what a count or time (0 or more) can be",
         ),
-        (edit("mean_wait", 7, "1"), "a baseline needs at least 2"),
+        (edit("mean_wait", 8, "1"), "a baseline needs at least 2"),
     ] {
         std::fs::write(base.join("summary.csv"), text).unwrap();
         ccsim()
@@ -524,7 +524,7 @@ fn report_refuses_an_interval_index_ccsim_did_not_write() {
     for bad in ["18446744073709551615", "1000000000000", "-3", "x"] {
         let mut lines: Vec<String> = intervals.lines().map(str::to_string).collect();
         let mut cells: Vec<&str> = lines[5].split(',').collect();
-        cells[1] = bad;
+        cells[2] = bad;
         lines[5] = cells.join(",");
         std::fs::write(out.join("intervals.csv"), lines.join("\n") + "\n").unwrap();
         ccsim().arg("report").arg(&out).assert().code(2).stderr(

@@ -24,9 +24,9 @@ fn run_writes_the_report_and_prints_kpis_and_throughput() {
     let mut lines = summary.lines();
     assert_eq!(
         lines.next(),
-        Some("variant,metric,unit,mean,std,ci95_low,ci95_high,replications")
+        Some("variant,scope,metric,unit,mean,std,ci95_low,ci95_high,replications")
     );
-    let metrics: Vec<&str> = lines.map(|l| l.split(',').nth(1).unwrap()).collect();
+    let metrics: Vec<&str> = lines.map(|l| l.split(',').nth(2).unwrap()).collect();
     assert_eq!(metrics.len(), 30);
     for m in [
         "arrivals",
@@ -40,7 +40,7 @@ fn run_writes_the_report_and_prints_kpis_and_throughput() {
     let intervals = std::fs::read_to_string(out.join("intervals.csv")).unwrap();
     // 29 days of 30-minute intervals, 16 metrics each, plus the header.
     assert_eq!(intervals.lines().count(), 29 * 48 * 16 + 1);
-    assert!(intervals.starts_with("variant,interval,day,weekday,time,metric,unit,mean,std,ci95_low,ci95_high,replications\nerlang-a,0,1,tue,00:00,arrivals,count,"));
+    assert!(intervals.starts_with("variant,scope,interval,day,weekday,time,metric,unit,mean,std,ci95_low,ci95_high,replications\nerlang-a,all,0,1,tue,00:00,arrivals,count,"));
     let agents = std::fs::read_to_string(out.join("agents.csv")).unwrap();
     assert!(
         agents.contains("erlang-a,support,5,1,occupancy,"),
@@ -137,8 +137,8 @@ fn the_chats_log_accounts_for_every_chat_and_agrees_with_the_summary() {
     let mean = |metric: &str| -> f64 {
         summary
             .lines()
-            .find(|l| l.split(',').nth(1) == Some(metric))
-            .and_then(|l| l.split(',').nth(3))
+            .find(|l| l.split(',').nth(2) == Some(metric))
+            .and_then(|l| l.split(',').nth(4))
             .unwrap()
             .parse()
             .unwrap()

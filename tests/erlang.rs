@@ -83,7 +83,12 @@ impl Queue {
 fn simulate(scenario: &Scenario) -> impl Fn(Metric) -> Estimate {
     let plan = Plan::new(scenario, Overrides::default(), None);
     let runs = experiment::run(scenario, plan, None).unwrap().runs;
-    move |m: Metric| estimate_at(runs.iter().map(|r| r.stats.metrics[m as usize]), 0.999)
+    move |m: Metric| {
+        estimate_at(
+            runs.iter().map(|r| r.stats.all().metrics[m as usize]),
+            0.999,
+        )
+    }
 }
 
 fn check(name: &str, e: Estimate, theory: f64, max_relative_half_width: f64) {
@@ -247,4 +252,99 @@ fn the_reference_formulas_agree_with_textbook_erlang_c() {
     assert!((q.theory().p_wait - 4.0 / 9.0).abs() < 1e-12);
     // Mean wait C / (nμ - λ) = 4/9 minutes.
     assert!((q.theory().mean_wait - 4.0 / 9.0).abs() < 1e-12);
+}
+
+#[test]
+fn two_independent_teams_each_match_erlang_a_and_the_centre_is_their_arrival_weighted_mix() {
+    // Sales: M/M/5+M at 2 chats a minute; support: M/M/3+M at 1 a minute; 2-minute chats
+    // and 5-minute patience in both. Each team has its own agents and its own stream, so
+    // each is its own Erlang A queue; the centre's abandonment is the two mixed by arrivals.
+    let s = scenario(
+        r#"
+name = "two-teams"
+[simulation]
+horizon = "10d"
+warmup = "1d"
+replications = 20
+seed = 5
+service_level_target = "30s"
+[[teams]]
+name = "sales"
+[[teams]]
+name = "support"
+[[agents]]
+name = "sellers"
+team = "sales"
+count = 5
+[[agents]]
+name = "helpers"
+team = "support"
+count = 3
+[[arrivals]]
+name = "shop"
+team = "sales"
+rate = "2/min"
+[[arrivals]]
+name = "help"
+team = "support"
+rate = "1/min"
+[customers]
+patience = { dist = "exponential", mean = "5m" }
+[conversation]
+handle_time = { dist = "exponential", mean = "2m" }
+"#,
+    );
+    let parts = ccsim::scenario::scopes::Scopes::of(&s);
+    let index = |name: &str| parts.names().iter().position(|n| n == name).unwrap();
+    let (sales, support) = (index("team:sales"), index("team:support"));
+    assert_eq!(
+        (index("stream:shop"), index("stream:help")),
+        (3, 4),
+        "{:?}",
+        parts.names()
+    );
+    let runs = crate::replications(&s);
+    let queue = |lambda: f64, servers: usize| Queue {
+        lambda,
+        mu: 0.5,
+        theta: 0.2,
+        servers,
+    };
+    let (a, b) = (queue(2.0, 5).theory(), queue(1.0, 3).theory());
+    let mix = (2.0 * a.abandon_rate + 1.0 * b.abandon_rate) / 3.0;
+    // The ratio of sums over replications (abandoned ÷ reached), at 99.9%: three intervals
+    // in one test.
+    let at_999 = |scope: usize, m: Metric| {
+        let e = ccsim::stats::pooled::metric_in(&runs, scope, m);
+        let t = ccsim::stats::summary::t_quantile(0.999, e.n - 1);
+        (e.mean, t * e.std / (e.n as f64).sqrt())
+    };
+    for (label, scope, theory) in [
+        ("sales", sales, a.abandon_rate),
+        ("support", support, b.abandon_rate),
+        ("centre", 0, mix),
+    ] {
+        let (mean, half) = at_999(scope, Metric::AbandonRate);
+        println!("{label} abandon_rate: simulated {mean:.5} ± {half:.5}, theory {theory:.5}");
+        assert!(half <= 0.05 * theory, "{label}: ±{half} is too wide");
+        assert!(
+            (mean - theory).abs() <= half,
+            "{label}: {mean} ± {half} (99.9%) excludes Erlang A's {theory}"
+        );
+    }
+    let (mean, half) = at_999(support, Metric::MeanWait);
+    assert!(
+        (mean - b.mean_wait).abs() <= half,
+        "support mean_wait {mean} ± {half} vs {}",
+        b.mean_wait
+    );
+    // Every chat is counted once per kind of part: the teams' and the streams' counts add up
+    // to the centre's, replication by replication.
+    for r in &runs {
+        let count = |scope: usize, m: Metric| r.scopes[scope].metrics[m as usize];
+        for m in [Metric::Arrivals, Metric::Abandoned, Metric::Served] {
+            assert_eq!(count(sales, m) + count(support, m), count(0, m), "{m:?}");
+            assert_eq!(count(3, m) + count(4, m), count(0, m), "{m:?}");
+        }
+    }
 }

@@ -50,7 +50,7 @@ fn an_interval_of_five_chats_reports_the_share_of_its_customers_erlang_a_predict
         servers: 3,
     }
     .metric(IntervalMetric::AbandonRate, 1.0);
-    let intervals = runs[0].intervals.len();
+    let intervals = runs[0].all().intervals.len();
     assert_eq!(intervals, 336);
     let m = IntervalMetric::AbandonRate;
     let (mut covered, mut ratio_sum, mut naive_sum) = (0, 0.0, 0.0);
@@ -68,7 +68,7 @@ fn an_interval_of_five_chats_reports_the_share_of_its_customers_erlang_a_predict
         // replications that had a chat in the interval.
         let own: Vec<f64> = runs
             .iter()
-            .map(|r| r.intervals[k][m as usize])
+            .map(|r| r.all().intervals[k][m as usize])
             .filter(|x| !x.is_nan())
             .collect();
         naive_sum += own.iter().sum::<f64>() / own.len() as f64;

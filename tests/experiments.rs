@@ -80,20 +80,22 @@ fn compare_writes_paired_differences_against_the_first_variant() {
         .stdout(predicate::str::contains("Δ vs first"))
         .stdout(predicate::str::contains("*"));
     let csv = std::fs::read_to_string(out.join("compare.csv")).unwrap();
-    assert!(csv.starts_with("variant,metric,unit,diff_mean,diff_ci95_low,diff_ci95_high\n"));
+    assert!(csv.starts_with("variant,scope,metric,unit,diff_mean,diff_ci95_low,diff_ci95_high\n"));
     let row = csv
         .lines()
-        .find(|l| l.starts_with("six,abandon_rate,"))
+        .find(|l| l.starts_with("six,all,abandon_rate,"))
         .unwrap();
-    let cells: Vec<f64> = row.split(',').skip(3).map(|c| c.parse().unwrap()).collect();
+    let cells: Vec<f64> = row.split(',').skip(4).map(|c| c.parse().unwrap()).collect();
     assert!(
         cells[2] < 0.0,
         "a sixth agent lowers abandonment, surely: {row}"
     );
     // The same customers: arrivals do not differ at all.
-    assert!(csv.contains("six,arrivals,count,0.000000,"), "{csv}");
+    assert!(csv.contains("six,all,arrivals,count,0.000000,"), "{csv}");
     let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
-    assert!(summary.contains("\nfive,abandon_rate,") && summary.contains("\nsix,abandon_rate,"));
+    assert!(
+        summary.contains("\nfive,all,abandon_rate,") && summary.contains("\nsix,all,abandon_rate,")
+    );
 }
 
 #[test]
@@ -126,12 +128,12 @@ fn a_sweep_over_agents_shows_abandonment_falling() {
         .success();
     let csv = std::fs::read_to_string(out.join("sweep.csv")).unwrap();
     assert!(csv.starts_with(
-        "agents.support.count,status,metric,unit,mean,std,ci95_low,ci95_high,replications\n"
+        "agents.support.count,status,scope,metric,unit,mean,std,ci95_low,ci95_high,replications\n"
     ));
     let rates: Vec<f64> = csv
         .lines()
-        .filter(|l| l.split(',').nth(2) == Some("abandon_rate"))
-        .map(|l| l.split(',').nth(4).unwrap().parse().unwrap())
+        .filter(|l| l.split(',').nth(3) == Some("abandon_rate"))
+        .map(|l| l.split(',').nth(5).unwrap().parse().unwrap())
         .collect();
     assert_eq!(rates.len(), 5);
     assert!(rates.windows(2).all(|w| w[1] < w[0]), "{rates:?}");
@@ -315,4 +317,68 @@ fn check_against_a_baseline_fails_a_run_that_got_worse() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains("REGRESSION"));
+}
+
+#[test]
+fn a_team_s_bound_is_judged_on_its_own_chats_and_an_unknown_team_is_bad_input() {
+    // The three-team example: the centre keeps its abandonment bound while post-sale, one
+    // agent a shift, misses its own answer level; the files and the page say which team.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    ccsim()
+        .args(["check", "scenarios/centro.toml", "--out"])
+        .arg(&out)
+        .current_dir(repo(""))
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("answer_level (team:pos-venda)"));
+    let check = std::fs::read_to_string(out.join("check.csv")).unwrap();
+    assert!(check.starts_with("variant,scope,metric,"), "{check}");
+    let verdict = |scope: &str, metric: &str| {
+        let row = check
+            .lines()
+            .find(|l| l.starts_with(&format!("centro,{scope},{metric},")))
+            .unwrap_or_else(|| panic!("no {scope} {metric} row: {check}"));
+        row.rsplit(',').next().unwrap().to_string()
+    };
+    assert_eq!(verdict("all", "abandon_rate"), "pass");
+    assert_eq!(verdict("team:pos-venda", "answer_level"), "fail");
+    assert_eq!(verdict("team:suporte", "mean_wait"), "pass");
+    let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    for scope in [
+        "all",
+        "team:vendas",
+        "team:suporte",
+        "team:pos-venda",
+        "stream:whatsapp",
+        "stream:instagram",
+    ] {
+        assert!(
+            summary.contains(&format!("\ncentro,{scope},answer_level,")),
+            "{scope}"
+        );
+    }
+    assert!(
+        !summary.contains("team:vendas,occupancy"),
+        "occupancy is per agent group"
+    );
+    let page = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(page.contains("<h2>Per team and per stream</h2>"));
+    assert!(page.contains("answer_level (team:pos-venda)"));
+    assert!(out.join("teams_abandon_rate.png").is_file());
+
+    let text = std::fs::read_to_string(repo("scenarios/centro.toml")).unwrap();
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        text.replace(
+            "team = \"pos-venda\"              #",
+            "team = \"posvenda\" #",
+        ),
+    )
+    .unwrap();
+    ccsim().arg("check").arg(&bad).assert().code(2).stderr(
+        predicate::str::contains("bad.toml:97:8: expect[1].team")
+            .and(predicate::str::contains("unknown team \"posvenda\"")),
+    );
 }

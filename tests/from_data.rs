@@ -108,10 +108,10 @@ fn summary(dir: &Path, metric: &str) -> (f64, f64) {
     let text = std::fs::read_to_string(dir.join("summary.csv")).unwrap();
     let row: Vec<f64> = text
         .lines()
-        .find(|l| l.split(',').nth(1) == Some(metric))
+        .find(|l| l.split(',').nth(2) == Some(metric))
         .unwrap()
         .split(',')
-        .skip(3)
+        .skip(4)
         .map(|x| x.parse().unwrap())
         .collect();
     (row[0], (row[3] - row[2]) / 2.0)

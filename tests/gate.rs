@@ -72,32 +72,26 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
 }
 
 /// The KPIs of `s` with `seed`.
-fn kpis_at(
-    s: &Scenario,
-    seed: u64,
-) -> Vec<(
-    String,
-    Vec<(
-        ccsim::stats::metrics::Metric,
-        ccsim::stats::summary::Estimate,
-    )>,
-)> {
+fn kpis_at(s: &Scenario, seed: u64) -> Vec<(String, ccsim::experiment::check::ScopedKpis)> {
     let mut plan = Plan::new(s, Overrides::default(), Some(2));
     plan.seed = seed;
     vec![(
         s.name.clone(),
-        kpis(&experiment::run(s, plan, None).unwrap().runs),
+        vec![(
+            "all".to_string(),
+            kpis(&experiment::run(s, plan, None).unwrap().runs),
+        )],
     )]
 }
 
 /// Whether `s` run with `seed` fails its check against a baseline run with `baseline`.
 fn fails(s: &Scenario, baseline: u64, seed: u64) -> bool {
-    let rows: BTreeMap<(String, String), BaselineRow> = kpis_at(s, baseline)[0]
+    let rows: BTreeMap<(String, String, String), BaselineRow> = kpis_at(s, baseline)[0].1[0]
         .1
         .iter()
         .map(|(m, e)| {
             (
-                (s.name.clone(), m.name().to_string()),
+                (s.name.clone(), "all".to_string(), m.name().to_string()),
                 BaselineRow {
                     mean: e.mean,
                     std: e.std,

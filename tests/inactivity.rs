@@ -50,7 +50,7 @@ capacity = 3
 "#;
 
 fn m(r: &ReplicationStats, metric: Metric) -> f64 {
-    r.metrics[metric as usize]
+    r.all().metrics[metric as usize]
 }
 
 #[test]
@@ -70,11 +70,12 @@ fn alerts_fire_when_a_reply_is_later_than_their_time() {
         assert_eq!(m(&r, Metric::Resolved), chats);
         // Each chat spends 2 × 30 s in the 1st alert state: 4 chats/h × 60 s = 4 min per hour.
         let mean: f64 = r
+            .all()
             .intervals
             .iter()
             .map(|i| i[IntervalMetric::FirstAlertAgentQueue as usize])
             .sum::<f64>()
-            / r.intervals.len() as f64;
+            / r.all().intervals.len() as f64;
         assert!(
             (mean - 4.0 / 60.0).abs() < 0.01,
             "{mean} chats in 1st alert on average"

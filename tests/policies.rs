@@ -11,7 +11,7 @@ use ccsim::stats::summary::{Estimate, estimate_at};
 use crate::{replications as run, scenario};
 
 fn metric(runs: &[ReplicationStats], m: Metric) -> Estimate {
-    estimate_at(runs.iter().map(|r| r.metrics[m as usize]), 0.999)
+    estimate_at(runs.iter().map(|r| r.all().metrics[m as usize]), 0.999)
 }
 
 fn group(r: &ReplicationStats, g: usize, m: GroupMetric) -> f64 {
@@ -48,11 +48,11 @@ fn sequential_gives_each_of_n_agents_every_nth_chat() {
         assert!(hi - lo <= 1.0, "{counts:?}");
         assert_eq!(
             counts.iter().sum::<f64>(),
-            r.metrics[Metric::Arrivals as usize]
+            r.all().metrics[Metric::Arrivals as usize]
         );
         // Load is ignored: with 1.5 chats per agent on average and capacity 2, some chats
         // still wait in an agent's queue although another agent has a free slot.
-        assert!(r.metrics[Metric::PWait as usize] > 0.01);
+        assert!(r.all().metrics[Metric::PWait as usize] > 0.01);
     }
 }
 
@@ -91,7 +91,9 @@ fn sequential_strands_the_night_and_capacity_serves_it_in_the_morning() {
     let seq = run(&off_hours("sequential"));
     let share: Vec<f64> = seq
         .iter()
-        .map(|r| r.metrics[Metric::Stranded as usize] / r.metrics[Metric::Arrivals as usize])
+        .map(|r| {
+            r.all().metrics[Metric::Stranded as usize] / r.all().metrics[Metric::Arrivals as usize]
+        })
         .collect();
     let e = estimate_at(share.iter().copied(), 0.999);
     assert!(
@@ -101,15 +103,15 @@ fn sequential_strands_the_night_and_capacity_serves_it_in_the_morning() {
     assert!(e.half_width() < 0.02);
     for r in &seq {
         // Nobody takes them by hand, so they are never served.
-        let stranded = r.metrics[Metric::Stranded as usize];
-        assert_eq!(r.metrics[Metric::Unfinished as usize], stranded);
+        let stranded = r.all().metrics[Metric::Stranded as usize];
+        assert_eq!(r.all().metrics[Metric::Unfinished as usize], stranded);
     }
     let cap = run(&off_hours("capacity"));
     for r in &cap {
-        assert_eq!(r.metrics[Metric::Stranded as usize], 0.0);
+        assert_eq!(r.all().metrics[Metric::Stranded as usize], 0.0);
         assert_eq!(
-            r.metrics[Metric::Served as usize],
-            r.metrics[Metric::Arrivals as usize]
+            r.all().metrics[Metric::Served as usize],
+            r.all().metrics[Metric::Arrivals as usize]
         );
     }
 }
@@ -146,13 +148,15 @@ handle_time = {{ dist = "exponential", mean = "5m" }}
 "#
     ));
     for r in run(&s) {
-        assert!(r.metrics[Metric::Stranded as usize] > 0.0);
+        assert!(r.all().metrics[Metric::Stranded as usize] > 0.0);
         assert_eq!(
-            r.metrics[Metric::Unfinished as usize],
+            r.all().metrics[Metric::Unfinished as usize],
             0.0,
             "every stranded chat is taken"
         );
-        assert!(group(&r, 1, GroupMetric::ChatsHandled) >= r.metrics[Metric::Stranded as usize]);
+        assert!(
+            group(&r, 1, GroupMetric::ChatsHandled) >= r.all().metrics[Metric::Stranded as usize]
+        );
     }
 }
 
@@ -190,10 +194,10 @@ fn timed_out_offers_go_round_and_come_back_forced() {
         "accept_delay = { dist = \"constant\", value = \"60s\" }",
     );
     for r in run(&s) {
-        let served = r.metrics[Metric::Served as usize];
+        let served = r.all().metrics[Metric::Served as usize];
         assert!(served > 1000.0);
-        assert_eq!(r.metrics[Metric::Refusals as usize], 2.0 * served);
-        assert!((r.metrics[Metric::MeanWaitServed as usize] - 2.0).abs() < 1e-9);
+        assert_eq!(r.all().metrics[Metric::Refusals as usize], 2.0 * served);
+        assert!((r.all().metrics[Metric::MeanWaitServed as usize] - 2.0).abs() < 1e-9);
         assert_eq!(group(&r, 0, GroupMetric::Refusals), 2.0 * served);
     }
 }
@@ -208,7 +212,9 @@ fn refusals_follow_the_refuse_probability() {
     let runs = run(&s);
     let per_chat: Vec<f64> = runs
         .iter()
-        .map(|r| r.metrics[Metric::Refusals as usize] / r.metrics[Metric::Served as usize])
+        .map(|r| {
+            r.all().metrics[Metric::Refusals as usize] / r.all().metrics[Metric::Served as usize]
+        })
         .collect();
     let e = estimate_at(per_chat.iter().copied(), 0.999);
     let expected = p + p * p;
@@ -339,7 +345,9 @@ handle_time = {{ dist = "exponential", mean = "1m" }}
     ));
     let shares: Vec<f64> = run(&s)
         .iter()
-        .map(|r| group(r, 0, GroupMetric::ChatsHandled) / r.metrics[Metric::Resolved as usize])
+        .map(|r| {
+            group(r, 0, GroupMetric::ChatsHandled) / r.all().metrics[Metric::Resolved as usize]
+        })
         .collect();
     let e = estimate_at(shares, 0.999);
     assert!((e.mean - 0.75).abs() <= e.half_width(), "{e:?}");
@@ -457,11 +465,11 @@ fn requeue_hands_open_chats_to_the_next_shift() {
         assert!(qm < km, "requeue {qm} vs keep {km}");
         assert_eq!(
             group(q, 0, GroupMetric::ChatsHandled) + group(q, 1, GroupMetric::ChatsHandled),
-            q.metrics[Metric::Resolved as usize]
+            q.all().metrics[Metric::Resolved as usize]
         );
         assert_eq!(
-            q.metrics[Metric::Resolved as usize],
-            q.metrics[Metric::Arrivals as usize]
+            q.all().metrics[Metric::Resolved as usize],
+            q.all().metrics[Metric::Arrivals as usize]
         );
     }
 }
@@ -498,16 +506,20 @@ fn the_bot_resolves_its_share_and_patience_starts_after_it() {
     let runs = bot(0.25);
     let share: Vec<f64> = runs
         .iter()
-        .map(|r| r.metrics[Metric::BotResolved as usize] / r.metrics[Metric::Arrivals as usize])
+        .map(|r| {
+            r.all().metrics[Metric::BotResolved as usize]
+                / r.all().metrics[Metric::Arrivals as usize]
+        })
         .collect();
     let e = estimate_at(share, 0.999);
     assert!((e.mean - 0.25).abs() <= e.half_width(), "{e:?}");
     for r in &runs {
-        assert_eq!(r.metrics[Metric::Abandoned as usize], 0.0);
-        let humans = r.metrics[Metric::Arrivals as usize] - r.metrics[Metric::BotResolved as usize];
-        assert_eq!(r.metrics[Metric::Served as usize], humans);
+        assert_eq!(r.all().metrics[Metric::Abandoned as usize], 0.0);
+        let humans = r.all().metrics[Metric::Arrivals as usize]
+            - r.all().metrics[Metric::BotResolved as usize];
+        assert_eq!(r.all().metrics[Metric::Served as usize], humans);
         assert_eq!(
-            r.metrics[Metric::MeanWait as usize],
+            r.all().metrics[Metric::MeanWait as usize],
             0.0,
             "the bot's time is not waiting"
         );
@@ -545,7 +557,9 @@ transfer_to = "support"
     let runs = run(&s);
     let share: Vec<f64> = runs
         .iter()
-        .map(|r| r.metrics[Metric::Transfers as usize] / r.metrics[Metric::Arrivals as usize])
+        .map(|r| {
+            r.all().metrics[Metric::Transfers as usize] / r.all().metrics[Metric::Arrivals as usize]
+        })
         .collect();
     let e = estimate_at(share, 0.999);
     assert!((e.mean - 0.3).abs() <= e.half_width(), "{e:?}");
@@ -553,11 +567,11 @@ transfer_to = "support"
         // Support finishes every transferred chat; every chat is resolved once.
         assert_eq!(
             group(r, 1, GroupMetric::ChatsHandled),
-            r.metrics[Metric::Transfers as usize]
+            r.all().metrics[Metric::Transfers as usize]
         );
         assert_eq!(
-            r.metrics[Metric::Resolved as usize],
-            r.metrics[Metric::Arrivals as usize]
+            r.all().metrics[Metric::Resolved as usize],
+            r.all().metrics[Metric::Arrivals as usize]
         );
     }
 }
@@ -594,8 +608,13 @@ handle_time = {{ dist = "exponential", mean = "5m" }}
     for (a, b) in without.iter().zip(&with) {
         // The same customers arrive (common random numbers); returns add contacts, mostly
         // night-time customers retrying until the morning.
-        assert!(b.metrics[Metric::Arrivals as usize] > a.metrics[Metric::Arrivals as usize] * 1.2);
-        assert!(b.metrics[Metric::Served as usize] > a.metrics[Metric::Served as usize]);
+        assert!(
+            b.all().metrics[Metric::Arrivals as usize]
+                > a.all().metrics[Metric::Arrivals as usize] * 1.2
+        );
+        assert!(
+            b.all().metrics[Metric::Served as usize] > a.all().metrics[Metric::Served as usize]
+        );
     }
 }
 
@@ -635,18 +654,20 @@ transfer_to = {{ group = "specialists" }}
     let runs = run(&s);
     let share: Vec<f64> = runs
         .iter()
-        .map(|r| r.metrics[Metric::Transfers as usize] / r.metrics[Metric::Arrivals as usize])
+        .map(|r| {
+            r.all().metrics[Metric::Transfers as usize] / r.all().metrics[Metric::Arrivals as usize]
+        })
         .collect();
     let e = estimate_at(share, 0.999);
     assert!((e.mean - 0.3 / 6.0).abs() <= e.half_width(), "{e:?}");
     for r in &runs {
         assert_eq!(
-            r.metrics[Metric::Resolved as usize],
-            r.metrics[Metric::Arrivals as usize]
+            r.all().metrics[Metric::Resolved as usize],
+            r.all().metrics[Metric::Arrivals as usize]
         );
         assert_eq!(
             group(r, 1, GroupMetric::ChatsHandled),
-            r.metrics[Metric::Transfers as usize]
+            r.all().metrics[Metric::Transfers as usize]
         );
     }
 }

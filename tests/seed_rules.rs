@@ -66,7 +66,7 @@ pub fn chats(s: &Scenario, r: u32) -> Vec<Row> {
 pub fn m(s: &Scenario, metric: Metric) -> Vec<f64> {
     replications(s)
         .iter()
-        .map(|r| r.metrics[metric as usize])
+        .map(|r| r.all().metrics[metric as usize])
         .collect()
 }
 
@@ -398,8 +398,9 @@ handle_time = {{ dist = "exponential", mean = "5m" }}
     let runs = replications(&s);
     let share = |metric: Metric| {
         estimate_at(
-            runs.iter()
-                .map(|r| r.metrics[metric as usize] / r.metrics[Metric::Arrivals as usize]),
+            runs.iter().map(|r| {
+                r.all().metrics[metric as usize] / r.all().metrics[Metric::Arrivals as usize]
+            }),
             0.999,
         )
     };
@@ -684,7 +685,7 @@ customer_reply = { dist = "constant", value = "1m" }
             .all(|r| r.history.contains("start a#"))
     );
     for r in replications(&s) {
-        let metric = |m: Metric| r.metrics[m as usize];
+        let metric = |m: Metric| r.all().metrics[m as usize];
         assert!(metric(Metric::PWait) <= 1.0, "{}", metric(Metric::PWait));
         assert!(metric(Metric::ServiceLevel) < 0.01);
         assert!(

@@ -39,7 +39,7 @@ handle_time = {{ dist = "exponential", mean = "5m" }}
 }
 
 fn at(stats: &ReplicationStats, hour: usize, m: IntervalMetric) -> f64 {
-    stats.intervals[hour][m as usize]
+    stats.all().intervals[hour][m as usize]
 }
 
 #[test]
@@ -83,16 +83,16 @@ fn capacity_serves_the_night_backlog_when_the_shift_starts() {
     // must be long before 08:00 and gone soon after, and no chat is stranded at the end.
     let runs = replications(&desk("mon 00:00", ""));
     for r in &runs {
-        let arrivals = r.metrics[Metric::Arrivals as usize];
+        let arrivals = r.all().metrics[Metric::Arrivals as usize];
         assert!(arrivals > 1500.0);
-        assert_eq!(r.metrics[Metric::Served as usize], arrivals);
-        assert_eq!(r.metrics[Metric::Unfinished as usize], 0.0);
+        assert_eq!(r.all().metrics[Metric::Served as usize], arrivals);
+        assert_eq!(r.all().metrics[Metric::Unfinished as usize], 0.0);
         // Tuesday 07:00: the night's chats (6/h since Monday 18:00) are all waiting.
         assert!(at(r, 24 + 7, IntervalMetric::QueueLength) > 50.0);
         // Tuesday 10:00: 8 slots have cleared them.
         assert!(at(r, 24 + 10, IntervalMetric::QueueLength) < 2.0);
         // Weekend chats wait until Monday: the longest waits are days.
-        assert!(r.metrics[Metric::WaitP99 as usize] > 24.0 * 60.0);
+        assert!(r.all().metrics[Metric::WaitP99 as usize] > 24.0 * 60.0);
     }
 }
 
@@ -102,7 +102,7 @@ fn impatient_customers_leave_when_nobody_is_online() {
     let runs = replications(&desk("mon 00:00", patience));
     for r in &runs {
         // 51 of the week's 168 hours are staffed; most other arrivals give up waiting.
-        let rate = r.metrics[Metric::AbandonRate as usize];
+        let rate = r.all().metrics[Metric::AbandonRate as usize];
         assert!((0.55..0.75).contains(&rate), "abandon rate {rate}");
         assert_eq!(
             at(r, 24 + 3, IntervalMetric::ServiceLevel),

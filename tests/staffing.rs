@@ -346,9 +346,9 @@ fn targets_no_staffing_can_reach_and_shifts_that_miss_busy_hours_are_refused() {
     let mean = |metric: &str| -> f64 {
         let line = summary
             .lines()
-            .find(|l| l.split(',').nth(1) == Some(metric))
+            .find(|l| l.split(',').nth(2) == Some(metric))
             .unwrap();
-        line.split(',').nth(3).unwrap().parse().unwrap()
+        line.split(',').nth(4).unwrap().parse().unwrap()
     };
     assert!(
         mean("abandon_rate_queue") < 0.05 && mean("abandon_rate") > 0.2,

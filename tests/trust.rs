@@ -57,7 +57,7 @@ fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
 /// The row of `metric` in a long-format CSV: its cells.
 fn row(csv: &str, metric: &str) -> Vec<String> {
     csv.lines()
-        .find(|l| l.split(',').nth(1) == Some(metric))
+        .find(|l| l.split(',').nth(2) == Some(metric))
         .unwrap_or_else(|| panic!("no {metric} row"))
         .split(',')
         .map(str::to_string)
@@ -106,9 +106,9 @@ fn a_share_bound_in_percent_can_fail_and_a_bare_number_above_one_is_refused() {
         .assert()
         .success();
     let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
-    assert_eq!(row(&summary, "abandon_rate")[2], "fraction");
-    assert_eq!(row(&summary, "mean_wait")[2], "min");
-    assert_eq!(row(&summary, "arrivals")[2], "count");
+    assert_eq!(row(&summary, "abandon_rate")[3], "fraction");
+    assert_eq!(row(&summary, "mean_wait")[3], "min");
+    assert_eq!(row(&summary, "arrivals")[3], "count");
     let waits = std::fs::read_to_string(out.join("waits.csv")).unwrap();
     assert!(waits.starts_with("variant,share,wait_min\n"), "{waits}");
 }
@@ -362,8 +362,8 @@ fn a_sweep_names_every_invalid_point_and_can_skip_them() {
         "no table per point: {stdout}"
     );
     let csv = std::fs::read_to_string(out.join("sweep.csv")).unwrap();
-    assert!(csv.starts_with("simulation.warmup,agents.support.count,status,metric,"));
-    assert_eq!(csv.matches(",ok,service_level,").count(), 2);
+    assert!(csv.starts_with("simulation.warmup,agents.support.count,status,scope,metric,"));
+    assert_eq!(csv.matches(",ok,all,service_level,").count(), 2);
     assert_eq!(csv.matches("skipped: simulation.warmup").count(), 4);
     assert!(out.join("sweep.png").exists());
 }
@@ -473,7 +473,7 @@ fn a_baseline_of_other_variants_or_with_nan_is_refused() {
     let cells = row(&text, "abandon_rate");
     let nan = text.replace(&cells.join(","), &{
         let mut c = cells.clone();
-        c[3] = "NaN".into();
+        c[4] = "NaN".into();
         c.join(",")
     });
     std::fs::write(&summary, nan).unwrap();
@@ -498,7 +498,7 @@ fn report_refuses_a_csv_that_ccsim_did_not_write() {
     let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
     let cells = row(&summary, "mean_wait");
     let mut bad = cells.clone();
-    bad[3] = "n/a".into();
+    bad[4] = "n/a".into();
     std::fs::write(
         out.join("summary.csv"),
         summary.replace(&cells.join(","), &bad.join(",")),
@@ -539,8 +539,8 @@ fn customers_who_leave_and_return_at_once_end_and_count_in_the_guard() {
         .success();
     assert!(started.elapsed() < Duration::from_secs(30));
     let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
-    let arrivals: f64 = row(&summary, "arrivals")[3].parse().unwrap();
-    let abandoned: f64 = row(&summary, "abandoned")[3].parse().unwrap();
+    let arrivals: f64 = row(&summary, "arrivals")[4].parse().unwrap();
+    let abandoned: f64 = row(&summary, "abandoned")[4].parse().unwrap();
     // 2 days counted at 2/min, each customer 4 times (a few returns fall past the horizon).
     assert!((arrivals / 5760.0 - 4.0).abs() < 0.1, "{arrivals}");
     assert_eq!(arrivals, abandoned);
@@ -677,9 +677,9 @@ customer_reply = { dist = "constant", value = "1m" }
         .success()
         .stdout(predicate::str::contains("Staff to answer_level"));
     let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
-    assert_eq!(row(&summary, "service_level")[3], "0.000000");
-    assert_eq!(row(&summary, "answer_level")[3], "1.000000");
-    assert_eq!(row(&summary, "answer_level")[2], "fraction");
+    assert_eq!(row(&summary, "service_level")[4], "0.000000");
+    assert_eq!(row(&summary, "answer_level")[4], "1.000000");
+    assert_eq!(row(&summary, "answer_level")[3], "fraction");
     let intervals = std::fs::read_to_string(out.join("intervals.csv")).unwrap();
     assert!(intervals.contains(",answer_level,fraction,1.000000,"));
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();

@@ -48,7 +48,7 @@ concurrency_slowdown = {slowdown}
 }
 
 fn m(r: &ReplicationStats, metric: Metric) -> f64 {
-    r.metrics[metric as usize]
+    r.all().metrics[metric as usize]
 }
 
 #[test]

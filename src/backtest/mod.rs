@@ -141,7 +141,10 @@ pub fn replay_scenario(
 /// `replay_scenario`) against the log's.
 pub fn compare(scenario: Scenario, outcome: Outcome) -> Backtest {
     let sim = &scenario.simulation;
-    let intervals = outcome.runs.first().map_or(0, |r| r.stats.intervals.len());
+    let intervals = outcome
+        .runs
+        .first()
+        .map_or(0, |r| r.stats.all().intervals.len());
     let actual = tally(&scenario, |at| (at / sim.interval) as usize, intervals);
     let rows = (0..intervals)
         .map(|i| {
@@ -151,7 +154,7 @@ pub fn compare(scenario: Scenario, outcome: Outcome) -> Backtest {
                 let mut sims: Vec<f64> = outcome
                     .runs
                     .iter()
-                    .map(|r| r.stats.intervals[i][m as usize])
+                    .map(|r| r.stats.all().intervals[i][m as usize])
                     .filter(|x| x.is_finite())
                     .collect();
                 sims.sort_by(f64::total_cmp);

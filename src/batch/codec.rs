@@ -8,12 +8,12 @@
 //! other metrics is refused rather than misread.
 
 use crate::engine::RunOutput;
-use crate::stats::collector::ReplicationStats;
+use crate::stats::collector::{ReplicationStats, ScopeStats};
 use crate::stats::histogram::Histogram;
 use crate::stats::metrics::{GroupMetric, IntervalMetric, Metric};
 
 const MAGIC: &[u8; 8] = b"CCSIMREP";
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 struct Writer(Vec<u8>);
 
@@ -54,10 +54,13 @@ pub fn encode(runs: &[RunOutput]) -> Vec<u8> {
         let s = &run.stats;
         w.u64(run.events);
         w.u64(run.chats);
-        w.f64s(&s.metrics);
-        w.f64s(&s.weights);
-        w.rows(&s.intervals);
-        w.rows(&s.interval_weights);
+        w.u64(s.scopes.len() as u64);
+        for scope in &s.scopes {
+            w.f64s(&scope.metrics);
+            w.f64s(&scope.weights);
+            w.rows(&scope.intervals);
+            w.rows(&scope.interval_weights);
+        }
         w.rows(&s.focus);
         w.rows(&s.focus_weights);
         w.rows(&s.groups);
@@ -167,12 +170,20 @@ pub fn decode(bytes: &[u8]) -> Result<Vec<RunOutput>, Bad> {
     for _ in 0..count {
         let events = r.u64()?;
         let chats = r.u64()?;
-        let mut metrics = [0.0; Metric::COUNT];
-        r.f64s(&mut metrics)?;
-        let mut weights = [0.0; Metric::COUNT];
-        r.f64s(&mut weights)?;
-        let intervals = r.rows()?;
-        let interval_weights = r.rows()?;
+        let n = r.len(8 * 2 * Metric::COUNT)?;
+        let mut scopes = Vec::with_capacity(n);
+        for _ in 0..n {
+            let mut metrics = [0.0; Metric::COUNT];
+            r.f64s(&mut metrics)?;
+            let mut weights = [0.0; Metric::COUNT];
+            r.f64s(&mut weights)?;
+            scopes.push(ScopeStats {
+                metrics,
+                weights,
+                intervals: r.rows()?,
+                interval_weights: r.rows()?,
+            });
+        }
         let focus = r.rows()?;
         let focus_weights = r.rows()?;
         let groups = r.rows()?;
@@ -198,10 +209,7 @@ pub fn decode(bytes: &[u8]) -> Result<Vec<RunOutput>, Bad> {
         };
         runs.push(RunOutput {
             stats: ReplicationStats {
-                metrics,
-                weights,
-                intervals,
-                interval_weights,
+                scopes,
                 focus,
                 focus_weights,
                 groups,
@@ -241,10 +249,14 @@ mod tests {
         weights[1] = 17.25 + seed as f64;
         RunOutput {
             stats: ReplicationStats {
-                metrics,
-                weights,
-                intervals: vec![[1.0 / 3.0; IntervalMetric::COUNT]; 5],
-                interval_weights: vec![[seed as f64 / 7.0; IntervalMetric::COUNT]; 5],
+                scopes: (0..2)
+                    .map(|s| ScopeStats {
+                        metrics,
+                        weights,
+                        intervals: vec![[1.0 / (3.0 + s as f64); IntervalMetric::COUNT]; 5],
+                        interval_weights: vec![[seed as f64 / 7.0; IntervalMetric::COUNT]; 5],
+                    })
+                    .collect(),
                 focus: Vec::new(),
                 focus_weights: vec![[0.5; IntervalMetric::COUNT]; 1],
                 groups: vec![[-0.0; GroupMetric::COUNT]; 2],
@@ -262,14 +274,14 @@ mod tests {
         let mut out = Vec::new();
         for r in runs {
             let s = &r.stats;
-            out.extend(s.metrics.iter().map(|v| v.to_bits()));
-            out.extend(s.weights.iter().map(|v| v.to_bits()));
-            for rows in [
-                &s.intervals,
-                &s.interval_weights,
-                &s.focus,
-                &s.focus_weights,
-            ] {
+            for scope in &s.scopes {
+                out.extend(scope.metrics.iter().map(|v| v.to_bits()));
+                out.extend(scope.weights.iter().map(|v| v.to_bits()));
+                for rows in [&scope.intervals, &scope.interval_weights] {
+                    out.extend(rows.iter().flatten().map(|v| v.to_bits()));
+                }
+            }
+            for rows in [&s.focus, &s.focus_weights] {
                 out.extend(rows.iter().flatten().map(|v| v.to_bits()));
             }
             for rows in [&s.groups, &s.group_weights] {
@@ -293,7 +305,7 @@ mod tests {
         let back = decode(&encode(&runs)).unwrap();
         assert_eq!(back.len(), 4);
         assert_eq!(bits(&back), bits(&runs));
-        assert!(back[0].stats.metrics[0].is_nan());
+        assert!(back[0].stats.all().metrics[0].is_nan());
         assert_eq!(back[1].chats_log, None);
         assert_eq!(back[2].chats_log.as_deref(), Some(b"1,a,b\n".as_slice()));
     }

@@ -29,6 +29,9 @@ use crate::stats::pooled;
 pub enum Job {
     Run {
         chats_log: Option<LogFormat>,
+        /// Which parts of the centre the terminal tabulates.
+        #[serde(default)]
+        by: terminal::By,
     },
     Compare,
     Sweep {
@@ -50,7 +53,7 @@ pub enum Job {
 impl Job {
     pub fn chats_log(&self) -> Option<LogFormat> {
         match self {
-            Job::Run { chats_log } => *chats_log,
+            Job::Run { chats_log, .. } => *chats_log,
             _ => None,
         }
     }
@@ -67,7 +70,7 @@ pub struct Batch {
     /// What runs, in order: the scenario, its variants or the sweep's valid points, named.
     pub named: Vec<(String, Scenario)>,
     sweep: Option<(Vec<String>, Points)>,
-    baseline: Option<std::collections::BTreeMap<(String, String), BaselineRow>>,
+    baseline: Option<std::collections::BTreeMap<(String, String, String), BaselineRow>>,
     /// With `check --against`: where the older scenario's variants start in `named`, and
     /// that scenario.
     against: Option<(usize, Scenario)>,
@@ -225,8 +228,14 @@ impl Batch {
             .collect();
         let title = terminal::title(&self.scenario, plan);
         match &self.job {
-            Job::Run { .. } => Presented {
-                text: terminal::kpi_table(&title, &report::csv::kpis(&outcomes[0].runs)),
+            Job::Run { by, .. } => Presented {
+                text: {
+                    let table = terminal::kpi_table(&title, &report::csv::kpis(&outcomes[0].runs));
+                    match terminal::parts_table(&results[0], *by) {
+                        parts if parts.is_empty() => table,
+                        parts => format!("{table}{parts}"),
+                    }
+                },
                 report: Report::for_run(&self.named[0].1, plan, &outcomes[0]),
                 check: None,
             },
@@ -274,7 +283,7 @@ impl Batch {
         let (own, old) = results.split_at(self.own());
         let kpis: Vec<_> = own
             .iter()
-            .map(|r| (r.name.to_string(), report::csv::kpis(r.runs)))
+            .map(|r| (r.name.to_string(), report::csv::scoped_kpis(r)))
             .collect();
         let expects = &self.scenario.expects;
         let mut bounds = check::evaluate(&kpis, expects);
@@ -284,15 +293,16 @@ impl Batch {
         };
         if self.against.is_some() {
             let names: Vec<String> = own.iter().map(|r| r.name.to_string()).collect();
-            compared.extend(check::hold_paired(&names, expects, |variant, m| {
+            compared.extend(check::hold_paired(&names, expects, |variant, scope, m| {
                 let now = own.iter().find(|r| r.name == variant)?;
                 let before = old.iter().find(|r| r.name == variant)?;
                 let (b, n) = (before.runs, now.runs);
+                let (sb, sn) = (before.scope_index(scope), now.scope_index(scope));
                 let stats = |runs: &'a [crate::engine::RunOutput]| runs.iter().map(|o| &o.stats);
                 Some((
-                    pooled::metric(stats(b), m).mean,
-                    pooled::metric(stats(n), m).mean,
-                    pooled::paired(stats(b), stats(n), m),
+                    pooled::metric_in(stats(b), sb, m).mean,
+                    pooled::metric_in(stats(n), sn, m).mean,
+                    report::csv::paired_scopes(b, sb, n, sn, m),
                 ))
             }));
         }

@@ -114,9 +114,9 @@ impl Sim<'_> {
                 .as_ref()
                 .map_or(0.0, |w| w.sample(&mut streams.work))
         });
-        let window = self.stats.window();
-        if let Some(k) = window {
-            self.stats.arrival(k);
+        let window = self.stats.window(self.parts.of_stream(s));
+        if let Some(tag) = window {
+            self.stats.arrival(tag);
         }
         let queue = match destination {
             Destination::Team(t) => QueueId(t.0),
@@ -164,8 +164,8 @@ impl Sim<'_> {
         self.note(id, "bot_done", "");
         let Some(chat) = self.chat(id) else { return };
         if chat.bot_resolves {
-            if chat.window.is_some() {
-                self.stats.bot_resolved();
+            if let Some(tag) = chat.window {
+                self.stats.bot_resolved(tag);
             }
             self.release(id, Outcome::BotResolved);
         } else {
@@ -180,12 +180,13 @@ impl Sim<'_> {
         let c = &mut self.chats[id.index as usize];
         c.queued_at = self.now;
         let (window, queue) = (c.window, c.queue);
-        if let Some(mut k) = window {
+        if let Some(mut tag) = window {
+            tag.team = self.parts.of_queue(queue.0 as usize);
             if self.focus.get(queue.0 as usize) == Some(&true) {
-                k = self.stats.focus(k);
-                self.chats[id.index as usize].window = Some(k);
+                tag = self.stats.focus(tag);
             }
-            self.stats.reached(k);
+            self.chats[id.index as usize].window = Some(tag);
+            self.stats.reached(tag);
         }
         // The customer's first message starts the auto-close clock.
         self.touch(id);
@@ -219,7 +220,15 @@ impl Sim<'_> {
         if let Some(talk) = self.talks.get_mut(id.index as usize) {
             talk.version = talk.version.wrapping_add(1);
         }
-        self.stats.levels.queue_length += 1.0;
+        if self.split
+            && !c.started
+            && let Some(tag) = c.window
+            && tag.team != NONE
+        {
+            // Moved before any agent took it: it now counts for the team it waits in.
+            c.window = Some(self.stats.moved(tag, self.parts.of_queue(queue.0 as usize)));
+        }
+        self.queue_level(id, 1.0);
         let kind = if queue == self.router.waiting_box() {
             QueueKind::Waiting
         } else {
@@ -292,8 +301,8 @@ impl Sim<'_> {
         let (window, started) = (chat.window, chat.started);
         self.note(id, "bot_resolve", "");
         self.take_away(id);
-        if let Some(k) = window {
-            self.stats.bot_resolved_waiting(k, started);
+        if let Some(tag) = window {
+            self.stats.bot_resolved_waiting(tag, started);
         }
         self.release(id, Outcome::BotResolved);
     }
@@ -311,8 +320,8 @@ impl Sim<'_> {
             return;
         }
         self.take_away(id);
-        if let Some(k) = window {
-            self.stats.abandoned(k, wait);
+        if let Some(tag) = window {
+            self.stats.abandoned(tag, wait);
         }
         self.release(id, Outcome::Abandoned);
         if let Some(after) = &self.return_after

@@ -26,8 +26,9 @@ pub(super) struct Chat {
     pub(super) generation: u32,
     pub(super) state: ChatState,
     pub(super) source: u32,
-    /// Reporting interval of its arrival, if it arrived in the counted window.
-    pub(super) window: Option<u32>,
+    /// Where it is counted (its arrival's interval, team and stream), if it arrived in the
+    /// counted window.
+    pub(super) window: Option<Tag>,
     /// The queue it was last routed through: where `requeue` sends it back.
     pub(super) queue: QueueId,
     /// When it entered the human queue; its wait runs from here to its first start.
@@ -48,6 +49,19 @@ pub(super) struct Chat {
 }
 
 impl Sim<'_> {
+    /// The chat joined (`by` = 1) or left (-1) the chats waiting for an agent, counted for
+    /// the whole centre and for its queue's and its stream's parts.
+    #[inline(always)]
+    pub(super) fn queue_level(&mut self, id: ChatId, by: f64) {
+        self.stats.levels.queue_length += by;
+        if self.split {
+            let c = &self.chats[id.index as usize];
+            let team = self.parts.of_queue(c.queue.0 as usize);
+            let stream = self.parts.of_stream(c.source as usize);
+            self.stats.queue_change(team, stream, by);
+        }
+    }
+
     /// Has the customer had a human reply? In the block model, when an agent starts on it.
     pub(super) fn first_replied(&self, id: ChatId) -> bool {
         match self.talks.get(id.index as usize) {
@@ -66,7 +80,7 @@ impl Sim<'_> {
         match self.chats[id.index as usize].state {
             ChatState::Waiting => {
                 self.router.withdraw(id, self.now, &mut self.decisions);
-                self.stats.levels.queue_length -= 1.0;
+                self.queue_level(id, -1.0);
             }
             ChatState::InService => {
                 if let Some(agent) = self.router.holder(id) {

@@ -116,7 +116,8 @@ impl Sim<'_> {
         let chat = &mut self.chats[id.index as usize];
         debug_assert_eq!(chat.state, ChatState::Waiting);
         chat.state = ChatState::InService;
-        self.stats.levels.queue_length -= 1.0;
+        self.queue_level(id, -1.0);
+        let chat = &mut self.chats[id.index as usize];
         if !chat.started {
             chat.started = true;
             if self.talks.is_empty() {
@@ -292,8 +293,8 @@ impl Sim<'_> {
                 }
             }
             Step::CustomerLeaves => {
-                if k.is_some() {
-                    self.stats.abandoned_in_conversation();
+                if let Some(tag) = k {
+                    self.stats.abandoned_in_conversation(tag);
                 }
                 self.take_away(id);
                 self.release(id, Outcome::AbandonedInConversation);
@@ -401,7 +402,7 @@ impl Sim<'_> {
         let scenario = self.scenario;
         let c = &mut self.chats[chat.index as usize];
         let transfer = c.transfer.take();
-        let counted = c.window.is_some();
+        let counted = c.window;
         if transfer.is_some()
             && let (Some(talk), Some(turns)) =
                 (self.talks.get_mut(chat.index as usize), self.turns.as_ref())
@@ -414,8 +415,8 @@ impl Sim<'_> {
         {
             return;
         }
-        if counted {
-            self.stats.resolved(group);
+        if let Some(tag) = counted {
+            self.stats.resolved(group, tag);
         }
         let source = self.chats[chat.index as usize].source as usize;
         let returns = self.chats[chat.index as usize].returns + 1;

@@ -87,12 +87,13 @@ impl Sim<'_> {
         match step {
             InactivityStep::FirstAlert => {
                 self.note(id, "first_alert", "");
-                self.stats.first_alert();
+                self.stats.first_alert(self.chats[id.index as usize].window);
                 self.schedule_episode(id);
             }
             InactivityStep::SecondAlert => {
                 self.note(id, "second_alert", "");
-                self.stats.second_alert();
+                self.stats
+                    .second_alert(self.chats[id.index as usize].window);
                 self.schedule_episode(id);
             }
             InactivityStep::Act(ActionKind::Transfer(team)) => self.move_to_team(id, team),
@@ -107,8 +108,8 @@ impl Sim<'_> {
     pub(super) fn close_for_inactivity(&mut self, id: ChatId) {
         self.take_away(id);
         self.end_episode(id);
-        if self.chats[id.index as usize].window.is_some() {
-            self.stats.auto_closed();
+        if let Some(tag) = self.chats[id.index as usize].window {
+            self.stats.auto_closed(tag);
         }
         self.release(id, Outcome::AutoClosed);
     }

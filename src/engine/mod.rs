@@ -31,8 +31,9 @@ use crate::inactivity::{ActionKind, Episode, QueueKind, Stage, Step as Inactivit
 use crate::routing::{
     AgentId, AgentSpec, ChatId, Decision, Presence as RoutingPresence, QueueId, Router,
 };
+use crate::scenario::scopes::{NONE, Scopes};
 use crate::scenario::{Destination, OnShiftEnd, Scenario, TeamId, TransferTarget, WorkModel};
-use crate::stats::collector::{Collector, ReplicationStats};
+use crate::stats::collector::{Collector, Measure, ReplicationStats, Tag};
 use crate::time::{MAX_AHEAD, Millis, ceil_ms, round_ms};
 use log::{ChatLog, LogFormat, Outcome};
 use queue::{Event, EventQueue};
@@ -122,6 +123,9 @@ struct Sim<'a> {
     log: Option<ChatLog>,
     /// Per queue: whether its chats count toward the staffing focus (empty: none do).
     focus: Vec<bool>,
+    /// The teams and streams whose numbers are reported apart, and whether there are any.
+    parts: Scopes,
+    split: bool,
 }
 
 /// Runs replication `replication` of `scenario` with the given seed. `progress` (if any) is
@@ -165,11 +169,13 @@ pub fn run_replication(
             sim.stats.slot_time(desk.group, c.since);
         }
     }
-    let unfinished = sim
-        .chats
-        .iter()
-        .filter(|c| c.state != ChatState::Free && c.window.is_some())
-        .count() as u64;
+    for c in &sim.chats {
+        if c.state != ChatState::Free
+            && let Some(tag) = c.window
+        {
+            sim.stats.unfinished(tag);
+        }
+    }
     if let Some(log) = sim.log.as_mut() {
         for (i, c) in sim.chats.iter().enumerate() {
             if c.state != ChatState::Free {
@@ -178,7 +184,7 @@ pub fn run_replication(
         }
     }
     RunOutput {
-        stats: sim.stats.finish(unfinished),
+        stats: sim.stats.finish(),
         events: count,
         chats: sim.arrived,
         chats_log: sim.log.map(ChatLog::into_bytes),

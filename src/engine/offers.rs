@@ -41,8 +41,8 @@ impl Sim<'_> {
                         },
                         "",
                     );
-                    if self.chats[chat.index as usize].window.is_some() {
-                        self.stats.stranded(nobody_online);
+                    if let Some(tag) = self.chats[chat.index as usize].window {
+                        self.stats.stranded(tag, nobody_online);
                     }
                 }
                 Decision::Returned { chat, queue } => self.note_queued(chat, queue),
@@ -115,7 +115,10 @@ impl Sim<'_> {
                 "refuse"
             };
             self.note_agent(id, what, agent);
-            self.stats.refusal(self.desks[agent].group);
+            self.stats.refusal(
+                self.desks[agent].group,
+                self.chats[id.index as usize].window,
+            );
             if answer == Answer::Timeout
                 && let Some(Some(away)) = self.not_ready_for.get(queue)
             {
@@ -186,7 +189,7 @@ accept_delay = { dist = "constant", value = "5s" }"#,
         assert_eq!(sim.chats[id.index as usize].state, ChatState::Waiting);
         run_until(&mut sim, 15 * SECOND);
         assert_eq!(sim.router.holder(id), Some(AgentId(1)));
-        let stats = sim.stats.finish(0);
+        let stats = sim.stats.finish();
         let refusals = stats.groups[0][crate::stats::metrics::GroupMetric::Refusals as usize];
         assert_eq!(refusals, 2.0);
     }

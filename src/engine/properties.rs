@@ -228,8 +228,11 @@ proptest! {
             }
         }
         sim.stats.advance(sim.now.max(s.simulation.horizon));
-        let unfinished = sim.chats.iter().filter(|c| c.state != ChatState::Free && c.window.is_some()).count();
-        let m = sim.stats.finish(unfinished as u64).metrics;
+        let open: Vec<_> = sim.chats.iter().filter(|c| c.state != ChatState::Free).filter_map(|c| c.window).collect();
+        for tag in open {
+            sim.stats.unfinished(tag);
+        }
+        let m = sim.stats.finish().all().metrics;
         let get = |x: Metric| m[x as usize];
         // Every chat ends in exactly one outcome.
         let outcomes = get(Metric::BotResolved) + get(Metric::Abandoned) + get(Metric::AbandonedInConversation)

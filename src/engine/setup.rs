@@ -10,6 +10,7 @@ fn sampler(d: &crate::scenario::Dist) -> Sampler {
 impl<'a> Sim<'a> {
     pub(super) fn new(scenario: &'a Scenario, seed: u64, replication: u32, focus: bool) -> Self {
         let sim = &scenario.simulation;
+        let parts = Scopes::of(scenario);
         let mut specs = Vec::new();
         let mut desks = Vec::new();
         let mut group_agents = Vec::new();
@@ -170,9 +171,14 @@ impl<'a> Sim<'a> {
                 sim.interval,
                 sim.service_level_target,
                 &group_sizes,
-                scenario.inactivity != Default::default(),
-                focus,
+                Measure {
+                    alerts: scenario.inactivity != Default::default(),
+                    focus,
+                    scopes: parts.len(),
+                },
             ),
+            split: parts.len() > 1,
+            parts,
             decisions: Vec::new(),
             finished: Vec::new(),
             held: Vec::new(),

@@ -55,7 +55,11 @@ pub(super) fn chat(sim: &Sim, work: Millis) -> Chat {
         generation: 0,
         state: ChatState::Bot,
         source: 0,
-        window: Some(0),
+        window: Some(Tag {
+            k: 0,
+            team: NONE,
+            stream: NONE,
+        }),
         queue: QueueId(0),
         queued_at: sim.now,
         started: false,

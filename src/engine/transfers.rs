@@ -8,7 +8,7 @@ impl Sim<'_> {
     /// whether it did: a transfer to agents needs one of them available (README `[[teams]]`: "para
     /// transferir um atendimento para outro analista ele precisa estar disponível"), and
     /// otherwise the agent finishes the chat itself.
-    pub(super) fn transfer(&mut self, chat: ChatId, work: f64, counted: bool) -> bool {
+    pub(super) fn transfer(&mut self, chat: ChatId, work: f64, counted: Option<Tag>) -> bool {
         let scenario = self.scenario;
         match scenario.conversation.transfer_to {
             // The receiving team takes it from the start: a new routing and a new wait for a
@@ -16,8 +16,8 @@ impl Sim<'_> {
             Some(TransferTarget::Team(to)) => {
                 self.chats[chat.index as usize].work = work;
                 self.note(chat, "transfer", &scenario.teams[to.0 as usize].name);
-                if counted {
-                    self.stats.transfer();
+                if let Some(tag) = counted {
+                    self.stats.transfer(tag);
                 }
                 self.router.release(chat, self.now, &mut self.decisions);
                 self.carry_out();
@@ -35,9 +35,9 @@ impl Sim<'_> {
                 let c = &mut self.chats[chat.index as usize];
                 c.work = work;
                 c.state = ChatState::Waiting;
-                self.stats.levels.queue_length += 1.0;
-                if counted {
-                    self.stats.transfer();
+                self.queue_level(chat, 1.0);
+                if let Some(tag) = counted {
+                    self.stats.transfer(tag);
                 }
                 self.note_agent(chat, "transfer", to.0 as usize);
                 self.carry_out();
@@ -52,7 +52,8 @@ impl Sim<'_> {
     /// another can take it.
     pub(super) fn move_to_team(&mut self, chat: ChatId, team: TeamId) {
         self.note(chat, "inactivity_transfer", "");
-        self.stats.inactivity_transfer();
+        self.stats
+            .inactivity_transfer(self.chats[chat.index as usize].window);
         let from = self.router.holder(chat);
         self.take_away(chat);
         self.route_avoiding(chat, QueueId(team.0), from);
@@ -121,7 +122,7 @@ transfer_to = {to}
         transferred_chat(&mut sim);
         assert_eq!(run_until(&mut sim, 10 * MINUTE), vec![MINUTE]);
         let transfers =
-            sim.stats.finish(0).metrics[crate::stats::metrics::Metric::Transfers as usize];
+            sim.stats.finish().all().metrics[crate::stats::metrics::Metric::Transfers as usize];
         assert_eq!(transfers, 0.0);
     }
 }

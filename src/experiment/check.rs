@@ -22,6 +22,8 @@ pub const ALPHA: f64 = 0.05;
 #[derive(Clone, Debug)]
 pub struct BoundCheck {
     pub variant: String,
+    /// The part of the centre bounded, as `summary.csv` names it (`all`, `team:vendas`).
+    pub scope: String,
     pub metric: Metric,
     /// Its `[[expect]]`'s position in the scenario, to point at its line.
     pub expect: usize,
@@ -30,6 +32,27 @@ pub struct BoundCheck {
     /// One-sided p-value of "the bound holds": small when the data say it does not.
     pub p: f64,
     pub verdict: Verdict,
+}
+
+/// A metric as a check names it: `abandon_rate`, or `abandon_rate (team:vendas)` for a part.
+pub fn label(metric: Metric, scope: &str) -> String {
+    if scope == "all" {
+        metric.name().to_string()
+    } else {
+        format!("{} ({scope})", metric.name())
+    }
+}
+
+impl BoundCheck {
+    pub fn label(&self) -> String {
+        label(self.metric, &self.scope)
+    }
+}
+
+impl Comparison {
+    pub fn label(&self) -> String {
+        label(self.metric, &self.scope)
+    }
 }
 
 /// What a run is held against.
@@ -63,6 +86,7 @@ impl Reference {
 #[derive(Clone, Debug)]
 pub struct Comparison {
     pub variant: String,
+    pub scope: String,
     pub metric: Metric,
     pub expect: usize,
     pub reference: Reference,
@@ -88,18 +112,36 @@ struct Spread {
     df: f64,
 }
 
-/// Every bound of every variant: `kpis` gives each variant's name and estimates. Verdicts
-/// are final only after `decide`.
-pub fn evaluate(kpis: &[(String, Vec<(Metric, Estimate)>)], expects: &[Expect]) -> Vec<BoundCheck> {
+/// A variant's estimates per part of the centre: (scope name, estimates), the whole centre's
+/// first.
+pub type ScopedKpis = Vec<(String, Vec<(Metric, Estimate)>)>;
+
+/// The part `scope` of `kpis` and its name there: a team or stream the run does not report
+/// apart (the only team, say) is the whole centre.
+pub fn part<'k>(
+    kpis: &'k ScopedKpis,
+    scope: &str,
+) -> Option<&'k (String, Vec<(Metric, Estimate)>)> {
+    kpis.iter()
+        .find(|(s, _)| s == scope)
+        .or_else(|| kpis.iter().find(|(s, _)| s == "all"))
+}
+
+/// Every bound of every variant: `kpis` gives each variant's name and estimates per part.
+/// Verdicts are final only after `decide`.
+pub fn evaluate(kpis: &[(String, ScopedKpis)], expects: &[Expect]) -> Vec<BoundCheck> {
     let mut out = Vec::new();
-    for (variant, estimates) in kpis {
+    for (variant, scoped) in kpis {
         for (i, x) in expects.iter().enumerate() {
-            let Some(&(_, e)) = estimates.iter().find(|(m, _)| *m == x.metric) else {
+            let Some(&(_, e)) = part(scoped, &x.scope)
+                .and_then(|(_, estimates)| estimates.iter().find(|(m, _)| *m == x.metric))
+            else {
                 continue;
             };
             for bound in bounds(x) {
                 out.push(BoundCheck {
                     variant: variant.clone(),
+                    scope: x.scope.clone(),
                     metric: x.metric,
                     expect: i,
                     bound,
@@ -115,17 +157,21 @@ pub fn evaluate(kpis: &[(String, Vec<(Metric, Estimate)>)], expects: &[Expect]) 
 
 /// Every expectation's metric of every variant against the baseline report.
 pub fn hold_against(
-    kpis: &[(String, Vec<(Metric, Estimate)>)],
+    kpis: &[(String, ScopedKpis)],
     expects: &[Expect],
-    baseline: &BTreeMap<(String, String), BaselineRow>,
+    baseline: &BTreeMap<(String, String, String), BaselineRow>,
 ) -> Vec<Comparison> {
     let mut out = Vec::new();
-    for (variant, estimates) in kpis {
+    for (variant, scoped) in kpis {
         for (i, x) in expects.iter().enumerate() {
+            let Some((scope, estimates)) = part(scoped, &x.scope) else {
+                continue;
+            };
             let Some(&(_, e)) = estimates.iter().find(|(m, _)| *m == x.metric) else {
                 continue;
             };
-            let base = baseline.get(&(variant.clone(), x.metric.name().to_string()));
+            let key = (variant.clone(), scope.clone(), x.metric.name().to_string());
+            let base = baseline.get(&key);
             let diff = base.map(|b| against_baseline(&e, b));
             out.push(comparison(
                 variant,
@@ -142,16 +188,16 @@ pub fn hold_against(
 }
 
 /// Every expectation's metric of every variant against the same variant of the older
-/// scenario, paired: `paired(variant, metric)` gives (before, now, now − before).
+/// scenario, paired: `paired(variant, scope, metric)` gives (before, now, now − before).
 pub fn hold_paired(
     variants: &[String],
     expects: &[Expect],
-    paired: impl Fn(&str, Metric) -> Option<(f64, f64, Estimate)>,
+    paired: impl Fn(&str, &str, Metric) -> Option<(f64, f64, Estimate)>,
 ) -> Vec<Comparison> {
     let mut out = Vec::new();
     for variant in variants {
         for (i, x) in expects.iter().enumerate() {
-            let found = paired(variant, x.metric);
+            let found = paired(variant, &x.scope, x.metric);
             let spread = found.map(|(_, _, d)| {
                 (
                     d,
@@ -192,6 +238,7 @@ fn comparison(
     });
     Comparison {
         variant: variant.to_string(),
+        scope: x.scope.clone(),
         metric: x.metric,
         expect,
         reference,
@@ -416,10 +463,13 @@ pub struct BaselineRow {
     pub n: usize,
 }
 
-/// Reads `summary.csv` of an earlier report: (variant, metric) → its row. A baseline that
+/// Reads `summary.csv` of an earlier report: (variant, scope, metric) → its row (scope `all`
+/// in a report written before teams were reported apart). A baseline that
 /// cannot be trusted (a mean or spread that is not a number, fewer than two replications) is
 /// refused rather than compared against: a `NaN` would make every comparison pass.
-pub fn read_baseline(dir: &Path) -> Result<BTreeMap<(String, String), BaselineRow>, String> {
+pub fn read_baseline(
+    dir: &Path,
+) -> Result<BTreeMap<(String, String, String), BaselineRow>, String> {
     let path = dir.join("summary.csv");
     let bad = |what: String| format!("{}: bad baseline: {what}", path.display());
     let unreadable =
@@ -452,6 +502,7 @@ pub fn read_baseline(dir: &Path) -> Result<BTreeMap<(String, String), BaselineRo
         column("std")?,
         column("replications")?,
     );
+    let scope = header.iter().position(|h| h == "scope");
     let mut rows = BTreeMap::new();
     for (i, record) in reader.records().enumerate() {
         let line = i + 2;
@@ -513,7 +564,8 @@ pub fn read_baseline(dir: &Path) -> Result<BTreeMap<(String, String), BaselineRo
             Some(row)
         };
         if let Some(row) = row {
-            rows.insert((r[v].to_string(), r[m].to_string()), row);
+            let part = scope.map_or("all", |s| &r[s]);
+            rows.insert((r[v].to_string(), part.to_string(), r[m].to_string()), row);
         }
     }
     Ok(rows)
@@ -523,7 +575,7 @@ pub fn read_baseline(dir: &Path) -> Result<BTreeMap<(String, String), BaselineRo
 /// variants were renamed), and comparing would silently check nothing.
 pub fn covers(
     variants: &[String],
-    baseline: &BTreeMap<(String, String), BaselineRow>,
+    baseline: &BTreeMap<(String, String, String), BaselineRow>,
 ) -> Result<(), String> {
     let quoted = |names: &mut dyn Iterator<Item = &String>| {
         names
@@ -531,11 +583,11 @@ pub fn covers(
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let has = |v: &String| baseline.keys().any(|(bv, _)| bv == v);
+    let has = |v: &String| baseline.keys().any(|(bv, _, _)| bv == v);
     if variants.iter().all(has) {
         return Ok(());
     }
-    let mut present: Vec<&String> = baseline.keys().map(|(v, _)| v).collect();
+    let mut present: Vec<&String> = baseline.keys().map(|(v, _, _)| v).collect();
     present.dedup();
     Err(format!(
         "bad baseline: it has no variant {} of this scenario (it has {}); was it written by another scenario?",
@@ -600,11 +652,20 @@ mod tests {
             min,
             max,
             tolerance: Tolerance::Absolute(0.005),
+            scope: "all".into(),
         }
     }
 
+    /// One variant's whole-centre estimate of abandonment.
+    fn centre(name: &str, e: Estimate) -> (String, ScopedKpis) {
+        (
+            name.into(),
+            vec![("all".into(), vec![(Metric::AbandonRate, e)])],
+        )
+    }
+
     fn judged(x: &Expect, e: Estimate) -> Vec<Verdict> {
-        let mut b = evaluate(&[("v".into(), vec![(Metric::AbandonRate, e)])], &[*x]);
+        let mut b = evaluate(&[centre("v", e)], std::slice::from_ref(x));
         decide(&mut b, &mut []);
         b.iter().map(|b| b.verdict).collect()
     }
@@ -652,13 +713,11 @@ mod tests {
         // One-sided p ≈ 0.02: a failure on its own, not beside 9 other bounds (0.05/10).
         let x = expect(None, Some(0.08));
         let e = est(0.0875, 0.0070);
-        let mut alone = evaluate(&[("v".into(), vec![(Metric::AbandonRate, e)])], &[x]);
+        let mut alone = evaluate(&[centre("v", e)], std::slice::from_ref(&x));
         decide(&mut alone, &mut []);
         assert!((0.01..0.03).contains(&alone[0].p), "{}", alone[0].p);
         assert_eq!(alone[0].verdict, Verdict::Fail);
-        let kpis: Vec<_> = (0..10)
-            .map(|i| (format!("v{i}"), vec![(Metric::AbandonRate, e)]))
-            .collect();
+        let kpis: Vec<_> = (0..10).map(|i| centre(&format!("v{i}"), e)).collect();
         let mut many = evaluate(&kpis, &[x]);
         decide(&mut many, &mut []);
         assert!(many.iter().all(|b| b.verdict != Verdict::Fail));
@@ -679,12 +738,8 @@ mod tests {
             n: 20,
         };
         let held = |x: &Expect, mean: f64| {
-            let rows = BTreeMap::from([(("v".to_string(), "abandon_rate".to_string()), base)]);
-            let mut c = hold_against(
-                &[("v".into(), vec![(Metric::AbandonRate, now(mean))])],
-                &[*x],
-                &rows,
-            );
+            let rows = BTreeMap::from([(("v".into(), "all".into(), "abandon_rate".into()), base)]);
+            let mut c = hold_against(&[centre("v", now(mean))], std::slice::from_ref(x), &rows);
             decide(&mut [], &mut c);
             c.remove(0)
         };
@@ -702,20 +757,17 @@ mod tests {
         // With no tolerance, a tenth of a point worse with tiny spread is a regression.
         let strict = Expect {
             tolerance: Tolerance::Absolute(0.0),
-            ..max
+            ..max.clone()
         };
         let base = BaselineRow { std: 1e-5, ..base };
-        let rows = BTreeMap::from([(("v".to_string(), "abandon_rate".to_string()), base)]);
+        let rows = BTreeMap::from([(("v".into(), "all".into(), "abandon_rate".into()), base)]);
         let mut c = hold_against(
-            &[(
-                "v".into(),
-                vec![(
-                    Metric::AbandonRate,
-                    Estimate {
-                        std: 1e-5,
-                        ..now(0.051)
-                    },
-                )],
+            &[centre(
+                "v",
+                Estimate {
+                    std: 1e-5,
+                    ..now(0.051)
+                },
             )],
             &[strict],
             &rows,

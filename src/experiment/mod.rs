@@ -72,7 +72,7 @@ impl Outcome {
 /// (members online but none could take them) wait the same way, for a manual take.
 pub fn run_warnings(scenario: &Scenario, outcomes: &[Outcome]) -> Vec<String> {
     let runs: Vec<_> = outcomes.iter().flat_map(|o| &o.runs).collect();
-    let total = |m: Metric| -> f64 { runs.iter().map(|r| r.stats.metrics[m as usize]).sum() };
+    let total = |m: Metric| -> f64 { runs.iter().map(|r| r.stats.all().metrics[m as usize]).sum() };
     let mut out = Vec::new();
     let per_run = total(Metric::Stranded) / runs.len().max(1) as f64;
     let unswept = crate::scenario::warnings::unswept_sequential_teams(scenario);

@@ -295,17 +295,16 @@ mod tests {
             metric: IntervalMetric::ServiceLevel,
             min: Some(0.8),
             max: None,
+            scope: "all".into(),
         };
-        let n = agents_needed(2.0, 0.5, 0.2, 1, &[target], 0.5, 100).unwrap();
+        let targets = [target];
+        let n = agents_needed(2.0, 0.5, 0.2, 1, &targets, 0.5, 100).unwrap();
         let sl = |s| q(2.0, 0.5, 0.2, s).metric(IntervalMetric::ServiceLevel, 0.5);
         assert!(sl(n as u64) >= 0.8 && sl(n as u64 - 1) < 0.8, "{n}");
         // Capacity 3: the fewest agents whose 3 slots each meet it.
-        let with_three = agents_needed(2.0, 0.5, 0.2, 3, &[target], 0.5, 100).unwrap();
+        let with_three = agents_needed(2.0, 0.5, 0.2, 3, &targets, 0.5, 100).unwrap();
         assert!(sl(3 * with_three as u64) >= 0.8 && sl(3 * (with_three as u64 - 1)) < 0.8);
-        assert_eq!(
-            agents_needed(0.0, 0.5, 0.2, 1, &[target], 0.5, 100),
-            Some(0)
-        );
-        assert_eq!(agents_needed(500.0, 0.5, 0.0, 1, &[target], 0.5, 100), None);
+        assert_eq!(agents_needed(0.0, 0.5, 0.2, 1, &targets, 0.5, 100), Some(0));
+        assert_eq!(agents_needed(500.0, 0.5, 0.0, 1, &targets, 0.5, 100), None);
     }
 }

@@ -13,9 +13,10 @@ mod shifts;
 use crate::engine::RunOutput;
 use crate::experiment::{self, Outcome, Plan};
 use crate::scenario::calendar::WeekSchedule;
+use crate::scenario::scopes::{ALL, Scopes};
 use crate::scenario::{Dist, Scenario, Staffing, WorkModel};
 use crate::stats::metrics::{GroupMetric, IntervalMetric};
-use crate::stats::pooled::focus_value;
+use crate::stats::pooled::{focus_value, interval_value};
 use crate::stats::summary::{Estimate, Weighted, ratio_estimate};
 use crate::time::{MINUTE, Millis, WEEK};
 
@@ -428,10 +429,30 @@ impl<'a> Search<'a> {
     }
 
     fn slot_estimates_of(&self, runs: &[RunOutput], metric: IntervalMetric) -> Vec<Estimate> {
+        self.slot_estimates_in(runs, "all", metric)
+    }
+
+    /// Per slot, `metric` of the chats of part `scope` (`team:vendas`, as `summary.csv` names
+    /// it), or of the planned group's teams for `all` or a part the run does not split.
+    fn slot_estimates_in(
+        &self,
+        runs: &[RunOutput],
+        scope: &str,
+        metric: IntervalMetric,
+    ) -> Vec<Estimate> {
+        let part = Scopes::of(self.base)
+            .names()
+            .iter()
+            .position(|n| n == scope)
+            .filter(|&s| s != ALL);
         let mut values: Vec<Vec<Weighted>> = vec![Vec::new(); self.slots()];
         for r in runs {
             for k in 0..r.stats.focus.len() {
-                values[Self::slot_of(self.base, k)].push(focus_value(&r.stats, k, metric));
+                let v = match part {
+                    Some(s) => interval_value(&r.stats, s, k, metric),
+                    None => focus_value(&r.stats, k, metric),
+                };
+                values[Self::slot_of(self.base, k)].push(v);
             }
         }
         values
@@ -446,7 +467,7 @@ impl<'a> Search<'a> {
             .staffing
             .targets
             .iter()
-            .map(|t| self.slot_estimates_of(runs, t.metric))
+            .map(|t| self.slot_estimates_in(runs, &t.scope, t.metric))
             .collect();
         (0..self.slots())
             .map(|i| per_target.iter().map(|t| t[i]).collect())
@@ -524,7 +545,7 @@ impl<'a> Search<'a> {
             .filter(|(t, e)| !t.holds(e.mean))
             .map(|(t, e)| {
                 let (unit, scale) = t.metric.unit().display();
-                format!("{} {:.1}{unit}", t.metric.name(), e.mean * scale)
+                format!("{} {:.1}{unit}", t.label(), e.mean * scale)
             })
             .collect::<Vec<_>>()
             .join(", ")

@@ -5,10 +5,11 @@
 use crate::engine::RunOutput;
 use crate::experiment::check::{Bound, BoundCheck, Comparison, Verdict};
 use crate::scenario::calendar::{clock, weekday_name};
+use crate::scenario::scopes::{ALL, Scopes};
 use crate::scenario::{Scenario, Simulation};
 use crate::stats::metrics::{GroupMetric, IntervalMetric, Metric};
 use crate::stats::pooled;
-use crate::stats::summary::Estimate;
+use crate::stats::summary::{Estimate, Weighted, paired_ratio_difference};
 use crate::time::{DAY, MINUTE, Millis};
 
 pub fn number(x: f64) -> String {
@@ -44,11 +45,51 @@ fn estimate_cells(e: &Estimate) -> [String; 5] {
     ]
 }
 
-/// Every KPI of every replication, summarised, in `Metric` order.
+/// Every KPI of the whole centre over every replication, summarised, in `Metric` order.
 pub fn kpis(runs: &[RunOutput]) -> Vec<(Metric, Estimate)> {
+    kpis_in(runs, ALL)
+}
+
+/// The KPIs of scope `scope` (see `scenario::scopes`), in `Metric` order: for a team or a
+/// stream, those measured per part.
+pub fn kpis_in(runs: &[RunOutput], scope: usize) -> Vec<(Metric, Estimate)> {
     Metric::ALL
         .iter()
-        .map(|&m| (m, pooled::metric(runs.iter().map(|r| &r.stats), m)))
+        .filter(|m| scope == ALL || m.per_scope())
+        .map(|&m| {
+            (
+                m,
+                pooled::metric_in(runs.iter().map(|r| &r.stats), scope, m),
+            )
+        })
+        .collect()
+}
+
+/// A variant's KPIs per part of the centre, the whole centre first (what `check` judges).
+pub fn scoped_kpis(v: &Results) -> crate::experiment::check::ScopedKpis {
+    scopes_of(v)
+        .into_iter()
+        .map(|(s, name)| (name, kpis_in(v.runs, s)))
+        .collect()
+}
+
+impl Results<'_> {
+    /// The index of part `scope` (as `summary.csv` names it) in these runs; the whole centre
+    /// for a part they do not report apart.
+    pub fn scope_index(&self, scope: &str) -> usize {
+        scopes_of(self)
+            .into_iter()
+            .find(|(_, name)| name == scope)
+            .map_or(ALL, |(s, _)| s)
+    }
+}
+
+/// The scopes a variant's runs report, by index and name.
+fn scopes_of(v: &Results) -> Vec<(usize, String)> {
+    let parts = Scopes::of(v.scenario);
+    let count = v.runs.first().map_or(1, |r| r.stats.scopes.len());
+    (0..count.min(parts.len()))
+        .map(|s| (s, parts.name(s).to_string()))
         .collect()
 }
 
@@ -61,16 +102,19 @@ pub struct Results<'a> {
 }
 
 pub fn summary(variants: &[Results]) -> Vec<u8> {
-    let mut w = writer(&["variant", "metric", "unit"]);
+    let mut w = writer(&["variant", "scope", "metric", "unit"]);
     for v in variants {
-        for (m, e) in kpis(v.runs) {
-            let mut row = vec![
-                v.name.to_string(),
-                m.name().to_string(),
-                m.unit().name().to_string(),
-            ];
-            row.extend(estimate_cells(&e));
-            w.write_record(&row).expect("in memory");
+        for (s, scope) in scopes_of(v) {
+            for (m, e) in kpis_in(v.runs, s) {
+                let mut row = vec![
+                    v.name.to_string(),
+                    scope.clone(),
+                    m.name().to_string(),
+                    m.unit().name().to_string(),
+                ];
+                row.extend(estimate_cells(&e));
+                w.write_record(&row).expect("in memory");
+            }
         }
     }
     finish(w)
@@ -92,29 +136,36 @@ pub fn intervals(out: &mut dyn std::io::Write, variants: &[Results]) -> std::io:
     let mut w = csv::Writer::from_writer(out);
     w.write_record(
         [
-            "variant", "interval", "day", "weekday", "time", "metric", "unit",
+            "variant", "scope", "interval", "day", "weekday", "time", "metric", "unit",
         ]
         .iter()
         .chain(ESTIMATE.iter()),
     )?;
     for v in variants {
         let sim = &v.scenario.simulation;
-        let count = v.runs.first().map_or(0, |r| r.stats.intervals.len());
-        for k in 0..count {
-            let [day, weekday, time] = calendar_cells(sim, sim.warmup + k as i64 * sim.interval);
-            for &m in IntervalMetric::ALL {
-                let e = pooled::interval(v.runs.iter().map(|r| &r.stats), k, m);
-                let mut row = vec![
-                    v.name.to_string(),
-                    k.to_string(),
-                    day.clone(),
-                    weekday.clone(),
-                    time.clone(),
-                    m.name().to_string(),
-                    m.unit().name().to_string(),
-                ];
-                row.extend(estimate_cells(&e));
-                w.write_record(&row)?;
+        let count = v.runs.first().map_or(0, |r| r.stats.all().intervals.len());
+        for (s, scope) in scopes_of(v) {
+            for k in 0..count {
+                let [day, weekday, time] =
+                    calendar_cells(sim, sim.warmup + k as i64 * sim.interval);
+                for &m in IntervalMetric::ALL {
+                    if s != ALL && !m.per_scope() {
+                        continue;
+                    }
+                    let e = pooled::interval_in(v.runs.iter().map(|r| &r.stats), s, k, m);
+                    let mut row = vec![
+                        v.name.to_string(),
+                        scope.clone(),
+                        k.to_string(),
+                        day.clone(),
+                        weekday.clone(),
+                        time.clone(),
+                        m.name().to_string(),
+                        m.unit().name().to_string(),
+                    ];
+                    row.extend(estimate_cells(&e));
+                    w.write_record(&row)?;
+                }
             }
         }
     }
@@ -124,18 +175,33 @@ pub fn intervals(out: &mut dyn std::io::Write, variants: &[Results]) -> std::io:
 /// The paired difference of `metric` between a variant and the base, replication by
 /// replication: common random numbers make the pairs share their customers (README "Determinism and statistics").
 pub fn paired(base: &[RunOutput], other: &[RunOutput], m: Metric) -> Estimate {
-    pooled::paired(
-        base.iter().map(|r| &r.stats),
-        other.iter().map(|r| &r.stats),
-        m,
-    )
+    paired_scopes(base, ALL, other, ALL, m)
 }
 
-/// `compare.csv`: each variant after the first, minus the first, per metric.
+/// `paired` between scope `s` of the base and scope `t` of the other (the same part, which
+/// may sit at another index when the variants' parts differ).
+pub fn paired_scopes(
+    base: &[RunOutput],
+    s: usize,
+    other: &[RunOutput],
+    t: usize,
+    m: Metric,
+) -> Estimate {
+    let weighted = |runs: &[RunOutput], scope: usize| -> Vec<Weighted> {
+        runs.iter()
+            .map(|r| pooled::value_in(&r.stats, scope, m))
+            .collect()
+    };
+    paired_ratio_difference(&weighted(base, s), &weighted(other, t))
+}
+
+/// `compare.csv`: each variant after the first, minus the first, per scope and metric (a
+/// scope the variant does not have, say a team it removed, is left out).
 pub fn compare(variants: &[Results]) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
         "variant",
+        "scope",
         "metric",
         "unit",
         "diff_mean",
@@ -145,25 +211,32 @@ pub fn compare(variants: &[Results]) -> Vec<u8> {
     .expect("in memory");
     if let Some((base, rest)) = variants.split_first() {
         for v in rest {
-            for &m in Metric::ALL {
-                let e = paired(base.runs, v.runs, m);
-                w.write_record([
-                    v.name,
-                    m.name(),
-                    m.unit().name(),
-                    &number(e.mean),
-                    &number(e.ci_low),
-                    &number(e.ci_high),
-                ])
-                .expect("in memory");
+            let theirs = scopes_of(v);
+            for (s, scope) in scopes_of(base) {
+                let Some(&(t, _)) = theirs.iter().find(|(_, name)| *name == scope) else {
+                    continue;
+                };
+                for &m in Metric::ALL.iter().filter(|m| s == ALL || m.per_scope()) {
+                    let e = paired_scopes(base.runs, s, v.runs, t, m);
+                    w.write_record([
+                        v.name,
+                        &scope,
+                        m.name(),
+                        m.unit().name(),
+                        &number(e.mean),
+                        &number(e.ci_low),
+                        &number(e.ci_high),
+                    ])
+                    .expect("in memory");
+                }
             }
         }
     }
     finish(w)
 }
 
-/// A sweep point's values, and its runs or why it was skipped.
-pub type SweepRow<'a> = (Vec<String>, Result<&'a [RunOutput], &'a str>);
+/// A sweep point's values, and its results or why it was skipped.
+pub type SweepRow<'a> = (Vec<String>, Result<&'a Results<'a>, &'a str>);
 
 /// `sweep.csv`: one column per swept path, the point's `status` (`ok`, or `skipped: why`
 /// for an invalid point run with `--skip-invalid`, which has one row and no numbers), then
@@ -172,23 +245,25 @@ pub fn sweep(paths: &[String], points: &[SweepRow]) -> Vec<u8> {
     let leading: Vec<&str> = paths
         .iter()
         .map(String::as_str)
-        .chain(["status", "metric", "unit"])
+        .chain(["status", "scope", "metric", "unit"])
         .collect();
     let mut w = writer(&leading);
     for (values, runs) in points {
         match runs {
-            Ok(runs) => {
-                for (m, e) in kpis(runs) {
-                    let mut row = values.clone();
-                    row.extend(["ok", m.name(), m.unit().name()].map(String::from));
-                    row.extend(estimate_cells(&e));
-                    w.write_record(&row).expect("in memory");
+            Ok(results) => {
+                for (s, scope) in scopes_of(results) {
+                    for (m, e) in kpis_in(results.runs, s) {
+                        let mut row = values.clone();
+                        row.extend(["ok", &scope, m.name(), m.unit().name()].map(String::from));
+                        row.extend(estimate_cells(&e));
+                        w.write_record(&row).expect("in memory");
+                    }
                 }
             }
             Err(why) => {
                 let mut row = values.clone();
                 row.push(format!("skipped: {why}"));
-                row.extend(std::iter::repeat_n(String::new(), 2 + ESTIMATE.len()));
+                row.extend(std::iter::repeat_n(String::new(), 3 + ESTIMATE.len()));
                 w.write_record(&row).expect("in memory");
             }
         }
@@ -265,6 +340,7 @@ pub fn check(bounds: &[BoundCheck], compared: &[Comparison]) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
         "variant",
+        "scope",
         "metric",
         "unit",
         "kind",
@@ -292,6 +368,7 @@ pub fn check(bounds: &[BoundCheck], compared: &[Comparison]) -> Vec<u8> {
         let e = &b.estimate;
         w.write_record([
             &b.variant,
+            &b.scope,
             b.metric.name(),
             b.metric.unit().name(),
             kind,
@@ -318,6 +395,7 @@ pub fn check(bounds: &[BoundCheck], compared: &[Comparison]) -> Vec<u8> {
         };
         w.write_record([
             &c.variant,
+            &c.scope,
             c.metric.name(),
             c.metric.unit().name(),
             c.reference.name(),
@@ -381,7 +459,7 @@ pub fn staffing(scenario: &Scenario, plan: &crate::planning::StaffingPlan) -> Ve
     .map(|s| s.to_string())
     .collect();
     for t in targets {
-        let name = t.metric.column();
+        let name = t.column();
         header.push(name.clone());
         header.push(format!("{name}_ci95_low"));
         header.push(format!("{name}_ci95_high"));

@@ -54,18 +54,24 @@ pub struct BacktestRow {
 pub struct ReportData {
     /// Variants in the order the files list them.
     pub variants: Vec<String>,
-    /// (variant, metric) → band.
+    /// (variant, metric) → the whole centre's band.
     pub summary: BTreeMap<(String, String), Band>,
     pub metrics: Vec<String>,
-    /// Per variant, the intervals in order.
+    /// The teams and streams reported apart (`team:vendas`, `stream:site`), in file order.
+    pub scopes: Vec<String>,
+    /// (variant, scope, metric) → band, for the scopes past the whole centre.
+    pub scoped: BTreeMap<(String, String, String), Band>,
+    /// Per variant, the whole centre's intervals in order.
     pub intervals: BTreeMap<String, Vec<IntervalRow>>,
+    /// Per (variant, scope), a team's or stream's intervals in order.
+    pub scope_intervals: BTreeMap<(String, String), Vec<IntervalRow>>,
     /// The metrics of `intervals.csv`, in the order of `IntervalRow::values`.
     pub interval_metrics: Vec<String>,
     /// Per variant, (group, occupancy band).
     pub occupancy: BTreeMap<String, Vec<(String, Band)>>,
     /// Per variant, (share, wait in minutes).
     pub waits: BTreeMap<String, Vec<(f64, f64)>>,
-    /// `compare.csv`: (variant, metric) → difference from the first variant.
+    /// `compare.csv`: (variant, metric) → the whole centre's difference from the first variant.
     pub compare: Vec<(String, String, Band)>,
     /// `sweep.csv`: the swept paths and, per point, its values and (metric → band).
     pub sweep: Option<(Vec<String>, Vec<SweepPoint>)>,
@@ -142,15 +148,28 @@ impl ReportData {
             col(&h, "ci95_low").map_err(at("summary.csv"))?,
             col(&h, "ci95_high").map_err(at("summary.csv"))?,
         );
+        // Reports written before teams were reported apart have no `scope` column.
+        let scope = h.iter().position(|x| x == "scope");
         for (i, r) in rs.iter().enumerate() {
             if !d.variants.contains(&r[v]) {
                 d.variants.push(r[v].clone());
             }
-            if !d.metrics.contains(&r[m]) {
-                d.metrics.push(r[m].clone());
-            }
             let b = band(r, mean, lo, hi).map_err(line("summary.csv", i))?;
-            d.summary.insert((r[v].clone(), r[m].clone()), b);
+            match scope.map(|s| r[s].as_str()).filter(|s| *s != "all") {
+                Some(s) => {
+                    if !d.scopes.iter().any(|x| x == s) {
+                        d.scopes.push(s.to_string());
+                    }
+                    d.scoped
+                        .insert((r[v].clone(), s.to_string(), r[m].clone()), b);
+                }
+                None => {
+                    if !d.metrics.contains(&r[m]) {
+                        d.metrics.push(r[m].clone());
+                    }
+                    d.summary.insert((r[v].clone(), r[m].clone()), b);
+                }
+            }
         }
         let intervals = dir.join("intervals.csv");
         if intervals.is_file() {
@@ -174,6 +193,7 @@ impl ReportData {
                 c("metric")?,
             );
             let (mean, lo, hi) = (c("mean")?, c("ci95_low")?, c("ci95_high")?);
+            let scope = h.iter().position(|x| x == "scope");
             let mut record = csv::StringRecord::new();
             let mut row = 0;
             while reader
@@ -210,10 +230,13 @@ impl ReportData {
                         d.interval_metrics.len() - 1
                     }
                 };
-                if !d.intervals.contains_key(&record[v]) {
-                    d.intervals.insert(record[v].to_string(), Vec::new());
-                }
-                let list = d.intervals.get_mut(&record[v]).expect("just inserted");
+                let list = match scope.map(|s| &record[s]).filter(|s| *s != "all") {
+                    Some(s) => d
+                        .scope_intervals
+                        .entry((record[v].to_string(), s.to_string()))
+                        .or_default(),
+                    None => d.intervals.entry(record[v].to_string()).or_default(),
+                };
                 if list.len() <= i {
                     list.resize_with(i + 1, IntervalRow::default);
                     list[i].label = format!("d{} {} {}", &record[day], &record[wd], &record[time]);
@@ -273,9 +296,11 @@ impl ReportData {
                 c("diff_ci95_low")?,
                 c("diff_ci95_high")?,
             );
+            let scope = h.iter().position(|x| x == "scope");
             d.compare = rs
                 .iter()
                 .enumerate()
+                .filter(|(_, r)| scope.is_none_or(|s| r[s] == "all"))
                 .map(|(i, r)| {
                     let b = band(r, mean, lo, hi).map_err(line("compare.csv", i))?;
                     Ok((r[v].clone(), r[m].clone(), b))
@@ -286,6 +311,7 @@ impl ReportData {
             let (h, rs) = rows(&bytes).map_err(at("sweep.csv"))?;
             let c = |n| col(&h, n).map_err(at("sweep.csv"));
             let (m, mean, lo, hi) = (c("metric")?, c("mean")?, c("ci95_low")?, c("ci95_high")?);
+            let scope = h.iter().position(|x| x == "scope");
             // The swept paths come first, up to `status` (or `metric` in older reports).
             let first = h.iter().position(|x| x == "status").unwrap_or(m);
             let paths: Vec<String> = h[..first].to_vec();
@@ -295,8 +321,8 @@ impl ReportData {
                 if points.last().is_none_or(|p| p.0 != values) {
                     points.push((values, BTreeMap::new()));
                 }
-                if r[m].is_empty() {
-                    // A skipped point: no numbers, a blank on the charts.
+                if r[m].is_empty() || scope.is_some_and(|s| r[s] != "all") {
+                    // A skipped point (no numbers, a blank on the charts), or a team's row.
                     continue;
                 }
                 let b = band(r, mean, lo, hi).map_err(line("sweep.csv", i))?;

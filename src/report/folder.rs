@@ -242,13 +242,34 @@ pub fn abandon() {
         // make is the user's, and stays.
         let made = std::mem::take(&mut h.made);
         if made || staging.join(STAGING_MARK).is_file() || ours(&staging).is_ok() {
-            let _ = fs::remove_dir_all(staging);
+            remove_under_writer(&staging);
         } else {
             let _ = fs::remove_dir(staging);
         }
     }
     for (_, path, _) in h.locks.drain(..) {
         let _ = fs::remove_file(path);
+    }
+}
+
+/// Removes a staging folder that another thread may still be writing into (a signal came
+/// mid-report): renamed first, so that files the writer opens by path from now on fail
+/// rather than land in it, then removed, again if a file created at that very moment made
+/// the removal find it not empty.
+fn remove_under_writer(staging: &Path) {
+    let mut doomed = staging.as_os_str().to_owned();
+    doomed.push("-abandoned");
+    let target = match fs::rename(staging, &doomed) {
+        Ok(()) => PathBuf::from(doomed),
+        Err(_) => staging.to_path_buf(),
+    };
+    for _ in 0..100 {
+        match fs::remove_dir_all(&target) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => {
+                std::thread::sleep(std::time::Duration::from_millis(1))
+            }
+            _ => return,
+        }
     }
 }
 

@@ -95,6 +95,7 @@ pub fn page(d: &ReportData, charts: &[Chart]) -> String {
         h.push_str("</tr>\n");
     }
     h.push_str("</table>\n<p class=meta><code>service_level</code>: share of chats with a first human reply within the target; <code>answer_level</code>: share taken by an agent within it. Staff to <code>answer_level</code>: in the turn model <code>service_level</code> also counts the agent's typing, which more agents cannot shorten.</p>\n");
+    parts_section(&mut h, d);
     if !d.compare.is_empty() {
         let base = d.variants.first().map(String::as_str).unwrap_or("");
         let _ = writeln!(
@@ -139,7 +140,16 @@ pub fn page(d: &ReportData, charts: &[Chart]) -> String {
     if !d.check.is_empty() {
         h.push_str("<h2>Check</h2>\n<table><tr><th>variant</th><th>metric</th><th>bound or reference</th><th>value [95% CI]</th><th>verdict</th></tr>\n");
         for r in &d.check {
-            let field = |i: usize| r.get(i).map_or("", String::as_str);
+            // Past `variant`, the columns sit one further right in reports that name the scope.
+            let scoped = r.len() >= 14;
+            let field = |i: usize| {
+                let i = if i > 0 && scoped { i + 1 } else { i };
+                r.get(i).map_or("", String::as_str)
+            };
+            let metric = match r.get(1).filter(|s| scoped && *s != "all") {
+                Some(scope) => format!("{} ({scope})", field(1)),
+                None => field(1).to_string(),
+            };
             let class = match field(12) {
                 "fail" | "regression" => "fail",
                 "pass" => "pass",
@@ -180,7 +190,7 @@ pub fn page(d: &ReportData, charts: &[Chart]) -> String {
                 h,
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{} <span class=ci>[{}, {}]</span></td><td class={class}>{}</td></tr>",
                 esc(field(0)),
-                esc(field(1)),
+                esc(&metric),
                 esc(&bound),
                 esc(&value),
                 esc(&low),
@@ -215,6 +225,55 @@ pub fn page(d: &ReportData, charts: &[Chart]) -> String {
 
 /// `staff`'s plan: agent-hours against Erlang's, the peak, and the intervals where they differ
 /// most. The key indicators above are the plan's, simulated.
+/// The metrics of the per-part tables: what a planner reads beside each team.
+const PART_METRICS: [&str; 7] = [
+    "arrivals",
+    "abandon_rate",
+    "service_level",
+    "answer_level",
+    "mean_wait",
+    "wait_p90",
+    "stranded",
+];
+
+/// Each team's and stream's key indicators, one table per variant; the per-team charts
+/// follow with the others.
+fn parts_section(h: &mut String, d: &ReportData) {
+    if d.scopes.is_empty() {
+        return;
+    }
+    h.push_str("<h2>Per team and per stream</h2>\n<p>A chat counts for the team whose queue it was in when its wait for an agent ended (an agent took it or the customer left): a chat an inactivity rule moved before anybody took it counts for the team it was moved to. A team's arrivals are the chats that reached its queue; a stream's, every chat that came by it. Occupancy is per agent group (below), as agents may serve several teams.</p>\n");
+    for v in &d.variants {
+        if d.variants.len() > 1 {
+            let _ = writeln!(h, "<h3>{}</h3>", esc(v));
+        }
+        h.push_str("<table><tr><th>part</th>");
+        for m in PART_METRICS {
+            let (u, _) = unit(m);
+            let u = if u.is_empty() {
+                String::new()
+            } else {
+                format!(" ({u})")
+            };
+            let _ = write!(h, "<th>{}{u}</th>", esc(m));
+        }
+        h.push_str("</tr>\n");
+        for scope in &d.scopes {
+            let _ = write!(h, "<tr><td>{}</td>", esc(scope));
+            for m in PART_METRICS {
+                let (_, scale) = unit(m);
+                let b = d
+                    .scoped
+                    .get(&(v.clone(), scope.clone(), m.to_string()))
+                    .copied();
+                let _ = write!(h, "<td>{}</td>", cell(b, scale));
+            }
+            h.push_str("</tr>\n");
+        }
+        h.push_str("</table>\n");
+    }
+}
+
 fn staffing_section(h: &mut String, d: &ReportData) {
     let hours = d.run["interval_s"].as_f64().unwrap_or(1800.0) / 3600.0;
     let sum = |f: fn(&crate::report::data::StaffingRow) -> f64| {

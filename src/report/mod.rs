@@ -172,7 +172,7 @@ impl<'a> Report<'a> {
         let rows: Vec<csv::SweepRow> = points
             .iter()
             .map(|(values, r)| {
-                let r = r.as_ref().map(|r| r.runs).map_err(String::as_str);
+                let r = r.as_ref().map_err(String::as_str);
                 (values.clone(), r)
             })
             .collect();

@@ -41,6 +41,129 @@ pub fn kpi_table(title: &str, kpis: &[(Metric, Estimate)]) -> String {
     out
 }
 
+/// Which parts of the centre `run` tabulates under the whole centre's table.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum By {
+    /// Teams when chats wait in several queues, else streams when there are several.
+    #[default]
+    Auto,
+    Team,
+    Stream,
+    /// The whole centre only.
+    None,
+}
+
+/// The KPIs of the per-part table: what a planner reads beside each team.
+const PART_KPIS: [Metric; 7] = [
+    Metric::Arrivals,
+    Metric::AbandonRate,
+    Metric::ServiceLevel,
+    Metric::AnswerLevel,
+    Metric::MeanWait,
+    Metric::WaitP90,
+    Metric::Stranded,
+];
+
+/// One row per team (or stream) of `results`, the main KPIs as columns, mean ± 95%
+/// half-width; empty when the centre has no such parts.
+pub fn parts_table(results: &crate::report::Results, by: By) -> String {
+    use crate::scenario::scopes::{Kind, Scopes};
+    let parts = Scopes::of(results.scenario);
+    let has = |k: &Kind| (0..parts.len()).any(|s| parts.kind(s) == k);
+    let teams = |k: &Kind| matches!(k, Kind::Team | Kind::WaitingBox);
+    let wanted: &dyn Fn(&Kind) -> bool = match by {
+        By::Team => &teams,
+        By::Stream => &|k| *k == Kind::Stream,
+        By::Auto if has(&Kind::Team) => &teams,
+        By::Auto => &|k| *k == Kind::Stream,
+        By::None => return String::new(),
+    };
+    let chosen: Vec<usize> = (1..parts.len())
+        .filter(|&s| wanted(parts.kind(s)))
+        .collect();
+    if chosen.is_empty() {
+        return String::new();
+    }
+    let streams = parts.kind(chosen[0]) == &Kind::Stream;
+    let mut cells = vec![{
+        let mut h = vec![if streams { "stream" } else { "team" }.to_string()];
+        h.extend(PART_KPIS.iter().map(|m| {
+            let (unit, _) = m.unit().display();
+            let name = if *m == Metric::Arrivals {
+                "chats"
+            } else {
+                m.name()
+            };
+            format!("{name} {unit}").trim_end().to_string()
+        }));
+        h
+    }];
+    for s in chosen {
+        let name = parts.name(s);
+        let mut line = vec![
+            name.split_once(':')
+                .map_or("Waiting box", |(_, n)| n)
+                .to_string(),
+        ];
+        for m in PART_KPIS {
+            let e = crate::stats::pooled::metric_in(results.runs.iter().map(|r| &r.stats), s, m);
+            let (_, scale) = m.unit().display();
+            line.push(if e.mean.is_nan() {
+                "-".to_string()
+            } else if m == Metric::Arrivals || m == Metric::Stranded {
+                format!("{:.1}", e.mean)
+            } else {
+                let digits = if m.unit() == crate::stats::metrics::Unit::Minutes {
+                    2
+                } else {
+                    1
+                };
+                let (mean, half) = (e.mean * scale, e.half_width() * scale);
+                format!("{mean:.digits$} ± {half:.digits$}")
+            });
+        }
+        cells.push(line);
+    }
+    let mut out = String::from(if streams {
+        "Per arrival stream:
+"
+    } else {
+        "Per team (the queue each chat was in when its wait for an agent ended; chats = those that reached it):
+"
+    });
+    out.push_str(&aligned(&cells, 1));
+    out
+}
+
+/// Rows of cells as columns: the first `left` left-aligned, the rest right-aligned.
+fn aligned(rows: &[Vec<String>], left: usize) -> String {
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..columns)
+        .map(|i| {
+            rows.iter()
+                .filter_map(|r| r.get(i))
+                .map(|c| c.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for row in rows {
+        out.push(' ');
+        for (i, c) in row.iter().enumerate() {
+            let pad = " ".repeat(widths[i].saturating_sub(c.chars().count()));
+            if i < left {
+                let _ = write!(out, " {c}{pad}");
+            } else {
+                let _ = write!(out, "  {pad}{c}");
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
 /// Which service level a staffing target should use, under every KPI table.
 pub const STAFFING_NOTE: &str = "  service_level: first human reply within the target; answer_level: taken by an agent within it.\n  Staff to answer_level: in the turn model service_level also counts the agent's typing, which more agents cannot shorten.\n";
 
@@ -209,9 +332,15 @@ pub fn check_table(rows: &[crate::experiment::check::BoundCheck]) -> String {
     use crate::experiment::check::{Bound, Verdict};
     let mut out = String::new();
     let w = name_width(rows.iter().map(|r| r.variant.as_str()));
+    let mw = rows
+        .iter()
+        .map(|r| r.label().chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(22);
     let _ = writeln!(
         out,
-        "  {:<w$} {:<22} {:>14} {:>24}   verdict",
+        "  {:<w$} {:<mw$} {:>14} {:>24}   verdict",
         "variant", "metric", "bound", "mean [95% CI]"
     );
     for r in rows {
@@ -244,9 +373,9 @@ pub fn check_table(rows: &[crate::experiment::check::BoundCheck]) -> String {
         };
         let _ = writeln!(
             out,
-            "  {:<w$} {:<22} {:>14} {:>24}   {verdict}",
+            "  {:<w$} {:<mw$} {:>14} {:>24}   {verdict}",
             r.variant,
-            r.metric.name(),
+            r.label(),
             bound,
             ci
         );
@@ -279,9 +408,15 @@ fn shown_diff(metric: crate::stats::metrics::Metric, x: f64) -> String {
 pub fn comparison_table(rows: &[crate::experiment::check::Comparison]) -> String {
     let mut out = String::new();
     let w = name_width(rows.iter().map(|r| r.variant.as_str()));
+    let mw = rows
+        .iter()
+        .map(|r| r.label().chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(20);
     let _ = writeln!(
         out,
-        "  {:<w$} {:<20} {:>9} {:>12} {:>12} {:>36} {:>14}   verdict",
+        "  {:<w$} {:<mw$} {:>9} {:>12} {:>12} {:>36} {:>14}   verdict",
         "variant", "metric", "against", "before", "now", "now − before [95% CI]", "tolerance"
     );
     for r in rows {
@@ -300,9 +435,9 @@ pub fn comparison_table(rows: &[crate::experiment::check::Comparison]) -> String
         let sign = if r.higher_is_worse { "+" } else { "−" };
         let _ = writeln!(
             out,
-            "  {:<w$} {:<20} {:>9} {:>12} {:>12} {:>36} {:>14}   {verdict}",
+            "  {:<w$} {:<mw$} {:>9} {:>12} {:>12} {:>36} {:>14}   {verdict}",
             r.variant,
-            r.metric.name(),
+            r.label(),
             r.reference.name(),
             shown(r.metric, r.before),
             shown(r.metric, r.now),
@@ -322,7 +457,7 @@ pub fn bound_line(b: &crate::experiment::check::BoundCheck) -> String {
     };
     format!(
         "{} {sign} {} failed: {} [{}, {}] (variant {})",
-        b.metric.name(),
+        b.label(),
         shown(b.metric, v),
         shown(b.metric, b.estimate.mean),
         shown(b.metric, b.estimate.ci_low),
@@ -336,7 +471,7 @@ pub fn comparison_line(c: &crate::experiment::check::Comparison) -> String {
     let d = c.diff.map_or(f64::NAN, |d| d.mean);
     format!(
         "{} regressed against {}: {} → {} ({}, beyond the tolerance of {}) (variant {})",
-        c.metric.name(),
+        c.label(),
         c.reference.described(),
         shown(c.metric, c.before),
         shown(c.metric, c.now),
@@ -383,7 +518,7 @@ pub fn staffing_summary(
             let bound = |sign: &str, x: f64| {
                 format!(
                     "{} {sign} {}{space}{unit}",
-                    t.metric.name(),
+                    t.label(),
                     trim_number(x * scale)
                 )
             };

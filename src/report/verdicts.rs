@@ -30,7 +30,7 @@ fn bound_name(b: &BoundCheck) -> String {
     };
     format!(
         "{} {sign} {}",
-        b.metric.name(),
+        b.label(),
         super::terminal::shown(b.metric, v)
     )
 }
@@ -58,7 +58,7 @@ pub fn junit(outcome: &CheckOutcome) -> String {
         cases.push((b.variant.clone(), bound_name(b), case));
     }
     for c in &outcome.compared {
-        let name = format!("{} against {}", c.metric.name(), c.reference.described());
+        let name = format!("{} against {}", c.label(), c.reference.described());
         let case = match (c.diff.is_some(), c.regressed) {
             (false, _) => Case::Skip(format!("{} has no such metric", c.reference.described())),
             (true, true) => Case::Fail(super::terminal::comparison_line(c)),
@@ -122,6 +122,7 @@ pub fn json(outcome: &CheckOutcome) -> Vec<u8> {
             };
             json!({
                 "variant": b.variant,
+                "scope": b.scope,
                 "metric": b.metric.name(),
                 "unit": b.metric.unit().name(),
                 "kind": kind,
@@ -159,6 +160,7 @@ fn comparison(c: &Comparison) -> serde_json::Value {
     let d = c.diff;
     json!({
         "variant": c.variant,
+        "scope": c.scope,
         "metric": c.metric.name(),
         "unit": c.metric.unit().name(),
         "against": c.reference.name(),

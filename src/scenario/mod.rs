@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod dist;
 pub mod locate;
 pub mod raw;
+pub mod scopes;
 pub mod trace;
 mod typed;
 pub mod units;
@@ -76,14 +77,33 @@ pub struct Staffing {
 }
 
 /// A bound on a per-interval metric of the chats (a share, or a time in minutes).
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Target {
     pub metric: crate::stats::metrics::IntervalMetric,
     pub min: Option<f64>,
     pub max: Option<f64>,
+    /// The part whose chats it bounds, as `summary.csv` names it (`team:vendas`); `all` for
+    /// the chats of the planned group's teams.
+    pub scope: String,
 }
 
 impl Target {
+    /// Its metric as staffing names it: `service_level`, or `service_level (team:vendas)`.
+    pub fn label(&self) -> String {
+        match self.scope.as_str() {
+            "all" => self.metric.name().to_string(),
+            part => format!("{} ({part})", self.metric.name()),
+        }
+    }
+
+    /// Its column stem in `staffing.csv`: `answer_level`, `mean_wait_min@team:vendas`.
+    pub fn column(&self) -> String {
+        match self.scope.as_str() {
+            "all" => self.metric.column(),
+            part => format!("{}@{part}", self.metric.column()),
+        }
+    }
+
     /// Whether `value` keeps the bound; an undefined value (no chat) keeps every bound.
     pub fn holds(&self, value: f64) -> bool {
         value.is_nan()
@@ -93,12 +113,15 @@ impl Target {
 
 /// A KPI bound `check` holds a run to, and how much worse than a reference (a baseline
 /// report, an older scenario) the metric may get before that is a regression.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Expect {
     pub metric: crate::stats::metrics::Metric,
     pub min: Option<f64>,
     pub max: Option<f64>,
     pub tolerance: Tolerance,
+    /// The part it bounds, as `summary.csv` names it: `all` (the whole centre),
+    /// `team:vendas` or `stream:site`.
+    pub scope: String,
 }
 
 /// A difference in the worse direction that is not a regression: in the metric's unit, or a

@@ -56,6 +56,9 @@ pub struct RawExpect {
     pub max: Option<RawShare>,
     /// `[[expect]]` only: how much worse than the reference is not yet a regression.
     pub regression: Option<RawShare>,
+    /// The metric of one team's chats, or of one arrival stream's, instead of the centre's.
+    pub team: Option<String>,
+    pub stream: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

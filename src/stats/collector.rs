@@ -83,6 +83,35 @@ struct ChatCounts {
     /// Chats the waiting bot resolved after an agent took them: their waits count, like
     /// those of the served and the abandoned.
     bot_after_start: u64,
+    /// Chats of the window still open when the run ended.
+    unfinished: u64,
+}
+
+/// A team's or a stream's own counts (README "Results per team and per stream"), beside the
+/// whole centre's: its chats' counts and waits, and how many of its chats wait now, which is
+/// integrated only when it changes.
+#[derive(Clone, Debug)]
+struct ScopeAcc {
+    counts: ChatCounts,
+    wait_all: Histogram,
+    ttfr: Histogram,
+    queue: f64,
+    queue_since: Millis,
+}
+
+/// Scope 0, the whole centre (the parts past it are `scenario::scopes`).
+pub const ALL: usize = 0;
+/// In a chat's tag: not (yet) counted for any team, or for any stream.
+pub const NONE: u16 = 0;
+
+/// Where a chat of the counted window is counted: the interval it arrived in (`k`, past the
+/// first `span` when it counts toward the staffing focus too), its team's scope (`NONE`
+/// until it reaches a human queue) and its stream's (see `scenario::scopes`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Tag {
+    pub k: u32,
+    pub team: u16,
+    pub stream: u16,
 }
 
 /// What an interval counts of its chats: only what `intervals.csv` reports.
@@ -153,10 +182,17 @@ pub struct Collector {
     wait_all: Histogram,
     ttfr: Histogram,
     /// The intervals, then (when measuring a focus) the same intervals again counting only
-    /// the focus chats: a chat's window `k` past `span` feeds both `k - span` and `k`.
+    /// the focus chats: a chat's window `k` past `span` feeds both `k - span` and `k`. Then
+    /// the same intervals once per scope past the whole centre, from block `scope_base`.
     intervals: Vec<IntervalAcc>,
     /// How many intervals the window covers.
     span: usize,
+    /// Blocks of `span` intervals in `intervals`.
+    blocks: usize,
+    /// The block of scope 1 (scope 0 is the whole centre, block 0).
+    scope_base: usize,
+    /// Per scope past the whole centre (scope `s` at `s - 1`); empty when nothing is split.
+    scoped: Vec<ScopeAcc>,
     /// Per interval, the alert levels' integrals; empty unless `alerts`.
     interval_alerts: Vec<AlertAreas>,
     /// The interval `last` falls in and where it ends: time only moves forward, so the
@@ -176,9 +212,9 @@ pub struct Collector {
     group_sizes: Vec<u32>,
 }
 
-/// Everything one replication reports.
+/// What one replication reports for the whole centre or one of its parts.
 #[derive(Clone, Debug)]
-pub struct ReplicationStats {
+pub struct ScopeStats {
     pub metrics: [f64; Metric::COUNT],
     /// What each metric is a share or mean of (chats reached, chats served, slot hours), or 1
     /// for a count or a percentile, 0 where undefined: the report pools replications as a
@@ -186,6 +222,20 @@ pub struct ReplicationStats {
     pub weights: [f64; Metric::COUNT],
     pub intervals: Vec<[f64; IntervalMetric::COUNT]>,
     pub interval_weights: Vec<[f64; IntervalMetric::COUNT]>,
+}
+
+impl ReplicationStats {
+    /// The whole centre's numbers.
+    pub fn all(&self) -> &ScopeStats {
+        &self.scopes[ALL]
+    }
+}
+
+/// Everything one replication reports.
+#[derive(Clone, Debug)]
+pub struct ReplicationStats {
+    /// The whole centre (`scope::ALL`), then each team and stream of `Scopes`.
+    pub scopes: Vec<ScopeStats>,
     /// The chat metrics of `intervals` counting only the focus chats (`ccsim staff`'s
     /// targets); empty unless asked for. Its time averages are not measured.
     pub focus: Vec<[f64; IntervalMetric::COUNT]>,
@@ -214,6 +264,17 @@ fn count(x: f64) -> (f64, f64) {
     (x, if x.is_nan() { 0.0 } else { 1.0 })
 }
 
+/// What a replication measures beyond the whole centre's chats and agents.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Measure {
+    /// Integrate the alert levels (only when inactivity flows can raise alerts).
+    pub alerts: bool,
+    /// The staffing focus's chats apart (`ReplicationStats::focus`).
+    pub focus: bool,
+    /// Scopes, the whole centre included (see `scenario::scopes`).
+    pub scopes: usize,
+}
+
 impl Collector {
     pub fn new(
         warmup: Millis,
@@ -221,11 +282,17 @@ impl Collector {
         interval: Millis,
         sl_target: Millis,
         group_sizes: &[u32],
-        alerts: bool,
-        focus: bool,
+        measure: Measure,
     ) -> Self {
+        let Measure {
+            alerts,
+            focus,
+            scopes,
+        } = measure;
         let n = ((horizon - warmup) + interval - 1) / interval;
-        let accs = if focus { 2 * n } else { n };
+        let scope_base = 1 + focus as usize;
+        let blocks = scope_base + scopes.saturating_sub(1);
+        let accs = blocks * n as usize;
         Collector {
             warmup,
             horizon,
@@ -236,6 +303,17 @@ impl Collector {
             wait_all: Histogram::new(RUN_SUB_BITS, MAX_EXP),
             ttfr: Histogram::new(RUN_SUB_BITS, MAX_EXP),
             span: n as usize,
+            blocks,
+            scope_base,
+            scoped: (1..scopes)
+                .map(|_| ScopeAcc {
+                    counts: ChatCounts::default(),
+                    wait_all: Histogram::new(RUN_SUB_BITS, MAX_EXP),
+                    ttfr: Histogram::new(RUN_SUB_BITS, MAX_EXP),
+                    queue: 0.0,
+                    queue_since: 0,
+                })
+                .collect(),
             intervals: (0..accs)
                 .map(|_| IntervalAcc {
                     counts: IntervalCounts::default(),
@@ -262,11 +340,15 @@ impl Collector {
         }
     }
 
-    /// The interval a chat arriving now (the time of the last `advance`) is counted in, or
-    /// `None` outside the window.
-    pub fn window(&self) -> Option<u32> {
+    /// Where a chat of stream scope `stream` arriving now (the time of the last `advance`)
+    /// is counted, or `None` outside the window.
+    pub fn window(&self, stream: u16) -> Option<Tag> {
         let t = self.last;
-        (t >= self.warmup && t < self.horizon).then_some(self.current as u32)
+        (t >= self.warmup && t < self.horizon).then_some(Tag {
+            k: self.current as u32,
+            team: NONE,
+            stream,
+        })
     }
 
     /// Integrates the current levels up to `now`; call before changing them.
@@ -306,9 +388,8 @@ impl Collector {
             self.integrate_current((end - t) as f64);
             t = end;
             if end == self.current_end {
-                self.close_if_done(self.current);
-                if self.intervals.len() > self.span {
-                    self.close_if_done(self.current + self.span);
+                for b in 0..self.blocks {
+                    self.close_if_done(b * self.span + self.current);
                 }
                 self.current += 1;
                 self.current_end += self.interval;
@@ -354,78 +435,112 @@ impl Collector {
         self.group_last[g] = self.last;
     }
 
-    pub fn arrival(&mut self, k: u32) {
-        self.counts.arrivals += 1;
-        self.intervals[k as usize].counts.arrivals += 1;
-    }
-
-    /// The chat of window `k` counts toward the focus too (it reached one of the focus
-    /// teams): call before `reached`, and use the window returned from now on.
-    pub fn focus(&mut self, k: u32) -> u32 {
-        let f = k as usize + self.span;
-        if f >= self.intervals.len() {
-            return k;
-        }
-        self.intervals[f].counts.arrivals += 1;
-        f as u32
-    }
-
-    /// The accumulators window `k` feeds: its interval's, and the focus copy's if any.
+    /// The scope accumulator of scope `s` (not the whole centre's).
     #[inline(always)]
-    fn windows(&self, k: u32) -> (usize, Option<usize>) {
-        let k = k as usize;
-        match k.checked_sub(self.span) {
+    fn scope(&mut self, s: u16) -> &mut ScopeAcc {
+        &mut self.scoped[s as usize - 1]
+    }
+
+    /// Applies `f` to the whole-run counts of the chat's team and stream, if it has them.
+    #[inline(always)]
+    fn count_scoped(&mut self, tag: Option<Tag>, f: impl Fn(&mut ChatCounts)) {
+        let Some(tag) = tag else { return };
+        for s in [tag.team, tag.stream] {
+            if s != NONE {
+                f(&mut self.scope(s).counts);
+            }
+        }
+    }
+
+    /// The interval of scope `s` for window `k`.
+    #[inline(always)]
+    fn scope_window(&self, s: u16, k: u32) -> usize {
+        (self.scope_base + s as usize - 1) * self.span + k as usize % self.span
+    }
+
+    /// The accumulators a chat feeds: its interval's, the focus copy's, its team's and its
+    /// stream's (each if any).
+    #[inline(always)]
+    fn windows(&self, tag: Tag) -> [Option<usize>; 4] {
+        let k = tag.k as usize;
+        let (i, focus) = match k.checked_sub(self.span) {
             Some(i) => (i, Some(k)),
             None => (k, None),
-        }
+        };
+        let scoped = |s: u16| (s != NONE).then(|| self.scope_window(s, tag.k));
+        [Some(i), focus, scoped(tag.team), scoped(tag.stream)]
     }
 
-    /// Applies `f` to the counts of every accumulator window `k` feeds.
+    /// Applies `f` to the counts of every accumulator the chat feeds.
     #[inline(always)]
-    fn count(&mut self, k: u32, f: impl Fn(&mut IntervalCounts)) {
-        let (i, focus) = self.windows(k);
-        f(&mut self.intervals[i].counts);
-        if let Some(j) = focus {
-            f(&mut self.intervals[j].counts);
+    fn count(&mut self, tag: Tag, f: impl Fn(&mut IntervalCounts)) {
+        for a in self.windows(tag).into_iter().flatten() {
+            f(&mut self.intervals[a].counts);
         }
     }
 
-    pub fn first_alert(&mut self) {
+    pub fn arrival(&mut self, tag: Tag) {
+        self.counts.arrivals += 1;
+        self.intervals[tag.k as usize].counts.arrivals += 1;
+        if tag.stream != NONE {
+            self.scope(tag.stream).counts.arrivals += 1;
+            let a = self.scope_window(tag.stream, tag.k);
+            self.intervals[a].counts.arrivals += 1;
+        }
+    }
+
+    /// The chat counts toward the focus too (it reached one of the focus teams): call
+    /// before `reached`, and use the tag returned from now on.
+    pub fn focus(&mut self, tag: Tag) -> Tag {
+        let f = tag.k as usize + self.span;
+        if f >= self.scope_base * self.span {
+            return tag;
+        }
+        self.intervals[f].counts.arrivals += 1;
+        Tag { k: f as u32, ..tag }
+    }
+
+    pub fn first_alert(&mut self, tag: Option<Tag>) {
         self.counts.first_alerts += 1;
+        self.count_scoped(tag, |c| c.first_alerts += 1);
     }
 
-    pub fn second_alert(&mut self) {
+    pub fn second_alert(&mut self, tag: Option<Tag>) {
         self.counts.second_alerts += 1;
+        self.count_scoped(tag, |c| c.second_alerts += 1);
     }
 
-    pub fn inactivity_transfer(&mut self) {
+    pub fn inactivity_transfer(&mut self, tag: Option<Tag>) {
         self.counts.inactivity_transfers += 1;
+        self.count_scoped(tag, |c| c.inactivity_transfers += 1);
     }
 
     /// Closed for inactivity: by `auto_close` or by a flow's `close` action.
-    pub fn auto_closed(&mut self) {
+    pub fn auto_closed(&mut self, tag: Tag) {
         self.counts.auto_closed += 1;
+        self.count_scoped(Some(tag), |c| c.auto_closed += 1);
     }
 
-    pub fn bot_resolved(&mut self) {
+    pub fn bot_resolved(&mut self, tag: Tag) {
         self.counts.bot_resolved += 1;
+        self.count_scoped(Some(tag), |c| c.bot_resolved += 1);
     }
 
-    /// The bot that keeps a waiting customer company resolved the chat of window `k` before
-    /// an agent replied. One no agent had taken leaves the chats that reached a human, as if
-    /// the bot had resolved it before the queue: it is neither a service-level miss nor a
-    /// wait. One an agent had taken (turn model, before the first reply) stays among them:
-    /// its wait, counted when the agent took it, is among the waits, and it is a
-    /// service-level miss.
-    pub fn bot_resolved_waiting(&mut self, k: u32, started: bool) {
-        self.counts.bot_resolved += 1;
+    /// The bot that keeps a waiting customer company resolved the chat before an agent
+    /// replied. One no agent had taken leaves the chats that reached a human, as if the bot
+    /// had resolved it before the queue: it is neither a service-level miss nor a wait. One
+    /// an agent had taken (turn model, before the first reply) stays among them: its wait,
+    /// counted when the agent took it, is among the waits, and it is a service-level miss.
+    pub fn bot_resolved_waiting(&mut self, tag: Tag, started: bool) {
+        self.bot_resolved(tag);
         if started {
             self.counts.bot_after_start += 1;
-            return self.count(k, |c| c.bot_after_start += 1);
+            self.count_scoped(Some(tag), |c| c.bot_after_start += 1);
+            return self.count(tag, |c| c.bot_after_start += 1);
         }
         self.counts.reached -= 1;
-        let (i, focus) = self.windows(k);
-        for a in [Some(i), focus].into_iter().flatten() {
+        self.count_scoped(Some(tag), |c| c.reached -= 1);
+        for a in self.windows(tag).into_iter().flatten() {
             let acc = &mut self.intervals[a];
             acc.counts.reached -= 1;
             acc.pending -= 1;
@@ -433,223 +548,267 @@ impl Collector {
         }
     }
 
-    /// A `sequential` chat nobody could be given: with nobody of the team online (the README's `[[teams]]`
-    /// case), or with members online but none eligible (`unplaced`).
-    pub fn stranded(&mut self, nobody_online: bool) {
+    /// A `sequential` chat nobody could be given: with nobody of the team online (the
+    /// README's `[[teams]]` case), or with members online but none eligible (`unplaced`).
+    pub fn stranded(&mut self, tag: Tag, nobody_online: bool) {
         if nobody_online {
             self.counts.stranded += 1;
+            self.count_scoped(Some(tag), |c| c.stranded += 1);
         } else {
             self.counts.unplaced += 1;
+            self.count_scoped(Some(tag), |c| c.unplaced += 1);
         }
     }
 
-    pub fn transfer(&mut self) {
+    pub fn transfer(&mut self, tag: Tag) {
         self.counts.transfers += 1;
+        self.count_scoped(Some(tag), |c| c.transfers += 1);
     }
 
     /// A refusal or a timed-out offer by an agent of `group` (counted whatever the chat).
-    pub fn refusal(&mut self, group: usize) {
+    pub fn refusal(&mut self, group: usize, tag: Option<Tag>) {
         self.counts.refusals += 1;
         self.groups[group].refusals += 1;
+        self.count_scoped(tag, |c| c.refusals += 1);
     }
 
-    /// The chat entered a human queue (after the bot): from now its wait counts.
-    pub fn reached(&mut self, k: u32) {
+    /// The chat entered a human queue (after the bot), in the team of `tag`: from now its
+    /// wait counts. A team's arrivals are the chats that reached it.
+    pub fn reached(&mut self, tag: Tag) {
         self.counts.reached += 1;
-        let (i, focus) = self.windows(k);
-        for a in [Some(i), focus].into_iter().flatten() {
-            let spare = &mut self.spare;
-            let acc = &mut self.intervals[a];
-            acc.counts.reached += 1;
-            acc.pending += 1;
-            if acc.hist.is_none() {
-                acc.hist =
-                    Some(Box::new(spare.pop().unwrap_or_else(|| {
-                        Histogram::new(INTERVAL_SUB_BITS, MAX_EXP)
-                    })));
+        self.count_scoped(Some(tag), |c| c.reached += 1);
+        if tag.team != NONE {
+            self.scope(tag.team).counts.arrivals += 1;
+            let a = self.scope_window(tag.team, tag.k);
+            self.intervals[a].counts.arrivals += 1;
+        }
+        for a in self.windows(tag).into_iter().flatten() {
+            self.pend(a, 1);
+        }
+    }
+
+    /// One more (or one fewer) chat of accumulator `a` waits for a first agent.
+    #[inline(always)]
+    fn pend(&mut self, a: usize, by: i32) {
+        let spare = &mut self.spare;
+        let acc = &mut self.intervals[a];
+        acc.counts.reached = acc.counts.reached.wrapping_add_signed(by);
+        acc.pending = acc.pending.wrapping_add_signed(by);
+        if by > 0 && acc.hist.is_none() {
+            acc.hist =
+                Some(Box::new(spare.pop().unwrap_or_else(|| {
+                    Histogram::new(INTERVAL_SUB_BITS, MAX_EXP)
+                })));
+        }
+        if by < 0 {
+            self.close_if_done(a);
+        }
+    }
+
+    /// A chat still waiting for its first agent was moved to the queue of team scope `to`
+    /// (an inactivity flow's action): from now it counts there. Returns its new tag.
+    pub fn moved(&mut self, tag: Tag, to: u16) -> Tag {
+        if tag.team == to {
+            return tag;
+        }
+        for (s, by) in [(tag.team, -1i32), (to, 1)] {
+            if s == NONE {
+                continue;
+            }
+            let c = &mut self.scope(s).counts;
+            c.arrivals = c.arrivals.wrapping_add_signed(by as i64);
+            c.reached = c.reached.wrapping_add_signed(by as i64);
+            let a = self.scope_window(s, tag.k);
+            let counts = &mut self.intervals[a].counts;
+            counts.arrivals = counts.arrivals.wrapping_add_signed(by);
+            self.pend(a, by);
+        }
+        Tag { team: to, ..tag }
+    }
+
+    /// A chat joined (`by` = 1) or left (-1) the queues, in team scope `team` and stream
+    /// scope `stream`: what each part's `queue_length` integrates. Every chat counts here,
+    /// as in the whole centre's, whether or not it arrived in the counted window.
+    pub fn queue_change(&mut self, team: u16, stream: u16, by: f64) {
+        for s in [team, stream] {
+            if s != NONE {
+                self.integrate_queue(s);
+                self.scope(s).queue += by;
             }
         }
     }
 
+    /// Adds scope `s`'s queue level since it last changed to its intervals' integrals.
+    fn integrate_queue(&mut self, s: u16) {
+        let (warmup, horizon, interval, last) =
+            (self.warmup, self.horizon, self.interval, self.last);
+        let acc = self.scope(s);
+        let (level, from) = (acc.queue, acc.queue_since.max(warmup));
+        acc.queue_since = last;
+        let to = last.min(horizon);
+        if level == 0.0 || to <= from {
+            return;
+        }
+        let base = (self.scope_base + s as usize - 1) * self.span;
+        let mut t = from;
+        let mut k = ((from - warmup) / interval) as usize;
+        while t < to {
+            let end = (warmup + (k as Millis + 1) * interval).min(to);
+            self.intervals[base + k].areas.queue_length += level * (end - t) as f64;
+            t = end;
+            k += 1;
+        }
+    }
+
     #[inline(always)]
-    fn waited(&mut self, k: u32, wait: Millis) {
+    fn waited(&mut self, tag: Tag, wait: Millis) {
         let w = wait as f64;
         self.counts.wait_sum += w;
         self.counts.waited += (wait > 0) as u64;
         self.wait_all.record(wait as u64);
-        let (i, focus) = self.windows(k);
-        self.wait_in(i, wait);
-        if let Some(j) = focus {
-            self.wait_in(j, wait);
+        for s in [tag.team, tag.stream] {
+            if s != NONE {
+                let acc = self.scope(s);
+                acc.counts.wait_sum += w;
+                acc.counts.waited += (wait > 0) as u64;
+                acc.wait_all.record(wait as u64);
+            }
         }
-    }
-
-    #[inline(always)]
-    fn wait_in(&mut self, a: usize, wait: Millis) {
-        let acc = &mut self.intervals[a];
-        acc.counts.wait_sum += wait as f64;
-        if let Some(h) = acc.hist.as_mut() {
-            h.record(wait as u64);
+        for a in self.windows(tag).into_iter().flatten() {
+            let acc = &mut self.intervals[a];
+            acc.counts.wait_sum += w;
+            if let Some(h) = acc.hist.as_mut() {
+                h.record(wait as u64);
+            }
+            acc.pending -= 1;
+            self.close_if_done(a);
         }
-        acc.pending -= 1;
-        self.close_if_done(a);
     }
 
     /// An agent started on the chat: its wait is over (README "Outputs" `mean_wait`).
-    pub fn started(&mut self, k: u32, wait: Millis) {
+    pub fn started(&mut self, tag: Tag, wait: Millis) {
         let hit = (wait <= self.sl_target) as u64;
         self.counts.answer_hits += hit;
-        self.count(k, |c| c.answer_hits += hit as u32);
-        self.waited(k, wait);
+        self.count_scoped(Some(tag), |c| c.answer_hits += hit);
+        self.count(tag, |c| c.answer_hits += hit as u32);
+        self.waited(tag, wait);
     }
 
     /// The first human reply, `ttfr` after the chat entered the human queue, which it had
     /// waited `wait` of. In the block model it comes when the agent starts (README `[customers]`).
     #[inline(always)]
-    pub fn first_reply(&mut self, k: u32, wait: Millis, ttfr: Millis) {
+    pub fn first_reply(&mut self, tag: Tag, wait: Millis, ttfr: Millis) {
         let hit = (ttfr <= self.sl_target) as u64;
-        let c = &mut self.counts;
-        c.served += 1;
-        c.wait_served_sum += wait as f64;
-        c.ttfr_sum += ttfr as f64;
-        c.sl_hits += hit;
-        self.count(k, |i| {
+        let served = |c: &mut ChatCounts| {
+            c.served += 1;
+            c.wait_served_sum += wait as f64;
+            c.ttfr_sum += ttfr as f64;
+            c.sl_hits += hit;
+        };
+        served(&mut self.counts);
+        self.ttfr.record(ttfr as u64);
+        for s in [tag.team, tag.stream] {
+            if s != NONE {
+                let acc = self.scope(s);
+                served(&mut acc.counts);
+                acc.ttfr.record(ttfr as u64);
+            }
+        }
+        self.count(tag, |i| {
             i.served += 1;
             i.sl_hits += hit as u32;
         });
-        self.ttfr.record(ttfr as u64);
     }
 
     /// The customer left before the first reply; `wait` if no agent had started on the chat
     /// (otherwise its wait was counted when the agent started).
-    pub fn abandoned(&mut self, k: u32, wait: Option<Millis>) {
-        self.counts.abandoned += 1;
-        self.count(k, |c| c.abandoned += 1);
+    pub fn abandoned(&mut self, tag: Tag, wait: Option<Millis>) {
+        let queue = wait.is_some() as u64;
+        let left = |c: &mut ChatCounts| {
+            c.abandoned += 1;
+            c.abandoned_queue += queue;
+        };
+        left(&mut self.counts);
+        self.count_scoped(Some(tag), left);
+        self.count(tag, |c| {
+            c.abandoned += 1;
+            c.abandoned_queue += queue as u32;
+        });
         if let Some(wait) = wait {
-            self.counts.abandoned_queue += 1;
-            self.count(k, |c| c.abandoned_queue += 1);
-            self.waited(k, wait);
+            self.waited(tag, wait);
         }
     }
 
     /// Turn model: the customer left waiting for a later reply.
-    pub fn abandoned_in_conversation(&mut self) {
+    pub fn abandoned_in_conversation(&mut self, tag: Tag) {
         self.counts.abandoned_in_conversation += 1;
+        self.count_scoped(Some(tag), |c| c.abandoned_in_conversation += 1);
     }
 
-    pub fn resolved(&mut self, group: usize) {
+    pub fn resolved(&mut self, group: usize, tag: Tag) {
         self.counts.resolved += 1;
         self.groups[group].handled += 1;
+        self.count_scoped(Some(tag), |c| c.resolved += 1);
     }
 
-    /// Ends the replication; `unfinished` counts window chats still open at the end.
-    pub fn finish(mut self, unfinished: u64) -> ReplicationStats {
+    /// A chat of the window still open at the end of the run.
+    pub fn unfinished(&mut self, tag: Tag) {
+        self.counts.unfinished += 1;
+        self.count_scoped(Some(tag), |c| c.unfinished += 1);
+    }
+
+    /// Ends the replication.
+    pub fn finish(mut self) -> ReplicationStats {
         for g in 0..self.groups.len() {
             self.integrate_group(g);
         }
-        for k in 0..self.intervals.len() {
-            let acc = &mut self.intervals[k];
+        for s in 1..=self.scoped.len() {
+            self.integrate_queue(s as u16);
+        }
+        for acc in &mut self.intervals {
             if let Some(h) = acc.hist.take() {
                 acc.p90 = h.quantile(0.9).unwrap_or(f64::NAN);
             }
         }
-        let c = &self.counts;
-        let minutes = |ms: Option<f64>| ms.map_or(f64::NAN, |v| v / MINUTE as f64);
-        let known = (c.served + c.abandoned + c.bot_after_start) as f64;
-        let (reached, served) = (c.reached as f64, c.served as f64);
-        let (busy, present) = self.intervals.iter().fold((0.0, 0.0), |(b, p), acc| {
-            (b + acc.areas.busy_slots, p + acc.areas.present_slots)
-        });
-        let mut metrics = [f64::NAN; Metric::COUNT];
-        let mut weights = [0.0; Metric::COUNT];
-        for &m in Metric::ALL {
-            let (value, weight) = match m {
-                Metric::Arrivals => count(c.arrivals as f64),
-                Metric::BotResolved => count(c.bot_resolved as f64),
-                Metric::Served => count(served),
-                Metric::Resolved => count(c.resolved as f64),
-                Metric::Abandoned => count(c.abandoned as f64),
-                Metric::Unfinished => count(unfinished as f64),
-                Metric::AbandonRate => share(c.abandoned as f64, reached),
-                Metric::AbandonRateQueue => share(c.abandoned_queue as f64, reached),
-                Metric::PWait => share(c.waited as f64, known),
-                Metric::MeanWait => share(c.wait_sum / MINUTE as f64, known),
-                Metric::MeanWaitServed => share(c.wait_served_sum / MINUTE as f64, served),
-                Metric::WaitP50 => count(minutes(self.wait_all.quantile(0.5))),
-                Metric::WaitP90 => count(minutes(self.wait_all.quantile(0.9))),
-                Metric::WaitP95 => count(minutes(self.wait_all.quantile(0.95))),
-                Metric::WaitP99 => count(minutes(self.wait_all.quantile(0.99))),
-                Metric::MeanTtfr => share(c.ttfr_sum / MINUTE as f64, served),
-                Metric::TtfrP90 => count(minutes(self.ttfr.quantile(0.9))),
-                Metric::AbandonedInConversation => count(c.abandoned_in_conversation as f64),
-                Metric::ServiceLevel => share(c.sl_hits as f64, reached),
-                Metric::ServiceLevelAnswered => share(c.sl_hits as f64, served),
-                Metric::AnswerLevel => share(c.answer_hits as f64, reached),
-                Metric::Occupancy => share(busy / time::HOUR as f64, present / time::HOUR as f64),
-                Metric::Refusals => count(c.refusals as f64),
-                Metric::AutoClosed => count(c.auto_closed as f64),
-                Metric::FirstAlerts => count(c.first_alerts as f64),
-                Metric::SecondAlerts => count(c.second_alerts as f64),
-                Metric::InactivityTransfers => count(c.inactivity_transfers as f64),
-                Metric::Transfers => count(c.transfers as f64),
-                Metric::Stranded => count(c.stranded as f64),
-                Metric::Unplaced => count(c.unplaced as f64),
-            };
-            metrics[m as usize] = value;
-            weights[m as usize] = weight;
-        }
-        let rows: Vec<_> = self
-            .intervals
+        let (busy, present) = self.intervals[..self.span]
             .iter()
-            .enumerate()
-            .map(|(a, acc)| {
-                let k = a % self.span;
-                let start = self.warmup + k as Millis * self.interval;
-                let span = (self.horizon - start).min(self.interval) as f64;
-                let c = &acc.counts;
-                let none = AlertAreas::default();
-                let alerts = |k: usize| self.interval_alerts.get(k).unwrap_or(&none);
-                let reached = c.reached as f64;
-                let minutes = span / MINUTE as f64;
-                let level = |area: f64| share(area / span * minutes, minutes);
-                let mut row = [f64::NAN; IntervalMetric::COUNT];
-                let mut weights = [0.0; IntervalMetric::COUNT];
-                for &m in IntervalMetric::ALL {
-                    let (value, weight) = match m {
-                        IntervalMetric::Arrivals => count(c.arrivals as f64),
-                        IntervalMetric::AbandonRate => share(c.abandoned as f64, reached),
-                        IntervalMetric::AbandonRateQueue => {
-                            share(c.abandoned_queue as f64, reached)
-                        }
-                        IntervalMetric::ServiceLevel => share(c.sl_hits as f64, reached),
-                        IntervalMetric::AnswerLevel => share(c.answer_hits as f64, reached),
-                        IntervalMetric::MeanWait => {
-                            let known = c.served + c.abandoned + c.bot_after_start;
-                            share(c.wait_sum / MINUTE as f64, known as f64)
-                        }
-                        IntervalMetric::WaitP90 => count(acc.p90 / MINUTE as f64),
-                        IntervalMetric::QueueLength => level(acc.areas.queue_length),
-                        IntervalMetric::AgentsOnline => level(acc.areas.agents_online),
-                        IntervalMetric::FirstAlertTeamQueue => level(alerts(k)[0][0]),
-                        IntervalMetric::SecondAlertTeamQueue => level(alerts(k)[0][1]),
-                        IntervalMetric::FirstAlertAgentQueue => level(alerts(k)[1][0]),
-                        IntervalMetric::SecondAlertAgentQueue => level(alerts(k)[1][1]),
-                        IntervalMetric::FirstAlertWaitingQueue => level(alerts(k)[2][0]),
-                        IntervalMetric::SecondAlertWaitingQueue => level(alerts(k)[2][1]),
-                        IntervalMetric::Occupancy => share(
-                            acc.areas.busy_slots / time::HOUR as f64,
-                            acc.areas.present_slots / time::HOUR as f64,
-                        ),
-                    };
-                    row[m as usize] = value;
-                    weights[m as usize] = weight;
-                }
-                (row, weights)
-            })
+            .fold((0.0, 0.0), |(b, p), acc| {
+                (b + acc.areas.busy_slots, p + acc.areas.present_slots)
+            });
+        let occupancy = share(busy / time::HOUR as f64, present / time::HOUR as f64);
+        let (metrics, weights) = run_metrics(&self.counts, &self.wait_all, &self.ttfr, occupancy);
+        let rows: Vec<_> = (0..self.intervals.len())
+            .map(|a| self.interval_row(a))
             .collect();
         let (mut intervals, mut interval_weights): (Vec<_>, Vec<_>) = rows.into_iter().unzip();
-        let focus = intervals.split_off(self.span);
-        let focus_weights = interval_weights.split_off(self.span);
+        let mut blocks_of = |b: usize| {
+            let from = (b * self.span).min(intervals.len());
+            (intervals.split_off(from), interval_weights.split_off(from))
+        };
+        let mut tails: Vec<_> = (1..self.blocks).rev().map(&mut blocks_of).collect();
+        tails.reverse();
+        let mut scopes = vec![ScopeStats {
+            metrics,
+            weights,
+            intervals,
+            interval_weights,
+        }];
+        let mut tails = tails.into_iter();
+        let (focus, focus_weights) = if self.scope_base > 1 {
+            tails.next().expect("the focus block")
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        for (acc, (intervals, interval_weights)) in self.scoped.iter().zip(tails) {
+            let (metrics, weights) =
+                run_metrics(&acc.counts, &acc.wait_all, &acc.ttfr, (f64::NAN, 0.0));
+            scopes.push(ScopeStats {
+                metrics,
+                weights,
+                intervals,
+                interval_weights,
+            });
+        }
         let (groups, group_weights) = self
             .groups
             .iter()
@@ -678,10 +837,7 @@ impl Collector {
             })
             .unzip();
         ReplicationStats {
-            metrics,
-            weights,
-            intervals,
-            interval_weights,
+            scopes,
             focus,
             focus_weights,
             groups,
@@ -690,37 +846,201 @@ impl Collector {
             waits: self.wait_all,
         }
     }
+
+    /// Accumulator `a`'s row of `intervals.csv`. A team's or a stream's block measures its
+    /// chats and its queue; the agents' levels and alerts are the whole centre's only.
+    fn interval_row(
+        &self,
+        a: usize,
+    ) -> ([f64; IntervalMetric::COUNT], [f64; IntervalMetric::COUNT]) {
+        let acc = &self.intervals[a];
+        let k = a % self.span;
+        let whole = a < self.span;
+        let start = self.warmup + k as Millis * self.interval;
+        let span = (self.horizon - start).min(self.interval) as f64;
+        let c = &acc.counts;
+        let none = AlertAreas::default();
+        let alerts = |k: usize| self.interval_alerts.get(k).unwrap_or(&none);
+        let reached = c.reached as f64;
+        let minutes = span / MINUTE as f64;
+        let level = |area: f64| share(area / span * minutes, minutes);
+        let mut row = [f64::NAN; IntervalMetric::COUNT];
+        let mut weights = [0.0; IntervalMetric::COUNT];
+        for &m in IntervalMetric::ALL {
+            if !whole && !m.per_scope() {
+                continue;
+            }
+            let (value, weight) = match m {
+                IntervalMetric::Arrivals => count(c.arrivals as f64),
+                IntervalMetric::AbandonRate => share(c.abandoned as f64, reached),
+                IntervalMetric::AbandonRateQueue => share(c.abandoned_queue as f64, reached),
+                IntervalMetric::ServiceLevel => share(c.sl_hits as f64, reached),
+                IntervalMetric::AnswerLevel => share(c.answer_hits as f64, reached),
+                IntervalMetric::MeanWait => {
+                    let known = c.served + c.abandoned + c.bot_after_start;
+                    share(c.wait_sum / MINUTE as f64, known as f64)
+                }
+                IntervalMetric::WaitP90 => count(acc.p90 / MINUTE as f64),
+                IntervalMetric::QueueLength => level(acc.areas.queue_length),
+                IntervalMetric::AgentsOnline => level(acc.areas.agents_online),
+                IntervalMetric::FirstAlertTeamQueue => level(alerts(k)[0][0]),
+                IntervalMetric::SecondAlertTeamQueue => level(alerts(k)[0][1]),
+                IntervalMetric::FirstAlertAgentQueue => level(alerts(k)[1][0]),
+                IntervalMetric::SecondAlertAgentQueue => level(alerts(k)[1][1]),
+                IntervalMetric::FirstAlertWaitingQueue => level(alerts(k)[2][0]),
+                IntervalMetric::SecondAlertWaitingQueue => level(alerts(k)[2][1]),
+                IntervalMetric::Occupancy => share(
+                    acc.areas.busy_slots / time::HOUR as f64,
+                    acc.areas.present_slots / time::HOUR as f64,
+                ),
+            };
+            row[m as usize] = value;
+            weights[m as usize] = weight;
+        }
+        (row, weights)
+    }
+}
+
+/// The whole-run metrics of `summary.csv` from a scope's counts; `occupancy` is the whole
+/// centre's (undefined for a part, which agents of several teams share).
+fn run_metrics(
+    c: &ChatCounts,
+    wait_all: &Histogram,
+    ttfr: &Histogram,
+    occupancy: (f64, f64),
+) -> ([f64; Metric::COUNT], [f64; Metric::COUNT]) {
+    let minutes = |ms: Option<f64>| ms.map_or(f64::NAN, |v| v / MINUTE as f64);
+    let known = (c.served + c.abandoned + c.bot_after_start) as f64;
+    let (reached, served) = (c.reached as f64, c.served as f64);
+    let mut metrics = [f64::NAN; Metric::COUNT];
+    let mut weights = [0.0; Metric::COUNT];
+    for &m in Metric::ALL {
+        let (value, weight) = match m {
+            Metric::Arrivals => count(c.arrivals as f64),
+            Metric::BotResolved => count(c.bot_resolved as f64),
+            Metric::Served => count(served),
+            Metric::Resolved => count(c.resolved as f64),
+            Metric::Abandoned => count(c.abandoned as f64),
+            Metric::Unfinished => count(c.unfinished as f64),
+            Metric::AbandonRate => share(c.abandoned as f64, reached),
+            Metric::AbandonRateQueue => share(c.abandoned_queue as f64, reached),
+            Metric::PWait => share(c.waited as f64, known),
+            Metric::MeanWait => share(c.wait_sum / MINUTE as f64, known),
+            Metric::MeanWaitServed => share(c.wait_served_sum / MINUTE as f64, served),
+            Metric::WaitP50 => count(minutes(wait_all.quantile(0.5))),
+            Metric::WaitP90 => count(minutes(wait_all.quantile(0.9))),
+            Metric::WaitP95 => count(minutes(wait_all.quantile(0.95))),
+            Metric::WaitP99 => count(minutes(wait_all.quantile(0.99))),
+            Metric::MeanTtfr => share(c.ttfr_sum / MINUTE as f64, served),
+            Metric::TtfrP90 => count(minutes(ttfr.quantile(0.9))),
+            Metric::AbandonedInConversation => count(c.abandoned_in_conversation as f64),
+            Metric::ServiceLevel => share(c.sl_hits as f64, reached),
+            Metric::ServiceLevelAnswered => share(c.sl_hits as f64, served),
+            Metric::AnswerLevel => share(c.answer_hits as f64, reached),
+            Metric::Occupancy => occupancy,
+            Metric::Refusals => count(c.refusals as f64),
+            Metric::AutoClosed => count(c.auto_closed as f64),
+            Metric::FirstAlerts => count(c.first_alerts as f64),
+            Metric::SecondAlerts => count(c.second_alerts as f64),
+            Metric::InactivityTransfers => count(c.inactivity_transfers as f64),
+            Metric::Transfers => count(c.transfers as f64),
+            Metric::Stranded => count(c.stranded as f64),
+            Metric::Unplaced => count(c.unplaced as f64),
+        };
+        metrics[m as usize] = value;
+        weights[m as usize] = weight;
+    }
+    (metrics, weights)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn tag(k: u32, team: u16, stream: u16) -> Tag {
+        Tag { k, team, stream }
+    }
+
     #[test]
     fn an_interval_costs_a_few_dozen_bytes_while_it_runs() {
         // 100 weeks of 30-minute intervals are 33,600 of them: each must stay small, or a
         // long horizon's memory is all per-interval bookkeeping.
         assert!(std::mem::size_of::<IntervalAcc>() <= 96);
-        let mut c = Collector::new(0, 100 * time::WEEK, 30 * MINUTE, MINUTE, &[1], false, false);
+        let whole = Measure {
+            scopes: 1,
+            ..Measure::default()
+        };
+        let mut c = Collector::new(0, 100 * time::WEEK, 30 * MINUTE, MINUTE, &[1], whole);
         assert!(c.interval_alerts.is_empty(), "alerts cost nothing when off");
+        assert!(c.scoped.is_empty(), "nor do parts when the centre has none");
         c.advance(time::HOUR);
-        c.arrival(1);
-        c.reached(1);
-        c.started(1, 30_000);
-        c.first_reply(1, 30_000, 30_000);
+        let t = tag(1, NONE, NONE);
+        c.arrival(t);
+        c.reached(t);
+        c.started(t, 30_000);
+        c.first_reply(t, 30_000, 30_000);
         c.advance(2 * time::HOUR);
         assert!(
             c.intervals[1].hist.is_none(),
             "a finished interval keeps only its p90"
         );
-        let stats = c.finish(0);
-        assert_eq!(stats.intervals.len(), 33_600);
+        let stats = c.finish();
+        assert_eq!(stats.all().intervals.len(), 33_600);
         assert_eq!(
-            stats.intervals[1][IntervalMetric::AnswerLevel as usize],
+            stats.all().intervals[1][IntervalMetric::AnswerLevel as usize],
             1.0
         );
         // The per-interval p90 is exact to the histogram's 2^-5 resolution.
-        let p90 = stats.intervals[1][IntervalMetric::WaitP90 as usize];
+        let p90 = stats.all().intervals[1][IntervalMetric::WaitP90 as usize];
         assert!((p90 - 0.5).abs() <= 0.5 / 32.0, "{p90}");
+    }
+
+    #[test]
+    fn a_chat_counts_for_the_team_it_waited_in_last_and_for_its_stream() {
+        // Scopes 1 and 2 are teams, 3 the stream. The chat reaches team 1, is moved to team 2
+        // after 10 minutes and taken there 5 minutes later: its arrival, wait and answer are
+        // team 2's, and each team's queue held it for the minutes it waited there.
+        let parts = Measure {
+            scopes: 4,
+            ..Measure::default()
+        };
+        let mut c = Collector::new(0, time::HOUR, 30 * MINUTE, MINUTE, &[1], parts);
+        let t = tag(0, NONE, 3);
+        c.arrival(t);
+        let t = Tag { team: 1, ..t };
+        c.reached(t);
+        c.queue_change(1, 3, 1.0);
+        c.advance(10 * MINUTE);
+        c.queue_change(1, 3, -1.0);
+        let t = c.moved(t, 2);
+        c.queue_change(2, 3, 1.0);
+        c.advance(15 * MINUTE);
+        c.queue_change(2, 3, -1.0);
+        c.started(t, 15 * MINUTE);
+        c.first_reply(t, 15 * MINUTE, 15 * MINUTE);
+        c.resolved(0, t);
+        c.advance(time::HOUR);
+        let stats = c.finish();
+        let m = |s: usize, m: Metric| stats.scopes[s].metrics[m as usize];
+        let q = |s: usize| stats.scopes[s].intervals[0][IntervalMetric::QueueLength as usize];
+        assert_eq!((m(1, Metric::Arrivals), m(2, Metric::Arrivals)), (0.0, 1.0));
+        assert_eq!((m(1, Metric::Served), m(2, Metric::Served)), (0.0, 1.0));
+        assert!(
+            m(1, Metric::MeanWait).is_nan(),
+            "team 1 lost the chat before its wait ended"
+        );
+        assert_eq!(m(2, Metric::MeanWait), 15.0);
+        assert_eq!(
+            (m(3, Metric::Arrivals), m(3, Metric::MeanWait)),
+            (1.0, 15.0)
+        );
+        assert_eq!(m(0, Metric::Arrivals), 1.0);
+        // Time averages over the 30-minute interval: 10 and 5 minutes of one chat waiting.
+        assert_eq!((q(1), q(2), q(3)), (10.0 / 30.0, 5.0 / 30.0, 15.0 / 30.0));
+        assert!(
+            m(1, Metric::Occupancy).is_nan(),
+            "occupancy is the whole centre's"
+        );
+        assert_eq!(stats.scopes.len(), 4);
     }
 }

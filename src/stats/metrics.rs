@@ -112,11 +112,32 @@ impl Metric {
     pub fn scale(self) -> Scale {
         scale_of(self.unit(), self == Metric::Occupancy)
     }
+
+    /// Measured for each team and stream too: every chat metric, not the agents' occupancy.
+    pub fn per_scope(self) -> bool {
+        self != Metric::Occupancy
+    }
 }
 
 impl IntervalMetric {
     pub fn scale(self) -> Scale {
         scale_of(self.unit(), self == IntervalMetric::Occupancy)
+    }
+
+    /// Measured for each team and stream too: the chats' numbers and the queue. Agents and
+    /// alerts are the whole centre's (agents serve several teams).
+    pub fn per_scope(self) -> bool {
+        matches!(
+            self,
+            IntervalMetric::Arrivals
+                | IntervalMetric::AbandonRate
+                | IntervalMetric::AbandonRateQueue
+                | IntervalMetric::ServiceLevel
+                | IntervalMetric::AnswerLevel
+                | IntervalMetric::MeanWait
+                | IntervalMetric::WaitP90
+                | IntervalMetric::QueueLength
+        )
     }
 }
 

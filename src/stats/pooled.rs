@@ -3,30 +3,56 @@
 //! an average of each replication's own share (which over-weights replications with few chats
 //! and reads small intervals as better than they are).
 
+use super::collector::ALL;
 use super::collector::ReplicationStats;
 use super::metrics::{GroupMetric, IntervalMetric, Metric};
 use super::summary::{Estimate, Weighted, paired_ratio_difference, ratio_estimate};
 
-/// Metric `m` over the replications.
+/// Metric `m` of the whole centre over the replications.
 pub fn metric<'a>(runs: impl IntoIterator<Item = &'a ReplicationStats>, m: Metric) -> Estimate {
-    let i = m as usize;
-    ratio_estimate(
-        runs.into_iter().map(|s| (s.metrics[i], s.weights[i])),
-        m.scale(),
-    )
+    metric_in(runs, ALL, m)
 }
 
-/// Interval `k`'s metric `m` over the replications.
+/// Metric `m` of scope `scope` (see `scenario::scopes`) over the replications.
+pub fn metric_in<'a>(
+    runs: impl IntoIterator<Item = &'a ReplicationStats>,
+    scope: usize,
+    m: Metric,
+) -> Estimate {
+    ratio_estimate(runs.into_iter().map(|s| value_in(s, scope, m)), m.scale())
+}
+
+/// Metric `m` of scope `scope` in one replication, with its weight.
+pub fn value_in(s: &ReplicationStats, scope: usize, m: Metric) -> Weighted {
+    let s = &s.scopes[scope];
+    (s.metrics[m as usize], s.weights[m as usize])
+}
+
+/// Interval `k`'s metric `m` of the whole centre over the replications.
 pub fn interval<'a>(
     runs: impl IntoIterator<Item = &'a ReplicationStats>,
     k: usize,
     m: IntervalMetric,
 ) -> Estimate {
-    ratio_estimate(runs.into_iter().map(|s| interval_value(s, k, m)), m.scale())
+    interval_in(runs, ALL, k, m)
 }
 
-/// Interval `k`'s metric `m` in one replication, with its weight.
-pub fn interval_value(s: &ReplicationStats, k: usize, m: IntervalMetric) -> Weighted {
+/// Interval `k`'s metric `m` of scope `scope` over the replications.
+pub fn interval_in<'a>(
+    runs: impl IntoIterator<Item = &'a ReplicationStats>,
+    scope: usize,
+    k: usize,
+    m: IntervalMetric,
+) -> Estimate {
+    ratio_estimate(
+        runs.into_iter().map(|s| interval_value(s, scope, k, m)),
+        m.scale(),
+    )
+}
+
+/// Interval `k`'s metric `m` of scope `scope` in one replication, with its weight.
+pub fn interval_value(s: &ReplicationStats, scope: usize, k: usize, m: IntervalMetric) -> Weighted {
+    let s = &s.scopes[scope];
     (
         s.intervals[k][m as usize],
         s.interval_weights[k][m as usize],
@@ -52,15 +78,25 @@ pub fn group<'a>(
     )
 }
 
-/// `other − base` for metric `m`, replication by replication (common random numbers).
+/// `other − base` for the whole centre's metric `m`, replication by replication (common
+/// random numbers).
 pub fn paired<'a>(
     base: impl IntoIterator<Item = &'a ReplicationStats>,
     other: impl IntoIterator<Item = &'a ReplicationStats>,
     m: Metric,
 ) -> Estimate {
-    let i = m as usize;
+    paired_in(base, other, ALL, m)
+}
+
+/// `other − base` for scope `scope`'s metric `m`, replication by replication.
+pub fn paired_in<'a>(
+    base: impl IntoIterator<Item = &'a ReplicationStats>,
+    other: impl IntoIterator<Item = &'a ReplicationStats>,
+    scope: usize,
+    m: Metric,
+) -> Estimate {
     let weighted = |runs: Vec<&ReplicationStats>| -> Vec<Weighted> {
-        runs.iter().map(|s| (s.metrics[i], s.weights[i])).collect()
+        runs.iter().map(|s| value_in(s, scope, m)).collect()
     };
     paired_ratio_difference(
         &weighted(base.into_iter().collect()),

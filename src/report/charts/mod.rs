@@ -16,7 +16,7 @@ mod variants;
 
 use super::data::{Band, ReportData};
 use sweep::{SweepHeat, SweepLine};
-use time::{Curves, WaitCdf};
+use time::{Curves, PartPanels, WaitCdf};
 use variants::{Occupancy, Variants};
 
 const WIDTH: u32 = 1000;
@@ -109,6 +109,42 @@ fn finite_max(values: impl Iterator<Item = f64>) -> f64 {
     values.filter(|v| v.is_finite()).fold(0.0, f64::max)
 }
 
+/// The first variant's teams (or, with a single queue, its streams) as one-variant reports
+/// named after each, for the per-part panels; with the part's kind, `team` or `stream`.
+fn part_reports(d: &ReportData) -> (&'static str, Vec<ReportData>) {
+    let Some(first) = d.variants.first() else {
+        return ("team", Vec::new());
+    };
+    let teams: Vec<&String> = d
+        .scopes
+        .iter()
+        .filter(|s| s.starts_with("team:") || *s == "waiting_box")
+        .collect();
+    let (kind, chosen) = if teams.is_empty() {
+        let streams = d.scopes.iter().filter(|s| s.starts_with("stream:"));
+        ("stream", streams.collect())
+    } else {
+        ("team", teams)
+    };
+    let parts = chosen
+        .into_iter()
+        .filter_map(|scope| {
+            let rows = d.scope_intervals.get(&(first.clone(), scope.clone()))?;
+            let name = scope
+                .split_once(':')
+                .map_or("Waiting box".to_string(), |(_, n)| n.to_string());
+            Some(ReportData {
+                variants: vec![name.clone()],
+                intervals: [(name, rows.clone())].into_iter().collect(),
+                interval_metrics: d.interval_metrics.clone(),
+                run: d.run.clone(),
+                ..ReportData::default()
+            })
+        })
+        .collect();
+    (kind, parts)
+}
+
 /// Every chart the report's data allows.
 pub fn all(d: &ReportData) -> Result<Vec<Chart>> {
     let mut charts = Vec::new();
@@ -152,6 +188,26 @@ pub fn all(d: &ReportData) -> Result<Vec<Chart>> {
                 secondary,
             };
             charts.push(render(&format!("interval_{metric}"), title, &chart)?);
+        }
+    }
+    let (kind, parts) = part_reports(d);
+    if !parts.is_empty() {
+        let interval = interval_label(d);
+        for (metric, what, y) in [
+            // Short axis titles: a panel is a third of the chart's height.
+            ("service_level", "Service level", "within target"),
+            ("abandon_rate", "Abandon rate", "abandoned"),
+            ("queue_length", "Chats waiting", "chats waiting"),
+            ("arrivals", "Arrivals", "per {interval}"),
+        ] {
+            let y = y.replace("{interval}", &interval);
+            let chart = PartPanels {
+                parts: &parts,
+                metric,
+                y: &y,
+            };
+            let title = format!("{what} per interval, per {kind}");
+            charts.push(render(&format!("{kind}s_{metric}"), &title, &chart)?);
         }
     }
     if !d.staffing.is_empty() {

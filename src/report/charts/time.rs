@@ -184,6 +184,37 @@ impl Draw for Curves<'_> {
     }
 }
 
+/// One metric per interval in a small panel per team (or stream) of the first variant, on
+/// the same time axis: each part's curve where one team's busy hours would hide another's.
+pub(super) struct PartPanels<'a> {
+    /// Per part, its data as a one-variant report named after it.
+    pub(super) parts: &'a [ReportData],
+    pub(super) metric: &'a str,
+    pub(super) y: &'a str,
+}
+
+impl Draw for PartPanels<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()> {
+        let n = self.parts.len();
+        let columns = if n > 3 { 2 } else { 1 };
+        let areas = root.split_evenly((n.div_ceil(columns), columns));
+        for (area, part) in areas.iter().zip(self.parts) {
+            let curves = Curves {
+                d: part,
+                metric: self.metric,
+                y: self.y,
+                secondary: None,
+            };
+            let caption = part
+                .variants
+                .first()
+                .map(|name| format!("{name}: {}", nice(self.metric)));
+            curves.panel(area, self.metric, caption, self.y, "")?;
+        }
+        Ok(())
+    }
+}
+
 /// A variant's curve and its 95% band. Where the metric is undefined (an interval with no
 /// chat to count, such as a closed night) the curve stops and starts again, rather than
 /// drawing a ramp across the gap.

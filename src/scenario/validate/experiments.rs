@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::scenario::Tolerance;
+use crate::scenario::raw::RawExpect;
 
 /// How an absolute tolerance is written for a metric of `unit`.
 fn amount(unit: Unit) -> &'static str {
@@ -37,6 +38,62 @@ impl Validator<'_> {
                     .collect(),
             })
             .collect()
+    }
+
+    /// The part of the centre a bound's `team = …` or `stream = …` names, as `summary.csv`
+    /// names it (`team:vendas`), or `all` without either. `per_part` says whether the metric
+    /// is measured per part.
+    pub(super) fn part(
+        &mut self,
+        k: &KeyPath,
+        raw: &RawScenario,
+        e: &RawExpect,
+        per_part: bool,
+    ) -> Option<String> {
+        let (key, kind, name, known): (&str, &str, &String, Vec<&str>) = match (&e.team, &e.stream)
+        {
+            (None, None) => return Some("all".into()),
+            (Some(_), Some(_)) => {
+                self.fail(
+                    k.key("stream"),
+                    "give `team` or `stream`, not both: a bound is on one part of the centre",
+                );
+                return None;
+            }
+            (Some(t), None) => (
+                "team",
+                "team",
+                t,
+                raw.teams.iter().map(|t| t.name.as_str()).collect(),
+            ),
+            (None, Some(s)) => (
+                "stream",
+                "arrival stream",
+                s,
+                raw.arrivals.iter().map(|a| a.name.as_str()).collect(),
+            ),
+        };
+        if !known.contains(&name.as_str()) {
+            self.fail(
+                k.key(key),
+                format!(
+                    "unknown {kind} \"{name}\"; the scenario has {}",
+                    quoted(&known)
+                ),
+            );
+            return None;
+        }
+        if !per_part {
+            self.fail(
+                k.key(key),
+                format!(
+                    "`{}` is not measured per {kind}: agents serve several teams, so occupancy is per agent group",
+                    e.metric
+                ),
+            );
+            return None;
+        }
+        Some(format!("{key}:{name}"))
     }
 
     pub(super) fn expects(&mut self, raw: &RawScenario) -> Vec<Expect> {
@@ -80,12 +137,18 @@ impl Validator<'_> {
                 (Some(lo), Some(hi)) if lo > hi => {
                     self.fail(k.key("max"), "must not be below `min`")
                 }
-                _ => out.push(Expect {
-                    metric,
-                    min,
-                    max,
-                    tolerance,
-                }),
+                _ => {
+                    let Some(scope) = self.part(&k, raw, e, metric.per_scope()) else {
+                        continue;
+                    };
+                    out.push(Expect {
+                        metric,
+                        min,
+                        max,
+                        tolerance,
+                        scope,
+                    })
+                }
             }
         }
         out

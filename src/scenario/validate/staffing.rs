@@ -48,7 +48,7 @@ impl Validator<'_> {
                 "plan a group of role \"agent\": supervisors and admins take chats only by hand",
             );
         }
-        let targets = self.targets(k.key("targets"), &r.targets);
+        let targets = self.targets(k.key("targets"), raw, &r.targets);
         let mut shifts = Vec::new();
         for (j, text) in r.shifts.iter().flatten().enumerate() {
             match parse_window(text) {
@@ -86,7 +86,7 @@ impl Validator<'_> {
         })
     }
 
-    fn targets(&mut self, key: KeyPath, raw: &[RawExpect]) -> Vec<Target> {
+    fn targets(&mut self, key: KeyPath, scenario: &RawScenario, raw: &[RawExpect]) -> Vec<Target> {
         if raw.is_empty() {
             self.fail(
                 key.clone(),
@@ -126,11 +126,16 @@ impl Validator<'_> {
                 (Some(Some(lo)), Some(Some(hi))) if lo > hi => {
                     self.fail(k.key("max"), "must not be below `min`")
                 }
-                (min, max) => out.push(Target {
-                    metric,
-                    min: min.flatten(),
-                    max: max.flatten(),
-                }),
+                (min, max) => {
+                    if let Some(scope) = self.part(&k, scenario, t, true) {
+                        out.push(Target {
+                            metric,
+                            min: min.flatten(),
+                            max: max.flatten(),
+                            scope,
+                        })
+                    }
+                }
             }
         }
         out
