@@ -32,6 +32,8 @@ pub enum Command {
         #[arg(long, value_enum, value_name = "PART")]
         by: Option<By>,
         #[command(flatten)]
+        what_if: WhatIf,
+        #[command(flatten)]
         sim: SimArgs,
         #[command(flatten)]
         shard: ShardArgs,
@@ -41,6 +43,8 @@ pub enum Command {
     Compare {
         /// The scenario file (TOML).
         scenario: PathBuf,
+        #[command(flatten)]
+        what_if: WhatIf,
         #[command(flatten)]
         sim: SimArgs,
         #[command(flatten)]
@@ -84,6 +88,8 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         json: Option<PathBuf>,
         #[command(flatten)]
+        what_if: WhatIf,
+        #[command(flatten)]
         sim: SimArgs,
         #[command(flatten)]
         shard: ShardArgs,
@@ -94,6 +100,8 @@ pub enum Command {
     Staff {
         /// The scenario file (TOML), with a [staffing] table.
         scenario: PathBuf,
+        #[command(flatten)]
+        what_if: WhatIf,
         #[command(flatten)]
         sim: SimArgs,
         /// Refused with the way to shard a plan's check instead: the search cannot be split.
@@ -211,6 +219,19 @@ pub struct SimArgs {
     /// shards' parts go into (default: reports/<scenario name>-parts/).
     #[arg(long)]
     pub out: Option<PathBuf>,
+}
+
+/// A what-if on the scenario as written, without editing it; the terminal's header says it.
+#[derive(Debug, Default, Args)]
+pub struct WhatIf {
+    /// PATH=VALUE: a key of the scenario set otherwise, by the dotted paths of `sweep`
+    /// (array entries by name), e.g. --set agents.suporte.count=3; repeat for several.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub sets: Vec<String>,
+    /// Multiply every arrival stream's volume, e.g. 3 for a Black Friday (one stream:
+    /// --set arrivals.whatsapp.scale=3).
+    #[arg(long, value_name = "FACTOR")]
+    pub scale_arrivals: Option<f64>,
 }
 
 /// Splitting a batch across machines: each shard writes a part, `ccsim merge` joins them.

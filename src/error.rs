@@ -31,6 +31,9 @@ pub enum ScenarioError {
     Read { path: PathBuf, error: io::Error },
     #[error("{}", list(.0))]
     Invalid(Vec<Problem>),
+    /// A `--set` or `--scale-arrivals` that cannot be applied to the file.
+    #[error("{0}")]
+    Override(String),
 }
 
 fn list(problems: &[Problem]) -> String {

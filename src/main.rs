@@ -83,7 +83,7 @@ use ccsim::engine::log::LogFormat;
 use ccsim::experiment::{self, Outcome, Overrides, Plan, Work};
 use ccsim::report::{self, Report, terminal};
 use ccsim::scenario::Scenario;
-use cli::{Cli, Command, ShardArgs, SimArgs};
+use cli::{Cli, Command, ShardArgs, SimArgs, WhatIf};
 
 fn main() -> ExitCode {
     clean_up_on_signals();
@@ -135,7 +135,7 @@ fn clean_up_on_signals() {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Validate { scenario } => {
-            let s = load(&scenario)?;
+            let s = load(&scenario, &WhatIf::default())?;
             say!(
                 "{}: ok — {} teams, {} agent groups ({} agents), {} arrival streams, {} variants",
                 scenario.display(),
@@ -151,6 +151,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             scenario,
             chats_log,
             by,
+            what_if,
             sim,
             shard,
         } => simulate(
@@ -159,6 +160,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 by: by.map(Into::into).unwrap_or_default(),
             },
             &scenario,
+            &what_if,
             &sim,
             &shard,
             &Verdicts::default(),
@@ -176,9 +178,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Compare {
             scenario,
+            what_if,
             sim,
             shard,
-        } => simulate(Job::Compare, &scenario, &sim, &shard, &Verdicts::default()),
+        } => simulate(
+            Job::Compare,
+            &scenario,
+            &what_if,
+            &sim,
+            &shard,
+            &Verdicts::default(),
+        ),
         Command::Backtest {
             log,
             scenario,
@@ -194,6 +204,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => fit(&log, &scenario, &out, columns.as_deref()),
         Command::Staff {
             scenario,
+            what_if,
             sim,
             shard,
             shards,
@@ -203,7 +214,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     "staff cannot be split into shards: each round of its search needs the results of the round before; to check its plan with many replications across machines, shard a run of the plan it writes: ccsim run <report folder>/plan.toml -r N --shard K/N"
                 );
             }
-            staff(&scenario, &sim)
+            staff(&scenario, &what_if, &sim)
         }
         Command::Sweep {
             scenario,
@@ -214,6 +225,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => simulate(
             Job::Sweep { sets, skip_invalid },
             &scenario,
+            &WhatIf::default(),
             &sim,
             &shard,
             &Verdicts::default(),
@@ -225,6 +237,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             strict,
             junit,
             json,
+            what_if,
             sim,
             shard,
         } => {
@@ -236,6 +249,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     strict,
                 },
                 &scenario,
+                &what_if,
                 &sim,
                 &shard,
                 &written,
@@ -245,9 +259,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// Loads a scenario and warns, on stderr, of what in it is valid but likely not meant.
-fn load(path: &Path) -> anyhow::Result<Scenario> {
-    let scenario = Scenario::load(path)?;
+/// Loads a scenario with its what-ifs and warns, on stderr, of what in it is valid but
+/// likely not meant.
+fn load(path: &Path, what_if: &WhatIf) -> anyhow::Result<Scenario> {
+    let scenario = Scenario::load(path)?.overridden(&what_if.sets, what_if.scale_arrivals)?;
     for w in ccsim::scenario::warnings::warnings(&scenario) {
         tell!("warning: {}: {w}", path.display());
     }
@@ -307,6 +322,7 @@ struct Verdicts {
 fn simulate(
     mut job: Job,
     path: &Path,
+    what_if: &WhatIf,
     args: &SimArgs,
     shard: &ShardArgs,
     verdicts: &Verdicts,
@@ -315,7 +331,7 @@ fn simulate(
         std::env::var(name).ok()
     })
     .map_err(anyhow::Error::msg)?;
-    let scenario = load(path)?;
+    let scenario = load(path, what_if)?;
     if shard.is_some()
         && let Job::Check {
             baseline, against, ..
@@ -485,7 +501,7 @@ fn columns(spec: Option<&str>) -> anyhow::Result<Columns> {
 }
 
 fn fit(log: &Path, base: &Path, out: &Path, spec: Option<&str>) -> anyhow::Result<ExitCode> {
-    let scenario = load(base)?;
+    let scenario = load(base, &WhatIf::default())?;
     let columns = columns(spec)?;
     let started = Instant::now();
     let fit = ccsim::fitting::fit(log, &columns, &scenario)?;
@@ -517,7 +533,7 @@ fn backtest(
     trace_times: bool,
     args: &SimArgs,
 ) -> anyhow::Result<ExitCode> {
-    let scenario = load(base)?;
+    let scenario = load(base, &WhatIf::default())?;
     let columns = columns(spec)?;
     let replay = ccsim::backtest::replay_scenario(&scenario, log, &columns, trace_times)?;
     for w in ccsim::scenario::warnings::warnings(&replay) {
@@ -544,8 +560,8 @@ fn backtest(
     Ok(ExitCode::SUCCESS)
 }
 
-fn staff(path: &Path, args: &SimArgs) -> anyhow::Result<ExitCode> {
-    let scenario = load(path)?;
+fn staff(path: &Path, what_if: &WhatIf, args: &SimArgs) -> anyhow::Result<ExitCode> {
+    let scenario = load(path, what_if)?;
     let dir = out_dir(&scenario, args);
     let plan = plan_for(&scenario, args, &dir)?;
     let spinner = if std::io::stderr().is_terminal() {

@@ -23,6 +23,7 @@ mod staffing;
 mod synthetic_log;
 mod trust;
 mod turns;
+mod what_if;
 
 use std::path::{Path, PathBuf};
 

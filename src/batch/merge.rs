@@ -249,6 +249,8 @@ impl Merged {
                 read_as: at.to_path_buf(),
                 error,
             })?;
+        let mut scenario = scenario;
+        scenario.overrides = self.manifest.what_if.clone();
         let now = part::fingerprint_text(&scenario);
         if now != self.manifest.scenario.fingerprint {
             return Err(MergeError::Changed {

@@ -39,6 +39,9 @@ pub struct Manifest {
     pub ccsim_version: String,
     pub job: Job,
     pub scenario: ScenarioId,
+    /// The what-ifs the scenario's text was changed by (`--set`), for the merged header.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub what_if: Vec<String>,
     pub seed: u64,
     pub replications: u32,
     pub shard: Shard,
@@ -105,6 +108,7 @@ impl Manifest {
                 name: scenario.name.clone(),
                 fingerprint: fingerprint_text(scenario),
             },
+            what_if: scenario.overrides.clone(),
             seed: plan.seed,
             replications: plan.replications,
             shard,

@@ -72,6 +72,18 @@ pub fn page(d: &ReportData, charts: &[Chart]) -> String {
             ""
         },
     );
+    if let Some(what_if) = run["what_if"].as_array() {
+        let said: Vec<String> = what_if
+            .iter()
+            .filter_map(|v| v.as_str())
+            .map(|v| format!("<code>{}</code>", esc(v)))
+            .collect();
+        let _ = writeln!(
+            h,
+            "<p class=meta>What-if, not the file as written: {}.</p>",
+            said.join(", ")
+        );
+    }
     h.push_str("<h2>Key indicators</h2>\n<p>Mean over replications and its Student-t 95% interval. Shares in % (the CSVs hold them as fractions), times in minutes.</p>\n<table><tr><th>metric</th>");
     for v in &d.variants {
         let _ = write!(h, "<th>{}</th>", esc(v));

@@ -308,6 +308,9 @@ fn run_json(
     if let Some(n) = plan.shards {
         doc["shards"] = json!(n);
     }
+    if !scenario.overrides.is_empty() {
+        doc["what_if"] = json!(scenario.overrides);
+    }
     let mut bytes = serde_json::to_vec_pretty(&doc).expect("a JSON value always serialises");
     bytes.push(b'\n');
     bytes

@@ -167,12 +167,21 @@ fn aligned(rows: &[Vec<String>], left: usize) -> String {
 /// Which service level a staffing target should use, under every KPI table.
 pub const STAFFING_NOTE: &str = "  service_level: first human reply within the target; answer_level: taken by an agent within it.\n  Staff to answer_level: in the turn model service_level also counts the agent's typing, which more agents cannot shorten.\n";
 
-/// `name (R replications, seed S)`: the heading of every table.
+/// `name (R replications, seed S)`: the heading of every table, and the what-ifs applied
+/// to the file on a line of their own.
 pub fn title(scenario: &crate::scenario::Scenario, plan: &crate::experiment::Plan) -> String {
-    format!(
+    let mut title = format!(
         "{} ({} replications, seed {})",
         scenario.name, plan.replications, plan.seed
-    )
+    );
+    if !scenario.overrides.is_empty() {
+        let _ = write!(
+            title,
+            "\n  what-if, not the file as written: {}",
+            scenario.overrides.join(", ")
+        );
+    }
+    title
 }
 
 /// The work done by outcomes of one run (their wall time is the whole run's).

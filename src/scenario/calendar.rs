@@ -263,6 +263,14 @@ impl WeekProfile {
         }
     }
 
+    /// Every rate multiplied by `factor` (a what-if's volume).
+    pub fn scaled(mut self, factor: f64) -> Self {
+        for (_, rate) in &mut self.segments {
+            *rate *= factor;
+        }
+        self
+    }
+
     /// Overlapping windows add up: two campaigns running at once double the traffic.
     pub fn from_windows(windows: &[RateWindow]) -> Self {
         let mut cuts: Vec<Millis> = vec![0];

@@ -54,6 +54,9 @@ pub struct Scenario {
     source: toml::Table,
     /// The file's text, to say where a key is when a later step (`staff`) finds it wrong.
     text: std::sync::Arc<str>,
+    /// The what-ifs applied to the file (`--set PATH=VALUE`, `--scale-arrivals`), as the
+    /// terminal's header says them; empty for the file as written.
+    pub overrides: Vec<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -379,6 +382,8 @@ impl Scenario {
         use std::fmt::Write as _;
         let mut s = self.clone();
         s.path = PathBuf::new();
+        // What the what-ifs changed is in the text and what it built; their wording is not.
+        s.overrides = Vec::new();
         for a in &mut s.arrivals {
             if let Some(t) = &mut a.trace {
                 std::sync::Arc::make_mut(t).path = PathBuf::new();
@@ -478,6 +483,58 @@ impl Scenario {
 
     /// The scenario with `set` applied (a variant, a sweep point). The message says which path
     /// or key is wrong.
+    /// The scenario with `sets` (`PATH=VALUE`, one value each, the paths of `sweep`) applied
+    /// to its text and every stream's volume multiplied by `scale`: a what-if without editing
+    /// the file. The text keeps its comments, so that a plan or a shard's part written from
+    /// it is the file as changed.
+    pub fn overridden(
+        &self,
+        sets: &[String],
+        scale: Option<f64>,
+    ) -> Result<Scenario, ScenarioError> {
+        if sets.is_empty() && scale.is_none() {
+            return Ok(self.clone());
+        }
+        let bad = ScenarioError::Override;
+        let mut doc: toml_edit::DocumentMut = self
+            .text
+            .parse()
+            .map_err(|e| bad(format!("{}: {e}", self.path.display())))?;
+        let mut said = Vec::new();
+        for set in sets {
+            let Some((path, text)) = set.split_once('=') else {
+                return Err(bad(format!(
+                    "--set {set}: expected PATH=VALUE, such as agents.suporte.count=3"
+                )));
+            };
+            let (path, text) = (path.trim(), text.trim());
+            variants::apply_text(&mut doc, path, &variants::parse_value(text))
+                .map_err(|m| bad(format!("--set {set}: {m}")))?;
+            said.push(format!("{path}={text}"));
+        }
+        if let Some(factor) = scale {
+            for stream in &self.arrivals {
+                let path = format!("arrivals.{}.scale", stream.name);
+                let now = doc
+                    .get("arrivals")
+                    .and_then(toml_edit::Item::as_array_of_tables)
+                    .and_then(|list| {
+                        list.iter()
+                            .find(|t| t.get("name").and_then(|n| n.as_str()) == Some(&stream.name))
+                    })
+                    .and_then(|t| t.get("scale"))
+                    .and_then(|v| v.as_float().or(v.as_integer().map(|i| i as f64)))
+                    .unwrap_or(1.0);
+                variants::apply_text(&mut doc, &path, &toml::Value::Float(now * factor))
+                    .map_err(|m| bad(format!("--scale-arrivals {factor}: {m}")))?;
+            }
+            said.push(format!("arrivals ×{factor}"));
+        }
+        let mut s = Scenario::parse(&doc.to_string(), &self.path)?;
+        s.overrides = said;
+        Ok(s)
+    }
+
     pub fn with(&self, set: &[(String, toml::Value)]) -> Result<Scenario, String> {
         let mut doc = self.source.clone();
         for (path, value) in set {

@@ -197,6 +197,8 @@ pub struct RawArrivals {
     pub rate: Option<String>,
     pub profile: Option<RawProfile>,
     pub day_to_day_cv: Option<f64>,
+    /// A volume multiplier on the rate or profile: what-ifs (`--scale-arrivals 3`).
+    pub scale: Option<f64>,
     pub bot: Option<RawBot>,
     pub trace: Option<String>,
     pub trace_times: Option<bool>,

@@ -318,6 +318,7 @@ impl<'a> Validator<'a> {
             staffing,
             source,
             text: text.into(),
+            overrides: Vec::new(),
         })
     }
 }

@@ -59,6 +59,78 @@ pub fn parse_value(text: &str) -> Value {
         .unwrap_or_else(|| Value::String(text.to_string()))
 }
 
+/// Sets `path` to `value` in the scenario's text, its comments and layout kept: what a
+/// `--set` on `run`, `staff`, `check` or `compare` does, so that the scenario run is a file
+/// (a shard's part, `plan.toml`) that says what was changed and where.
+pub fn apply_text(
+    doc: &mut toml_edit::DocumentMut,
+    path: &str,
+    value: &Value,
+) -> Result<(), String> {
+    let segs: Vec<&str> = path.split('.').collect();
+    if segs.iter().any(|s| s.is_empty()) {
+        return Err(format!(
+            "\"{path}\" is not a dotted path such as teams.vendas.distribution"
+        ));
+    }
+    let value: toml_edit::Value = value
+        .to_string()
+        .parse()
+        .map_err(|e| format!("\"{path}\": {value} is not a TOML value: {e}"))?;
+    set_in(doc.as_table_mut(), &segs, path, 0, value)
+}
+
+fn set_in(
+    table: &mut dyn toml_edit::TableLike,
+    segs: &[&str],
+    path: &str,
+    at: usize,
+    value: toml_edit::Value,
+) -> Result<(), String> {
+    use toml_edit::Item;
+    let seg = segs[at];
+    if at == segs.len() - 1 {
+        table.insert(seg, Item::Value(value));
+        return Ok(());
+    }
+    let missing = || format!("\"{path}\": `{}` does not exist", segs[..=at].join("."));
+    let named = |entry: &dyn toml_edit::TableLike, name: &str| {
+        entry.get("name").and_then(Item::as_str) == Some(name)
+    };
+    let item = table.get_mut(seg).ok_or_else(missing)?;
+    if matches!(item, Item::ArrayOfTables(_)) || item.as_array().is_some() {
+        let Some(&name) = segs.get(at + 1).filter(|_| at + 1 < segs.len() - 1) else {
+            return Err(format!(
+                "\"{path}\" names an entry of `{seg}`; add the key to set in it"
+            ));
+        };
+        let no_entry = || format!("\"{path}\": `{seg}` has no entry named \"{name}\"");
+        let entry: &mut dyn toml_edit::TableLike = match item {
+            Item::ArrayOfTables(list) => list
+                .iter_mut()
+                .find(|t| named(*t, name))
+                .map(|t| t as &mut dyn toml_edit::TableLike)
+                .ok_or_else(no_entry)?,
+            other => other
+                .as_array_mut()
+                .expect("just checked")
+                .iter_mut()
+                .filter_map(toml_edit::Value::as_inline_table_mut)
+                .find(|t| named(*t, name))
+                .map(|t| t as &mut dyn toml_edit::TableLike)
+                .ok_or_else(no_entry)?,
+        };
+        return set_in(entry, segs, path, at + 2, value);
+    }
+    match item.as_table_like_mut() {
+        Some(t) => set_in(t, segs, path, at + 1, value),
+        None => Err(format!(
+            "\"{path}\": `{}` is a value, not a table",
+            segs[..=at].join(".")
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,6 +202,41 @@ first_alert = "2m"
                 .contains("names an entry")
         );
         assert!(apply(&mut d, "teams..x", v()).is_err());
+    }
+
+    #[test]
+    fn a_set_in_the_text_keeps_its_comments_and_reaches_named_entries() {
+        let mut d: toml_edit::DocumentMut =
+            format!("# the store\n{DOC}[[agents]]\nname = \"a\" # morning\ncount = 2\n")
+                .parse()
+                .unwrap();
+        apply_text(&mut d, "agents.a.count", &Value::Integer(5)).unwrap();
+        apply_text(
+            &mut d,
+            "teams.vendas.distribution",
+            &Value::String("capacity".into()),
+        )
+        .unwrap();
+        let text = d.to_string();
+        assert!(text.starts_with("# the store\n"), "{text}");
+        assert!(text.contains("name = \"a\" # morning\ncount = 5"), "{text}");
+        assert!(text.contains("distribution = \"capacity\""), "{text}");
+        let v = Value::Integer(1);
+        assert!(
+            apply_text(&mut d, "agents.b.count", &v)
+                .unwrap_err()
+                .contains("no entry named \"b\"")
+        );
+        assert!(
+            apply_text(&mut d, "simulation.horizon.x", &v)
+                .unwrap_err()
+                .contains("is a value")
+        );
+        assert!(
+            apply_text(&mut d, "teams.vendas", &v)
+                .unwrap_err()
+                .contains("names an entry")
+        );
     }
 
     #[test]

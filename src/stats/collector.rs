@@ -444,7 +444,9 @@ impl Collector {
     /// Applies `f` to the whole-run counts of the chat's team and stream, if it has them.
     #[inline(always)]
     fn count_scoped(&mut self, tag: Option<Tag>, f: impl Fn(&mut ChatCounts)) {
-        let Some(tag) = tag else { return };
+        let Some(tag) = tag.filter(|t| t.team | t.stream != NONE) else {
+            return;
+        };
         for s in [tag.team, tag.stream] {
             if s != NONE {
                 f(&mut self.scope(s).counts);
@@ -458,25 +460,32 @@ impl Collector {
         (self.scope_base + s as usize - 1) * self.span + k as usize % self.span
     }
 
-    /// The accumulators a chat feeds: its interval's, the focus copy's, its team's and its
-    /// stream's (each if any).
+    /// Calls `f` with every accumulator the chat feeds: its interval's, the focus copy's,
+    /// then its team's and its stream's. A centre with no parts tests for them once.
     #[inline(always)]
-    fn windows(&self, tag: Tag) -> [Option<usize>; 4] {
+    fn each_window(&mut self, tag: Tag, mut f: impl FnMut(&mut Self, usize)) {
         let k = tag.k as usize;
-        let (i, focus) = match k.checked_sub(self.span) {
-            Some(i) => (i, Some(k)),
-            None => (k, None),
-        };
-        let scoped = |s: u16| (s != NONE).then(|| self.scope_window(s, tag.k));
-        [Some(i), focus, scoped(tag.team), scoped(tag.stream)]
+        match k.checked_sub(self.span) {
+            Some(i) => {
+                f(self, i);
+                f(self, k);
+            }
+            None => f(self, k),
+        }
+        if tag.team | tag.stream != NONE {
+            for s in [tag.team, tag.stream] {
+                if s != NONE {
+                    let a = self.scope_window(s, tag.k);
+                    f(self, a);
+                }
+            }
+        }
     }
 
     /// Applies `f` to the counts of every accumulator the chat feeds.
     #[inline(always)]
     fn count(&mut self, tag: Tag, f: impl Fn(&mut IntervalCounts)) {
-        for a in self.windows(tag).into_iter().flatten() {
-            f(&mut self.intervals[a].counts);
-        }
+        self.each_window(tag, |c, a| f(&mut c.intervals[a].counts));
     }
 
     pub fn arrival(&mut self, tag: Tag) {
@@ -540,12 +549,12 @@ impl Collector {
         }
         self.counts.reached -= 1;
         self.count_scoped(Some(tag), |c| c.reached -= 1);
-        for a in self.windows(tag).into_iter().flatten() {
-            let acc = &mut self.intervals[a];
+        self.each_window(tag, |c, a| {
+            let acc = &mut c.intervals[a];
             acc.counts.reached -= 1;
             acc.pending -= 1;
-            self.close_if_done(a);
-        }
+            c.close_if_done(a);
+        });
     }
 
     /// A `sequential` chat nobody could be given: with nobody of the team online (the
@@ -582,9 +591,7 @@ impl Collector {
             let a = self.scope_window(tag.team, tag.k);
             self.intervals[a].counts.arrivals += 1;
         }
-        for a in self.windows(tag).into_iter().flatten() {
-            self.pend(a, 1);
-        }
+        self.each_window(tag, |c, a| c.pend(a, 1));
     }
 
     /// One more (or one fewer) chat of accumulator `a` waits for a first agent.
@@ -666,23 +673,25 @@ impl Collector {
         self.counts.wait_sum += w;
         self.counts.waited += (wait > 0) as u64;
         self.wait_all.record(wait as u64);
-        for s in [tag.team, tag.stream] {
-            if s != NONE {
-                let acc = self.scope(s);
-                acc.counts.wait_sum += w;
-                acc.counts.waited += (wait > 0) as u64;
-                acc.wait_all.record(wait as u64);
+        if tag.team | tag.stream != NONE {
+            for s in [tag.team, tag.stream] {
+                if s != NONE {
+                    let acc = self.scope(s);
+                    acc.counts.wait_sum += w;
+                    acc.counts.waited += (wait > 0) as u64;
+                    acc.wait_all.record(wait as u64);
+                }
             }
         }
-        for a in self.windows(tag).into_iter().flatten() {
-            let acc = &mut self.intervals[a];
+        self.each_window(tag, |c, a| {
+            let acc = &mut c.intervals[a];
             acc.counts.wait_sum += w;
             if let Some(h) = acc.hist.as_mut() {
                 h.record(wait as u64);
             }
             acc.pending -= 1;
-            self.close_if_done(a);
-        }
+            c.close_if_done(a);
+        });
     }
 
     /// An agent started on the chat: its wait is over (README "Outputs" `mean_wait`).
@@ -707,11 +716,13 @@ impl Collector {
         };
         served(&mut self.counts);
         self.ttfr.record(ttfr as u64);
-        for s in [tag.team, tag.stream] {
-            if s != NONE {
-                let acc = self.scope(s);
-                served(&mut acc.counts);
-                acc.ttfr.record(ttfr as u64);
+        if tag.team | tag.stream != NONE {
+            for s in [tag.team, tag.stream] {
+                if s != NONE {
+                    let acc = self.scope(s);
+                    served(&mut acc.counts);
+                    acc.ttfr.record(ttfr as u64);
+                }
             }
         }
         self.count(tag, |i| {

@@ -2,6 +2,9 @@
 
 use super::*;
 
+/// The largest volume multiplier: beyond a hundredfold a what-if is a different centre.
+const MAX_SCALE: f64 = 100.0;
+
 impl Validator<'_> {
     pub(super) fn arrival(
         &mut self,
@@ -32,7 +35,17 @@ impl Validator<'_> {
             );
         }
         let bot = self.bot(&key, a);
-        let profile = profile?;
+        let scale = a.scale.unwrap_or(1.0);
+        if !(scale > 0.0 && scale <= MAX_SCALE) {
+            self.fail(
+                key.key("scale"),
+                format!(
+                    "multiplies the arrivals: a number above 0 and at most {MAX_SCALE}, got {scale}"
+                ),
+            );
+            return None;
+        }
+        let profile = profile?.scaled(scale);
         let k = if a.rate.is_some() {
             key.key("rate")
         } else {
@@ -106,6 +119,7 @@ impl Validator<'_> {
             (a.team.is_some(), "team"),
             (a.route.is_some(), "route"),
             (a.day_to_day_cv.is_some(), "day_to_day_cv"),
+            (a.scale.is_some(), "scale"),
         ];
         for (present, name) in sampled {
             if present {
