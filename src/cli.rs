@@ -13,6 +13,10 @@ use clap::{Args, Parser, Subcommand};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Read every CSV input (profiles, samples, chat logs, a baseline) with this separator
+    /// instead of the one its header suggests; `;` also reads decimal commas.
+    #[arg(long, global = true, value_parser = [",", ";"], value_name = "SEPARATOR")]
+    pub csv_delimiter: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

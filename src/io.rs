@@ -135,9 +135,23 @@ pub enum Separator {
     Semicolon,
 }
 
+/// The separator the user named (`--csv-delimiter`), which every CSV input is then read
+/// with instead of the one its header suggests.
+static NAMED: std::sync::OnceLock<Separator> = std::sync::OnceLock::new();
+
 impl Separator {
-    /// The separator of the CSV text whose first line is `text`'s.
+    /// Reads every CSV input from now on with `self`, whatever its header suggests: for a
+    /// file the header cannot tell (a `;` file whose header has a comma in a name). Once per
+    /// process; a second call keeps the first.
+    pub fn name_for_all(self) {
+        let _ = NAMED.set(self);
+    }
+
+    /// The separator of the CSV text whose first line is `text`'s, unless one was named.
     pub fn of(text: &str) -> Separator {
+        if let Some(&named) = NAMED.get() {
+            return named;
+        }
         let mut lines = text.lines();
         let header = lines.next().unwrap_or_default();
         if header.contains(';') && !header.contains(',') {

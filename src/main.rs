@@ -94,6 +94,11 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
+    match cli.csv_delimiter.as_deref() {
+        Some(";") => ccsim::io::Separator::Semicolon.name_for_all(),
+        Some(_) => ccsim::io::Separator::Comma.name_for_all(),
+        None => {}
+    }
     let code = match run(cli) {
         Ok(code) => code,
         Err(e) => {

@@ -4,6 +4,8 @@
 
 use std::path::Path;
 
+use predicates::prelude::*;
+
 use crate::ccsim;
 
 /// The comma file as a Brazilian spreadsheet saves it: `;` between cells, `,` in numbers.
@@ -166,4 +168,143 @@ fn a_semicolon_chat_log_fits_as_its_comma_twin() {
             .replace(name, "")
     };
     assert_eq!(fitted("comma"), fitted("semi"));
+}
+
+/// LibreOffice, to open a workbook as a planner would; `None` where it is not installed.
+/// CI installs it, so there a missing one fails rather than skips.
+fn libreoffice() -> Option<&'static str> {
+    let found = ["soffice", "libreoffice"].into_iter().find(|p| {
+        std::process::Command::new(p)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    });
+    if found.is_none() {
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI must have LibreOffice (.ci/run installs libreoffice-calc-nogui)"
+        );
+        eprintln!("skipped: LibreOffice is not installed (apt-get install libreoffice-calc-nogui)");
+    }
+    found
+}
+
+/// The sheets of `book` as LibreOffice exports them to CSV: each cell's value (`shown` false)
+/// or its text as displayed (`shown` true), one file per sheet.
+fn opened(office: &str, book: &Path, shown: bool, into: &Path) -> Vec<(String, String)> {
+    let filter =
+        format!("csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,{shown},false,false,-1");
+    let status = std::process::Command::new(office)
+        .args(["--headless", "--convert-to", &filter, "--outdir"])
+        .arg(into)
+        .arg(book)
+        .env("HOME", into)
+        .output()
+        .unwrap();
+    assert!(status.status.success(), "{status:?}");
+    let mut sheets: Vec<(String, String)> = std::fs::read_dir(into)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "csv"))
+        .map(|p| {
+            let name = p.file_stem().unwrap().to_string_lossy().to_string();
+            (name, std::fs::read_to_string(&p).unwrap())
+        })
+        .collect();
+    sheets.sort();
+    sheets
+}
+
+#[test]
+fn the_workbook_opens_in_a_spreadsheet_with_the_csv_numbers_shares_as_percentages() {
+    let Some(office) = libreoffice() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    ccsim()
+        .args(["run", "scenarios/centro.toml", "-r", "4", "--out"])
+        .arg(&out)
+        .current_dir(crate::repo(""))
+        .assert()
+        .success();
+    let raw = dir.path().join("raw");
+    let sheets = opened(office, &out.join("report.xlsx"), false, &raw);
+    let names: Vec<&str> = sheets.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["report-Intervals", "report-Summary"], "{names:?}");
+    // Every number of summary.csv is in the Summary sheet, as a number.
+    let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    let sheet = &sheets[1].1;
+    let mut compared = 0;
+    for line in summary.lines().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        let key = cells[..3].join(",");
+        let row = sheet
+            .lines()
+            .find(|l| l.starts_with(&format!("{key},")))
+            .unwrap_or_else(|| panic!("{key} is not in the Summary sheet"));
+        let theirs: Vec<&str> = row.split(',').collect();
+        for (csv, xlsx) in [
+            (cells[4], theirs[4]),
+            (cells[6], theirs[5]),
+            (cells[7], theirs[6]),
+        ] {
+            // A share keeps its % sign even as a full-precision value.
+            let value = match xlsx.strip_suffix('%') {
+                Some(percent) => percent.parse::<f64>().map(|x| x / 100.0),
+                None => xlsx.parse::<f64>(),
+            };
+            match (csv.parse::<f64>(), value) {
+                (Ok(a), Ok(b)) => {
+                    assert!(
+                        (a - b).abs() <= 5e-7 * a.abs().max(1.0),
+                        "{key}: {a} vs {b}"
+                    );
+                    compared += 1;
+                }
+                (Err(_), _) => assert_eq!(xlsx, "", "{key}: undefined in the CSV"),
+                (Ok(a), Err(_)) => panic!("{key}: {a} in the CSV, {xlsx:?} in the workbook"),
+            }
+        }
+    }
+    assert!(compared > 500, "{compared}");
+    // As a reader sees it: a share in %, the interval's metrics in columns with their unit.
+    let shown = dir.path().join("shown");
+    let sheets = opened(office, &out.join("report.xlsx"), true, &shown);
+    let row = sheets[1]
+        .1
+        .lines()
+        .find(|l| l.starts_with("centro,all,abandon_rate,"))
+        .unwrap()
+        .to_string();
+    assert!(row.split(',').nth(4).unwrap().ends_with('%'), "{row}");
+    assert!(
+        sheets[0]
+            .1
+            .starts_with("variant,scope,interval,day,weekday,time,arrivals,abandon_rate (%),")
+    );
+}
+
+#[test]
+fn csv_delimiter_names_the_separator_instead_of_the_header() {
+    // A `;` profile and a one-column sample of `95,5`: read as `;` with decimal commas
+    // whether detected or named; named `,`, the header is one cell and the file is refused.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let profile = "weekday;start;end;rate_per_hour\nmon-fri;08:00;18:00;12,5\n";
+    std::fs::write(dir.join("semi-profile.csv"), profile).unwrap();
+    std::fs::write(dir.join("semi-samples.csv"), "handle_seconds\n95,5\n120\n").unwrap();
+    let semi = scenario(dir, "semi.toml", "semi");
+    run(&["run"], &semi, &dir.join("r0")).success();
+    run(&["run", "--csv-delimiter", ";"], &semi, &dir.join("r1")).success();
+    assert_eq!(
+        std::fs::read(dir.join("r0/summary.csv")).unwrap(),
+        std::fs::read(dir.join("r1/summary.csv")).unwrap()
+    );
+    run(&["run", "--csv-delimiter", ","], &semi, &dir.join("r2"))
+        .code(2)
+        .stderr(predicate::str::contains("semi-profile.csv"));
+    ccsim()
+        .args(["validate", "x.toml", "--csv-delimiter", "|"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--csv-delimiter"));
 }

@@ -149,3 +149,41 @@ fn shards_of_a_what_if_merge_into_the_unsharded_report() {
     }
     assert!(file(&merged, "run.json").contains("agents.pos-venda-tarde.count=2"));
 }
+
+#[test]
+fn staff_plans_the_what_if_and_its_plan_carries_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("plan");
+    ccsim()
+        .args([
+            "staff",
+            "scenarios/loja.toml",
+            "--set",
+            "agents.suporte.capacity=5",
+            "-r",
+            "4",
+            "--out",
+        ])
+        .arg(&out)
+        .current_dir(repo(""))
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("(capacity 5)").and(predicate::str::contains(
+                "what-if, not the file as written: agents.suporte.capacity=5",
+            )),
+        );
+    let plan = file(&out, "plan.toml");
+    // The planned group's agents, one group per shift: each keeps the what-if's capacity.
+    let planned = plan
+        .split("[[agents]]")
+        .skip(1)
+        .filter(|a| a.trim_start().starts_with("name = \"suporte "));
+    assert!(planned.clone().count() > 0, "{plan}");
+    assert!(
+        planned.clone().all(|a| a.contains("capacity = 5")),
+        "{plan}"
+    );
+    let book = std::fs::read(out.join("plan.xlsx")).unwrap();
+    assert!(book.starts_with(b"PK"), "plan.xlsx is a workbook");
+}

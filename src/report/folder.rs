@@ -28,7 +28,7 @@ pub const PART_FORMAT: &str = "ccsim-part";
 /// the `format` each must declare.
 const MARKS: [(&str, &str); 2] = [("run.json", REPORT_FORMAT), (PART_MANIFEST, PART_FORMAT)];
 /// The kinds of file ccsim writes into a report or a part, by extension.
-const WRITES: [&str; 7] = ["csv", "svg", "png", "html", "json", "toml", "bin"];
+const WRITES: [&str; 8] = ["csv", "svg", "png", "html", "json", "toml", "bin", "xlsx"];
 /// A file ccsim puts in a staging folder as soon as it makes it: the folder is ccsim's.
 const STAGING_MARK: &str = ".ccsim-staging";
 /// The largest `run.json` or `part.json` read to recognise a report.

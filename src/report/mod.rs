@@ -12,8 +12,10 @@ pub mod html;
 
 /// The files a report's charts and page are drawn from (`summary.csv` is required), and
 /// `chats.csv`, which `ccsim report` carries over.
-const DATA_FILES: [&str; 13] = [
+const DATA_FILES: [&str; 15] = [
     "chats.csv",
+    "report.xlsx",
+    "plan.xlsx",
     "backtest.csv",
     "staffing.csv",
     "roster.csv",
@@ -29,6 +31,7 @@ const DATA_FILES: [&str; 13] = [
 ];
 pub mod terminal;
 pub mod verdicts;
+pub mod xlsx;
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -104,9 +107,24 @@ impl<'a> Report<'a> {
                 Body::Bytes(crate::planning::plan_file::render(scenario, found).into_bytes()),
             ),
         );
+        let results = vec![Results {
+            name: &found.scenario.name,
+            scenario: &found.scenario,
+            runs: &found.outcome.runs,
+        }];
+        report.files.insert(
+            at + 2,
+            (
+                "plan.xlsx".to_string(),
+                Body::Stream(Box::new(move |w| {
+                    let book = xlsx::plan(scenario, found, &results).map_err(io::Error::other)?;
+                    w.write_all(&book)
+                })),
+            ),
+        );
         if !found.roster.is_empty() {
             report.files.insert(
-                at + 2,
+                at + 3,
                 (
                     "roster.csv".to_string(),
                     Body::Bytes(csv::roster(scenario, found)),
@@ -136,6 +154,7 @@ impl<'a> Report<'a> {
         compare: bool,
     ) -> Report<'a> {
         let owned: Vec<Results<'a>> = variants.iter().map(Results::clone).collect();
+        let sheets = owned.clone();
         let bytes = |name: &str, b: Vec<u8>| (name.to_string(), Body::Bytes(b));
         let mut files = vec![
             bytes("summary.csv", csv::summary(variants)),
@@ -145,6 +164,12 @@ impl<'a> Report<'a> {
             ),
             bytes("agents.csv", csv::agents(variants)),
             bytes("waits.csv", csv::waits(variants)),
+            (
+                "report.xlsx".to_string(),
+                Body::Stream(Box::new(move |w| {
+                    w.write_all(&xlsx::report(&sheets).map_err(io::Error::other)?)
+                })),
+            ),
         ];
         if compare {
             files.push(bytes("compare.csv", csv::compare(variants)));

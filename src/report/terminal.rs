@@ -546,6 +546,13 @@ pub fn staffing_summary(
         group.capacity,
         targets.join(", ")
     );
+    if !scenario.overrides.is_empty() {
+        let _ = writeln!(
+            out,
+            "  what-if, not the file as written: {}",
+            scenario.overrides.join(", ")
+        );
+    }
     let (required, scheduled, erlang) = found.hours(scenario.simulation.interval);
     let busy = found.slots.iter().filter(|s| s.required > 0).count();
     let _ = writeln!(
