@@ -377,8 +377,13 @@ fn a_team_s_bound_is_judged_on_its_own_chats_and_an_unknown_team_is_bad_input() 
         ),
     )
     .unwrap();
+    // The file, line and column of the value.
+    let line = 1 + text
+        .lines()
+        .position(|l| l.starts_with("team = \"pos-venda\"              #"))
+        .unwrap();
     ccsim().arg("check").arg(&bad).assert().code(2).stderr(
-        predicate::str::contains("bad.toml:97:8: expect[1].team")
+        predicate::str::contains(format!("bad.toml:{line}:8: expect[1].team"))
             .and(predicate::str::contains("unknown team \"posvenda\"")),
     );
 }

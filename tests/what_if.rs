@@ -187,3 +187,56 @@ fn staff_plans_the_what_if_and_its_plan_carries_it() {
     let book = std::fs::read(out.join("plan.xlsx")).unwrap();
     assert!(book.starts_with(b"PK"), "plan.xlsx is a workbook");
 }
+
+#[test]
+fn a_dated_event_multiplies_its_day_and_needs_a_clock_on_dates() {
+    // The example's Black Friday, Friday 2026-11-27 (day 11 of a run from Monday the 16th),
+    // brings 2.5 times the chats of the Friday before; 20 replications of ~720 chats a day
+    // make the ratio's sd about 0.02.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    ccsim()
+        .args(["run", "scenarios/centro.toml", "--out"])
+        .arg(&out)
+        .current_dir(repo(""))
+        .assert()
+        .success();
+    let mut per_day = std::collections::BTreeMap::<u32, f64>::new();
+    for line in file(&out, "intervals.csv").lines() {
+        let cells: Vec<&str> = line.split(',').collect();
+        if cells[1] == "all" && cells[6] == "arrivals" {
+            *per_day.entry(cells[3].parse().unwrap()).or_default() +=
+                cells[8].parse::<f64>().unwrap();
+        }
+    }
+    let ratio = per_day[&11] / per_day[&4];
+    assert!((ratio - 2.5).abs() < 0.1, "{ratio}: {per_day:?}");
+    let text = std::fs::read_to_string(repo("scenarios/centro.toml")).unwrap();
+    for (from, to, says) in [
+        (
+            "start = \"2026-11-16\"",
+            "start = \"mon 00:00\"",
+            "calendar[0].date: a dated event needs a clock that starts on a date",
+        ),
+        (
+            "start = \"2026-11-16\"",
+            "start = \"2026-11-16 08:00\"",
+            "simulation.start: with [[calendar]] events the clock starts at midnight",
+        ),
+        (
+            "date = \"2026-11-27\"",
+            "date = \"2026-02-30\"",
+            "\"2026-02-30\" is not a date of the calendar",
+        ),
+        ("arrivals = 2.5", "arrivals = -1.0", "calendar[0].arrivals"),
+    ] {
+        let bad = dir.path().join("bad.toml");
+        std::fs::write(&bad, text.replace(from, to)).unwrap();
+        ccsim()
+            .arg("validate")
+            .arg(&bad)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(says));
+    }
+}

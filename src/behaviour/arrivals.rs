@@ -1,6 +1,7 @@
 //! Arrival times of one source: a Poisson process whose rate follows the weekly profile, scaled
-//! day by day by a volume factor with mean 1 when `day_to_day_cv` is set, sampled by inverting
-//! the cumulative intensity (one exponential draw per arrival).
+//! day by day by a volume factor with mean 1 when `day_to_day_cv` is set and by the
+//! `[[calendar]]` factor of the day, sampled by inverting the cumulative intensity (one
+//! exponential draw per arrival).
 
 use rand::rngs::ChaCha8Rng;
 use rand_distr::{Distribution, Exp1, Gamma};
@@ -23,9 +24,13 @@ pub struct ArrivalProcess {
 }
 
 /// Gamma-distributed day factors (mean 1, the given coefficient of variation), drawn in day
-/// order from their own stream so that the within-day draws do not depend on them.
+/// order from their own stream so that the within-day draws do not depend on them, times
+/// the calendar's factor of the day.
 struct DayFactors {
-    gamma: Gamma<f64>,
+    /// `None` without day-to-day variation: the calendar's factors alone.
+    gamma: Option<Gamma<f64>>,
+    /// Per simulated day, the `[[calendar]]` factor (empty: 1 every day).
+    calendar: Vec<f64>,
     rng: ChaCha8Rng,
     day: i64,
     factor: f64,
@@ -39,27 +44,39 @@ impl DayFactors {
         if day > self.last {
             return 1.0;
         }
-        while self.day < day {
-            self.day += 1;
-            self.factor = self.gamma.sample(&mut self.rng);
+        if let Some(gamma) = &self.gamma {
+            while self.day < day {
+                self.day += 1;
+                self.factor = gamma.sample(&mut self.rng);
+            }
         }
-        self.factor
+        let event = usize::try_from(day)
+            .ok()
+            .and_then(|d| self.calendar.get(d))
+            .copied()
+            .unwrap_or(1.0);
+        self.factor * event
     }
 }
 
 impl ArrivalProcess {
-    /// `cv` is the day-to-day coefficient of variation; `day_rng` its stream; `horizon` the
-    /// end of the run (arrivals after it are not used).
+    /// `cv` is the day-to-day coefficient of variation; `day_rng` its stream; `calendar` the
+    /// `[[calendar]]` factor per day (`Scenario::day_factors`); `horizon` the end of the run
+    /// (arrivals after it are not used).
     pub fn new(
         profile: &WeekProfile,
         offset: Millis,
         cv: f64,
+        calendar: Vec<f64>,
         horizon: Millis,
         rng: ChaCha8Rng,
         day_rng: ChaCha8Rng,
     ) -> Self {
-        let days = (cv > 0.0).then(|| DayFactors {
-            gamma: Gamma::new(1.0 / (cv * cv), cv * cv).expect("a positive cv gives a valid gamma"),
+        let days = (cv > 0.0 || !calendar.is_empty()).then(|| DayFactors {
+            gamma: (cv > 0.0).then(|| {
+                Gamma::new(1.0 / (cv * cv), cv * cv).expect("a positive cv gives a valid gamma")
+            }),
+            calendar,
             rng: day_rng,
             day: -1,
             factor: 1.0,
@@ -149,10 +166,15 @@ mod tests {
     use crate::time::{DAY, HOUR, WEEK};
 
     fn process(profile: &WeekProfile, cv: f64) -> ArrivalProcess {
+        with_calendar(profile, cv, Vec::new())
+    }
+
+    fn with_calendar(profile: &WeekProfile, cv: f64, calendar: Vec<f64>) -> ArrivalProcess {
         ArrivalProcess::new(
             profile,
             0,
             cv,
+            calendar,
             Millis::MAX,
             rng(1, 0, Stream::Arrivals(0)),
             rng(1, 0, Stream::DayFactor(0)),
@@ -189,6 +211,45 @@ mod tests {
         assert!(
             (n as f64 - expected).abs() < 4.0 * expected.sqrt(),
             "{n} vs {expected}"
+        );
+    }
+
+    #[test]
+    fn a_calendar_day_multiplies_that_day_only_and_leaves_the_others_draw_for_draw() {
+        // 100/h all week; day 2 three times busier, day 4 closed. Days 0, 1 and 3 get the very
+        // arrivals they get without the calendar (the same exponential draws, in order).
+        let profile = WeekProfile::constant(100.0 / HOUR as f64);
+        let days = |mut p: ArrivalProcess| {
+            let mut count = [0u32; 6];
+            let mut first = Vec::new();
+            loop {
+                let t = p.next_arrival();
+                if t >= 6 * DAY {
+                    break (count, first);
+                }
+                count[(t / DAY) as usize] += 1;
+                if t < 2 * DAY {
+                    first.push(t);
+                }
+            }
+        };
+        let (plain, plain_first) = days(process(&profile, 0.0));
+        let (busy, busy_first) = days(with_calendar(&profile, 0.0, vec![1.0, 1.0, 3.0, 1.0, 0.0]));
+        assert_eq!(plain_first, busy_first);
+        assert_eq!(busy[4], 0, "a closed day has no arrivals");
+        // 7200 expected on day 2 against 2400: within 4 Poisson sd of each.
+        assert!(
+            (busy[2] as f64 - 7200.0).abs() < 4.0 * 7200f64.sqrt(),
+            "{busy:?}"
+        );
+        assert!(
+            (plain[2] as f64 - 2400.0).abs() < 4.0 * 2400f64.sqrt(),
+            "{plain:?}"
+        );
+        // Past the calendar's days, 1 again.
+        assert!(
+            (busy[5] as f64 - 2400.0).abs() < 4.0 * 2400f64.sqrt(),
+            "{busy:?}"
         );
     }
 

@@ -79,6 +79,7 @@ impl<'a> Sim<'a> {
                             &a.profile,
                             sim.start,
                             a.day_to_day_cv,
+                            scenario.day_factors(),
                             sim.horizon,
                             rng(seed, replication, Stream::Arrivals(i)),
                             rng(seed, replication, Stream::DayFactor(i)),

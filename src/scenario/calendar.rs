@@ -2,6 +2,7 @@
 //! `"sat 09:00-13:00"`, `"mon,wed 22:00-06:00"` (an end at or before the start runs past
 //! midnight into the next day).
 
+use crate::chatlog::timestamp::{civil_from_days, days_from_civil, weekday};
 use crate::time::{DAY, HOUR, MINUTE, Millis, WEEK};
 
 const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
@@ -97,6 +98,49 @@ fn parse_clock(text: &str, allow_24: bool) -> Result<Millis, String> {
 }
 
 /// `"mon 08:00"` → milliseconds since Monday 00:00.
+/// A civil date `2026-11-27`, as days since 1970-01-01.
+pub fn parse_date(text: &str) -> Result<i64, String> {
+    let bad = || {
+        format!(
+            "expected a date such as \"2026-11-27\", got {}",
+            crate::io::quoted(text)
+        )
+    };
+    let parts: Vec<&str> = text.trim().split('-').collect();
+    let [y, m, d] = parts[..] else {
+        return Err(bad());
+    };
+    let (Ok(y), Ok(m), Ok(d)) = (y.parse::<i64>(), m.parse::<u32>(), d.parse::<u32>()) else {
+        return Err(bad());
+    };
+    if !(1900..=9999).contains(&y) {
+        return Err(bad());
+    }
+    let day = days_from_civil(y, m, d);
+    // A 31st of a 30-day month would silently be the 1st of the next.
+    if civil_from_days(day) != (y, m, d) {
+        return Err(format!(
+            "{} is not a date of the calendar",
+            crate::io::quoted(text)
+        ));
+    }
+    Ok(day)
+}
+
+/// `[simulation] start`: a week point (`"mon 08:00"`), or a date with an optional time
+/// (`"2026-11-23"`, `"2026-11-23 08:00"`), whose weekday it is then. Returns the week point
+/// and the date of the start's day, if given.
+pub fn parse_start(text: &str) -> Result<(Millis, Option<i64>), String> {
+    let text = text.trim();
+    if !text.starts_with(|c: char| c.is_ascii_digit()) {
+        return parse_week_point(text).map(|t| (t, None));
+    }
+    let (date, clock) = text.split_once(' ').unwrap_or((text, "00:00"));
+    let day = parse_date(date)?;
+    let time = parse_clock(clock.trim(), false)?;
+    Ok((weekday(day) as Millis * DAY + time, Some(day)))
+}
+
 pub fn parse_week_point(text: &str) -> Result<Millis, String> {
     let (day, clock) = text.trim().split_once(' ').ok_or_else(|| {
         format!(

@@ -50,6 +50,8 @@ pub struct Scenario {
     pub expects: Vec<Expect>,
     /// `[staffing]`, for `staff`.
     pub staffing: Option<Staffing>,
+    /// `[[calendar]]`: dated days whose arrivals differ from the weekly profile.
+    pub calendar: Vec<CalendarEvent>,
     /// The document as written, from which variants and sweep points are built.
     source: toml::Table,
     /// The file's text, to say where a key is when a later step (`staff`) finds it wrong.
@@ -57,6 +59,37 @@ pub struct Scenario {
     /// The what-ifs applied to the file (`--set PATH=VALUE`, `--scale-arrivals`), as the
     /// terminal's header says them; empty for the file as written.
     pub overrides: Vec<String>,
+}
+
+/// The most a `[[calendar]]` day multiplies its arrivals by.
+pub const MAX_EVENT_FACTOR: f64 = 100.0;
+
+/// A `[[calendar]]` day: every stream's arrivals that day times `arrivals`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CalendarEvent {
+    /// The simulated day it falls on, counted from the clock's first day (day 0); days
+    /// outside the run have no effect.
+    pub day: i64,
+    pub arrivals: f64,
+    pub label: String,
+}
+
+impl Scenario {
+    /// Per simulated day up to the horizon's, the factor `[[calendar]]` puts on its arrivals
+    /// (1 on ordinary days); empty without events.
+    pub fn day_factors(&self) -> Vec<f64> {
+        if self.calendar.is_empty() {
+            return Vec::new();
+        }
+        let days = (self.simulation.horizon / crate::time::DAY + 1) as usize;
+        let mut factors = vec![1.0; days];
+        for e in &self.calendar {
+            if let Some(f) = usize::try_from(e.day).ok().and_then(|d| factors.get_mut(d)) {
+                *f = e.arrivals;
+            }
+        }
+        factors
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -170,6 +203,9 @@ pub struct ResolvedReturn {
 pub struct Simulation {
     /// Week time (ms since Monday 00:00) at which the clock starts.
     pub start: Millis,
+    /// The date of the day the clock starts on (days since 1970-01-01), when `start` gives
+    /// one: what `[[calendar]]` events are placed by.
+    pub date: Option<i64>,
     pub horizon: Millis,
     pub warmup: Millis,
     pub drain: Millis,

@@ -18,6 +18,16 @@ pub struct RawScenario {
     pub variants: Option<Vec<RawVariant>>,
     pub expect: Option<Vec<RawExpect>>,
     pub staffing: Option<RawStaffing>,
+    pub calendar: Option<Vec<RawCalendarEvent>>,
+}
+
+/// `[[calendar]]`: a dated day whose arrivals are the profile's times `arrivals`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCalendarEvent {
+    pub date: String,
+    pub arrivals: f64,
+    pub label: Option<String>,
 }
 
 /// What `ccsim staff` plans: one group's agents per interval, for targets, on candidate shifts.

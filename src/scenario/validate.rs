@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::calendar::{RateWindow, WeekProfile, WeekSchedule, parse_week_point, parse_window};
+use super::calendar::{RateWindow, WeekProfile, WeekSchedule, parse_start, parse_window};
 use super::dist::{self, Dist};
 use super::locate::KeyPath;
 use super::raw::{
@@ -50,6 +50,7 @@ const DEFAULT_NOT_READY_FOR: Millis = 5 * MINUTE;
 mod agents;
 mod arrivals;
 mod conversation;
+mod events;
 mod experiments;
 mod inactivity;
 mod simulation;
@@ -290,6 +291,7 @@ impl<'a> Validator<'a> {
         let variants = self.variants(&raw);
         let expects = self.expects(&raw);
         let staffing = self.staffing(&raw, &simulation, &agent_groups);
+        let calendar = self.calendar(&raw, &simulation);
         self.check_coverage(
             &raw,
             &names,
@@ -316,6 +318,7 @@ impl<'a> Validator<'a> {
             variants,
             expects,
             staffing,
+            calendar,
             source,
             text: text.into(),
             overrides: Vec::new(),

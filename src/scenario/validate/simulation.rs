@@ -6,12 +6,12 @@ impl Validator<'_> {
     pub(super) fn simulation(&mut self, raw: &RawScenario) -> Simulation {
         let s = &raw.simulation;
         let key = KeyPath::root().key("simulation");
-        let start = match s.start.as_deref().map(parse_week_point) {
-            None => 0,
+        let (start, date) = match s.start.as_deref().map(parse_start) {
+            None => (0, None),
             Some(Ok(t)) => t,
             Some(Err(m)) => {
                 self.fail(key.key("start"), m);
-                0
+                (0, None)
             }
         };
         let before = self.problems.len();
@@ -63,6 +63,7 @@ impl Validator<'_> {
         );
         Simulation {
             start,
+            date,
             horizon,
             warmup,
             drain,
