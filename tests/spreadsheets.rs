@@ -229,10 +229,14 @@ fn the_workbook_opens_in_a_spreadsheet_with_the_csv_numbers_shares_as_percentage
     let raw = dir.path().join("raw");
     let sheets = opened(office, &out.join("report.xlsx"), false, &raw);
     let names: Vec<&str> = sheets.iter().map(|(n, _)| n.as_str()).collect();
-    assert_eq!(names, ["report-Intervals", "report-Summary"], "{names:?}");
+    assert_eq!(
+        names,
+        ["report-Average week", "report-Intervals", "report-Summary"],
+        "{names:?}"
+    );
     // Every number of summary.csv is in the Summary sheet, as a number.
     let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
-    let sheet = &sheets[1].1;
+    let sheet = &sheets[2].1;
     let mut compared = 0;
     for line in summary.lines().skip(1) {
         let cells: Vec<&str> = line.split(',').collect();
@@ -269,7 +273,7 @@ fn the_workbook_opens_in_a_spreadsheet_with_the_csv_numbers_shares_as_percentage
     // As a reader sees it: a share in %, the interval's metrics in columns with their unit.
     let shown = dir.path().join("shown");
     let sheets = opened(office, &out.join("report.xlsx"), true, &shown);
-    let row = sheets[1]
+    let row = sheets[2]
         .1
         .lines()
         .find(|l| l.starts_with("centro,all,abandon_rate,"))
@@ -277,10 +281,41 @@ fn the_workbook_opens_in_a_spreadsheet_with_the_csv_numbers_shares_as_percentage
         .to_string();
     assert!(row.split(',').nth(4).unwrap().ends_with('%'), "{row}");
     assert!(
-        sheets[0]
+        sheets[1]
             .1
             .starts_with("variant,scope,interval,day,weekday,time,arrivals,abandon_rate (%),")
     );
+    // Two weeks: each time of the week pools two intervals, for the centre and each part.
+    let week = &sheets[0].1;
+    assert!(week.starts_with("variant,scope,weekday,time,intervals,arrivals,"));
+    assert!(
+        week.contains("\ncentro,team:pos-venda,fri,10:00,2,"),
+        "{week}"
+    );
+    assert_eq!(week.lines().count(), 1 + 6 * 336);
+    // 200 days of half-hours in six parts are 57 600 rows: the Intervals sheet says where
+    // they are instead of holding them; the average week is still whole.
+    let long = dir.path().join("long");
+    ccsim()
+        .args(["run", "scenarios/centro.toml", "-r", "2"])
+        .args(["--set", "simulation.horizon=200d", "--out"])
+        .arg(&long)
+        .current_dir(crate::repo(""))
+        .assert()
+        .success();
+    let sheets = opened(
+        office,
+        &long.join("report.xlsx"),
+        true,
+        &dir.path().join("l"),
+    );
+    let intervals: Vec<&str> = sheets[1].1.lines().collect();
+    assert_eq!(intervals.len(), 2, "{intervals:?}");
+    assert!(
+        intervals[1].starts_with("\"57600 rows, more than the 50000"),
+        "{intervals:?}"
+    );
+    assert_eq!(sheets[0].1.lines().count(), 1 + 6 * 336);
 }
 
 #[test]

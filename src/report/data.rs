@@ -15,6 +15,12 @@ pub const CHARTED: [&str; 5] = [
     "queue_length",
 ];
 
+const NAN_BAND: Band = Band {
+    mean: f64::NAN,
+    low: f64::NAN,
+    high: f64::NAN,
+};
+
 /// A mean with its 95% interval (NaN where undefined).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Band {
@@ -201,10 +207,15 @@ impl ReportData {
                 .map_err(|e| format!("intervals.csv: {e}"))?
             {
                 let cell = |j: usize| num(&record[j]).map_err(line("intervals.csv", row));
-                let band = Band {
-                    mean: cell(mean)?,
-                    low: cell(lo)?,
-                    high: cell(hi)?,
+                // Only the charted metrics' numbers are read (and checked).
+                let band = if CHARTED.contains(&&record[m]) {
+                    Band {
+                        mean: cell(mean)?,
+                        low: cell(lo)?,
+                        high: cell(hi)?,
+                    }
+                } else {
+                    NAN_BAND
                 };
                 row += 1;
                 // An interval comes after the rows of every earlier one: an index beyond the

@@ -9,7 +9,9 @@ use crate::scenario::calendar::{clock, weekday_name};
 use crate::scenario::scopes::Scopes;
 use crate::stats::metrics::{IntervalMetric, Unit};
 use crate::stats::pooled;
-use crate::time::DAY;
+use crate::stats::summary::{Weighted, ratio_estimate};
+use crate::time::{DAY, WEEK};
+use std::collections::BTreeMap;
 
 /// The formats of a workbook's cells.
 struct Formats {
@@ -47,14 +49,16 @@ fn workbook() -> Workbook {
     book
 }
 
-/// A sheet named `name` with `columns` as its bold, frozen header row.
+/// A sheet named `name` with `columns` as its bold, frozen header row. Its rows go to a
+/// temporary file as they are written (they must come in order), so that a long horizon's
+/// intervals do not all sit in memory at once.
 fn sheet<'b>(
     book: &'b mut Workbook,
     name: &str,
     columns: &[String],
     f: &Formats,
 ) -> Result<&'b mut Worksheet, XlsxError> {
-    let ws = book.add_worksheet();
+    let ws = book.add_worksheet_with_constant_memory()?;
     ws.set_name(name)?;
     for (c, title) in columns.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, title, &f.header)?;
@@ -131,12 +135,29 @@ fn summary(book: &mut Workbook, variants: &[Results], f: &Formats) -> Result<(),
     Ok(())
 }
 
+/// The most rows the Intervals sheet holds: a spreadsheet of a longer run would be slow to
+/// open and to write (a year of half-hours of seven teams and streams is 120 000 rows), and
+/// Excel stops at 1 048 576. Past it the sheet says so; the average week stays.
+const MAX_INTERVAL_ROWS: usize = 50_000;
+
 /// "Intervals": one row per variant, scope and interval, one column per metric's mean.
 fn intervals(book: &mut Workbook, variants: &[Results], f: &Formats) -> Result<(), XlsxError> {
     let metrics = IntervalMetric::ALL;
     let mut columns = strings(&["variant", "scope", "interval", "day", "weekday", "time"]);
     columns.extend(metrics.iter().map(|m| titled(m.name(), m.unit())));
     let ws = sheet(book, "Intervals", &columns, f)?;
+    let rows: usize = variants
+        .iter()
+        .filter_map(|v| v.runs.first())
+        .map(|r| r.stats.scopes.len() * r.stats.all().intervals.len())
+        .sum();
+    if rows > MAX_INTERVAL_ROWS {
+        let note = format!(
+            "{rows} rows, more than the {MAX_INTERVAL_ROWS} this sheet holds: intervals.csv has every interval, the Average week sheet their mean by weekday and time"
+        );
+        ws.write_string(1, 0, note)?;
+        return Ok(());
+    }
     let mut row = 1;
     for v in variants {
         let sim = &v.scenario.simulation;
@@ -167,12 +188,66 @@ fn intervals(book: &mut Workbook, variants: &[Results], f: &Formats) -> Result<(
     Ok(())
 }
 
-/// `report.xlsx` of `run` and `compare`: the summary per scope and the intervals.
+/// "Average week": per variant and scope, each time of the week (weekday and clock) with
+/// every metric pooled over the replications and the intervals that fall on it, as a ratio
+/// of sums: the week a planner staffs, however long the run.
+fn average_week(book: &mut Workbook, variants: &[Results], f: &Formats) -> Result<(), XlsxError> {
+    let metrics = IntervalMetric::ALL;
+    let mut columns = strings(&["variant", "scope", "weekday", "time", "intervals"]);
+    columns.extend(metrics.iter().map(|m| titled(m.name(), m.unit())));
+    let ws = sheet(book, "Average week", &columns, f)?;
+    let mut row = 1;
+    for v in variants {
+        let sim = &v.scenario.simulation;
+        let parts = Scopes::of(v.scenario);
+        let scopes = v.runs.first().map_or(1, |r| r.stats.scopes.len());
+        let count = v.runs.first().map_or(0, |r| r.stats.all().intervals.len());
+        for s in 0..scopes.min(parts.len()) {
+            // Week time of each interval's start → (intervals, per metric every value).
+            let mut slots: BTreeMap<i64, (u32, Vec<Vec<Weighted>>)> = BTreeMap::new();
+            for k in 0..count {
+                let at = (sim.start + sim.warmup + k as i64 * sim.interval).rem_euclid(WEEK);
+                let slot = slots
+                    .entry(at)
+                    .or_insert_with(|| (0, vec![Vec::new(); metrics.len()]));
+                slot.0 += 1;
+                for (c, &m) in metrics.iter().enumerate() {
+                    if s == 0 || m.per_scope() {
+                        slot.1[c].extend(
+                            v.runs
+                                .iter()
+                                .map(|r| pooled::interval_value(&r.stats, s, k, m)),
+                        );
+                    }
+                }
+            }
+            for (at, (n, values)) in slots {
+                ws.write_string(row, 0, v.name)?;
+                ws.write_string(row, 1, parts.name(s))?;
+                ws.write_string(row, 2, weekday_name((at / DAY) as usize))?;
+                ws.write_string(row, 3, clock(at % DAY))?;
+                ws.write_number(row, 4, n as f64)?;
+                for (c, (&m, values)) in metrics.iter().zip(values).enumerate() {
+                    if values.is_empty() {
+                        continue;
+                    }
+                    let e = ratio_estimate(values, m.scale());
+                    number(ws, row, 5 + c as u16, e.mean, f.of(m.unit()))?;
+                }
+                row += 1;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `report.xlsx` of every run: the summary per scope, the intervals and the average week.
 pub fn report(variants: &[Results]) -> Result<Vec<u8>, XlsxError> {
     let f = Formats::new();
     let mut book = workbook();
     summary(&mut book, variants, &f)?;
     intervals(&mut book, variants, &f)?;
+    average_week(&mut book, variants, &f)?;
     book.save_to_buffer()
 }
 
