@@ -85,7 +85,7 @@ impl Results<'_> {
 }
 
 /// The scopes a variant's runs report, by index and name.
-fn scopes_of(v: &Results) -> Vec<(usize, String)> {
+pub(super) fn scopes_of(v: &Results) -> Vec<(usize, String)> {
     let parts = Scopes::of(v.scenario);
     let count = v.runs.first().map_or(1, |r| r.stats.scopes.len());
     (0..count.min(parts.len()))
@@ -132,6 +132,11 @@ pub fn calendar_cells(sim: &Simulation, t: Millis) -> [String; 3] {
     ]
 }
 
+/// How many reporting intervals a variant's runs have.
+pub(super) fn interval_count(v: &Results) -> usize {
+    v.runs.first().map_or(0, |r| r.stats.all().intervals.len())
+}
+
 pub fn intervals(out: &mut dyn std::io::Write, variants: &[Results]) -> std::io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record(
@@ -143,7 +148,7 @@ pub fn intervals(out: &mut dyn std::io::Write, variants: &[Results]) -> std::io:
     )?;
     for v in variants {
         let sim = &v.scenario.simulation;
-        let count = v.runs.first().map_or(0, |r| r.stats.all().intervals.len());
+        let count = interval_count(v);
         for (s, scope) in scopes_of(v) {
             for k in 0..count {
                 let [day, weekday, time] =

@@ -4,9 +4,8 @@
 
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
-use super::csv::{Results, calendar_cells, kpis_in};
+use super::csv::{Results, calendar_cells, interval_count, kpis_in, scopes_of};
 use crate::scenario::calendar::{clock, weekday_name};
-use crate::scenario::scopes::Scopes;
 use crate::stats::metrics::{IntervalMetric, Unit};
 use crate::stats::pooled;
 use crate::stats::summary::{Weighted, ratio_estimate};
@@ -111,13 +110,11 @@ fn summary(book: &mut Workbook, variants: &[Results], f: &Formats) -> Result<(),
     let ws = sheet(book, "Summary", &columns, f)?;
     let mut row = 1;
     for v in variants {
-        let parts = Scopes::of(v.scenario);
-        let count = v.runs.first().map_or(1, |r| r.stats.scopes.len());
-        for s in 0..count.min(parts.len()) {
+        for (s, scope) in scopes_of(v) {
             for (m, e) in kpis_in(v.runs, s) {
                 let unit = m.unit();
                 ws.write_string(row, 0, v.name)?;
-                ws.write_string(row, 1, parts.name(s))?;
+                ws.write_string(row, 1, &scope)?;
                 ws.write_string(row, 2, m.name())?;
                 let shown = match unit.display().0 {
                     "" => unit.name(),
@@ -161,15 +158,13 @@ fn intervals(book: &mut Workbook, variants: &[Results], f: &Formats) -> Result<(
     let mut row = 1;
     for v in variants {
         let sim = &v.scenario.simulation;
-        let parts = Scopes::of(v.scenario);
-        let scopes = v.runs.first().map_or(1, |r| r.stats.scopes.len());
-        let count = v.runs.first().map_or(0, |r| r.stats.all().intervals.len());
-        for s in 0..scopes.min(parts.len()) {
+        let count = interval_count(v);
+        for (s, scope) in scopes_of(v) {
             for k in 0..count {
                 let [day, weekday, time] =
                     calendar_cells(sim, sim.warmup + k as i64 * sim.interval);
                 ws.write_string(row, 0, v.name)?;
-                ws.write_string(row, 1, parts.name(s))?;
+                ws.write_string(row, 1, &scope)?;
                 ws.write_number(row, 2, k as f64)?;
                 ws.write_number(row, 3, day.parse::<f64>().unwrap_or(f64::NAN))?;
                 ws.write_string(row, 4, weekday)?;
@@ -199,10 +194,8 @@ fn average_week(book: &mut Workbook, variants: &[Results], f: &Formats) -> Resul
     let mut row = 1;
     for v in variants {
         let sim = &v.scenario.simulation;
-        let parts = Scopes::of(v.scenario);
-        let scopes = v.runs.first().map_or(1, |r| r.stats.scopes.len());
-        let count = v.runs.first().map_or(0, |r| r.stats.all().intervals.len());
-        for s in 0..scopes.min(parts.len()) {
+        let count = interval_count(v);
+        for (s, scope) in scopes_of(v) {
             // Week time of each interval's start → (intervals, per metric every value).
             let mut slots: BTreeMap<i64, (u32, Vec<Vec<Weighted>>)> = BTreeMap::new();
             for k in 0..count {
@@ -223,7 +216,7 @@ fn average_week(book: &mut Workbook, variants: &[Results], f: &Formats) -> Resul
             }
             for (at, (n, values)) in slots {
                 ws.write_string(row, 0, v.name)?;
-                ws.write_string(row, 1, parts.name(s))?;
+                ws.write_string(row, 1, &scope)?;
                 ws.write_string(row, 2, weekday_name((at / DAY) as usize))?;
                 ws.write_string(row, 3, clock(at % DAY))?;
                 ws.write_number(row, 4, n as f64)?;
