@@ -1,4 +1,5 @@
-//! SPEC §7: same scenario and seed → byte-identical CSVs, whatever `--threads`.
+//! README "Determinism and statistics": same scenario and seed → byte-identical CSVs, whatever
+//! `--threads`.
 
 use std::path::Path;
 

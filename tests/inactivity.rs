@@ -1,4 +1,4 @@
-//! Inactivity management end to end (seed 003, SPEC §2.6–2.8): alert times, actions,
+//! Inactivity management end to end (README `[inactivity.*]`): alert times, actions,
 //! exceptions, auto-close and snooze, on conversations whose timing is known exactly.
 
 use ccsim::stats::collector::ReplicationStats;
@@ -131,9 +131,9 @@ capacity = 3
 
 #[test]
 fn silent_chats_hold_their_slot_until_auto_close() {
-    // Seed 003: conversations "que ficarem muito tempo sem interação" are closed. A customer who
-    // never writes again keeps the agent's slot until auto-close, 10 minutes after the first
-    // reply.
+    // README `[inactivity.*]`: conversations "que ficarem muito tempo sem interação" are closed. A
+    // customer who never writes again keeps the agent's slot until auto-close, 10 minutes after the
+    // first reply.
     let conversation =
         "agent_reply = { dist = \"constant\", value = \"45s\" }\ncustomer_silent_probability = 1.0";
     for r in run(
@@ -153,10 +153,10 @@ fn silent_chats_hold_their_slot_until_auto_close() {
 
 #[test]
 fn a_snoozed_chat_is_left_alone_and_its_clock_restarts_when_the_snooze_ends() {
-    // Every reply takes 3 minutes and the flow closes chats unanswered for 4. Each customer
-    // message is snoozed for 10 minutes: counted from the message the chat would be closed,
-    // but the episode restarts at the snooze's end (SPEC §2.6), so the reply comes 3 minutes
-    // into it, after both alerts and before the action.
+    // Every reply takes 3 minutes and the flow closes chats unanswered for 4. Each customer message
+    // is snoozed for 10 minutes: counted from the message the chat would be closed, but the episode
+    // restarts at the snooze's end (README `[inactivity.*]`), so the reply comes 3 minutes into it,
+    // after both alerts and before the action.
     let flow = |p: f64| {
         format!(
             "[inactivity.agent_queue]\nfirst_alert = \"1m\"\nsecond_alert = \"2m\"\naction = {{ after = \"4m\", close = true }}\n\
