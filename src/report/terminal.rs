@@ -339,54 +339,59 @@ pub fn sweep_table(
 /// `check`: every bound, its interval and its verdict.
 pub fn check_table(rows: &[crate::experiment::check::BoundCheck]) -> String {
     use crate::experiment::check::{Bound, Verdict};
-    let mut out = String::new();
-    let w = name_width(rows.iter().map(|r| r.variant.as_str()));
-    let mw = rows
+    let cells: Vec<[String; 5]> = rows
         .iter()
-        .map(|r| r.label().chars().count())
-        .max()
-        .unwrap_or(0)
-        .max(22);
+        .map(|r| {
+            let (unit, scale) = r.metric.unit().display();
+            let unit = if unit.is_empty() {
+                String::new()
+            } else {
+                format!(" {unit}")
+            };
+            let bound = match r.bound {
+                Bound::Min(v) => format!(">= {}{unit}", fmt(v * scale)),
+                Bound::Max(v) => format!("<= {}{unit}", fmt(v * scale)),
+            };
+            let e = &r.estimate;
+            let ci = format!(
+                "{} [{}, {}]{unit}",
+                fmt(e.mean * scale),
+                fmt(e.ci_low * scale),
+                fmt(e.ci_high * scale)
+            );
+            let verdict = match r.verdict {
+                Verdict::Pass => "pass".to_string(),
+                Verdict::Fail => "FAIL".to_string(),
+                Verdict::Inconclusive { needed: Some(n) } => {
+                    format!("inconclusive (about {n} replications would settle it)")
+                }
+                Verdict::Inconclusive { needed: None } => {
+                    "inconclusive (the mean sits on the bound)".to_string()
+                }
+            };
+            [r.variant.clone(), r.label(), bound, ci, verdict]
+        })
+        .collect();
+    // Columns as wide as their widest cell: a name, a bound or an interval is never cut.
+    let width = |i: usize, least: usize| {
+        cells
+            .iter()
+            .map(|c| c[i].chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(least)
+    };
+    let (w, mw, bw, cw) = (width(0, 7), width(1, 22), width(2, 14), width(3, 24));
+    let mut out = String::new();
     let _ = writeln!(
         out,
-        "  {:<w$} {:<mw$} {:>14} {:>24}   verdict",
+        "  {:<w$} {:<mw$} {:>bw$} {:>cw$}   verdict",
         "variant", "metric", "bound", "mean [95% CI]"
     );
-    for r in rows {
-        let (unit, scale) = r.metric.unit().display();
-        let unit = if unit.is_empty() {
-            String::new()
-        } else {
-            format!(" {unit}")
-        };
-        let bound = match r.bound {
-            Bound::Min(v) => format!(">= {}{unit}", fmt(v * scale)),
-            Bound::Max(v) => format!("<= {}{unit}", fmt(v * scale)),
-        };
-        let e = &r.estimate;
-        let ci = format!(
-            "{} [{}, {}]{unit}",
-            fmt(e.mean * scale),
-            fmt(e.ci_low * scale),
-            fmt(e.ci_high * scale)
-        );
-        let verdict = match r.verdict {
-            Verdict::Pass => "pass".to_string(),
-            Verdict::Fail => "FAIL".to_string(),
-            Verdict::Inconclusive { needed: Some(n) } => {
-                format!("inconclusive (about {n} replications would settle it)")
-            }
-            Verdict::Inconclusive { needed: None } => {
-                "inconclusive (the mean sits on the bound)".to_string()
-            }
-        };
+    for [variant, label, bound, ci, verdict] in &cells {
         let _ = writeln!(
             out,
-            "  {:<w$} {:<mw$} {:>14} {:>24}   {verdict}",
-            r.variant,
-            r.label(),
-            bound,
-            ci
+            "  {variant:<w$} {label:<mw$} {bound:>bw$} {ci:>cw$}   {verdict}"
         );
     }
     out
