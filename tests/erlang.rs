@@ -295,7 +295,7 @@ handle_time = { dist = "exponential", mean = "2m" }
 "#,
     );
     let parts = ccsim::scenario::scopes::Scopes::of(&s);
-    let index = |name: &str| parts.names().iter().position(|n| n == name).unwrap();
+    let index = |name: &str| parts.position(name).unwrap();
     let (sales, support) = (index("team:sales"), index("team:support"));
     assert_eq!(
         (index("stream:shop"), index("stream:help")),

@@ -440,11 +440,7 @@ impl<'a> Search<'a> {
         scope: &str,
         metric: IntervalMetric,
     ) -> Vec<Estimate> {
-        let part = Scopes::of(self.base)
-            .names()
-            .iter()
-            .position(|n| n == scope)
-            .filter(|&s| s != ALL);
+        let part = Scopes::of(self.base).position(scope).filter(|&s| s != ALL);
         let mut values: Vec<Vec<Weighted>> = vec![Vec::new(); self.slots()];
         for r in runs {
             for k in 0..r.stats.focus.len() {

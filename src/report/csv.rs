@@ -137,6 +137,27 @@ pub(super) fn interval_count(v: &Results) -> usize {
     v.runs.first().map_or(0, |r| r.stats.all().intervals.len())
 }
 
+/// A variant's rows of per-interval numbers, scope by scope and interval by interval: the
+/// scope's index and name, the interval, and its `day,weekday,time`.
+pub(super) fn interval_rows<'v>(
+    v: &'v Results,
+) -> impl Iterator<Item = (usize, String, usize, [String; 3])> + 'v {
+    let sim = &v.scenario.simulation;
+    let count = interval_count(v);
+    scopes_of(v).into_iter().flat_map(move |(s, scope)| {
+        (0..count).map(move |k| {
+            let cells = calendar_cells(sim, sim.warmup + k as i64 * sim.interval);
+            (s, scope.clone(), k, cells)
+        })
+    })
+}
+
+/// Whether scope `s` measures interval metric `m`: the whole centre every one, a part its
+/// chats' and its queue.
+pub(super) fn measured(s: usize, m: IntervalMetric) -> bool {
+    s == ALL || m.per_scope()
+}
+
 pub fn intervals(out: &mut dyn std::io::Write, variants: &[Results]) -> std::io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record(
@@ -147,30 +168,21 @@ pub fn intervals(out: &mut dyn std::io::Write, variants: &[Results]) -> std::io:
         .chain(ESTIMATE.iter()),
     )?;
     for v in variants {
-        let sim = &v.scenario.simulation;
-        let count = interval_count(v);
-        for (s, scope) in scopes_of(v) {
-            for k in 0..count {
-                let [day, weekday, time] =
-                    calendar_cells(sim, sim.warmup + k as i64 * sim.interval);
-                for &m in IntervalMetric::ALL {
-                    if s != ALL && !m.per_scope() {
-                        continue;
-                    }
-                    let e = pooled::interval_in(v.runs.iter().map(|r| &r.stats), s, k, m);
-                    let mut row = vec![
-                        v.name.to_string(),
-                        scope.clone(),
-                        k.to_string(),
-                        day.clone(),
-                        weekday.clone(),
-                        time.clone(),
-                        m.name().to_string(),
-                        m.unit().name().to_string(),
-                    ];
-                    row.extend(estimate_cells(&e));
-                    w.write_record(&row)?;
-                }
+        for (s, scope, k, [day, weekday, time]) in interval_rows(v) {
+            for &m in IntervalMetric::ALL.iter().filter(|&&m| measured(s, m)) {
+                let e = pooled::interval_in(v.runs.iter().map(|r| &r.stats), s, k, m);
+                let mut row = vec![
+                    v.name.to_string(),
+                    scope.clone(),
+                    k.to_string(),
+                    day.clone(),
+                    weekday.clone(),
+                    time.clone(),
+                    m.name().to_string(),
+                    m.unit().name().to_string(),
+                ];
+                row.extend(estimate_cells(&e));
+                w.write_record(&row)?;
             }
         }
     }

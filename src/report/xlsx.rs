@@ -4,7 +4,7 @@
 
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
-use super::csv::{Results, calendar_cells, interval_count, kpis_in, scopes_of};
+use super::csv::{Results, interval_count, interval_rows, kpis_in, measured, scopes_of};
 use crate::scenario::calendar::{clock, weekday_name};
 use crate::stats::metrics::{IntervalMetric, Unit};
 use crate::stats::pooled;
@@ -157,27 +157,18 @@ fn intervals(book: &mut Workbook, variants: &[Results], f: &Formats) -> Result<(
     }
     let mut row = 1;
     for v in variants {
-        let sim = &v.scenario.simulation;
-        let count = interval_count(v);
-        for (s, scope) in scopes_of(v) {
-            for k in 0..count {
-                let [day, weekday, time] =
-                    calendar_cells(sim, sim.warmup + k as i64 * sim.interval);
-                ws.write_string(row, 0, v.name)?;
-                ws.write_string(row, 1, &scope)?;
-                ws.write_number(row, 2, k as f64)?;
-                ws.write_number(row, 3, day.parse::<f64>().unwrap_or(f64::NAN))?;
-                ws.write_string(row, 4, weekday)?;
-                ws.write_string(row, 5, time)?;
-                for (c, &m) in metrics.iter().enumerate() {
-                    if s != 0 && !m.per_scope() {
-                        continue;
-                    }
-                    let e = pooled::interval_in(v.runs.iter().map(|r| &r.stats), s, k, m);
-                    number(ws, row, 6 + c as u16, e.mean, f.of(m.unit()))?;
-                }
-                row += 1;
+        for (s, scope, k, [day, weekday, time]) in interval_rows(v) {
+            ws.write_string(row, 0, v.name)?;
+            ws.write_string(row, 1, &scope)?;
+            ws.write_number(row, 2, k as f64)?;
+            ws.write_number(row, 3, day.parse::<f64>().unwrap_or(f64::NAN))?;
+            ws.write_string(row, 4, weekday)?;
+            ws.write_string(row, 5, time)?;
+            for (c, &m) in metrics.iter().enumerate().filter(|(_, m)| measured(s, **m)) {
+                let e = pooled::interval_in(v.runs.iter().map(|r| &r.stats), s, k, m);
+                number(ws, row, 6 + c as u16, e.mean, f.of(m.unit()))?;
             }
+            row += 1;
         }
     }
     Ok(())
@@ -205,7 +196,7 @@ fn average_week(book: &mut Workbook, variants: &[Results], f: &Formats) -> Resul
                     .or_insert_with(|| (0, vec![Vec::new(); metrics.len()]));
                 slot.0 += 1;
                 for (c, &m) in metrics.iter().enumerate() {
-                    if s == 0 || m.per_scope() {
+                    if measured(s, m) {
                         slot.1[c].extend(
                             v.runs
                                 .iter()

@@ -97,15 +97,9 @@ impl Scopes {
         self.of_stream.get(source).copied().unwrap_or(NONE)
     }
 
-    /// The scope a `team = …` or `stream = …` of an `[[expect]]` or a staffing target means:
-    /// with a single team (or stream), the whole centre.
-    pub fn find(&self, kind: &Kind, name: &str) -> usize {
-        let wanted = match kind {
-            Kind::Team => format!("team:{name}"),
-            Kind::Stream => format!("stream:{name}"),
-            Kind::WaitingBox => "waiting_box".into(),
-            Kind::All => return ALL,
-        };
-        self.names.iter().position(|n| *n == wanted).unwrap_or(ALL)
+    /// The index of the part `summary.csv` names `name` (`team:vendas`), if the centre
+    /// reports it apart.
+    pub fn position(&self, name: &str) -> Option<usize> {
+        self.names.iter().position(|n| n == name)
     }
 }

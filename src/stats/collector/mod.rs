@@ -2,6 +2,11 @@
 //! time integrals. Chat statistics cover chats that arrived in `[warmup, horizon)`, attributed
 //! to the interval they arrived in; time statistics cover `[warmup, horizon)` (README `[simulation]`).
 
+mod finish;
+mod parts;
+
+pub use finish::{ReplicationStats, ScopeStats};
+
 use super::histogram::Histogram;
 use super::metrics::{GroupMetric, IntervalMetric, Metric};
 use crate::time;
@@ -212,58 +217,6 @@ pub struct Collector {
     group_sizes: Vec<u32>,
 }
 
-/// What one replication reports for the whole centre or one of its parts.
-#[derive(Clone, Debug)]
-pub struct ScopeStats {
-    pub metrics: [f64; Metric::COUNT],
-    /// What each metric is a share or mean of (chats reached, chats served, slot hours), or 1
-    /// for a count or a percentile, 0 where undefined: the report pools replications as a
-    /// ratio of sums (`summary::ratio_estimate`), so that a share is of customers.
-    pub weights: [f64; Metric::COUNT],
-    pub intervals: Vec<[f64; IntervalMetric::COUNT]>,
-    pub interval_weights: Vec<[f64; IntervalMetric::COUNT]>,
-}
-
-impl ReplicationStats {
-    /// The whole centre's numbers.
-    pub fn all(&self) -> &ScopeStats {
-        &self.scopes[ALL]
-    }
-}
-
-/// Everything one replication reports.
-#[derive(Clone, Debug)]
-pub struct ReplicationStats {
-    /// The whole centre (`scope::ALL`), then each team and stream of `Scopes`.
-    pub scopes: Vec<ScopeStats>,
-    /// The chat metrics of `intervals` counting only the focus chats (`ccsim staff`'s
-    /// targets); empty unless asked for. Its time averages are not measured.
-    pub focus: Vec<[f64; IntervalMetric::COUNT]>,
-    pub focus_weights: Vec<[f64; IntervalMetric::COUNT]>,
-    pub groups: Vec<[f64; GroupMetric::COUNT]>,
-    pub group_weights: Vec<[f64; GroupMetric::COUNT]>,
-    /// Per agent group: minutes of slot time spent on chats, for the handle time a
-    /// spreadsheet planner would read off the platform (with `ChatsHandled`).
-    pub slot_minutes: Vec<f64>,
-    /// Every counted wait, for the distribution chart (`waits.csv`).
-    pub waits: Histogram,
-}
-
-/// A share or mean of `den` things (chats, hours), weighted by them; undefined (NaN, weight
-/// 0) over none.
-fn share(num: f64, den: f64) -> (f64, f64) {
-    if den > 0.0 {
-        (num / den, den)
-    } else {
-        (f64::NAN, 0.0)
-    }
-}
-
-/// A replication's own number (a count, a percentile): weight 1 where defined.
-fn count(x: f64) -> (f64, f64) {
-    (x, if x.is_nan() { 0.0 } else { 1.0 })
-}
-
 /// What a replication measures beyond the whole centre's chats and agents.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Measure {
@@ -435,31 +388,6 @@ impl Collector {
         self.group_last[g] = self.last;
     }
 
-    /// The scope accumulator of scope `s` (not the whole centre's).
-    #[inline(always)]
-    fn scope(&mut self, s: u16) -> &mut ScopeAcc {
-        &mut self.scoped[s as usize - 1]
-    }
-
-    /// Applies `f` to the whole-run counts of the chat's team and stream, if it has them.
-    #[inline(always)]
-    fn count_scoped(&mut self, tag: Option<Tag>, f: impl Fn(&mut ChatCounts)) {
-        let Some(tag) = tag.filter(|t| t.team | t.stream != NONE) else {
-            return;
-        };
-        for s in [tag.team, tag.stream] {
-            if s != NONE {
-                f(&mut self.scope(s).counts);
-            }
-        }
-    }
-
-    /// The interval of scope `s` for window `k`.
-    #[inline(always)]
-    fn scope_window(&self, s: u16, k: u32) -> usize {
-        (self.scope_base + s as usize - 1) * self.span + k as usize % self.span
-    }
-
     /// Calls `f` with every accumulator the chat feeds: its interval's, the focus copy's,
     /// then its team's and its stream's. A centre with no parts tests for them once.
     #[inline(always)]
@@ -612,77 +540,17 @@ impl Collector {
         }
     }
 
-    /// A chat still waiting for its first agent was moved to the queue of team scope `to`
-    /// (an inactivity flow's action): from now it counts there. Returns its new tag.
-    pub fn moved(&mut self, tag: Tag, to: u16) -> Tag {
-        if tag.team == to {
-            return tag;
-        }
-        for (s, by) in [(tag.team, -1i32), (to, 1)] {
-            if s == NONE {
-                continue;
-            }
-            let c = &mut self.scope(s).counts;
-            c.arrivals = c.arrivals.wrapping_add_signed(by as i64);
-            c.reached = c.reached.wrapping_add_signed(by as i64);
-            let a = self.scope_window(s, tag.k);
-            let counts = &mut self.intervals[a].counts;
-            counts.arrivals = counts.arrivals.wrapping_add_signed(by);
-            self.pend(a, by);
-        }
-        Tag { team: to, ..tag }
-    }
-
-    /// A chat joined (`by` = 1) or left (-1) the queues, in team scope `team` and stream
-    /// scope `stream`: what each part's `queue_length` integrates. Every chat counts here,
-    /// as in the whole centre's, whether or not it arrived in the counted window.
-    pub fn queue_change(&mut self, team: u16, stream: u16, by: f64) {
-        for s in [team, stream] {
-            if s != NONE {
-                self.integrate_queue(s);
-                self.scope(s).queue += by;
-            }
-        }
-    }
-
-    /// Adds scope `s`'s queue level since it last changed to its intervals' integrals.
-    fn integrate_queue(&mut self, s: u16) {
-        let (warmup, horizon, interval, last) =
-            (self.warmup, self.horizon, self.interval, self.last);
-        let acc = self.scope(s);
-        let (level, from) = (acc.queue, acc.queue_since.max(warmup));
-        acc.queue_since = last;
-        let to = last.min(horizon);
-        if level == 0.0 || to <= from {
-            return;
-        }
-        let base = (self.scope_base + s as usize - 1) * self.span;
-        let mut t = from;
-        let mut k = ((from - warmup) / interval) as usize;
-        while t < to {
-            let end = (warmup + (k as Millis + 1) * interval).min(to);
-            self.intervals[base + k].areas.queue_length += level * (end - t) as f64;
-            t = end;
-            k += 1;
-        }
-    }
-
     #[inline(always)]
     fn waited(&mut self, tag: Tag, wait: Millis) {
         let w = wait as f64;
         self.counts.wait_sum += w;
         self.counts.waited += (wait > 0) as u64;
         self.wait_all.record(wait as u64);
-        if tag.team | tag.stream != NONE {
-            for s in [tag.team, tag.stream] {
-                if s != NONE {
-                    let acc = self.scope(s);
-                    acc.counts.wait_sum += w;
-                    acc.counts.waited += (wait > 0) as u64;
-                    acc.wait_all.record(wait as u64);
-                }
-            }
-        }
+        self.each_part(tag, |acc| {
+            acc.counts.wait_sum += w;
+            acc.counts.waited += (wait > 0) as u64;
+            acc.wait_all.record(wait as u64);
+        });
         self.each_window(tag, |c, a| {
             let acc = &mut c.intervals[a];
             acc.counts.wait_sum += w;
@@ -716,15 +584,10 @@ impl Collector {
         };
         served(&mut self.counts);
         self.ttfr.record(ttfr as u64);
-        if tag.team | tag.stream != NONE {
-            for s in [tag.team, tag.stream] {
-                if s != NONE {
-                    let acc = self.scope(s);
-                    served(&mut acc.counts);
-                    acc.ttfr.record(ttfr as u64);
-                }
-            }
-        }
+        self.each_part(tag, |acc| {
+            served(&mut acc.counts);
+            acc.ttfr.record(ttfr as u64);
+        });
         self.count(tag, |i| {
             i.served += 1;
             i.sl_hits += hit as u32;
@@ -767,291 +630,7 @@ impl Collector {
         self.counts.unfinished += 1;
         self.count_scoped(Some(tag), |c| c.unfinished += 1);
     }
-
-    /// Ends the replication.
-    pub fn finish(mut self) -> ReplicationStats {
-        for g in 0..self.groups.len() {
-            self.integrate_group(g);
-        }
-        for s in 1..=self.scoped.len() {
-            self.integrate_queue(s as u16);
-        }
-        for acc in &mut self.intervals {
-            if let Some(h) = acc.hist.take() {
-                acc.p90 = h.quantile(0.9).unwrap_or(f64::NAN);
-            }
-        }
-        let (busy, present) = self.intervals[..self.span]
-            .iter()
-            .fold((0.0, 0.0), |(b, p), acc| {
-                (b + acc.areas.busy_slots, p + acc.areas.present_slots)
-            });
-        let occupancy = share(busy / time::HOUR as f64, present / time::HOUR as f64);
-        let (metrics, weights) = run_metrics(&self.counts, &self.wait_all, &self.ttfr, occupancy);
-        let rows: Vec<_> = (0..self.intervals.len())
-            .map(|a| self.interval_row(a))
-            .collect();
-        let (mut intervals, mut interval_weights): (Vec<_>, Vec<_>) = rows.into_iter().unzip();
-        let mut blocks_of = |b: usize| {
-            let from = (b * self.span).min(intervals.len());
-            (intervals.split_off(from), interval_weights.split_off(from))
-        };
-        let mut tails: Vec<_> = (1..self.blocks).rev().map(&mut blocks_of).collect();
-        tails.reverse();
-        let mut scopes = vec![ScopeStats {
-            metrics,
-            weights,
-            intervals,
-            interval_weights,
-        }];
-        let mut tails = tails.into_iter();
-        let (focus, focus_weights) = if self.scope_base > 1 {
-            tails.next().expect("the focus block")
-        } else {
-            (Vec::new(), Vec::new())
-        };
-        for (acc, (intervals, interval_weights)) in self.scoped.iter().zip(tails) {
-            let (metrics, weights) =
-                run_metrics(&acc.counts, &acc.wait_all, &acc.ttfr, (f64::NAN, 0.0));
-            scopes.push(ScopeStats {
-                metrics,
-                weights,
-                intervals,
-                interval_weights,
-            });
-        }
-        let (groups, group_weights) = self
-            .groups
-            .iter()
-            .zip(&self.group_sizes)
-            .map(|(g, &size)| {
-                let agent_hours = size as f64 * time::HOUR as f64;
-                let mut row = [f64::NAN; GroupMetric::COUNT];
-                let mut weights = [0.0; GroupMetric::COUNT];
-                for &m in GroupMetric::ALL {
-                    let (value, weight) = match m {
-                        GroupMetric::Occupancy => share(
-                            g.busy / time::HOUR as f64,
-                            g.areas.present / time::HOUR as f64,
-                        ),
-                        GroupMetric::ChatsHandled => count(g.handled as f64),
-                        GroupMetric::Refusals => count(g.refusals as f64),
-                        GroupMetric::ReadyHours => count(g.areas.ready / agent_hours),
-                        GroupMetric::NotReadyHours => count(g.areas.not_ready / agent_hours),
-                        GroupMetric::NotReadyTimeoutHours => count(g.areas.away / agent_hours),
-                        GroupMetric::OfflineHours => count(g.areas.offline / agent_hours),
-                    };
-                    row[m as usize] = value;
-                    weights[m as usize] = weight;
-                }
-                (row, weights)
-            })
-            .unzip();
-        ReplicationStats {
-            scopes,
-            focus,
-            focus_weights,
-            groups,
-            group_weights,
-            slot_minutes: self.groups.iter().map(|g| g.busy / MINUTE as f64).collect(),
-            waits: self.wait_all,
-        }
-    }
-
-    /// Accumulator `a`'s row of `intervals.csv`. A team's or a stream's block measures its
-    /// chats and its queue; the agents' levels and alerts are the whole centre's only.
-    fn interval_row(
-        &self,
-        a: usize,
-    ) -> ([f64; IntervalMetric::COUNT], [f64; IntervalMetric::COUNT]) {
-        let acc = &self.intervals[a];
-        let k = a % self.span;
-        let whole = a < self.span;
-        let start = self.warmup + k as Millis * self.interval;
-        let span = (self.horizon - start).min(self.interval) as f64;
-        let c = &acc.counts;
-        let none = AlertAreas::default();
-        let alerts = |k: usize| self.interval_alerts.get(k).unwrap_or(&none);
-        let reached = c.reached as f64;
-        let minutes = span / MINUTE as f64;
-        let level = |area: f64| share(area / span * minutes, minutes);
-        let mut row = [f64::NAN; IntervalMetric::COUNT];
-        let mut weights = [0.0; IntervalMetric::COUNT];
-        for &m in IntervalMetric::ALL {
-            if !whole && !m.per_scope() {
-                continue;
-            }
-            let (value, weight) = match m {
-                IntervalMetric::Arrivals => count(c.arrivals as f64),
-                IntervalMetric::AbandonRate => share(c.abandoned as f64, reached),
-                IntervalMetric::AbandonRateQueue => share(c.abandoned_queue as f64, reached),
-                IntervalMetric::ServiceLevel => share(c.sl_hits as f64, reached),
-                IntervalMetric::AnswerLevel => share(c.answer_hits as f64, reached),
-                IntervalMetric::MeanWait => {
-                    let known = c.served + c.abandoned + c.bot_after_start;
-                    share(c.wait_sum / MINUTE as f64, known as f64)
-                }
-                IntervalMetric::WaitP90 => count(acc.p90 / MINUTE as f64),
-                IntervalMetric::QueueLength => level(acc.areas.queue_length),
-                IntervalMetric::AgentsOnline => level(acc.areas.agents_online),
-                IntervalMetric::FirstAlertTeamQueue => level(alerts(k)[0][0]),
-                IntervalMetric::SecondAlertTeamQueue => level(alerts(k)[0][1]),
-                IntervalMetric::FirstAlertAgentQueue => level(alerts(k)[1][0]),
-                IntervalMetric::SecondAlertAgentQueue => level(alerts(k)[1][1]),
-                IntervalMetric::FirstAlertWaitingQueue => level(alerts(k)[2][0]),
-                IntervalMetric::SecondAlertWaitingQueue => level(alerts(k)[2][1]),
-                IntervalMetric::Occupancy => share(
-                    acc.areas.busy_slots / time::HOUR as f64,
-                    acc.areas.present_slots / time::HOUR as f64,
-                ),
-            };
-            row[m as usize] = value;
-            weights[m as usize] = weight;
-        }
-        (row, weights)
-    }
-}
-
-/// The whole-run metrics of `summary.csv` from a scope's counts; `occupancy` is the whole
-/// centre's (undefined for a part, which agents of several teams share).
-fn run_metrics(
-    c: &ChatCounts,
-    wait_all: &Histogram,
-    ttfr: &Histogram,
-    occupancy: (f64, f64),
-) -> ([f64; Metric::COUNT], [f64; Metric::COUNT]) {
-    let minutes = |ms: Option<f64>| ms.map_or(f64::NAN, |v| v / MINUTE as f64);
-    let known = (c.served + c.abandoned + c.bot_after_start) as f64;
-    let (reached, served) = (c.reached as f64, c.served as f64);
-    let mut metrics = [f64::NAN; Metric::COUNT];
-    let mut weights = [0.0; Metric::COUNT];
-    for &m in Metric::ALL {
-        let (value, weight) = match m {
-            Metric::Arrivals => count(c.arrivals as f64),
-            Metric::BotResolved => count(c.bot_resolved as f64),
-            Metric::Served => count(served),
-            Metric::Resolved => count(c.resolved as f64),
-            Metric::Abandoned => count(c.abandoned as f64),
-            Metric::Unfinished => count(c.unfinished as f64),
-            Metric::AbandonRate => share(c.abandoned as f64, reached),
-            Metric::AbandonRateQueue => share(c.abandoned_queue as f64, reached),
-            Metric::PWait => share(c.waited as f64, known),
-            Metric::MeanWait => share(c.wait_sum / MINUTE as f64, known),
-            Metric::MeanWaitServed => share(c.wait_served_sum / MINUTE as f64, served),
-            Metric::WaitP50 => count(minutes(wait_all.quantile(0.5))),
-            Metric::WaitP90 => count(minutes(wait_all.quantile(0.9))),
-            Metric::WaitP95 => count(minutes(wait_all.quantile(0.95))),
-            Metric::WaitP99 => count(minutes(wait_all.quantile(0.99))),
-            Metric::MeanTtfr => share(c.ttfr_sum / MINUTE as f64, served),
-            Metric::TtfrP90 => count(minutes(ttfr.quantile(0.9))),
-            Metric::AbandonedInConversation => count(c.abandoned_in_conversation as f64),
-            Metric::ServiceLevel => share(c.sl_hits as f64, reached),
-            Metric::ServiceLevelAnswered => share(c.sl_hits as f64, served),
-            Metric::AnswerLevel => share(c.answer_hits as f64, reached),
-            Metric::Occupancy => occupancy,
-            Metric::Refusals => count(c.refusals as f64),
-            Metric::AutoClosed => count(c.auto_closed as f64),
-            Metric::FirstAlerts => count(c.first_alerts as f64),
-            Metric::SecondAlerts => count(c.second_alerts as f64),
-            Metric::InactivityTransfers => count(c.inactivity_transfers as f64),
-            Metric::Transfers => count(c.transfers as f64),
-            Metric::Stranded => count(c.stranded as f64),
-            Metric::Unplaced => count(c.unplaced as f64),
-        };
-        metrics[m as usize] = value;
-        weights[m as usize] = weight;
-    }
-    (metrics, weights)
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn tag(k: u32, team: u16, stream: u16) -> Tag {
-        Tag { k, team, stream }
-    }
-
-    #[test]
-    fn an_interval_costs_a_few_dozen_bytes_while_it_runs() {
-        // 100 weeks of 30-minute intervals are 33,600 of them: each must stay small, or a
-        // long horizon's memory is all per-interval bookkeeping.
-        assert!(std::mem::size_of::<IntervalAcc>() <= 96);
-        let whole = Measure {
-            scopes: 1,
-            ..Measure::default()
-        };
-        let mut c = Collector::new(0, 100 * time::WEEK, 30 * MINUTE, MINUTE, &[1], whole);
-        assert!(c.interval_alerts.is_empty(), "alerts cost nothing when off");
-        assert!(c.scoped.is_empty(), "nor do parts when the centre has none");
-        c.advance(time::HOUR);
-        let t = tag(1, NONE, NONE);
-        c.arrival(t);
-        c.reached(t);
-        c.started(t, 30_000);
-        c.first_reply(t, 30_000, 30_000);
-        c.advance(2 * time::HOUR);
-        assert!(
-            c.intervals[1].hist.is_none(),
-            "a finished interval keeps only its p90"
-        );
-        let stats = c.finish();
-        assert_eq!(stats.all().intervals.len(), 33_600);
-        assert_eq!(
-            stats.all().intervals[1][IntervalMetric::AnswerLevel as usize],
-            1.0
-        );
-        // The per-interval p90 is exact to the histogram's 2^-5 resolution.
-        let p90 = stats.all().intervals[1][IntervalMetric::WaitP90 as usize];
-        assert!((p90 - 0.5).abs() <= 0.5 / 32.0, "{p90}");
-    }
-
-    #[test]
-    fn a_chat_counts_for_the_team_it_waited_in_last_and_for_its_stream() {
-        // Scopes 1 and 2 are teams, 3 the stream. The chat reaches team 1, is moved to team 2
-        // after 10 minutes and taken there 5 minutes later: its arrival, wait and answer are
-        // team 2's, and each team's queue held it for the minutes it waited there.
-        let parts = Measure {
-            scopes: 4,
-            ..Measure::default()
-        };
-        let mut c = Collector::new(0, time::HOUR, 30 * MINUTE, MINUTE, &[1], parts);
-        let t = tag(0, NONE, 3);
-        c.arrival(t);
-        let t = Tag { team: 1, ..t };
-        c.reached(t);
-        c.queue_change(1, 3, 1.0);
-        c.advance(10 * MINUTE);
-        c.queue_change(1, 3, -1.0);
-        let t = c.moved(t, 2);
-        c.queue_change(2, 3, 1.0);
-        c.advance(15 * MINUTE);
-        c.queue_change(2, 3, -1.0);
-        c.started(t, 15 * MINUTE);
-        c.first_reply(t, 15 * MINUTE, 15 * MINUTE);
-        c.resolved(0, t);
-        c.advance(time::HOUR);
-        let stats = c.finish();
-        let m = |s: usize, m: Metric| stats.scopes[s].metrics[m as usize];
-        let q = |s: usize| stats.scopes[s].intervals[0][IntervalMetric::QueueLength as usize];
-        assert_eq!((m(1, Metric::Arrivals), m(2, Metric::Arrivals)), (0.0, 1.0));
-        assert_eq!((m(1, Metric::Served), m(2, Metric::Served)), (0.0, 1.0));
-        assert!(
-            m(1, Metric::MeanWait).is_nan(),
-            "team 1 lost the chat before its wait ended"
-        );
-        assert_eq!(m(2, Metric::MeanWait), 15.0);
-        assert_eq!(
-            (m(3, Metric::Arrivals), m(3, Metric::MeanWait)),
-            (1.0, 15.0)
-        );
-        assert_eq!(m(0, Metric::Arrivals), 1.0);
-        // Time averages over the 30-minute interval: 10 and 5 minutes of one chat waiting.
-        assert_eq!((q(1), q(2), q(3)), (10.0 / 30.0, 5.0 / 30.0, 15.0 / 30.0));
-        assert!(
-            m(1, Metric::Occupancy).is_nan(),
-            "occupancy is the whole centre's"
-        );
-        assert_eq!(stats.scopes.len(), 4);
-    }
-}
+mod tests;
