@@ -230,19 +230,29 @@ fn shifts_cover_the_requirement_and_the_plan_runs_as_planned() {
         .stdout(predicates::str::contains("scheduled (shifts)"))
         .stdout(predicates::str::contains("the shifts add "));
     let roster = std::fs::read_to_string(out.join("roster.csv")).unwrap();
-    let mut lines = roster.lines();
     assert_eq!(
-        lines.next(),
-        Some("shift,agents,hours_per_agent,agent_hours")
+        roster.lines().next(),
+        Some("group,shift,breaks,agents,hours_per_agent,agent_hours,weekly_cost")
     );
-    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
-    assert_eq!(rows.len(), 3);
-    assert_eq!(rows[0][0], "mon-sun 08:00-16:00");
-    assert_eq!(rows[0][2], "56.000000");
+    // Each day is staffed on its own; days with the same agents on a shift are written
+    // together (`"mon,tue,thu-sat 08:00-16:00"`).
+    let rows: Vec<Vec<String>> = csv::ReaderBuilder::new()
+        .from_reader(roster.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect();
+    assert!(!rows.is_empty(), "{roster}");
     for r in &rows {
-        let agents: f64 = r[1].parse().unwrap();
-        let hours: f64 = r[2].parse().unwrap();
-        assert_eq!(r[3].parse::<f64>().unwrap(), agents * hours);
+        let (_, hours) = r[1].rsplit_once(' ').unwrap();
+        assert!(
+            ["08:00-16:00", "12:00-20:00", "11:00-14:00"].contains(&hours),
+            "{roster}"
+        );
+        let agents: f64 = r[3].parse().unwrap();
+        let hours: f64 = r[4].parse().unwrap();
+        assert_eq!(r[5].parse::<f64>().unwrap(), agents * hours);
+        // No cost given: a week costs its hours.
+        assert_eq!(r[6], r[5]);
     }
     let csv = std::fs::read_to_string(out.join("staffing.csv")).unwrap();
     let mut lines = csv.lines();
@@ -269,14 +279,11 @@ fn shifts_cover_the_requirement_and_the_plan_runs_as_planned() {
     assert!(out.join("staffing.png").is_file());
     let page = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(page.contains("Staffing plan"));
-    assert!(page.contains("The roster (<code>roster.csv</code>)"));
-    assert!(page.contains("<td>mon-sun 08:00-16:00</td>"));
+    assert!(page.contains("(<code>roster.csv</code>)"));
+    assert!(page.contains(" 08:00-16:00</td>"));
     let plan = std::fs::read_to_string(out.join("plan.toml")).unwrap();
     assert!(!plan.contains("[staffing]"));
-    assert!(
-        plan.contains("name = \"agents mon-sun 08:00-16:00\""),
-        "{plan}"
-    );
+    assert!(plan.contains(" 08:00-16:00\", count = "), "{plan}");
     assert_plan_runs_as_planned(&out, "10");
 }
 

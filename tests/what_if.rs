@@ -174,16 +174,15 @@ fn staff_plans_the_what_if_and_its_plan_carries_it() {
             )),
         );
     let plan = file(&out, "plan.toml");
-    // The planned group's agents, one group per shift: each keeps the what-if's capacity.
-    let planned = plan
+    // The planned group, now a roster of shifts, keeps the what-if's capacity.
+    let planned: Vec<&str> = plan
         .split("[[agents]]")
         .skip(1)
-        .filter(|a| a.trim_start().starts_with("name = \"suporte "));
-    assert!(planned.clone().count() > 0, "{plan}");
-    assert!(
-        planned.clone().all(|a| a.contains("capacity = 5")),
-        "{plan}"
-    );
+        .filter(|a| a.trim_start().starts_with("name = \"suporte\""))
+        .collect();
+    assert_eq!(planned.len(), 1, "{plan}");
+    assert!(planned[0].contains("capacity = 5"), "{plan}");
+    assert!(planned[0].contains("roster = ["), "{plan}");
     let book = std::fs::read(out.join("plan.xlsx")).unwrap();
     assert!(book.starts_with(b"PK"), "plan.xlsx is a workbook");
 }

@@ -48,12 +48,11 @@ impl Sim<'_> {
         let mut leaving = std::mem::take(&mut self.leaving);
         let mut next = NEVER;
         for (g, group) in scenario.agent_groups.iter().enumerate() {
-            let on_break = group.breaks.is_on(self.now + start);
             let agents = self.group_agents[g].clone();
             for a in agents.clone() {
-                let on = group
-                    .schedule((a - agents.start) as usize)
-                    .is_on(self.now + start);
+                let i = (a - agents.start) as usize;
+                let on = group.schedule(i).is_on(self.now + start);
+                let on_break = group.break_of(i).is_on(self.now + start);
                 let desk = &mut self.desks[a as usize];
                 let new_shift = desk.on_shift != on;
                 if new_shift {
@@ -75,7 +74,7 @@ impl Sim<'_> {
             let changes_at = group
                 .schedules
                 .iter()
-                .chain([&group.breaks])
+                .chain(&group.breaks)
                 .filter_map(|s| s.next_change(self.now, start));
             next = changes_at.fold(next, Millis::min);
         }

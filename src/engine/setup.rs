@@ -192,9 +192,13 @@ impl<'a> Sim<'a> {
             focus: Vec::new(),
         };
         if focus && let Some(staffing) = &scenario.staffing {
-            let group = &scenario.agent_groups[staffing.group];
             s.focus = (0..scenario.teams.len())
-                .map(|t| group.takes_from(TeamId(t as u32)))
+                .map(|t| {
+                    staffing
+                        .groups
+                        .iter()
+                        .any(|&g| scenario.agent_groups[g].takes_from(TeamId(t as u32)))
+                })
                 .collect();
         }
         for (g, group) in scenario.agent_groups.iter().enumerate() {

@@ -1,24 +1,22 @@
-//! `ccsim staff`: the fewest agents of one group per interval of the week that keep every
-//! target, found by simulating the real rules (`requirement`), the candidate shifts that
-//! cover them at the fewest agent-hours (`shifts`), and the plan written back as a scenario
-//! (`plan_file`). Every simulation of a search uses the same seed, so successive staffings
-//! are compared on the same customers (common random numbers).
+//! `ccsim staff`: the fewest agents of each planned group per interval of the week that keep
+//! every target, found by simulating the real rules (`requirement`), the candidate shifts
+//! that cover them at the least cost (`columns`, `shifts`), and the plan written back as a
+//! scenario (`plan_file`). Every simulation of a search uses the same seed, so successive
+//! staffings are compared on the same customers (common random numbers).
 
+mod columns;
 mod confirm;
 pub mod erlang;
 pub mod plan_file;
 mod requirement;
+mod search;
 mod shifts;
 
-use crate::engine::RunOutput;
 use crate::experiment::{self, Outcome, Plan};
-use crate::scenario::calendar::WeekSchedule;
-use crate::scenario::scopes::{ALL, Scopes};
-use crate::scenario::{Dist, Scenario, Staffing, WorkModel};
-use crate::stats::metrics::{GroupMetric, IntervalMetric};
-use crate::stats::pooled::{focus_value, interval_value};
-use crate::stats::summary::{Estimate, Weighted, ratio_estimate};
-use crate::time::{MINUTE, Millis, WEEK};
+use crate::scenario::Scenario;
+use crate::stats::summary::Estimate;
+use crate::time::{HOUR, MINUTE, Millis};
+use search::{GroupRoster, Search};
 
 #[derive(Debug, thiserror::Error)]
 pub enum PlanningError {
@@ -36,23 +34,27 @@ pub enum PlanningError {
     Solver(String),
 }
 
-/// One interval of the week that the plan gives a number of agents.
+/// One interval of the week that the plan gives a number of agents of one group.
 #[derive(Clone, Debug)]
 pub struct SlotPlan {
+    /// The planned group (its position in `[staffing] groups`).
+    pub group: usize,
     /// Start, in ms since Monday 00:00.
     pub week_time: Millis,
     /// The first interval of the run (as numbered in `intervals.csv`) that falls here, and
     /// its day (0: the day the clock starts).
     pub first_interval: usize,
     pub day: i64,
-    /// Agents of the group needed on duty, by simulation.
+    /// Agents of the group needed on duty and Ready, by simulation.
     pub required: u32,
-    /// Agents on duty in the chosen roster (the requirement when no shifts are given).
+    /// Agents of the group on duty and off their breaks in the chosen roster (the requirement
+    /// when no shifts are given).
     pub scheduled: u32,
     /// What per-interval Erlang A (or C) would staff; `None` where even `max_agents` would
     /// not do by Erlang's reckoning.
     pub erlang: Option<u32>,
-    /// Chats per interval that reached the group's teams, on average.
+    /// Chats per interval that reached the group's teams, on average (a team that several
+    /// planned groups take shared equally among them).
     pub arrivals: f64,
     /// Each target's metric under the final plan, on the customers of its last check (not
     /// those the search chose on), as a ratio of sums over every replication and week.
@@ -61,17 +63,53 @@ pub struct SlotPlan {
     /// smallest, over the targets, of the one-sided confidence that the true value is on the
     /// right side of the bound.
     pub confidence: f64,
-    /// Whether the interval's number kept every target on fresh customers.
+    /// Whether the interval's number kept every target the group moves on fresh customers.
     pub met: bool,
+}
+
+/// Agents of one planned group who work the same shift on the same days with the same breaks.
+#[derive(Clone, Debug)]
+pub struct RosterEntry {
+    /// The planned group (its position in `[staffing] groups`).
+    pub group: usize,
+    /// The shift as worked: `"mon-fri 08:00-17:00"`.
+    pub shift: String,
+    /// Each break's start as a time of day and its length (empty: the group's own breaks).
+    pub breaks: Vec<(Millis, Millis)>,
+    pub agents: u32,
+    /// Paid hours a week per agent.
+    pub hours: f64,
+    /// What a week of one agent costs (premiums included); in hours when no cost is given.
+    pub cost: f64,
+}
+
+/// One planned group's side of the plan.
+#[derive(Clone, Debug)]
+pub struct GroupPlan {
+    /// Its index in the scenario's agent groups, and its teams' names.
+    pub index: usize,
+    pub name: String,
+    pub teams: Vec<String>,
+    /// The handle time (minutes) Erlang was given for it.
+    pub handle_time: f64,
+    /// The cost of an agent-hour, when given.
+    pub hourly: Option<f64>,
+    /// Agent-hours a week: required by simulation, scheduled, per-interval Erlang.
+    pub hours: (f64, f64, f64),
+    /// What the scheduled week costs, premiums included (in hours when no cost is given).
+    pub cost: f64,
 }
 
 /// What `staff` found.
 pub struct StaffingPlan {
+    /// Every planned group's slots, group by group.
     pub slots: Vec<SlotPlan>,
-    /// With candidate shifts: how many agents start on each, in the order given.
-    pub roster: Vec<(String, u32)>,
-    /// The handle time (minutes) and patience (minutes, exponential only) Erlang was given.
-    pub handle_time: f64,
+    /// With candidate shifts: the agents on each shift, group by group.
+    pub roster: Vec<RosterEntry>,
+    pub groups: Vec<GroupPlan>,
+    /// Whether `[staffing] cost` was given: costs are money, else premium-weighted hours.
+    pub costed: bool,
+    /// The mean patience (minutes, exponential only) Erlang was given.
     pub patience: Option<f64>,
     /// Simulations run and simulated weeks in all (replications × horizon).
     pub simulations: u32,
@@ -86,23 +124,51 @@ pub struct StaffingPlan {
     pub scenario: Scenario,
 }
 
+impl RosterEntry {
+    /// Its breaks as times of day: `"12:00-13:00; 15:30-15:45"`.
+    pub fn breaks_text(&self) -> String {
+        let clock = crate::scenario::calendar::clock;
+        self.breaks
+            .iter()
+            .map(|&(at, length)| {
+                let end = (at + length) % crate::time::DAY;
+                format!("{}-{}", clock(at), clock(end))
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
 impl StaffingPlan {
-    /// Agent-hours per week of the scheduled plan and of Erlang's per-interval staffing.
-    pub fn agent_hours(&self, interval: Millis) -> (f64, f64) {
-        let (_, scheduled, erlang) = self.hours(interval);
-        (scheduled, erlang)
+    /// Agent-hours per week over the planned groups: (required by simulation, scheduled,
+    /// per-interval Erlang).
+    pub fn hours(&self) -> (f64, f64, f64) {
+        self.groups.iter().fold((0.0, 0.0, 0.0), |a, g| {
+            (a.0 + g.hours.0, a.1 + g.hours.1, a.2 + g.hours.2)
+        })
     }
 
-    /// Agent-hours per week: (required by simulation, scheduled, per-interval Erlang).
-    pub fn hours(&self, interval: Millis) -> (f64, f64, f64) {
-        let hours = interval as f64 / crate::time::HOUR as f64;
-        let sum =
-            |f: fn(&SlotPlan) -> u32| self.slots.iter().map(|s| f(s) as f64).sum::<f64>() * hours;
-        (
-            sum(|s| s.required),
-            sum(|s| s.scheduled),
-            sum(|s| s.erlang.unwrap_or(0)),
-        )
+    /// The plan's weekly cost over the planned groups.
+    pub fn cost(&self) -> f64 {
+        self.groups.iter().map(|g| g.cost).sum()
+    }
+
+    /// Per slot of the week that the run measures, summed over the planned groups: (week
+    /// time, required, scheduled, Erlang or `None` where any group's is).
+    pub fn totals(&self) -> Vec<(Millis, u32, u32, Option<u32>)> {
+        let mut out: Vec<(Millis, u32, u32, Option<u32>)> = Vec::new();
+        for s in &self.slots {
+            match out.iter_mut().find(|t| t.0 == s.week_time) {
+                Some(t) => {
+                    t.1 += s.required;
+                    t.2 += s.scheduled;
+                    t.3 = t.3.zip(s.erlang).map(|(a, b)| a + b);
+                }
+                None => out.push((s.week_time, s.required, s.scheduled, s.erlang)),
+            }
+        }
+        out.sort_by_key(|t| t.0);
+        out
     }
 }
 
@@ -148,83 +214,130 @@ pub fn staff_showing(
     let started = std::time::Instant::now();
     let mut search = Search::new(scenario, staffing, plan);
     search.show = Some(show);
-    let first = search.simulate(&search.scenario_with(&Roster::AsWritten))?;
-    let (handle_time, patience) = search.erlang_inputs(&first);
-    let arrivals = search.slot_means(&first, IntervalMetric::Arrivals);
+    let first = search.simulate(&search.scenario_with(&search.rosters.clone()))?;
     let interval_min = scenario.simulation.interval as f64 / MINUTE as f64;
-    let group = &scenario.agent_groups[staffing.group];
     let sl_target = scenario.simulation.service_level_target as f64 / MINUTE as f64;
-    let erlang: Vec<Option<u32>> = arrivals
-        .iter()
-        .map(|a| {
-            let lambda = if a.is_nan() { 0.0 } else { a / interval_min };
-            erlang::agents_needed(
-                lambda,
-                1.0 / handle_time,
-                patience.map_or(0.0, |p| 1.0 / p),
-                group.capacity,
-                &staffing.targets,
-                sl_target,
-                staffing.max_agents,
-            )
-        })
-        .collect();
-    let start: Vec<u32> = erlang
-        .iter()
-        .zip(&search.planned)
-        .map(|(e, &planned)| {
-            if planned {
-                e.unwrap_or(staffing.max_agents)
-            } else {
-                0
-            }
-        })
-        .collect();
+    let mut inputs = Vec::new();
+    let mut start = Vec::new();
+    for gi in 0..search.groups() {
+        let (handle_time, patience) = search.erlang_inputs(&first, gi);
+        let arrivals = search.group_arrivals(&first, gi);
+        let group = &scenario.agent_groups[staffing.groups[gi]];
+        let targets: Vec<_> = staffing
+            .targets
+            .iter()
+            .zip(&search.movers)
+            .filter(|(_, m)| m.contains(&gi))
+            .map(|(t, _)| t.clone())
+            .collect();
+        let erlang: Vec<Option<u32>> = arrivals
+            .iter()
+            .map(|a| {
+                let lambda = if a.is_nan() { 0.0 } else { a / interval_min };
+                erlang::agents_needed(
+                    lambda,
+                    1.0 / handle_time,
+                    patience.map_or(0.0, |p| 1.0 / p),
+                    group.capacity,
+                    &targets,
+                    sl_target,
+                    staffing.max_agents,
+                )
+            })
+            .collect();
+        start.push(
+            erlang
+                .iter()
+                .zip(&search.planned)
+                .map(|(e, &planned)| match planned {
+                    true => e.unwrap_or(staffing.max_agents),
+                    false => 0,
+                })
+                .collect::<Vec<u32>>(),
+        );
+        inputs.push((handle_time, patience, arrivals, erlang));
+    }
     search.enter("checking the targets with max_agents on duty", None);
     search.reachable()?;
-    let required = requirement::search(&mut search, start)?;
+    let required = requirement::joint(&mut search, start)?;
     search.enter("confirming the plan on fresh customers", Some(1));
     let confirmed = if staffing.shifts.is_empty() {
         confirm::confirm(
             &mut search,
-            required.clone(),
-            |_, need| Ok((Roster::Levels(need.to_vec()), need.to_vec())),
+            required,
+            |_, _, need| Ok((GroupRoster::Levels(need.to_vec()), need.to_vec())),
             requirement::unreachable_error,
         )?
     } else {
         shifts::cover(&mut search, &required)?
     };
-    let roster = match &confirmed.roster {
-        Roster::Shifts(counts) => staffing
-            .shifts
-            .iter()
-            .zip(counts)
-            .map(|((name, _), &n)| (name.clone(), n))
-            .collect(),
-        _ => Vec::new(),
-    };
-    let final_scenario = search.scenario_with(&confirmed.roster);
+    let final_scenario = search.scenario_with(&confirmed.rosters);
     let values: Vec<Vec<Estimate>> = search.slot_estimates(&confirmed.runs);
-    let slots = (0..search.slots())
-        .filter(|&i| search.planned[i])
-        .map(|i| SlotPlan {
-            week_time: i as Millis * scenario.simulation.interval,
-            first_interval: search.first[i],
-            day: search.day(search.first[i]),
-            required: confirmed.need[i],
-            scheduled: confirmed.on_duty[i],
-            erlang: erlang[i],
-            arrivals: arrivals[i],
-            confidence: confidence(&staffing.targets, &values[i]),
-            values: values[i].clone(),
-            met: search.confirmed[i],
-        })
-        .collect();
+    let hour = scenario.simulation.interval as f64 / HOUR as f64;
+    let mut slots = Vec::new();
+    let mut roster = Vec::new();
+    let mut groups = Vec::new();
+    for (gi, (handle_time, _, arrivals, erlang)) in inputs.iter().enumerate() {
+        let g = staffing.groups[gi];
+        let before = slots.len();
+        slots.extend((0..search.slots()).filter(|&i| search.planned[i]).map(|i| {
+            let targets = &staffing.targets;
+            let own: Vec<Estimate> = values[i].clone();
+            SlotPlan {
+                group: gi,
+                week_time: i as Millis * scenario.simulation.interval,
+                first_interval: search.first[i],
+                day: search.day(search.first[i]),
+                required: confirmed.need[gi][i],
+                scheduled: confirmed.on_duty[gi][i],
+                erlang: erlang[i],
+                arrivals: arrivals[i],
+                confidence: confidence(targets, &own),
+                values: own,
+                met: search.confirmed[gi][i],
+            }
+        }));
+        let mine = &slots[before..];
+        let sum = |f: fn(&SlotPlan) -> f64| mine.iter().map(f).sum::<f64>() * hour;
+        let hours = (
+            sum(|s| s.required as f64),
+            sum(|s| s.scheduled as f64),
+            sum(|s| s.erlang.unwrap_or(0) as f64),
+        );
+        let entries = match &confirmed.rosters[gi] {
+            GroupRoster::Shifts(entries) => roster_entries(&search, gi, entries),
+            _ => Vec::new(),
+        };
+        let cost = if entries.is_empty() {
+            mine.iter()
+                .map(|s| s.scheduled as f64 * search.slot_weight(s.week_time))
+                .sum::<f64>()
+                * search.cost(gi)
+        } else {
+            entries.iter().map(|e| e.agents as f64 * e.cost).sum()
+        };
+        let group = &scenario.agent_groups[g];
+        groups.push(GroupPlan {
+            index: g,
+            name: group.name.clone(),
+            teams: group
+                .teams
+                .iter()
+                .map(|t| scenario.teams[t.0 as usize].name.clone())
+                .collect(),
+            handle_time: *handle_time,
+            hourly: staffing.costs.as_ref().map(|c| c[gi]),
+            hours,
+            cost,
+        });
+        roster.extend(entries);
+    }
     Ok(StaffingPlan {
         slots,
         roster,
-        handle_time,
-        patience,
+        groups,
+        costed: staffing.costs.is_some(),
+        patience: inputs.first().and_then(|i| i.1),
         simulations: search.simulations,
         simulated_weeks: search.simulated_weeks,
         outcome: Outcome {
@@ -236,6 +349,39 @@ pub fn staff_showing(
         search_seed: plan.seed,
         scenario: final_scenario,
     })
+}
+
+/// A group's roster as the plan states it: each entry's shift, breaks, agents and cost.
+fn roster_entries(s: &Search, gi: usize, entries: &[search::Entry]) -> Vec<RosterEntry> {
+    entries
+        .iter()
+        .map(|e| {
+            let first = &s.columns[e.columns[0]];
+            let template = &s.staffing.shifts[first.template];
+            let mut days: Vec<usize> = e
+                .columns
+                .iter()
+                .flat_map(|&c| s.columns[c].days.iter().copied())
+                .collect();
+            days.sort_unstable();
+            let columns = e.columns.iter().map(|&c| &s.columns[c]);
+            RosterEntry {
+                group: gi,
+                shift: format!(
+                    "{} {}",
+                    crate::scenario::calendar::day_list(&days),
+                    template.hours()
+                ),
+                breaks: match first.break_schedule {
+                    Some(_) => s.column_breaks(first),
+                    None => Vec::new(),
+                },
+                agents: e.count,
+                hours: columns.clone().map(|c| c.hours).sum(),
+                cost: columns.map(|c| c.weighted).sum::<f64>() * s.cost(gi),
+            }
+        })
+        .collect()
 }
 
 /// The smallest one-sided confidence, over the targets, that the true value keeps its bound:
@@ -265,348 +411,4 @@ fn confidence(targets: &[crate::scenario::Target], values: &[Estimate]) -> f64 {
                 .unwrap_or(f64::NAN)
         })
         .fold(1.0, f64::min)
-}
-
-/// How the planned group is staffed in one simulation.
-#[derive(Clone, Debug)]
-enum Roster {
-    /// As the scenario writes it.
-    AsWritten,
-    /// This many agents on duty in each slot of the week, stacked (`WeekSchedule::stacked`).
-    Levels(Vec<u32>),
-    /// This many agents on each candidate shift.
-    Shifts(Vec<u32>),
-}
-
-/// The state a search shares between its steps: the scenario, the slots of the week it plans,
-/// and what it has simulated so far.
-struct Search<'a> {
-    base: &'a Scenario,
-    staffing: &'a Staffing,
-    plan: Plan,
-    /// Per slot of the week: whether the run measures it (falls in `[warmup, horizon)`).
-    planned: Vec<bool>,
-    /// Per slot: the first interval of the run in it.
-    first: Vec<usize>,
-    simulations: u32,
-    simulated_weeks: f64,
-    /// Worker threads the simulations ran on.
-    threads: usize,
-    /// Per slot: whether its number kept every target on fresh customers.
-    confirmed: Vec<bool>,
-    /// Where the search stands is told here, with the phase and a rough count of what is left.
-    show: Option<&'a dyn Fn(&Progress)>,
-    phase: &'static str,
-    left: Option<u32>,
-    started: std::time::Instant,
-}
-
-impl<'a> Search<'a> {
-    fn new(base: &'a Scenario, staffing: &'a Staffing, plan: Plan) -> Self {
-        let sim = &base.simulation;
-        let slots = (WEEK / sim.interval) as usize;
-        let intervals = ((sim.horizon - sim.warmup) + sim.interval - 1) / sim.interval;
-        let mut planned = vec![false; slots];
-        let mut first = vec![0; slots];
-        for k in 0..intervals as usize {
-            let slot = Self::slot_of(base, k);
-            if !planned[slot] {
-                planned[slot] = true;
-                first[slot] = k;
-            }
-        }
-        Search {
-            base,
-            staffing,
-            plan: Plan {
-                staffing_focus: true,
-                chats_log: None,
-                ..plan
-            },
-            planned,
-            first,
-            simulations: 0,
-            simulated_weeks: 0.0,
-            threads: 0,
-            confirmed: Vec::new(),
-            show: None,
-            phase: "measuring the week as written",
-            left: None,
-            started: std::time::Instant::now(),
-        }
-    }
-
-    fn slots(&self) -> usize {
-        self.planned.len()
-    }
-
-    /// The slot of the week that interval `k` of the run falls in.
-    fn slot_of(s: &Scenario, k: usize) -> usize {
-        let sim = &s.simulation;
-        let t = (sim.start + sim.warmup + k as Millis * sim.interval).rem_euclid(WEEK);
-        (t / sim.interval) as usize
-    }
-
-    /// The day of interval `k`, as `intervals.csv` numbers it.
-    fn day(&self, k: usize) -> i64 {
-        let sim = &self.base.simulation;
-        (sim.start % crate::time::DAY + sim.warmup + k as Millis * sim.interval)
-            .div_euclid(crate::time::DAY)
-    }
-
-    fn scenario_with(&self, roster: &Roster) -> Scenario {
-        let mut s = self.base.clone();
-        let interval = self.base.simulation.interval;
-        let group = &mut s.agent_groups[self.staffing.group];
-        match roster {
-            Roster::AsWritten => {}
-            Roster::Levels(levels) => {
-                let windows: Vec<_> = levels
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, n)| **n > 0)
-                    .map(|(i, &n)| {
-                        let from = i as Millis * interval;
-                        ((from, from + interval), n)
-                    })
-                    .collect();
-                group.schedules = WeekSchedule::stacked(&windows);
-                group.count = group.schedules.len() as u32;
-            }
-            Roster::Shifts(counts) => {
-                group.schedules = self
-                    .staffing
-                    .shifts
-                    .iter()
-                    .zip(counts)
-                    .flat_map(|((_, schedule), &n)| {
-                        std::iter::repeat_n(schedule.clone(), n as usize)
-                    })
-                    .collect();
-                group.count = group.schedules.len() as u32;
-            }
-        }
-        s
-    }
-
-    /// Simulates `roster`: its replications, and per slot whether every target held.
-    fn try_roster(
-        &mut self,
-        roster: &Roster,
-    ) -> Result<(Vec<RunOutput>, Vec<bool>), PlanningError> {
-        let runs = self.simulate(&self.scenario_with(roster))?;
-        let ok = self.judge(&runs);
-        Ok((runs, ok))
-    }
-
-    fn simulate(&mut self, scenario: &Scenario) -> Result<Vec<RunOutput>, PlanningError> {
-        self.simulate_seeded(scenario, self.plan.seed)
-    }
-
-    /// Simulates `scenario` on the customers of `seed`.
-    fn simulate_seeded(
-        &mut self,
-        scenario: &Scenario,
-        seed: u64,
-    ) -> Result<Vec<RunOutput>, PlanningError> {
-        self.simulations += 1;
-        if let Some(left) = &mut self.left {
-            *left = left.saturating_sub(1);
-        }
-        let sim = &scenario.simulation;
-        self.simulated_weeks += self.plan.replications as f64 * sim.horizon as f64 / WEEK as f64;
-        let outcome = experiment::run(scenario, Plan { seed, ..self.plan }, None)?;
-        self.threads = outcome.threads;
-        Ok(outcome.runs)
-    }
-
-    /// Per slot: the mean of a focus metric over every replication and every week.
-    fn slot_means(&self, runs: &[RunOutput], metric: IntervalMetric) -> Vec<f64> {
-        self.slot_estimates_of(runs, metric)
-            .into_iter()
-            .map(|e| e.mean)
-            .collect()
-    }
-
-    fn slot_estimates_of(&self, runs: &[RunOutput], metric: IntervalMetric) -> Vec<Estimate> {
-        self.slot_estimates_in(runs, "all", metric)
-    }
-
-    /// Per slot, `metric` of the chats of part `scope` (`team:vendas`, as `summary.csv` names
-    /// it), or of the planned group's teams for `all` or a part the run does not split.
-    fn slot_estimates_in(
-        &self,
-        runs: &[RunOutput],
-        scope: &str,
-        metric: IntervalMetric,
-    ) -> Vec<Estimate> {
-        let part = Scopes::of(self.base).position(scope).filter(|&s| s != ALL);
-        let mut values: Vec<Vec<Weighted>> = vec![Vec::new(); self.slots()];
-        for r in runs {
-            for k in 0..r.stats.focus.len() {
-                let v = match part {
-                    Some(s) => interval_value(&r.stats, s, k, metric),
-                    None => focus_value(&r.stats, k, metric),
-                };
-                values[Self::slot_of(self.base, k)].push(v);
-            }
-        }
-        values
-            .into_iter()
-            .map(|v| ratio_estimate(v, metric.scale()))
-            .collect()
-    }
-
-    /// Per slot, each target's estimate, in the order of the targets.
-    fn slot_estimates(&self, runs: &[RunOutput]) -> Vec<Vec<Estimate>> {
-        let per_target: Vec<Vec<Estimate>> = self
-            .staffing
-            .targets
-            .iter()
-            .map(|t| self.slot_estimates_in(runs, &t.scope, t.metric))
-            .collect();
-        (0..self.slots())
-            .map(|i| per_target.iter().map(|t| t[i]).collect())
-            .collect()
-    }
-
-    /// Per slot: whether every target holds (slots the run does not measure always do).
-    fn judge(&self, runs: &[RunOutput]) -> Vec<bool> {
-        let values = self.slot_estimates(runs);
-        let ok: Vec<bool> = values
-            .iter()
-            .map(|v| {
-                self.staffing
-                    .targets
-                    .iter()
-                    .zip(v)
-                    .all(|(t, e)| t.holds(e.mean))
-            })
-            .collect();
-        if let Some(show) = self.show {
-            show(&Progress {
-                phase: self.phase,
-                simulations: self.simulations,
-                holding: (0..ok.len()).filter(|&i| self.planned[i] && ok[i]).count(),
-                planned: self.planned.iter().filter(|&&p| p).count(),
-                left: self.left,
-                elapsed: self.started.elapsed(),
-            });
-        }
-        ok
-    }
-
-    /// Enters `phase`, with a rough count of the simulations it and the rest will take.
-    fn enter(&mut self, phase: &'static str, left: Option<u32>) {
-        self.phase = phase;
-        self.left = left;
-    }
-
-    /// The handle time (minutes) Erlang is given: the scenario's for the block model, as a
-    /// planner reads it off a spreadsheet; for the turn model, the slot time per chat the
-    /// group spent in the first simulation, as a platform would report it. And the mean
-    /// patience when it is exponential (Erlang A), else `None` (Erlang C).
-    fn erlang_inputs(&self, runs: &[RunOutput]) -> (f64, Option<f64>) {
-        let g = self.staffing.group;
-        let handle = match &self.base.conversation.model {
-            WorkModel::Block { handle_time } => handle_time.mean() / MINUTE as f64,
-            WorkModel::Turns(_) => {
-                let busy: f64 = runs.iter().map(|r| r.stats.slot_minutes[g]).sum();
-                let chats: f64 = runs
-                    .iter()
-                    .map(|r| r.stats.groups[g][GroupMetric::ChatsHandled as usize])
-                    .sum();
-                if chats > 0.0 { busy / chats } else { f64::NAN }
-            }
-        };
-        let patience = match &self.base.customers.patience {
-            Some(d @ Dist::Exponential { .. }) => Some(d.mean() / MINUTE as f64),
-            _ => None,
-        };
-        (handle, patience)
-    }
-
-    /// "mon 08:30" for slot `i`.
-    fn label(&self, i: usize) -> String {
-        crate::scenario::calendar::week_label(i as Millis * self.base.simulation.interval)
-    }
-
-    /// The targets slot `i` misses in `runs`, with the values reached: why it is stuck.
-    fn misses(&self, runs: &[RunOutput], i: usize) -> String {
-        let values = &self.slot_estimates(runs)[i];
-        self.staffing
-            .targets
-            .iter()
-            .zip(values)
-            .filter(|(t, e)| !t.holds(e.mean))
-            .map(|(t, e)| {
-                let (unit, scale) = t.metric.unit().display();
-                format!("{} {:.1}{unit}", t.label(), e.mean * scale)
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-
-    /// Whether the planned group is on its break during slot `i` of the week.
-    fn on_break(&self, i: usize) -> bool {
-        let interval = self.base.simulation.interval;
-        let group = &self.base.agent_groups[self.staffing.group];
-        group.breaks.is_on(i as Millis * interval + interval / 2)
-    }
-
-    /// Why the targets slot `i` misses with `max_agents` on duty are out of staffing's reach.
-    fn why_unreachable(&self, runs: &[RunOutput], i: usize) -> String {
-        let values = &self.slot_estimates(runs)[i];
-        let missed = |m: IntervalMetric| {
-            self.staffing
-                .targets
-                .iter()
-                .zip(values)
-                .any(|(t, e)| t.metric == m && !t.holds(e.mean))
-        };
-        let mut why = Vec::new();
-        if missed(IntervalMetric::AbandonRate) {
-            let total = self.slot_estimates_of(runs, IntervalMetric::AbandonRate)[i].mean;
-            let queue = self.slot_estimates_of(runs, IntervalMetric::AbandonRateQueue)[i].mean;
-            why.push(format!(
-                "{:.1}% of the customers left after an agent had taken their chat (while the first reply was written) and only {:.1}% before, and more agents only shorten the wait before; to bound what staffing changes, target abandon_rate_queue",
-                100.0 * (total - queue),
-                100.0 * queue
-            ));
-        }
-        if missed(IntervalMetric::ServiceLevel) {
-            why.push("the first reply comes after the service-level target even for chats taken at once (the agent's first reply takes that long); target answer_level, which counts the moment an agent takes the chat".to_string());
-        }
-        if why.is_empty() {
-            why.push("more agents of this group cannot change it: look at other teams' chats, inactivity moves and bots".to_string());
-        }
-        why.join("; ")
-    }
-
-    /// Refuses, before searching, targets that even `max_agents` on duty in every interval do
-    /// not keep, saying which and why: one simulation instead of a search that climbs to the
-    /// cap.
-    fn reachable(&mut self) -> Result<(), PlanningError> {
-        let max = self.staffing.max_agents;
-        let levels: Vec<u32> = self
-            .planned
-            .iter()
-            .map(|&p| if p { max } else { 0 })
-            .collect();
-        let (runs, ok) = self.try_roster(&Roster::Levels(levels))?;
-        let missing: Vec<usize> = (0..self.slots()).filter(|&i| !ok[i]).collect();
-        if missing.is_empty() {
-            return Ok(());
-        }
-        Err(requirement::unreachable_error(self, &missing, &runs))
-    }
-
-    fn labels(&self, slots: &[usize]) -> String {
-        const SHOWN: usize = 12;
-        let mut text: Vec<String> = slots.iter().take(SHOWN).map(|&i| self.label(i)).collect();
-        if slots.len() > SHOWN {
-            text.push(format!("and {} more", slots.len() - SHOWN));
-        }
-        text.join(", ")
-    }
 }

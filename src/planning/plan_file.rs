@@ -1,24 +1,21 @@
-//! `plan.toml`: the scenario as written, comments and all, with the planned group's staffing
+//! `plan.toml`: the scenario as written, comments and all, with the planned groups' staffing
 //! replaced by the plan and `[staffing]` dropped, so that `ccsim run plan.toml` runs the plan.
 //! Per-interval numbers become `count = [{ when, count }]` windows (days with the same
-//! numbers written together); a shift roster becomes one `[[agents]]` group per shift used.
+//! numbers written together); a shift roster becomes `roster = [{ shift, count, breaks }]`,
+//! the agents of each shift with the breaks the plan placed.
 
 use std::path::Path;
 
 use toml_edit::{Array, Item, Table, TableLike, Value};
 
-use super::StaffingPlan;
+use super::{RosterEntry, StaffingPlan};
 use crate::scenario::Scenario;
+use crate::scenario::calendar::clock;
 use crate::scenario::write::week_windows;
 use crate::time::Millis;
 
 /// The text of `plan.toml` for `plan`, found for `scenario` (the file as written).
 pub fn render(scenario: &Scenario, plan: &StaffingPlan) -> String {
-    let staffing = scenario
-        .staffing
-        .as_ref()
-        .expect("a plan comes from a scenario with [staffing]");
-    let group = &scenario.agent_groups[staffing.group].name;
     let mut doc = scenario.document();
     doc.remove("staffing");
     anchor_files(
@@ -27,28 +24,32 @@ pub fn render(scenario: &Scenario, plan: &StaffingPlan) -> String {
     );
     let interval = scenario.simulation.interval;
     if let Some(Item::ArrayOfTables(agents)) = doc.get_mut("agents") {
-        let at = agents
-            .iter()
-            .position(|t| t.get("name").and_then(Item::as_str) == Some(group.as_str()))
-            .expect("the staffing group was validated");
-        let written = agents.get(at).expect("found above").clone();
-        let rest: Vec<Table> = agents.iter().skip(at + 1).cloned().collect();
-        while agents.len() > at {
-            agents.remove(at);
-        }
-        for table in planned_groups(&written, group, plan, interval) {
-            agents.push(table);
-        }
-        for table in rest {
-            agents.push(table);
+        for (gi, group) in plan.groups.iter().enumerate() {
+            let table = agents
+                .iter_mut()
+                .find(|t| t.get("name").and_then(Item::as_str) == Some(group.name.as_str()))
+                .expect("the staffing groups were validated");
+            planned_group(table, gi, plan, interval);
         }
     }
     if let Some(simulation) = doc.get_mut("simulation").and_then(Item::as_table_like_mut) {
         simulation.insert("seed", toml_edit::value(plan.seed as i64));
     }
-    let (hours, erlang) = plan.agent_hours(interval);
+    let (_, hours, erlang) = plan.hours();
+    let names: Vec<String> = plan
+        .groups
+        .iter()
+        .map(|g| format!("\"{}\"", g.name))
+        .collect();
+    let cost = if plan.costed {
+        format!(", costing {:.2} a week", plan.cost())
+    } else {
+        String::new()
+    };
     let header = format!(
-        "# Staffing plan for agent group \"{group}\", written by `ccsim staff` from {}:\n# {:.1} agent-hours a week (per-interval Erlang: {erlang:.1}). Run it with `ccsim run`.\n# seed = {}: the fresh customers staff checked the plan on, so `ccsim run` gives its report again;\n# the search chose on seed {}. Judge the plan on other seeds too.\n\n",
+        "# Staffing plan for agent group{} {}, written by `ccsim staff` from {}:\n# {:.1} agent-hours a week{cost} (per-interval Erlang: {erlang:.1}). Run it with `ccsim run`.\n# seed = {}: the fresh customers staff checked the plan on, so `ccsim run` gives its report again;\n# the search chose on seed {}. Judge the plan on other seeds too.\n\n",
+        if names.len() == 1 { "" } else { "s" },
+        names.join(", "),
         scenario.path.display(),
         hours,
         plan.seed,
@@ -91,23 +92,17 @@ fn anchor_files(table: &mut dyn TableLike, base: &Path) {
     }
 }
 
-/// The group's table(s) with the plan's numbers: one table with `count` by window, or one per
-/// shift that has agents (named after the group and the shift).
-fn planned_groups(
-    written: &Table,
-    group: &str,
-    plan: &StaffingPlan,
-    interval: Millis,
-) -> Vec<Table> {
-    let mut base = written.clone();
-    base.remove("shifts");
-    base.remove("count");
+/// Planned group `gi`'s table with the plan's numbers: `count` by window, or a `roster`.
+fn planned_group(table: &mut Table, gi: usize, plan: &StaffingPlan, interval: Millis) {
+    table.remove("shifts");
+    table.remove("count");
+    table.remove("roster");
+    let entries: Vec<&RosterEntry> = plan.roster.iter().filter(|e| e.group == gi).collect();
     if plan.roster.is_empty() {
         let mut levels = vec![0u32; (crate::time::WEEK / interval) as usize];
-        for slot in &plan.slots {
+        for slot in plan.slots.iter().filter(|s| s.group == gi) {
             levels[(slot.week_time / interval) as usize] = slot.scheduled;
         }
-        let mut table = base;
         let levels: Vec<Option<i64>> = levels
             .iter()
             .map(|&n| (n > 0).then_some(n as i64))
@@ -116,23 +111,47 @@ fn planned_groups(
             "count",
             Item::Value(Value::Array(week_windows(&levels, interval, "count"))),
         );
-        return vec![table];
+        return;
     }
-    let used: Vec<&(String, u32)> = plan.roster.iter().filter(|(_, n)| *n > 0).collect();
-    if used.is_empty() {
-        let mut table = base;
+    if entries.is_empty() {
         table.insert("count", toml_edit::value(0));
-        return vec![table];
+        return;
     }
-    used.iter()
-        .map(|(shift, n)| {
-            let mut table = base.clone();
-            table.insert("name", toml_edit::value(format!("{group} {shift}")));
-            table.insert("count", toml_edit::value(*n as i64));
-            let mut shifts = Array::new();
-            shifts.push(shift.as_str());
-            table.insert("shifts", Item::Value(Value::Array(shifts)));
-            table
-        })
-        .collect()
+    let mut roster = toml_edit::ArrayOfTables::new();
+    for e in entries {
+        let mut row = Table::new();
+        row.insert("shift", toml_edit::value(e.shift.as_str()));
+        row.insert("count", toml_edit::value(e.agents as i64));
+        if !e.breaks.is_empty() {
+            let mut breaks = Array::new();
+            for &(at, length) in &e.breaks {
+                let mut b = toml_edit::InlineTable::new();
+                b.insert("at", clock(at).into());
+                b.insert(
+                    "length",
+                    crate::fitting::duration(length as f64 / crate::time::MINUTE as f64).into(),
+                );
+                breaks.push(b);
+            }
+            row.insert("breaks", Item::Value(Value::Array(breaks)));
+        }
+        roster.push(row);
+    }
+    table.insert("roster", Item::Value(Value::Array(inline_rows(roster))));
+}
+
+/// Roster rows as one inline table per line, the way a person would write them.
+fn inline_rows(rows: toml_edit::ArrayOfTables) -> Array {
+    let mut array = Array::new();
+    for row in rows.iter() {
+        let mut inline = row.clone().into_inline_table();
+        inline.fmt();
+        array.push(inline);
+    }
+    for v in array.iter_mut() {
+        v.decor_mut().set_prefix("\n  ");
+    }
+    array.set_trailing("\n");
+    array.set_trailing_comma(true);
+    array
 }

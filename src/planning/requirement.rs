@@ -9,10 +9,19 @@
 //! An interval's number also moves the intervals after it (a backlog, or its absence), so a
 //! bound seen under other neighbours may not hold now: the newest observation wins, and the
 //! search ends with a simulation of the final staffing in which every interval holds.
+//!
+//! Several groups are searched one at a time, the others held where they stand; a group
+//! whose teams another group also takes is searched again after that group changed, a few
+//! rounds at most. Groups with no team in common are searched once each, as they would be
+//! alone. The costliest group is searched first: searched while the others still stand at
+//! their first guess, it is lowered furthest, and the cheaper groups carry the rest.
 
-use super::{PlanningError, Roster, Search};
+use super::PlanningError;
+use super::search::{GroupRoster, Search};
 use crate::engine::RunOutput;
 use crate::scenario::locate::KeyPath;
+use crate::stats::metrics::IntervalMetric;
+use crate::time::Millis;
 
 /// Simulations before the halving stops and the search only raises what misses.
 const MAX_HALVINGS: u32 = 40;
@@ -21,7 +30,42 @@ const MAX_HALVINGS: u32 = 40;
 /// slot before, and leave a backlog to the two after.
 const STRIDE: usize = 4;
 
-pub(super) fn search(s: &mut Search, start: Vec<u32>) -> Result<Vec<u32>, PlanningError> {
+/// Rounds of searching the groups again after a group they share a team with changed.
+const MAX_ROUNDS: usize = 3;
+
+/// Every planned group's requirement, from `start`, each searched with the others held.
+pub(super) fn joint(s: &mut Search, start: Vec<Vec<u32>>) -> Result<Vec<Vec<u32>>, PlanningError> {
+    let g = s.groups();
+    for (gi, levels) in start.iter().enumerate() {
+        s.rosters[gi] = GroupRoster::Levels(levels.clone());
+    }
+    let mut levels = start;
+    let mut stale = vec![true; g];
+    let mut order: Vec<usize> = (0..g).collect();
+    order.sort_by(|&a, &b| s.cost(b).total_cmp(&s.cost(a)));
+    for _ in 0..MAX_ROUNDS {
+        for &gi in &order {
+            if !std::mem::take(&mut stale[gi]) {
+                continue;
+            }
+            let found = search(s, gi, levels[gi].clone())?;
+            if found != levels[gi] {
+                for other in (0..g).filter(|&o| o != gi && s.share_a_team(gi, o)) {
+                    stale[other] = true;
+                }
+            }
+            s.rosters[gi] = GroupRoster::Levels(found.clone());
+            levels[gi] = found;
+        }
+        if !stale.contains(&true) {
+            break;
+        }
+    }
+    Ok(levels)
+}
+
+/// Group `gi`'s requirement, from `start`, the other groups held where they stand.
+fn search(s: &mut Search, gi: usize, start: Vec<u32>) -> Result<Vec<u32>, PlanningError> {
     let max = s.staffing.max_agents;
     let n = s.slots();
     let mut levels = start;
@@ -35,7 +79,7 @@ pub(super) fn search(s: &mut Search, start: Vec<u32>) -> Result<Vec<u32>, Planni
     let mut rounds = 0;
     s.enter("searching the requirement", None);
     loop {
-        let (runs, ok) = s.try_roster(&Roster::Levels(levels.clone()))?;
+        let (runs, ok) = s.try_levels(gi, &levels)?;
         rounds += 1;
         let mut unreachable = Vec::new();
         let mut next = levels.clone();
@@ -103,14 +147,14 @@ pub(super) fn search(s: &mut Search, start: Vec<u32>) -> Result<Vec<u32>, Planni
         );
         levels = next;
     }
-    lower(s, &mut levels)?;
+    lower(s, gi, &mut levels)?;
     Ok(levels)
 }
 
 /// The last pass: every slot tries one agent fewer, slots `STRIDE` apart at once; a slot keeps
 /// the cut if no target misses in the slot before it, in it, or in the two after. The result is
 /// simulated again, and a slot that misses there gets its agent back.
-fn lower(s: &mut Search, levels: &mut [u32]) -> Result<(), PlanningError> {
+fn lower(s: &mut Search, gi: usize, levels: &mut [u32]) -> Result<(), PlanningError> {
     let n = s.slots();
     s.enter(
         "trying one agent fewer per interval",
@@ -127,7 +171,7 @@ fn lower(s: &mut Search, levels: &mut [u32]) -> Result<(), PlanningError> {
         for &i in &tried {
             trial[i] -= 1;
         }
-        let (_, ok) = s.try_roster(&Roster::Levels(trial))?;
+        let (_, ok) = s.try_levels(gi, &trial)?;
         for &i in &tried {
             if (0..STRIDE).all(|d| ok[(i + n - 1 + d) % n]) {
                 levels[i] -= 1;
@@ -135,7 +179,7 @@ fn lower(s: &mut Search, levels: &mut [u32]) -> Result<(), PlanningError> {
         }
     }
     loop {
-        let (runs, ok) = s.try_roster(&Roster::Levels(levels.to_vec()))?;
+        let (runs, ok) = s.try_levels(gi, levels)?;
         let missing: Vec<usize> = (0..n).filter(|&i| !ok[i]).collect();
         if missing.is_empty() {
             return Ok(());
@@ -159,13 +203,17 @@ fn lower(s: &mut Search, levels: &mut [u32]) -> Result<(), PlanningError> {
 pub(super) fn unreachable_error(s: &Search, slots: &[usize], runs: &[RunOutput]) -> PlanningError {
     // A whole group on its break is not helped by more of it: point at its breaks, not at
     // `max_agents`.
-    let on_break: Vec<usize> = slots.iter().copied().filter(|&i| s.on_break(i)).collect();
-    if !on_break.is_empty() {
-        let group = &s.base.agent_groups[s.staffing.group];
-        let key = KeyPath::root()
-            .key("agents")
-            .index(s.staffing.group)
-            .key("breaks");
+    let on_break = (0..s.groups()).find_map(|gi| {
+        let slots: Vec<usize> = slots
+            .iter()
+            .copied()
+            .filter(|&i| s.on_break(gi, i))
+            .collect();
+        (!slots.is_empty()).then_some((s.staffing.groups[gi], slots))
+    });
+    if let Some((g, on_break)) = on_break {
+        let group = &s.base.agent_groups[g];
+        let key = KeyPath::root().key("agents").index(g).key("breaks");
         let message = format!(
             "nobody of \"{}\" is Ready in {} interval{} ({}): the whole group is on its break then, so no number of its agents keeps the targets; stagger the breaks (split the group in two with breaks at different times) or let another group take the team's chats",
             group.name,
@@ -191,4 +239,84 @@ pub(super) fn unreachable_error(s: &Search, slots: &[usize], runs: &[RunOutput])
         )),
     );
     crate::error::ScenarioError::Invalid(vec![s.base.problem(&key, message)]).into()
+}
+
+impl Search<'_> {
+    /// The targets slot `i` misses in `runs`, with the values reached: why it is stuck.
+    fn misses(&self, runs: &[RunOutput], i: usize) -> String {
+        let values = &self.slot_estimates(runs)[i];
+        self.staffing
+            .targets
+            .iter()
+            .zip(values)
+            .filter(|(t, e)| !t.holds(e.mean))
+            .map(|(t, e)| {
+                let (unit, scale) = t.metric.unit().display();
+                format!("{} {:.1}{unit}", t.label(), e.mean * scale)
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// Whether planned group `gi`'s own breaks leave nobody of it Ready in slot `i`: breaks the
+    /// templates place replace them, so only without those.
+    fn on_break(&self, gi: usize, i: usize) -> bool {
+        let interval = self.base.simulation.interval;
+        let group = &self.base.agent_groups[self.staffing.groups[gi]];
+        let t = i as Millis * interval + interval / 2;
+        self.staffing.shifts.iter().all(|s| s.breaks.is_empty())
+            && group.breaks.iter().all(|b| b.is_on(t))
+    }
+
+    /// Why the targets slot `i` misses with `max_agents` on duty are out of staffing's reach.
+    fn why_unreachable(&self, runs: &[RunOutput], i: usize) -> String {
+        let values = &self.slot_estimates(runs)[i];
+        let missed = |m: IntervalMetric| {
+            self.staffing
+                .targets
+                .iter()
+                .zip(values)
+                .any(|(t, e)| t.metric == m && !t.holds(e.mean))
+        };
+        let mut why = Vec::new();
+        if missed(IntervalMetric::AbandonRate) {
+            let total = self.slot_estimates_in(runs, "all", IntervalMetric::AbandonRate)[i].mean;
+            let queue =
+                self.slot_estimates_in(runs, "all", IntervalMetric::AbandonRateQueue)[i].mean;
+            why.push(format!(
+                "{:.1}% of the customers left after an agent had taken their chat (while the first reply was written) and only {:.1}% before, and more agents only shorten the wait before; to bound what staffing changes, target abandon_rate_queue",
+                100.0 * (total - queue),
+                100.0 * queue
+            ));
+        }
+        if missed(IntervalMetric::ServiceLevel) {
+            why.push("the first reply comes after the service-level target even for chats taken at once (the agent's first reply takes that long); target answer_level, which counts the moment an agent takes the chat".to_string());
+        }
+        if why.is_empty() {
+            why.push("more agents of the planned groups cannot change it: look at other teams' chats, inactivity moves and bots".to_string());
+        }
+        why.join("; ")
+    }
+
+    /// Refuses, before searching, targets that even `max_agents` of every planned group on
+    /// duty in every interval do not keep, saying which and why: one simulation instead of a
+    /// search that climbs to the cap.
+    pub(super) fn reachable(&mut self) -> Result<(), PlanningError> {
+        let max = self.staffing.max_agents;
+        let levels: Vec<u32> = self
+            .planned
+            .iter()
+            .map(|&p| if p { max } else { 0 })
+            .collect();
+        let rosters = vec![GroupRoster::Levels(levels); self.groups()];
+        let runs = self.simulate(&self.scenario_with(&rosters))?;
+        let held = self.judge(&runs);
+        let missing: Vec<usize> = (0..self.slots())
+            .filter(|&i| held.iter().any(|h| !h[i]))
+            .collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        Err(unreachable_error(self, &missing, &runs))
+    }
 }

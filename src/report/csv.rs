@@ -431,31 +431,72 @@ pub fn check(bounds: &[BoundCheck], compared: &[Comparison]) -> Vec<u8> {
     finish(w)
 }
 
-/// `roster.csv` (`staff` with shifts): each candidate shift, the agents the plan puts on it,
-/// its hours a week per agent, and the agent-hours it costs.
-pub fn roster(scenario: &Scenario, plan: &crate::planning::StaffingPlan) -> Vec<u8> {
+/// `roster.csv` (`staff` with shifts): per planned group, each shift the plan uses as worked
+/// (days and hours), the breaks it placed, the agents on it, their paid hours a week, and
+/// what the week costs.
+pub fn roster(plan: &crate::planning::StaffingPlan) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["shift", "agents", "hours_per_agent", "agent_hours"])
-        .expect("in memory");
-    let shifts = scenario
-        .staffing
-        .as_ref()
-        .map_or(&[][..], |s| s.shifts.as_slice());
-    for ((name, agents), (_, schedule)) in plan.roster.iter().zip(shifts) {
-        let hours = schedule.weekly_hours();
+    w.write_record([
+        "group",
+        "shift",
+        "breaks",
+        "agents",
+        "hours_per_agent",
+        "agent_hours",
+        "weekly_cost",
+    ])
+    .expect("in memory");
+    for e in &plan.roster {
         w.write_record([
-            name.clone(),
-            agents.to_string(),
-            number(hours),
-            number(hours * *agents as f64),
+            plan.groups[e.group].name.clone(),
+            e.shift.clone(),
+            e.breaks_text(),
+            e.agents.to_string(),
+            number(e.hours),
+            number(e.hours * e.agents as f64),
+            number(e.cost * e.agents as f64),
         ])
         .expect("in memory");
     }
     finish(w)
 }
 
-/// `staffing.csv`: per interval of the week, the agents `staff` requires, schedules and Erlang
-/// would staff, and each target's metric under the plan with its 95% interval.
+/// `costs.csv` (`staff`): per planned group, its teams, agent-hours a week and weekly cost
+/// (premium-weighted hours when no cost is given), then the whole plan.
+pub fn costs(plan: &crate::planning::StaffingPlan) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "group",
+        "teams",
+        "cost_per_agent_hour",
+        "agent_hours",
+        "weekly_cost",
+    ])
+    .expect("in memory");
+    for g in &plan.groups {
+        w.write_record([
+            g.name.clone(),
+            g.teams.join("+"),
+            g.hourly.map_or(String::new(), number),
+            number(g.hours.1),
+            number(g.cost),
+        ])
+        .expect("in memory");
+    }
+    w.write_record([
+        "all".to_string(),
+        String::new(),
+        String::new(),
+        number(plan.hours().1),
+        number(plan.cost()),
+    ])
+    .expect("in memory");
+    finish(w)
+}
+
+/// `staffing.csv`: per planned group and interval of the week, the agents `staff` requires,
+/// schedules and Erlang would staff, and each target's metric under the plan with its 95%
+/// interval (the same for every group).
 pub fn staffing(scenario: &Scenario, plan: &crate::planning::StaffingPlan) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let targets = scenario
@@ -463,6 +504,7 @@ pub fn staffing(scenario: &Scenario, plan: &crate::planning::StaffingPlan) -> Ve
         .as_ref()
         .map_or(&[][..], |s| s.targets.as_slice());
     let mut header: Vec<String> = [
+        "group",
         "interval",
         "day",
         "weekday",
@@ -486,6 +528,7 @@ pub fn staffing(scenario: &Scenario, plan: &crate::planning::StaffingPlan) -> Ve
     w.write_record(&header).expect("in memory");
     for slot in &plan.slots {
         let mut row = vec![
+            plan.groups[slot.group].name.clone(),
             slot.first_interval.to_string(),
             slot.day.to_string(),
             weekday_name((slot.week_time / DAY) as usize).to_string(),

@@ -86,8 +86,12 @@ pub struct ReportData {
     /// `staffing.csv`: per interval of the week, its label and the agents required,
     /// scheduled and by Erlang (NaN where Erlang could not staff it).
     pub staffing: Vec<StaffingRow>,
-    /// `roster.csv` rows as written: shift, agents, hours per agent, agent-hours.
+    /// `roster.csv` rows as written: group, shift, breaks, agents, hours per agent,
+    /// agent-hours, weekly cost.
     pub roster: Vec<Vec<String>>,
+    /// `costs.csv` rows as written: group, teams, cost per agent-hour, agent-hours, weekly
+    /// cost; the last is the whole plan's.
+    pub costs: Vec<Vec<String>>,
     /// `backtest.csv`, interval by interval.
     pub backtest: Vec<BacktestRow>,
     pub run: Value,
@@ -358,18 +362,30 @@ impl ReportData {
                 c("scheduled")?,
                 c("erlang")?,
             );
+            // Several planned groups: the centre's totals per interval of the week.
             for (i, r) in rs.iter().enumerate() {
                 let at = line("staffing.csv", i);
-                d.staffing.push(StaffingRow {
+                let row = StaffingRow {
                     label: format!("{} {}", r[wd], r[time]),
                     required: num(&r[req]).map_err(&at)?,
                     scheduled: num(&r[sched]).map_err(&at)?,
                     erlang: num(&r[erl]).map_err(&at)?,
-                });
+                };
+                match d.staffing.iter_mut().find(|s| s.label == row.label) {
+                    Some(s) => {
+                        s.required += row.required;
+                        s.scheduled += row.scheduled;
+                        s.erlang += row.erlang;
+                    }
+                    None => d.staffing.push(row),
+                }
             }
         }
         if let Some(bytes) = read("roster.csv")? {
             d.roster = rows(&bytes).map_err(at("roster.csv"))?.1;
+        }
+        if let Some(bytes) = read("costs.csv")? {
+            d.costs = rows(&bytes).map_err(at("costs.csv"))?.1;
         }
         if let Some(bytes) = read("backtest.csv")? {
             let (h, rs) = rows(&bytes).map_err(at("backtest.csv"))?;

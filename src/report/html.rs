@@ -286,6 +286,27 @@ fn parts_section(h: &mut String, d: &ReportData) {
     }
 }
 
+/// A CSV's rows under `caption` as a table with `head`; numbers trimmed; nothing without rows.
+fn table_of(h: &mut String, caption: &str, head: &[&str], rows: &[Vec<String>]) {
+    if rows.is_empty() {
+        return;
+    }
+    let _ = write!(h, "<p>{caption}</p>\n<table><tr>");
+    for name in head {
+        let _ = write!(h, "<th>{name}</th>");
+    }
+    h.push_str("</tr>\n");
+    for r in rows {
+        h.push_str("<tr>");
+        for cell in r {
+            let text = cell.parse::<f64>().map_or_else(|_| esc(cell), trim);
+            let _ = write!(h, "<td>{text}</td>");
+        }
+        h.push_str("</tr>\n");
+    }
+    h.push_str("</table>\n");
+}
+
 fn staffing_section(h: &mut String, d: &ReportData) {
     let hours = d.run["interval_s"].as_f64().unwrap_or(1800.0) / 3600.0;
     let sum = |f: fn(&crate::report::data::StaffingRow) -> f64| {
@@ -315,7 +336,7 @@ fn staffing_section(h: &mut String, d: &ReportData) {
                 format!("{} ({})", trim(f(r)), r.label)
             })
     };
-    h.push_str("<h2>Staffing plan</h2>\n<p>The fewest agents of the planned group on duty in each interval that keep every target, found by simulating the week again and again with the real routing rules and confirmed on customers the search did not see (<code>staffing.csv</code>; the plan as a scenario is <code>plan.toml</code>). The key indicators above are the plan's, on those fresh customers. Erlang is what a per-interval Erlang A/C calculator would staff for the same targets and the same arrivals.</p>\n<table><tr><th></th><th>agent-hours a week</th><th>peak agents on duty</th></tr>\n");
+    h.push_str("<h2>Staffing plan</h2>\n<p>The fewest agents of the planned groups on duty in each interval that keep every target, found by simulating the week again and again with the real routing rules and confirmed on customers the search did not see (<code>staffing.csv</code>; the plan as a scenario is <code>plan.toml</code>). The key indicators above are the plan's, on those fresh customers. Erlang is what a per-interval Erlang A/C calculator would staff for the same targets and the same arrivals.</p>\n<table><tr><th></th><th>agent-hours a week</th><th>peak agents on duty</th></tr>\n");
     let mut rows = vec![
         ("required (simulated)", required, peak(|r| r.required)),
         ("per-interval Erlang", erlang, peak(|r| r.erlang)),
@@ -349,22 +370,32 @@ fn staffing_section(h: &mut String, d: &ReportData) {
         }
         h.push_str("</p>\n");
     }
-    if !d.roster.is_empty() {
-        h.push_str("<p>The roster (<code>roster.csv</code>):</p>\n<table><tr><th>shift</th><th>agents</th><th>hours a week each</th><th>agent-hours</th></tr>\n");
-        for r in &d.roster {
-            let field = |i: usize| r.get(i).map_or("", String::as_str);
-            let number = |i: usize| field(i).parse::<f64>().map_or(String::new(), trim);
-            let _ = writeln!(
-                h,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(field(0)),
-                esc(field(1)),
-                number(2),
-                number(3)
-            );
-        }
-        h.push_str("</table>\n");
-    }
+    table_of(
+        h,
+        "The roster, shift by shift, with the breaks the plan placed (<code>roster.csv</code>):",
+        &[
+            "group",
+            "shift",
+            "breaks",
+            "agents",
+            "paid hours a week each",
+            "agent-hours",
+            "weekly cost",
+        ],
+        &d.roster,
+    );
+    table_of(
+        h,
+        "What each group costs a week, premiums included (<code>costs.csv</code>; in weighted hours where the scenario gives no cost):",
+        &[
+            "group",
+            "teams",
+            "cost per agent-hour",
+            "agent-hours",
+            "weekly cost",
+        ],
+        &d.costs,
+    );
     let mut gaps: Vec<&crate::report::data::StaffingRow> = d
         .staffing
         .iter()

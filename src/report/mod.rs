@@ -12,13 +12,14 @@ pub mod html;
 
 /// The files a report's charts and page are drawn from (`summary.csv` is required), and
 /// `chats.csv`, which `ccsim report` carries over.
-const DATA_FILES: [&str; 15] = [
+const DATA_FILES: [&str; 16] = [
     "chats.csv",
     "report.xlsx",
     "plan.xlsx",
     "backtest.csv",
     "staffing.csv",
     "roster.csv",
+    "costs.csv",
     "plan.toml",
     "summary.csv",
     "intervals.csv",
@@ -29,6 +30,7 @@ const DATA_FILES: [&str; 15] = [
     "check.csv",
     "run.json",
 ];
+pub mod staffing;
 pub mod terminal;
 pub mod verdicts;
 pub mod xlsx;
@@ -122,13 +124,14 @@ impl<'a> Report<'a> {
                 })),
             ),
         );
+        report.files.insert(
+            at + 3,
+            ("costs.csv".to_string(), Body::Bytes(csv::costs(found))),
+        );
         if !found.roster.is_empty() {
             report.files.insert(
-                at + 3,
-                (
-                    "roster.csv".to_string(),
-                    Body::Bytes(csv::roster(scenario, found)),
-                ),
+                at + 4,
+                ("roster.csv".to_string(), Body::Bytes(csv::roster(found))),
             );
         }
         report

@@ -3,7 +3,6 @@
 use std::fmt::Write;
 
 use crate::experiment::Outcome;
-use crate::scenario::calendar::week_label;
 use crate::stats::metrics::Metric;
 use crate::stats::summary::Estimate;
 
@@ -495,174 +494,7 @@ pub fn comparison_line(c: &crate::experiment::check::Comparison) -> String {
     )
 }
 
-/// `staff`'s line while it runs: `searching the requirement: 330 of 336 intervals keep the
-/// targets; 7 simulations in 3.1 s, about 4 s left`.
-pub fn staffing_progress(p: &crate::planning::Progress) -> String {
-    let left = p.time_left().map_or(String::new(), |t| {
-        format!(", about {:.0} s left", t.as_secs_f64().ceil())
-    });
-    format!(
-        "{}: {} of {} intervals keep the targets; {} simulation{} in {:.1} s{left}",
-        p.phase,
-        p.holding,
-        p.planned,
-        p.simulations,
-        if p.simulations == 1 { "" } else { "s" },
-        p.elapsed.as_secs_f64()
-    )
-}
-
-/// What `ccsim staff` prints: the targets, the plan's agent-hours against Erlang's, the peak,
-/// the roster, the intervals missed, and what the search cost.
-pub fn staffing_summary(
-    scenario: &crate::scenario::Scenario,
-    found: &crate::planning::StaffingPlan,
-) -> String {
-    let mut out = String::new();
-    let Some(staffing) = &scenario.staffing else {
-        return out;
-    };
-    let group = &scenario.agent_groups[staffing.group];
-    let targets: Vec<String> = staffing
-        .targets
-        .iter()
-        .map(|t| {
-            let (unit, scale) = t.metric.unit().display();
-            let space = if unit == "%" { "" } else { " " };
-            let bound = |sign: &str, x: f64| {
-                format!(
-                    "{} {sign} {}{space}{unit}",
-                    t.label(),
-                    trim_number(x * scale)
-                )
-            };
-            match (t.min, t.max) {
-                (Some(lo), Some(hi)) => format!("{} and {}", bound("≥", lo), bound("≤", hi)),
-                (Some(lo), None) => bound("≥", lo),
-                (None, Some(hi)) => bound("≤", hi),
-                (None, None) => String::new(),
-            }
-        })
-        .collect();
-    let _ = writeln!(
-        out,
-        "Staffing plan for agent group \"{}\" (capacity {}): {} in every interval",
-        group.name,
-        group.capacity,
-        targets.join(", ")
-    );
-    if !scenario.overrides.is_empty() {
-        let _ = writeln!(
-            out,
-            "  what-if, not the file as written: {}",
-            scenario.overrides.join(", ")
-        );
-    }
-    let (required, scheduled, erlang) = found.hours(scenario.simulation.interval);
-    let busy = found.slots.iter().filter(|s| s.required > 0).count();
-    let _ = writeln!(
-        out,
-        "  {} intervals of the week planned, {busy} need agents",
-        found.slots.len()
-    );
-    // Each staffing with its own total and its own peak, so that the roster's slack is not
-    // read as the simulation's need.
-    let peak = |f: &dyn Fn(&crate::planning::SlotPlan) -> Option<u32>| {
-        found
-            .slots
-            .iter()
-            .filter_map(|s| f(s).map(|n| (n, s.week_time)))
-            .max_by_key(|&(n, t)| (n, std::cmp::Reverse(t)))
-            .map_or("-".to_string(), |(n, t)| format!("{n} ({})", week_label(t)))
-    };
-    let _ = writeln!(
-        out,
-        "  {:<24} {:>18}   peak agents on duty",
-        "", "agent-hours a week"
-    );
-    let mut rows = vec![
-        (
-            "required (simulated)",
-            required,
-            peak(&|s| Some(s.required)),
-        ),
-        ("per-interval Erlang", erlang, peak(&|s| s.erlang)),
-    ];
-    if !found.roster.is_empty() {
-        rows.push((
-            "scheduled (shifts)",
-            scheduled,
-            peak(&|s| Some(s.scheduled)),
-        ));
-    }
-    for (name, hours, top) in rows {
-        let _ = writeln!(out, "  {name:<24} {hours:>18.1}   {top}");
-    }
-    if erlang > 0.0 {
-        let _ = writeln!(
-            out,
-            "  the simulation requires {:.1}% {} than per-interval Erlang",
-            (required / erlang - 1.0).abs() * 100.0,
-            if required <= erlang { "less" } else { "more" }
-        );
-    }
-    if !found.roster.is_empty() && required > 0.0 {
-        let _ = writeln!(
-            out,
-            "  the shifts add {:.1} h over the requirement: {:.0}%",
-            scheduled - required,
-            (scheduled / required - 1.0) * 100.0
-        );
-    }
-    let handle = format!("{:.2} min handle time", found.handle_time);
-    let model = match found.patience {
-        Some(p) => format!("Erlang A ({handle}, {p:.2} min mean patience)"),
-        None => format!("Erlang C ({handle}; patience is not exponential)"),
-    };
-    let _ = writeln!(out, "  Erlang column: {model}");
-    if !found.roster.is_empty() {
-        let used: Vec<String> = found
-            .roster
-            .iter()
-            .filter(|(_, n)| *n > 0)
-            .map(|(s, n)| format!("{n} × \"{s}\""))
-            .collect();
-        let _ = writeln!(out, "  shifts: {}", list_or_none(&used));
-    }
-    let missed: Vec<String> = found
-        .slots
-        .iter()
-        .filter(|s| !s.met)
-        .map(|s| week_label(s.week_time))
-        .collect();
-    let _ = writeln!(out, "  intervals missed: {}", list_or_none(&missed));
-    let unsure: Vec<String> = found
-        .slots
-        .iter()
-        .filter(|s| s.confidence < UNSURE)
-        .map(|s| format!("{} ({:.0}%)", week_label(s.week_time), 100.0 * s.confidence))
-        .collect();
-    let _ = writeln!(
-        out,
-        "  checked on fresh customers (seed {}); intervals less than {:.0}% sure to keep the targets: {}",
-        found.seed,
-        100.0 * UNSURE,
-        list_or_none(&unsure)
-    );
-    let _ = writeln!(
-        out,
-        "  search: {} simulations, {:.0} simulated weeks in {:.2} s",
-        found.simulations,
-        found.simulated_weeks,
-        found.outcome.wall.as_secs_f64()
-    );
-    out
-}
-
-/// Below this confidence an interval's plan is named: more replications would settle it.
-const UNSURE: f64 = 0.8;
-
-fn list_or_none(items: &[String]) -> String {
+pub(super) fn list_or_none(items: &[String]) -> String {
     if items.is_empty() {
         "none".into()
     } else {
@@ -670,7 +502,9 @@ fn list_or_none(items: &[String]) -> String {
     }
 }
 
-fn trim_number(x: f64) -> String {
+pub(super) fn trim_number(x: f64) -> String {
     let s = format!("{x:.3}");
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
+
+pub use super::staffing::{staffing_progress, staffing_summary};

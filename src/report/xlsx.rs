@@ -244,27 +244,67 @@ pub fn plan(
 ) -> Result<Vec<u8>, XlsxError> {
     let f = Formats::new();
     let mut book = workbook();
-    let shifts = scenario
-        .staffing
-        .as_ref()
-        .map_or(&[][..], |s| s.shifts.as_slice());
+    let cost = if found.costed {
+        "weekly cost"
+    } else {
+        "weekly cost (weighted h)"
+    };
     if !found.roster.is_empty() {
-        let columns = strings(&["shift", "agents", "hours per agent (h)", "agent-hours (h)"]);
+        let columns = strings(&[
+            "group",
+            "shift",
+            "breaks",
+            "agents",
+            "hours per agent (h)",
+            "agent-hours (h)",
+            cost,
+        ]);
         let ws = sheet(&mut book, "Roster", &columns, &f)?;
-        for (i, ((name, agents), (_, schedule))) in found.roster.iter().zip(shifts).enumerate() {
+        for (i, e) in found.roster.iter().enumerate() {
             let row = 1 + i as u32;
-            let hours = schedule.weekly_hours();
-            ws.write_string(row, 0, name)?;
-            ws.write_number(row, 1, *agents as f64)?;
-            ws.write_number_with_format(row, 2, hours, &f.minutes)?;
-            ws.write_number_with_format(row, 3, hours * *agents as f64, &f.minutes)?;
+            ws.write_string(row, 0, &found.groups[e.group].name)?;
+            ws.write_string(row, 1, &e.shift)?;
+            ws.write_string(row, 2, e.breaks_text())?;
+            ws.write_number(row, 3, e.agents as f64)?;
+            ws.write_number_with_format(row, 4, e.hours, &f.minutes)?;
+            ws.write_number_with_format(row, 5, e.hours * e.agents as f64, &f.minutes)?;
+            ws.write_number_with_format(row, 6, e.cost * e.agents as f64, &f.minutes)?;
         }
     }
+    let columns = strings(&[
+        "group or team",
+        "teams",
+        "cost per agent-hour",
+        "agent-hours (h)",
+        cost,
+    ]);
+    let ws = sheet(&mut book, "Costs", &columns, &f)?;
+    let mut row = 1;
+    for g in &found.groups {
+        ws.write_string(row, 0, &g.name)?;
+        ws.write_string(row, 1, g.teams.join("+"))?;
+        if let Some(h) = g.hourly {
+            ws.write_number_with_format(row, 2, h, &f.minutes)?;
+        }
+        ws.write_number_with_format(row, 3, g.hours.1, &f.minutes)?;
+        ws.write_number_with_format(row, 4, g.cost, &f.minutes)?;
+        row += 1;
+    }
+    for (team, hours, c) in crate::report::staffing::team_costs(found) {
+        ws.write_string(row, 0, format!("team {team}"))?;
+        ws.write_number_with_format(row, 3, hours, &f.minutes)?;
+        ws.write_number_with_format(row, 4, c, &f.minutes)?;
+        row += 1;
+    }
+    ws.write_string(row, 0, "all")?;
+    ws.write_number_with_format(row, 3, found.hours().1, &f.minutes)?;
+    ws.write_number_with_format(row, 4, found.cost(), &f.minutes)?;
     let targets = scenario
         .staffing
         .as_ref()
         .map_or(&[][..], |s| s.targets.as_slice());
     let mut columns = strings(&[
+        "group",
         "interval",
         "weekday",
         "time",
@@ -278,19 +318,20 @@ pub fn plan(
     let ws = sheet(&mut book, "Requirement", &columns, &f)?;
     for (i, slot) in found.slots.iter().enumerate() {
         let row = 1 + i as u32;
-        ws.write_number(row, 0, slot.first_interval as f64)?;
-        ws.write_string(row, 1, weekday_name((slot.week_time / DAY) as usize))?;
-        ws.write_string(row, 2, clock(slot.week_time % DAY))?;
-        ws.write_number(row, 3, slot.required as f64)?;
-        ws.write_number(row, 4, slot.scheduled as f64)?;
+        ws.write_string(row, 0, &found.groups[slot.group].name)?;
+        ws.write_number(row, 1, slot.first_interval as f64)?;
+        ws.write_string(row, 2, weekday_name((slot.week_time / DAY) as usize))?;
+        ws.write_string(row, 3, clock(slot.week_time % DAY))?;
+        ws.write_number(row, 4, slot.required as f64)?;
+        ws.write_number(row, 5, slot.scheduled as f64)?;
         if let Some(e) = slot.erlang {
-            ws.write_number(row, 5, e as f64)?;
+            ws.write_number(row, 6, e as f64)?;
         }
-        number(ws, row, 6, slot.arrivals, &f.number)?;
+        number(ws, row, 7, slot.arrivals, &f.number)?;
         for (c, (t, e)) in targets.iter().zip(&slot.values).enumerate() {
-            number(ws, row, 7 + c as u16, e.mean, f.of(t.metric.unit()))?;
+            number(ws, row, 8 + c as u16, e.mean, f.of(t.metric.unit()))?;
         }
-        number(ws, row, 7 + targets.len() as u16, slot.confidence, &f.share)?;
+        number(ws, row, 8 + targets.len() as u16, slot.confidence, &f.share)?;
     }
     summary(&mut book, results, &f)?;
     book.save_to_buffer()

@@ -251,6 +251,31 @@ impl WeekSchedule {
         self.on.iter().any(|&(s, e)| s <= from && to <= e)
     }
 
+    /// How long, of `[from, to)` (within the week), this schedule is on.
+    pub fn overlap(&self, from: Millis, to: Millis) -> Millis {
+        self.on
+            .iter()
+            .map(|&(s, e)| (e.min(to) - s.max(from)).max(0))
+            .sum()
+    }
+
+    /// Agents on daily breaks at these times of day (`(at, length)`), every day of the week.
+    pub fn daily(breaks: &[(Millis, Millis)]) -> Self {
+        let mut windows = Vec::new();
+        for day in 0..7 {
+            for &(at, length) in breaks {
+                let s = day * DAY + at;
+                let e = s + length.min(DAY);
+                if e <= WEEK {
+                    windows.push((s, e));
+                } else {
+                    windows.extend([(s, WEEK), (0, e - WEEK)]);
+                }
+            }
+        }
+        WeekSchedule::from_windows(windows)
+    }
+
     /// Hours on duty per week.
     pub fn weekly_hours(&self) -> f64 {
         let ms: Millis = self.on.iter().map(|(s, e)| e - s).sum();

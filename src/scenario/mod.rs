@@ -7,6 +7,7 @@ pub mod dist;
 pub mod locate;
 pub mod raw;
 pub mod scopes;
+pub mod templates;
 pub mod trace;
 mod typed;
 pub mod units;
@@ -102,14 +103,31 @@ pub struct Variant {
 /// `[staffing]`: what `ccsim staff` plans.
 #[derive(Clone, Debug)]
 pub struct Staffing {
-    /// The agent group whose numbers are planned (index in `agent_groups`).
-    pub group: usize,
-    /// Bounds every interval's mean must keep, measured on the chats of the group's teams.
+    /// The agent groups whose numbers are planned (indices in `agent_groups`), together.
+    pub groups: Vec<usize>,
+    /// Bounds every interval's mean must keep: on the chats of the planned groups' teams, or
+    /// of one team or stream.
     pub targets: Vec<Target>,
-    /// Candidate shifts, as written and as schedules; empty: plan per interval only.
-    pub shifts: Vec<(String, WeekSchedule)>,
-    /// No interval gets more agents than this.
+    /// Candidate shifts; empty: plan per interval only.
+    pub shifts: Vec<templates::ShiftTemplate>,
+    /// Days a week each agent works, with the days off together; `None`: every day of a
+    /// shift is staffed on its own.
+    pub work_days: Option<usize>,
+    /// No interval gets more agents of a group than this.
     pub max_agents: u32,
+    /// Per planned group (in the order of `groups`), the cost of an agent-hour; `None`: the
+    /// plan minimises agent-hours.
+    pub costs: Option<Vec<f64>>,
+    /// Extra pay on hours worked in a window of the week (nights, weekends).
+    pub premiums: Vec<Premium>,
+}
+
+/// `{ when = "sat-sun 00:00-24:00", extra = "50%" }`: hours worked then cost `1 + extra`
+/// times as much (premiums that overlap add up).
+#[derive(Clone, Debug)]
+pub struct Premium {
+    pub when: WeekSchedule,
+    pub extra: f64,
 }
 
 /// A bound on a per-interval metric of the chats (a share, or a time in minutes).
@@ -258,8 +276,9 @@ pub struct AgentGroup {
     /// When its agents are on duty: one schedule for all (`shifts`), or one per agent
     /// (`count` by window, see `WeekSchedule::stacked`).
     pub schedules: Vec<WeekSchedule>,
-    /// Daily breaks, during which the agents are Not ready.
-    pub breaks: WeekSchedule,
+    /// Daily breaks, during which the agents are Not ready: one for all, or one per agent
+    /// (a `roster` whose shifts have their own breaks).
+    pub breaks: Vec<WeekSchedule>,
     /// Share of shifts an agent does not show up for.
     pub absenteeism: f64,
     pub refuse_probability: f64,
@@ -274,6 +293,20 @@ impl AgentGroup {
     /// When agent `i` of the group (counted from 0) is on duty.
     pub fn schedule(&self, i: usize) -> &WeekSchedule {
         &self.schedules[i.min(self.schedules.len().saturating_sub(1))]
+    }
+
+    /// When agent `i` of the group is on a break.
+    pub fn break_of(&self, i: usize) -> &WeekSchedule {
+        &self.breaks[i.min(self.breaks.len().saturating_sub(1))]
+    }
+
+    /// Whether somebody of the group is on duty at week time `t` and everybody on duty is on
+    /// a break: nobody of it Ready.
+    pub fn all_on_break(&self, t: Millis) -> bool {
+        let mut on = (0..self.count as usize)
+            .filter(|&i| self.schedule(i).is_on(t))
+            .peekable();
+        on.peek().is_some() && on.all(|i| self.break_of(i).is_on(t))
     }
 
     /// Whether any agent of the group is on duty at week time `t`.

@@ -34,10 +34,29 @@ pub struct RawCalendarEvent {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawStaffing {
-    pub group: String,
+    pub group: Option<String>,
+    pub groups: Option<Vec<String>>,
     pub targets: Vec<RawExpect>,
     pub shifts: Option<Vec<String>>,
+    pub work_days: Option<i64>,
     pub max_agents: Option<i64>,
+    pub cost: Option<RawCost>,
+    pub premiums: Option<Vec<RawPremium>>,
+}
+
+/// The cost of an agent-hour: one for every planned group, or one per group by name.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum RawCost {
+    Every(f64),
+    ByGroup(std::collections::BTreeMap<String, f64>),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPremium {
+    pub when: String,
+    pub extra: RawShare,
 }
 
 /// A variant: the scenario with some keys set otherwise, by dotted path.
@@ -157,6 +176,8 @@ pub struct RawAgents {
     pub count: Option<RawAgentCount>,
     pub capacity: Option<i64>,
     pub shifts: Option<Vec<String>>,
+    /// Agents by shift, each shift with its own breaks (what `ccsim staff` writes).
+    pub roster: Option<Vec<RawRosterEntry>>,
     pub role: Option<String>,
     pub breaks: Option<Vec<RawBreak>>,
     pub absenteeism: Option<RawShare>,
@@ -181,6 +202,16 @@ pub enum RawAgentCount {
 pub struct RawCountWindow {
     pub when: String,
     pub count: i64,
+}
+
+/// `roster = [{ shift = "mon-fri 08:00-17:00", count = 3, breaks = [...] }]`: `count` agents
+/// who work `shift`, on these breaks (the group's `breaks` when left out).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRosterEntry {
+    pub shift: String,
+    pub count: i64,
+    pub breaks: Option<Vec<RawBreak>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -157,7 +157,7 @@ fn on_break_together(s: &Scenario, t: TeamId) -> Vec<bool> {
     let takes = |g: &AgentGroup| !g.pickup.as_ref().is_some_and(|p| p.assign);
     by_slot(s, t, takes, |groups, at| {
         let mut on = groups.iter().filter(|g| g.on_duty(at)).peekable();
-        on.peek().is_some() && on.all(|g| g.breaks.is_on(at))
+        on.peek().is_some() && on.all(|g| g.all_on_break(at))
     })
 }
 

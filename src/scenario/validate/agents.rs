@@ -1,6 +1,7 @@
 //! `[[agents]]`: groups, their teams, shifts, breaks and behaviour.
 
 use super::*;
+use crate::scenario::raw::{RawBreak, RawRosterEntry};
 
 /// The shortest mean time between two looks at the queues by one agent.
 const MIN_PICKUP_EVERY: crate::time::Millis = crate::time::SECOND;
@@ -63,8 +64,19 @@ impl Validator<'_> {
             1,
             capacity::MAX_CAPACITY as i64,
         ) as u32;
-        let (count, schedules) = match &a.count {
-            Some(RawAgentCount::Windows(list)) => {
+        let group_breaks = self.breaks(k.key("breaks"), a.breaks.as_deref().unwrap_or_default());
+        let (count, schedules, breaks) = match (&a.count, &a.roster) {
+            (_, Some(roster)) => {
+                if a.count.is_some() || a.shifts.is_some() {
+                    self.fail(
+                        k.key("roster"),
+                        "a roster already says how many agents work which shift: drop `count` and `shifts`",
+                    );
+                }
+                let (schedules, breaks) = self.roster(k.key("roster"), roster, &group_breaks);
+                (schedules.len() as u32, schedules, breaks)
+            }
+            (Some(RawAgentCount::Windows(list)), None) => {
                 if a.shifts.is_some() {
                     self.fail(
                         k.key("shifts"),
@@ -72,36 +84,14 @@ impl Validator<'_> {
                     );
                 }
                 let schedules = self.count_windows(k.key("count"), list);
-                (schedules.len() as u32, schedules)
+                (schedules.len() as u32, schedules, vec![group_breaks])
             }
-            Some(RawAgentCount::Number(n)) => {
+            (Some(RawAgentCount::Number(n)), None) => {
                 let n = self.whole(k.key("count"), Some(*n), 1, 0, MAX_AGENTS) as u32;
-                (n, vec![self.shifts(&k, a)])
+                (n, vec![self.shifts(&k, a)], vec![group_breaks])
             }
-            None => (1, vec![self.shifts(&k, a)]),
+            (None, None) => (1, vec![self.shifts(&k, a)], vec![group_breaks]),
         };
-        let mut breaks = Vec::new();
-        for (j, b) in a.breaks.iter().flatten().enumerate() {
-            let bk = k.key("breaks").index(j);
-            let length = self.positive_duration(bk.key("length"), Some(&b.length), MINUTE);
-            if length >= DAY {
-                self.fail(bk.key("length"), "a break must be shorter than a day");
-            }
-            match parse_window(&format!("mon-sun {}-00:00", b.at)) {
-                Ok(days) => breaks.extend(days.into_iter().map(|(s, _)| (s, s + length.min(DAY)))),
-                Err(m) => self.fail(bk.key("at"), m),
-            }
-        }
-        let breaks = breaks
-            .into_iter()
-            .flat_map(|(s, e)| {
-                if e <= crate::time::WEEK {
-                    vec![(s, e)]
-                } else {
-                    vec![(s, crate::time::WEEK), (0, e - crate::time::WEEK)]
-                }
-            })
-            .collect();
         let pickup = a.pickup.as_ref().and_then(|p| {
             let assign = p.assign.unwrap_or(false);
             if assign && role == Role::Agent {
@@ -156,7 +146,7 @@ impl Validator<'_> {
             capacity,
             role,
             schedules,
-            breaks: WeekSchedule::from_windows(breaks),
+            breaks,
             absenteeism: self.probability(k.key("absenteeism"), a.absenteeism.as_ref()),
             refuse_probability: self
                 .probability(k.key("refuse_probability"), a.refuse_probability.as_ref()),
@@ -188,6 +178,62 @@ impl Validator<'_> {
             }
         }
         WeekSchedule::from_windows(windows)
+    }
+
+    /// Daily breaks `[{ at = "12:00", length = "1h" }, …]` as times of the week.
+    fn breaks(&mut self, key: KeyPath, list: &[RawBreak]) -> WeekSchedule {
+        let mut breaks = Vec::new();
+        for (j, b) in list.iter().enumerate() {
+            let bk = key.index(j);
+            let length = self.positive_duration(bk.key("length"), Some(&b.length), MINUTE);
+            if length >= DAY {
+                self.fail(bk.key("length"), "a break must be shorter than a day");
+            }
+            match parse_window(&format!("mon {}-00:00", b.at)) {
+                Ok(day) => breaks.push((day[0].0, length)),
+                Err(m) => self.fail(bk.key("at"), m),
+            }
+        }
+        WeekSchedule::daily(&breaks)
+    }
+
+    /// `roster = [{ shift, count, breaks }, …]`: each entry's agents work its shift on its
+    /// breaks (the group's where it gives none); one schedule and one break set per agent.
+    fn roster(
+        &mut self,
+        key: KeyPath,
+        list: &[RawRosterEntry],
+        group_breaks: &WeekSchedule,
+    ) -> (Vec<WeekSchedule>, Vec<WeekSchedule>) {
+        let (mut schedules, mut breaks) = (Vec::new(), Vec::new());
+        if list.is_empty() {
+            self.fail(key.clone(), "an empty roster means the group never works");
+        }
+        for (j, e) in list.iter().enumerate() {
+            let k = key.index(j);
+            let n = self.whole(k.key("count"), Some(e.count), 0, 0, MAX_AGENTS) as usize;
+            let shift = match parse_window(&e.shift) {
+                Ok(w) => WeekSchedule::from_windows(w),
+                Err(m) => {
+                    self.fail(k.key("shift"), m);
+                    continue;
+                }
+            };
+            let own = match &e.breaks {
+                Some(list) => self.breaks(k.key("breaks"), list),
+                None => group_breaks.clone(),
+            };
+            if schedules.len() + n > MAX_AGENTS as usize {
+                self.fail(
+                    key,
+                    format!("more than {MAX_AGENTS} agents in the roster; at most {MAX_AGENTS} are allowed"),
+                );
+                return (Vec::new(), Vec::new());
+            }
+            schedules.extend(std::iter::repeat_n(shift, n));
+            breaks.extend(std::iter::repeat_n(own, n));
+        }
+        (schedules, breaks)
     }
 
     /// `count = [{ when = "mon-fri 08:00-12:00", count = 5 }, …]`: one schedule per agent.
