@@ -2,6 +2,7 @@
 
 mod adversarial;
 mod broken;
+mod centre_staffing;
 mod charts;
 mod cli;
 mod determinism;

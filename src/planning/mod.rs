@@ -12,6 +12,7 @@ mod requirement;
 mod search;
 mod shifts;
 
+use crate::engine::RunOutput;
 use crate::experiment::{self, Outcome, Plan};
 use crate::scenario::Scenario;
 use crate::stats::summary::Estimate;
@@ -215,62 +216,30 @@ pub fn staff_showing(
     let mut search = Search::new(scenario, staffing, plan);
     search.show = Some(show);
     let first = search.simulate(&search.scenario_with(&search.rosters.clone()))?;
-    let interval_min = scenario.simulation.interval as f64 / MINUTE as f64;
-    let sl_target = scenario.simulation.service_level_target as f64 / MINUTE as f64;
-    let mut inputs = Vec::new();
-    let mut start = Vec::new();
-    for gi in 0..search.groups() {
-        let (handle_time, patience) = search.erlang_inputs(&first, gi);
-        let arrivals = search.group_arrivals(&first, gi);
-        let group = &scenario.agent_groups[staffing.groups[gi]];
-        let targets: Vec<_> = staffing
-            .targets
-            .iter()
-            .zip(&search.movers)
-            .filter(|(_, m)| m.contains(&gi))
-            .map(|(t, _)| t.clone())
-            .collect();
-        let erlang: Vec<Option<u32>> = arrivals
-            .iter()
-            .map(|a| {
-                let lambda = if a.is_nan() { 0.0 } else { a / interval_min };
-                erlang::agents_needed(
-                    lambda,
-                    1.0 / handle_time,
-                    patience.map_or(0.0, |p| 1.0 / p),
-                    group.capacity,
-                    &targets,
-                    sl_target,
-                    staffing.max_agents,
-                )
-            })
-            .collect();
-        start.push(
-            erlang
-                .iter()
-                .zip(&search.planned)
-                .map(|(e, &planned)| match planned {
-                    true => e.unwrap_or(staffing.max_agents),
-                    false => 0,
-                })
-                .collect::<Vec<u32>>(),
-        );
-        inputs.push((handle_time, patience, arrivals, erlang));
-    }
     search.enter("checking the targets with max_agents on duty", None);
     search.reachable()?;
-    let required = requirement::joint(&mut search, start)?;
-    search.enter("confirming the plan on fresh customers", Some(1));
-    let confirmed = if staffing.shifts.is_empty() {
-        confirm::confirm(
-            &mut search,
-            required,
-            |_, _, need| Ok((GroupRoster::Levels(need.to_vec()), need.to_vec())),
-            requirement::unreachable_error,
-        )?
+    // Where a dearer group pools teams that cheaper groups take apart, which is cheaper
+    // depends on how much the pooling saves: both are planned and the cheaper plan kept.
+    let orders: &[bool] = if search.pooling_matters() {
+        &[false, true]
     } else {
-        shifts::cover(&mut search, &required)?
+        &[false]
     };
+    let mut best: Option<Candidate> = None;
+    for &pooling_first in orders {
+        search.pooling_first = pooling_first;
+        let candidate = plan_candidate(&mut search, &first)?;
+        if best.as_ref().is_none_or(|b| candidate.cost < b.cost) {
+            best = Some(candidate);
+        }
+    }
+    let Candidate {
+        inputs,
+        confirmed,
+        flags,
+        ..
+    } = best.expect("at least one order is planned");
+    search.confirmed = flags;
     let final_scenario = search.scenario_with(&confirmed.rosters);
     let values: Vec<Vec<Estimate>> = search.slot_estimates(&confirmed.runs);
     let hour = scenario.simulation.interval as f64 / HOUR as f64;
@@ -308,14 +277,7 @@ pub fn staff_showing(
             GroupRoster::Shifts(entries) => roster_entries(&search, gi, entries),
             _ => Vec::new(),
         };
-        let cost = if entries.is_empty() {
-            mine.iter()
-                .map(|s| s.scheduled as f64 * search.slot_weight(s.week_time))
-                .sum::<f64>()
-                * search.cost(gi)
-        } else {
-            entries.iter().map(|e| e.agents as f64 * e.cost).sum()
-        };
+        let cost = weekly_cost(&search, gi, &confirmed.rosters[gi], &confirmed.on_duty[gi]);
         let group = &scenario.agent_groups[g];
         groups.push(GroupPlan {
             index: g,
@@ -349,6 +311,112 @@ pub fn staff_showing(
         search_seed: plan.seed,
         scenario: final_scenario,
     })
+}
+
+/// Erlang's inputs and column for one planned group: handle time, patience, arrivals per
+/// slot, agents per slot.
+type ErlangInputs = (f64, Option<f64>, Vec<f64>, Vec<Option<u32>>);
+
+/// A plan confirmed under one order of the groups, and what its week costs.
+struct Candidate {
+    inputs: Vec<ErlangInputs>,
+    confirmed: confirm::Confirmed,
+    flags: Vec<Vec<bool>>,
+    cost: f64,
+}
+
+/// Plans every group under the search's order: Erlang's first guess from `first` (the week as
+/// written), the joint requirement, and the roster confirmed on fresh customers.
+fn plan_candidate(search: &mut Search, first: &[RunOutput]) -> Result<Candidate, PlanningError> {
+    let scenario = search.base;
+    let staffing = search.staffing;
+    let interval_min = scenario.simulation.interval as f64 / MINUTE as f64;
+    let sl_target = scenario.simulation.service_level_target as f64 / MINUTE as f64;
+    let mut inputs = Vec::new();
+    let mut start = Vec::new();
+    for gi in 0..search.groups() {
+        let (handle_time, patience) = search.erlang_inputs(first, gi);
+        let arrivals = search.group_arrivals(first, gi);
+        let group = &scenario.agent_groups[staffing.groups[gi]];
+        let targets: Vec<_> = staffing
+            .targets
+            .iter()
+            .zip(&search.movers)
+            .filter(|(_, m)| m.contains(&gi))
+            .map(|(t, _)| t.clone())
+            .collect();
+        let erlang: Vec<Option<u32>> = arrivals
+            .iter()
+            .map(|a| {
+                let lambda = if a.is_nan() { 0.0 } else { a / interval_min };
+                erlang::agents_needed(
+                    lambda,
+                    1.0 / handle_time,
+                    patience.map_or(0.0, |p| 1.0 / p),
+                    group.capacity,
+                    &targets,
+                    sl_target,
+                    staffing.max_agents,
+                )
+            })
+            .collect();
+        start.push(
+            erlang
+                .iter()
+                .zip(&search.planned)
+                .map(|(e, &planned)| match planned {
+                    true => e.unwrap_or(staffing.max_agents),
+                    false => 0,
+                })
+                .collect::<Vec<u32>>(),
+        );
+        inputs.push((handle_time, patience, arrivals, erlang));
+    }
+    let required = requirement::joint(search, start)?;
+    search.enter("confirming the plan on fresh customers", Some(1));
+    let confirmed = if staffing.shifts.is_empty() {
+        confirm::confirm(
+            search,
+            required,
+            |_, _, need| Ok((GroupRoster::Levels(need.to_vec()), need.to_vec())),
+            requirement::unreachable_error,
+        )?
+    } else {
+        shifts::cover(search, &required)?
+    };
+    let cost = (0..search.groups())
+        .map(|gi| weekly_cost(search, gi, &confirmed.rosters[gi], &confirmed.on_duty[gi]))
+        .sum();
+    Ok(Candidate {
+        inputs,
+        flags: std::mem::take(&mut search.confirmed),
+        confirmed,
+        cost,
+    })
+}
+
+/// What group `gi`'s week costs under `roster`: its shifts' pay, or each interval's agents on
+/// duty at its premiums.
+fn weekly_cost(s: &Search, gi: usize, roster: &GroupRoster, on_duty: &[u32]) -> f64 {
+    match roster {
+        // Plus zero: an empty sum of floats is -0.
+        GroupRoster::Shifts(entries) => {
+            roster_entries(s, gi, entries)
+                .iter()
+                .map(|e| e.agents as f64 * e.cost)
+                .sum::<f64>()
+                + 0.0
+        }
+        _ => {
+            let interval = s.base.simulation.interval;
+            on_duty
+                .iter()
+                .enumerate()
+                .map(|(i, &n)| n as f64 * s.slot_weight(i as Millis * interval))
+                .sum::<f64>()
+                * s.cost(gi)
+        }
+    }
 }
 
 /// A group's roster as the plan states it: each entry's shift, breaks, agents and cost.

@@ -13,8 +13,10 @@
 //! Several groups are searched one at a time, the others held where they stand; a group
 //! whose teams another group also takes is searched again after that group changed, a few
 //! rounds at most. Groups with no team in common are searched once each, as they would be
-//! alone. The costliest group is searched first: searched while the others still stand at
-//! their first guess, it is lowered furthest, and the cheaper groups carry the rest.
+//! alone. The groups that a team's chats are given to last (`Search::precedence`: the
+//! dearest, then those taking fewer teams) are searched first: searched while the others
+//! still stand at their first guess, they are lowered furthest, and the groups given the
+//! chats first carry the rest.
 
 use super::PlanningError;
 use super::search::{GroupRoster, Search};
@@ -42,7 +44,10 @@ pub(super) fn joint(s: &mut Search, start: Vec<Vec<u32>>) -> Result<Vec<Vec<u32>
     let mut levels = start;
     let mut stale = vec![true; g];
     let mut order: Vec<usize> = (0..g).collect();
-    order.sort_by(|&a, &b| s.cost(b).total_cmp(&s.cost(a)));
+    order.sort_by(|&a, &b| {
+        let (pa, pb) = (s.precedence(a), s.precedence(b));
+        pb.0.total_cmp(&pa.0).then(pb.1.total_cmp(&pa.1))
+    });
     for _ in 0..MAX_ROUNDS {
         for &gi in &order {
             if !std::mem::take(&mut stale[gi]) {

@@ -56,6 +56,9 @@ pub(super) struct Search<'a> {
     pub confirmed: Vec<Vec<bool>>,
     /// Where the search stands is told here, with the phase and a rough count of what is left.
     pub show: Option<&'a dyn Fn(&Progress)>,
+    /// Whether a team's chats go first to the groups that pool the most teams, before the
+    /// cheapest (`precedence`).
+    pub pooling_first: bool,
     phase: &'static str,
     left: Option<u32>,
     started: std::time::Instant,
@@ -112,6 +115,7 @@ impl<'a> Search<'a> {
             threads: 0,
             confirmed: Vec::new(),
             show: None,
+            pooling_first: false,
             phase: "measuring the week as written",
             left: None,
             started: std::time::Instant::now(),
@@ -364,31 +368,38 @@ impl<'a> Search<'a> {
         (handle, patience)
     }
 
-    /// Per slot, the chats that group `gi`'s teams received, each team's shared equally
-    /// among the planned groups that take it.
+    /// Per slot, the chats of group `gi`'s teams that it is first given to carry: each team's
+    /// shared equally among the planned groups that take it and come first by `precedence`,
+    /// none to the others.
     pub fn group_arrivals(&self, runs: &[RunOutput], gi: usize) -> Vec<f64> {
         if self.groups() == 1 {
             return self.slot_means(runs, "all", IntervalMetric::Arrivals);
         }
-        let group = &self.base.agent_groups[self.staffing.groups[gi]];
-        let mut total = vec![0.0; self.slots()];
+        let takes = |g: usize, t: usize| {
+            self.base.agent_groups[self.staffing.groups[g]].takes_from(TeamId(t as u32))
+        };
         let split = self
             .scopes
-            .position(&format!("team:{}", self.base.teams[0].name));
+            .position(&format!("team:{}", self.base.teams[0].name))
+            .is_some();
+        let mut total = vec![0.0; self.slots()];
         for (t, team) in self.base.teams.iter().enumerate() {
-            if !group.takes_from(TeamId(t as u32)) {
+            let takers: Vec<usize> = (0..self.groups()).filter(|&g| takes(g, t)).collect();
+            let Some(first) = takers
+                .iter()
+                .map(|&g| self.precedence(g))
+                .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)))
+            else {
+                continue;
+            };
+            let carries = |g: usize| self.precedence(g) == first;
+            let carriers = takers.iter().filter(|&&g| carries(g)).count();
+            if !takers.contains(&gi) || !carries(gi) {
                 continue;
             }
-            let sharing = self
-                .staffing
-                .groups
-                .iter()
-                .filter(|&&g| self.base.agent_groups[g].takes_from(TeamId(t as u32)))
-                .count()
-                .max(1);
             let scope = match split {
-                Some(_) => format!("team:{}", team.name),
-                None => ALL.to_string(),
+                true => format!("team:{}", team.name),
+                false => "all".to_string(),
             };
             for (sum, a) in
                 total
@@ -396,14 +407,50 @@ impl<'a> Search<'a> {
                     .zip(self.slot_means(runs, &scope, IntervalMetric::Arrivals))
             {
                 if !a.is_nan() {
-                    *sum += a / sharing as f64;
+                    *sum += a / carriers as f64;
                 }
             }
-            if split.is_none() {
+            if !split {
                 break;
             }
         }
         total
+    }
+
+    /// Which planned groups a team's chats are given to first, smaller first: the cheapest,
+    /// and among those the ones that take the most teams, whose agents pool their teams'
+    /// chats; or, `pooling_first`, the other way round.
+    pub fn precedence(&self, gi: usize) -> (f64, f64) {
+        let teams = -(self.base.agent_groups[self.staffing.groups[gi]].teams.len() as f64);
+        match self.pooling_first {
+            false => (self.cost(gi), teams),
+            true => (teams, self.cost(gi)),
+        }
+    }
+
+    /// Whether the two orders of `precedence` give some team's chats to different groups.
+    pub fn pooling_matters(&self) -> bool {
+        (0..self.base.teams.len()).any(|t| {
+            let takers: Vec<usize> = (0..self.groups())
+                .filter(|&g| {
+                    self.base.agent_groups[self.staffing.groups[g]].takes_from(TeamId(t as u32))
+                })
+                .collect();
+            let first = |key: &dyn Fn(usize) -> (f64, f64)| {
+                let best = takers
+                    .iter()
+                    .map(|&g| key(g))
+                    .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+                takers
+                    .iter()
+                    .copied()
+                    .filter(|&g| Some(key(g)) == best)
+                    .collect::<Vec<_>>()
+            };
+            let teams =
+                |g: usize| -(self.base.agent_groups[self.staffing.groups[g]].teams.len() as f64);
+            first(&|g| (self.cost(g), teams(g))) != first(&|g| (teams(g), self.cost(g)))
+        })
     }
 
     /// "mon 08:30" for slot `i`.
