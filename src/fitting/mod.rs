@@ -18,7 +18,7 @@ use crate::chatlog::{self, Columns, LogError, LogOutcome, LogSummary, WAITING};
 use crate::error::ScenarioError;
 use crate::scenario::Scenario;
 use crate::scenario::locate::KeyPath;
-use crate::time::{DAY, MINUTE, Millis, SECOND};
+use crate::time::{DAY, MINUTE, Millis};
 use families::{Family, FamilyFit};
 use survival::{Sample, Times};
 use volume::{Counter, Volume};
@@ -159,18 +159,4 @@ pub fn fit(path: &Path, columns: &Columns, base: &Scenario) -> Result<Fit, FitEr
     })
 }
 
-/// Minutes as a duration a scenario takes: `4m32.5s`, `45.2s`.
-pub fn duration(minutes: f64) -> String {
-    let tenths = (minutes * MINUTE as f64 / (SECOND as f64 / 10.0)).round() as i64;
-    let (m, rest) = (tenths / 600, tenths % 600);
-    let s = if rest % 10 == 0 {
-        format!("{}s", rest / 10)
-    } else {
-        format!("{}.{}s", rest / 10, rest % 10)
-    };
-    match (m, rest) {
-        (0, _) => s,
-        (_, 0) => format!("{m}m"),
-        _ => format!("{m}m{s}"),
-    }
-}
+pub use crate::scenario::units::duration;

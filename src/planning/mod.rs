@@ -110,6 +110,9 @@ pub struct StaffingPlan {
     pub groups: Vec<GroupPlan>,
     /// Whether `[staffing] cost` was given: costs are money, else premium-weighted hours.
     pub costed: bool,
+    /// With shifts: whether every group's roster was proved the cheapest of its shifts, and
+    /// the cost below which no roster of them can go (the linear relaxation's).
+    pub shift_plan: Option<(bool, f64)>,
     /// The mean patience (minutes, exponential only) Erlang was given.
     pub patience: Option<f64>,
     /// Simulations run and simulated weeks in all (replications × horizon).
@@ -235,10 +238,18 @@ pub fn staff_showing(
     }
     let Candidate {
         inputs,
+        solved,
         confirmed,
         flags,
         ..
     } = best.expect("at least one order is planned");
+    let shift_plan = solved
+        .iter()
+        .flatten()
+        .fold(None, |acc: Option<(bool, f64)>, s| {
+            let (proved, bound) = acc.unwrap_or((true, 0.0));
+            Some((proved && s.proved, bound + s.bound))
+        });
     search.confirmed = flags;
     let final_scenario = search.scenario_with(&confirmed.rosters);
     let values: Vec<Vec<Estimate>> = search.slot_estimates(&confirmed.runs);
@@ -299,6 +310,7 @@ pub fn staff_showing(
         roster,
         groups,
         costed: staffing.costs.is_some(),
+        shift_plan,
         patience: inputs.first().and_then(|i| i.1),
         simulations: search.simulations,
         simulated_weeks: search.simulated_weeks,
@@ -320,6 +332,7 @@ type ErlangInputs = (f64, Option<f64>, Vec<f64>, Vec<Option<u32>>);
 /// A plan confirmed under one order of the groups, and what its week costs.
 struct Candidate {
     inputs: Vec<ErlangInputs>,
+    solved: Vec<Option<shifts::Solved>>,
     confirmed: confirm::Confirmed,
     flags: Vec<Vec<bool>>,
     cost: f64,
@@ -389,6 +402,7 @@ fn plan_candidate(search: &mut Search, first: &[RunOutput]) -> Result<Candidate,
         .sum();
     Ok(Candidate {
         inputs,
+        solved: search.solved.iter_mut().map(Option::take).collect(),
         flags: std::mem::take(&mut search.confirmed),
         confirmed,
         cost,

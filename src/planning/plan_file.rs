@@ -129,7 +129,8 @@ fn planned_group(table: &mut Table, gi: usize, plan: &StaffingPlan, interval: Mi
                 b.insert("at", clock(at).into());
                 b.insert(
                     "length",
-                    crate::fitting::duration(length as f64 / crate::time::MINUTE as f64).into(),
+                    crate::scenario::units::duration(length as f64 / crate::time::MINUTE as f64)
+                        .into(),
                 );
                 breaks.push(b);
             }

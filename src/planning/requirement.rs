@@ -10,8 +10,8 @@
 //! bound seen under other neighbours may not hold now: the newest observation wins, and the
 //! search ends with a simulation of the final staffing in which every interval holds.
 //!
-//! Several groups are searched one at a time, the others held where they stand; a group
-//! whose teams another group also takes is searched again after that group changed, a few
+//! Several groups are searched one at a time, the others held where they stand; a group that
+//! shares a team or a target with another is searched again after that group changed, a few
 //! rounds at most. Groups with no team in common are searched once each, as they would be
 //! alone. The groups that a team's chats are given to last (`Search::precedence`: the
 //! dearest, then those taking fewer teams) are searched first: searched while the others
@@ -55,7 +55,7 @@ pub(super) fn joint(s: &mut Search, start: Vec<Vec<u32>>) -> Result<Vec<Vec<u32>
             }
             let found = search(s, gi, levels[gi].clone())?;
             if found != levels[gi] {
-                for other in (0..g).filter(|&o| o != gi && s.share_a_team(gi, o)) {
+                for other in (0..g).filter(|&o| o != gi && s.interact(gi, o)) {
                     stale[other] = true;
                 }
             }
@@ -72,6 +72,7 @@ pub(super) fn joint(s: &mut Search, start: Vec<Vec<u32>>) -> Result<Vec<Vec<u32>
 /// Group `gi`'s requirement, from `start`, the other groups held where they stand.
 fn search(s: &mut Search, gi: usize, start: Vec<u32>) -> Result<Vec<u32>, PlanningError> {
     let max = s.staffing.max_agents;
+    let alone = s.groups() == 1;
     let n = s.slots();
     let mut levels = start;
     // Largest level seen to miss (-1: none) and smallest seen to hold.
@@ -117,7 +118,12 @@ fn search(s: &mut Search, gi: usize, start: Vec<u32>) -> Result<Vec<u32>, Planni
                     held[i] = None;
                 }
                 if l >= max {
-                    unreachable.push(i);
+                    // With other groups, a target of the whole centre may be missing their
+                    // agents: this group stays at the most until they are searched, and is
+                    // searched again after. Alone, nothing else can help.
+                    if alone {
+                        unreachable.push(i);
+                    }
                     continue;
                 }
                 next[i] = match held[i] {
@@ -130,7 +136,7 @@ fn search(s: &mut Search, gi: usize, start: Vec<u32>) -> Result<Vec<u32>, Planni
         if !unreachable.is_empty() {
             return Err(unreachable_error(s, &unreachable, &runs));
         }
-        if next == levels && ok.iter().all(|&o| o) {
+        if next == levels && (0..n).all(|i| ok[i] || (!alone && levels[i] >= max)) {
             break;
         }
         if rounds >= MAX_HALVINGS {
@@ -183,19 +189,18 @@ fn lower(s: &mut Search, gi: usize, levels: &mut [u32]) -> Result<(), PlanningEr
             }
         }
     }
+    let max = s.staffing.max_agents;
     loop {
         let (runs, ok) = s.try_levels(gi, levels)?;
-        let missing: Vec<usize> = (0..n).filter(|&i| !ok[i]).collect();
+        let (stuck, missing): (Vec<usize>, Vec<usize>) =
+            (0..n).filter(|&i| !ok[i]).partition(|&i| levels[i] >= max);
+        // Alone, a slot at the most that misses is out of reach; with other groups it waits
+        // for theirs (see `search`).
+        if s.groups() == 1 && !stuck.is_empty() {
+            return Err(unreachable_error(s, &stuck, &runs));
+        }
         if missing.is_empty() {
             return Ok(());
-        }
-        let stuck: Vec<usize> = missing
-            .iter()
-            .copied()
-            .filter(|&i| levels[i] >= s.staffing.max_agents)
-            .collect();
-        if !stuck.is_empty() {
-            return Err(unreachable_error(s, &stuck, &runs));
         }
         for i in missing {
             levels[i] += 1;

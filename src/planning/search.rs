@@ -56,6 +56,8 @@ pub(super) struct Search<'a> {
     pub confirmed: Vec<Vec<bool>>,
     /// Where the search stands is told here, with the phase and a rough count of what is left.
     pub show: Option<&'a dyn Fn(&Progress)>,
+    /// Per planned group, how its last shift plan was solved.
+    pub solved: Vec<Option<super::shifts::Solved>>,
     /// Whether a team's chats go first to the groups that pool the most teams, before the
     /// cheapest (`precedence`).
     pub pooling_first: bool,
@@ -116,6 +118,7 @@ impl<'a> Search<'a> {
             confirmed: Vec::new(),
             show: None,
             pooling_first: false,
+            solved: vec![None; staffing.groups.len()],
             phase: "measuring the week as written",
             left: None,
             started: std::time::Instant::now(),
@@ -144,7 +147,7 @@ impl<'a> Search<'a> {
             .div_euclid(crate::time::DAY)
     }
 
-    /// Whether two planned groups take some team's chats both: staffing one moves the other.
+    /// Whether two planned groups take some team's chats both.
     pub fn share_a_team(&self, a: usize, b: usize) -> bool {
         let (ga, gb) = (
             &self.base.agent_groups[self.staffing.groups[a]],
@@ -154,6 +157,12 @@ impl<'a> Search<'a> {
             let t = TeamId(t as u32);
             ga.takes_from(t) && gb.takes_from(t)
         })
+    }
+
+    /// Whether staffing planned group `a` moves what group `b` is judged on: a team they both
+    /// take, or a target both take chats of (the whole centre's, a stream's).
+    pub fn interact(&self, a: usize, b: usize) -> bool {
+        self.share_a_team(a, b) || self.movers.iter().any(|m| m.contains(&a) && m.contains(&b))
     }
 
     /// Whether the templates place breaks: then they replace the planned groups' own.

@@ -6,6 +6,7 @@
 //! the roster is checked on fresh customers (`confirm`), and an interval that misses a target
 //! asks for one agent more than it had before solving again.
 
+use good_lp::solvers::{SolutionStatus, WithInitialSolution, WithTimeLimit};
 use good_lp::{Expression, Solution, SolverModel, Variable, constraint, microlp, variable};
 
 use super::PlanningError;
@@ -48,12 +49,14 @@ pub(super) fn cover(s: &mut Search, required: &[Vec<u32>]) -> Result<Confirmed, 
         required.to_vec(),
         |s, gi, need| {
             let cost: Vec<f64> = s.columns.iter().map(|c| s.cost(gi) * c.weighted).collect();
-            let counts = solve(&covers, &cost, need, s.staffing.max_agents)?;
+            let solved = solve(&covers, &cost, need, s.staffing.max_agents)?;
             let on_duty = covers
                 .iter()
-                .map(|c| c.iter().map(|&j| counts[j]).sum())
+                .map(|c| c.iter().map(|&j| solved.counts[j]).sum())
                 .collect();
-            Ok((GroupRoster::Shifts(entries(s, &counts)), on_duty))
+            let roster = GroupRoster::Shifts(entries(s, &solved.counts));
+            s.solved[gi] = Some(solved);
+            Ok((roster, on_duty))
         },
         stuck_error,
     )
@@ -122,52 +125,123 @@ fn parts(covers: &[Vec<usize>], columns: usize) -> Vec<usize> {
     (0..covers.len()).map(|i| root(&mut parent, i)).collect()
 }
 
+/// How long one part's integer program may search before the best roster found so far is
+/// used: a week of weekly patterns with several break windows can take the branch and bound
+/// of `microlp` minutes and gigabytes to prove.
+const PART_SECONDS: f64 = 1.0;
+
+/// A roster from the integer programs: agents per column, whether every part was proved
+/// cheapest, and the linear relaxation's cost (no roster costs less).
+#[derive(Clone, Debug)]
+pub(super) struct Solved {
+    pub counts: Vec<u32>,
+    pub proved: bool,
+    pub bound: f64,
+}
+
 /// The cheapest agents per column (`cost` each) such that every slot has at least its
-/// `need` on duty.
+/// `need` on duty: each part of the week on its own, started from the linear relaxation
+/// rounded up and trimmed, which the branch and bound improves on within `PART_SECONDS`.
 fn solve(
     covers: &[Vec<usize>],
     cost: &[f64],
     need: &[u32],
     max_agents: u32,
-) -> Result<Vec<u32>, PlanningError> {
+) -> Result<Solved, PlanningError> {
     let part = parts(covers, cost.len());
-    let mut counts = vec![0u32; cost.len()];
+    let mut solved = Solved {
+        counts: vec![0u32; cost.len()],
+        proved: true,
+        bound: 0.0,
+    };
     let mut roots: Vec<usize> = (0..need.len())
         .filter(|&i| need[i] > 0)
         .map(|i| part[i])
         .collect();
     roots.sort_unstable();
     roots.dedup();
+    let solver = |e: good_lp::ResolutionError| PlanningError::Solver(e.to_string());
     for r in roots {
-        let slots: Vec<usize> = (0..need.len()).filter(|&i| part[i] == r).collect();
+        let slots: Vec<usize> = (0..need.len())
+            .filter(|&i| part[i] == r && need[i] > 0)
+            .collect();
         let mut used: Vec<usize> = slots
             .iter()
             .flat_map(|&i| covers[i].iter().copied())
             .collect();
         used.sort_unstable();
         used.dedup();
-        let mut vars = good_lp::variables!();
-        let x: Vec<Variable> = used
-            .iter()
-            .map(|_| vars.add(variable().integer().min(0).max(max_agents)))
-            .collect();
-        let total: Expression = x.iter().zip(&used).map(|(&v, &j)| cost[j] * v).sum();
-        let mut model = vars.minimise(total).using(microlp);
-        for &i in slots.iter().filter(|&&i| need[i] > 0) {
-            let on: Expression = covers[i]
+        let at = |j: &usize| used.binary_search(j).expect("a column of this part");
+        let model = |integer: bool| {
+            let mut vars = good_lp::variables!();
+            let x: Vec<Variable> = used
                 .iter()
-                .map(|j| x[used.binary_search(j).expect("a column of this part")])
-                .sum();
-            model = model.with(constraint!(on >= need[i] as f64));
-        }
-        let solution = model
+                .map(|_| {
+                    let v = variable().min(0).max(max_agents);
+                    vars.add(if integer { v.integer() } else { v })
+                })
+                .collect();
+            let total: Expression = x.iter().zip(&used).map(|(&v, &j)| cost[j] * v).sum();
+            let mut model = vars.minimise(total).using(microlp);
+            for &i in &slots {
+                let on: Expression = covers[i].iter().map(|j| x[at(j)]).sum();
+                model = model.with(constraint!(on >= need[i] as f64));
+            }
+            (model, x)
+        };
+        let (relaxed, x) = model(false);
+        let relaxed = relaxed.solve().map_err(solver)?;
+        let lp: Vec<f64> = x.iter().map(|&v| relaxed.value(v)).collect();
+        solved.bound += lp.iter().zip(&used).map(|(v, &j)| v * cost[j]).sum::<f64>();
+        let start = round_up(&lp, &used, covers, &slots, need, cost);
+        let (exact, x) = model(true);
+        let warm: Vec<(Variable, f64)> =
+            x.iter().zip(&start).map(|(&v, &n)| (v, n as f64)).collect();
+        let solution = exact
+            .with_initial_solution(warm)
+            .with_time_limit(PART_SECONDS)
             .solve()
-            .map_err(|e| PlanningError::Solver(e.to_string()))?;
+            .map_err(solver)?;
+        solved.proved &= matches!(solution.status(), SolutionStatus::Optimal);
         for (&v, &j) in x.iter().zip(&used) {
-            counts[j] = solution.value(v).round().max(0.0) as u32;
+            solved.counts[j] = solution.value(v).round().max(0.0) as u32;
         }
     }
-    Ok(counts)
+    Ok(solved)
+}
+
+/// A roster that keeps every slot of a part: the relaxation's agents rounded up, then, dearest
+/// column first, one fewer wherever every slot still has its need.
+fn round_up(
+    lp: &[f64],
+    used: &[usize],
+    covers: &[Vec<usize>],
+    slots: &[usize],
+    need: &[u32],
+    cost: &[f64],
+) -> Vec<u32> {
+    let mut n: Vec<u32> = lp
+        .iter()
+        .map(|v| (v - 1e-6).ceil().max(0.0) as u32)
+        .collect();
+    let on = |n: &[u32], i: usize| -> u32 {
+        covers[i]
+            .iter()
+            .map(|j| n[used.binary_search(j).expect("a column of this part")])
+            .sum()
+    };
+    let mut order: Vec<usize> = (0..used.len()).collect();
+    order.sort_by(|&a, &b| cost[used[b]].total_cmp(&cost[used[a]]));
+    for k in order {
+        while n[k] > 0 {
+            n[k] -= 1;
+            if slots.iter().any(|&i| on(&n, i) < need[i]) {
+                n[k] += 1;
+                break;
+            }
+        }
+    }
+    n
 }
 
 #[cfg(test)]
@@ -180,11 +254,15 @@ mod tests {
         // slots 0–3 (4 h). Need 2, 3, 1, 1: two on shift 0 and one on shift 1 (7 h) beats
         // any use of the long shift.
         let covers = vec![vec![0, 2], vec![0, 1, 2], vec![1, 2], vec![1, 2]];
-        let counts = solve(&covers, &[2.0, 3.0, 4.0], &[2, 3, 1, 1], 10).unwrap();
+        let counts = solve(&covers, &[2.0, 3.0, 4.0], &[2, 3, 1, 1], 10)
+            .unwrap()
+            .counts;
         assert_eq!(counts, vec![2, 1, 0]);
         // Raising the last slot's need makes the long shift worth it: one on shift 1 and
         // two on the long one (11 h) beat three on shift 1 and two on shift 0 (13 h).
-        let counts = solve(&covers, &[2.0, 3.0, 4.0], &[2, 3, 1, 3], 10).unwrap();
+        let counts = solve(&covers, &[2.0, 3.0, 4.0], &[2, 3, 1, 3], 10)
+            .unwrap()
+            .counts;
         assert_eq!(counts, vec![0, 1, 2]);
     }
 }
@@ -201,8 +279,30 @@ mod parts_tests {
         assert_eq!(p[0], p[1]);
         assert_eq!(p[2], p[3]);
         assert_ne!(p[0], p[2]);
-        let counts = solve(&covers, &[1.0, 2.0, 2.0], &[3, 1, 2, 0], 10).unwrap();
+        let solved = solve(&covers, &[1.0, 2.0, 2.0], &[3, 1, 2, 0], 10).unwrap();
+        assert!(solved.proved);
+        let counts = solved.counts;
         // Slot 0 needs 3: two on column 0 and one on column 1 (which slot 1 needs) cost 4.
         assert_eq!(counts, vec![2, 1, 2]);
+    }
+
+    #[test]
+    fn a_relaxation_rounded_up_and_trimmed_keeps_every_slot() {
+        // Three slots, each column covering two of them round the ring: the relaxation puts
+        // half an agent on each column; rounded up that is three agents, and one can go.
+        let covers = vec![vec![0, 2], vec![0, 1], vec![1, 2]];
+        let used = [0, 1, 2];
+        let n = round_up(
+            &[0.5, 0.5, 0.5],
+            &used,
+            &covers,
+            &[0, 1, 2],
+            &[1, 1, 1],
+            &[1.0; 3],
+        );
+        assert_eq!(n.iter().sum::<u32>(), 2);
+        for (i, c) in covers.iter().enumerate() {
+            assert!(c.iter().map(|&j| n[j]).sum::<u32>() >= 1, "slot {i}");
+        }
     }
 }

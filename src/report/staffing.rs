@@ -178,6 +178,25 @@ pub fn staffing_summary(scenario: &Scenario, found: &StaffingPlan) -> String {
     };
     let _ = writeln!(out, "  Erlang column: {model}");
     roster(&mut out, found);
+    if let Some((proved, bound)) = found.shift_plan {
+        let cost = found.cost();
+        let _ = match proved {
+            true => writeln!(
+                out,
+                "  shift plan: the cheapest roster of these shifts (proved)"
+            ),
+            false => writeln!(
+                out,
+                "  shift plan: the best roster found in the time allowed, at most {:.1}% above the cheapest possible ({})",
+                if bound > 0.0 {
+                    (cost / bound - 1.0).max(0.0) * 100.0
+                } else {
+                    0.0
+                },
+                cost_text(found, bound)
+            ),
+        };
+    }
     let name = |s: &crate::planning::SlotPlan| match found.groups.len() {
         1 => week_label(s.week_time),
         _ => format!("{} {}", found.groups[s.group].name, week_label(s.week_time)),

@@ -157,7 +157,7 @@ fn parse_break(clause: &str, start: Millis, length: Millis) -> Result<BreakRule,
     if to - from < duration {
         return Err(format!(
             "a {} break does not fit in the window {}",
-            crate::fitting::duration(duration as f64 / crate::time::MINUTE as f64),
+            crate::scenario::units::duration(duration as f64 / crate::time::MINUTE as f64),
             window.trim()
         ));
     }

@@ -126,6 +126,22 @@ pub fn parse_share(raw: &RawShare) -> Result<f64, String> {
     }
 }
 
+/// Minutes as a duration a scenario takes: `4m32.5s`, `45.2s`.
+pub fn duration(minutes: f64) -> String {
+    let tenths = (minutes * MINUTE as f64 / (SECOND as f64 / 10.0)).round() as i64;
+    let (m, rest) = (tenths / 600, tenths % 600);
+    let s = if rest % 10 == 0 {
+        format!("{}s", rest / 10)
+    } else {
+        format!("{}.{}s", rest / 10, rest % 10)
+    };
+    match (m, rest) {
+        (0, _) => s,
+        (_, 0) => format!("{m}m"),
+        _ => format!("{m}m{s}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
