@@ -343,3 +343,63 @@ fn csv_delimiter_names_the_separator_instead_of_the_header() {
         .code(2)
         .stderr(predicate::str::contains("--csv-delimiter"));
 }
+
+#[test]
+fn the_plan_workbook_has_the_roster_and_the_costs_of_the_csvs() {
+    let Some(office) = libreoffice() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("p");
+    ccsim()
+        .args(["staff", "scenarios/plano.toml", "-r", "6", "--out"])
+        .arg(&out)
+        .current_dir(crate::repo(""))
+        .assert()
+        .success();
+    let sheets = opened(
+        office,
+        &out.join("plan.xlsx"),
+        false,
+        &dir.path().join("raw"),
+    );
+    let names: Vec<&str> = sheets.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "plan-Costs",
+            "plan-Requirement",
+            "plan-Roster",
+            "plan-Summary"
+        ]
+    );
+    let numbers = |line: &str| -> Vec<f64> {
+        line.split(',')
+            .filter_map(|c| c.parse::<f64>().ok())
+            .collect()
+    };
+    // Each roster row of the CSV is a row of the sheet: the same shift, the same numbers.
+    let roster = std::fs::read_to_string(out.join("roster.csv")).unwrap();
+    let sheet = &sheets[2].1;
+    for (csv, xlsx) in roster.lines().skip(1).zip(sheet.lines().skip(1)) {
+        let (a, b) = (numbers(csv), numbers(xlsx));
+        assert_eq!(a.len(), b.len(), "{csv} / {xlsx}");
+        for (x, y) in a.iter().zip(&b) {
+            assert!((x - y).abs() < 1e-6, "{csv} / {xlsx}");
+        }
+    }
+    assert_eq!(roster.lines().count(), sheet.lines().count());
+    // Each group's week costs the same in both, and so does the whole plan.
+    let costs = std::fs::read_to_string(out.join("costs.csv")).unwrap();
+    for line in costs.lines().skip(1) {
+        let group = line.split(',').next().unwrap();
+        let row = sheets[0]
+            .1
+            .lines()
+            .find(|l| l.starts_with(&format!("{group},")))
+            .unwrap_or_else(|| panic!("{group} is not in the Costs sheet"));
+        let (a, b) = (numbers(line), numbers(row));
+        assert!(
+            (a.last().unwrap() - b.last().unwrap()).abs() < 1e-6,
+            "{line} / {row}"
+        );
+    }
+}
