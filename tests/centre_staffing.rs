@@ -2,12 +2,11 @@
 //! together, breaks the plan places, each day staffed on its own or in weekly patterns, costs,
 //! and the roster against a straight per-day cover of the same requirement.
 
-use std::path::Path;
-
 use ccsim::experiment::{Overrides, Plan};
 use ccsim::planning::{self, StaffingPlan};
 use ccsim::scenario::Scenario;
 
+use crate::staffing::write;
 use crate::{ccsim, scenario};
 
 /// Two teams whose peaks differ: `a` busy in the morning, `b` in the afternoon, each fed by
@@ -160,12 +159,6 @@ fn a_group_shared_with_dedicated_ones_is_planned_with_them_and_keeps_every_targe
         dedicated.cost()
     );
     assert!(plan.cost() <= dedicated.cost());
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path
 }
 
 /// One team open 08:00–17:00 every day, whose agents all lunch at 12:00 as written.

@@ -138,3 +138,39 @@ fn compare_sweep_and_check_are_deterministic_too() {
         }
     }
 }
+
+#[test]
+fn a_whole_centre_staffing_plan_is_the_same_on_one_and_four_threads() {
+    // The search, the shift plans (stopped by a node count, never by the clock) and the
+    // confirmation all repeat: the same roster, costs and report.
+    let tmp = tempfile::tempdir().unwrap();
+    let dirs: Vec<_> = ["1", "4"]
+        .iter()
+        .map(|t| (t, tmp.path().join(format!("t{t}"))))
+        .collect();
+    for (threads, dir) in &dirs {
+        ccsim()
+            .current_dir(repo(""))
+            .args([
+                "staff",
+                "scenarios/plano.toml",
+                "-r",
+                "6",
+                "--threads",
+                threads,
+            ])
+            .arg("--out")
+            .arg(dir)
+            .assert()
+            .success();
+    }
+    for file in [
+        "staffing.csv",
+        "roster.csv",
+        "costs.csv",
+        "intervals.csv",
+        "plan.toml",
+    ] {
+        assert_eq!(read(&dirs[0].1, file), read(&dirs[1].1, file), "{file}");
+    }
+}

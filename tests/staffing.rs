@@ -188,7 +188,7 @@ fn concurrent_chats_that_slow_agents_down_need_more_than_erlang() {
     );
 }
 
-fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
+pub fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, text).unwrap();
     path

@@ -18,6 +18,7 @@ use crate::scenario::Scenario;
 use crate::stats::summary::Estimate;
 use crate::time::{HOUR, MINUTE, Millis};
 use search::{GroupRoster, Search};
+pub use shifts::PART_NODES;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PlanningError {

@@ -2,12 +2,12 @@
 //! given): an integer program per planned group (how many agents work each column: a shift on
 //! a day or a weekly pattern, with its breaks placed; every interval covered by agents on
 //! duty and off their breaks), solved by `microlp`, each independent part of the week (days
-//! no shift links) on its own. Shifts change the backlog (agents come and go in blocks), so
+//! no shift links) on its own. `microlp` is called directly rather than through `good_lp`
+//! for its node limit: a limit on time would make the roster depend on the machine's speed. Shifts change the backlog (agents come and go in blocks), so
 //! the roster is checked on fresh customers (`confirm`), and an interval that misses a target
 //! asks for one agent more than it had before solving again.
 
-use good_lp::solvers::{SolutionStatus, WithInitialSolution, WithTimeLimit};
-use good_lp::{Expression, Solution, SolverModel, Variable, constraint, microlp, variable};
+use microlp::{ComparisonOp, OptimizationDirection, Problem, SolveOptions, TerminationReason};
 
 use super::PlanningError;
 use super::confirm::{Confirmed, confirm};
@@ -125,10 +125,11 @@ fn parts(covers: &[Vec<usize>], columns: usize) -> Vec<usize> {
     (0..covers.len()).map(|i| root(&mut parent, i)).collect()
 }
 
-/// How long one part's integer program may search before the best roster found so far is
-/// used: a week of weekly patterns with several break windows can take the branch and bound
-/// of `microlp` minutes and gigabytes to prove.
-const PART_SECONDS: f64 = 1.0;
+/// Branch-and-bound nodes one part's integer program may take before the best roster found
+/// so far is used: a week of weekly patterns with several break windows can take `microlp`
+/// minutes and gigabytes to prove. Nodes, not seconds, so that the roster is the same on any
+/// machine.
+pub const PART_NODES: u64 = 2_000;
 
 /// A roster from the integer programs: agents per column, whether every part was proved
 /// cheapest, and the linear relaxation's cost (no roster costs less).
@@ -141,7 +142,7 @@ pub(super) struct Solved {
 
 /// The cheapest agents per column (`cost` each) such that every slot has at least its
 /// `need` on duty: each part of the week on its own, started from the linear relaxation
-/// rounded up and trimmed, which the branch and bound improves on within `PART_SECONDS`.
+/// rounded up and trimmed, which the branch and bound improves on within `PART_NODES`.
 fn solve(
     covers: &[Vec<usize>],
     cost: &[f64],
@@ -160,7 +161,7 @@ fn solve(
         .collect();
     roots.sort_unstable();
     roots.dedup();
-    let solver = |e: good_lp::ResolutionError| PlanningError::Solver(e.to_string());
+    let solver = |e: microlp::Error| PlanningError::Solver(e.to_string());
     for r in roots {
         let slots: Vec<usize> = (0..need.len())
             .filter(|&i| part[i] == r && need[i] > 0)
@@ -173,38 +174,42 @@ fn solve(
         used.dedup();
         let at = |j: &usize| used.binary_search(j).expect("a column of this part");
         let model = |integer: bool| {
-            let mut vars = good_lp::variables!();
-            let x: Vec<Variable> = used
+            let mut p = Problem::new(OptimizationDirection::Minimize);
+            let x: Vec<microlp::Variable> = used
                 .iter()
-                .map(|_| {
-                    let v = variable().min(0).max(max_agents);
-                    vars.add(if integer { v.integer() } else { v })
+                .map(|&j| match integer {
+                    true => p.add_integer_var(cost[j], (0, max_agents as i32)),
+                    false => p.add_var(cost[j], (0.0, max_agents as f64)),
                 })
                 .collect();
-            let total: Expression = x.iter().zip(&used).map(|(&v, &j)| cost[j] * v).sum();
-            let mut model = vars.minimise(total).using(microlp);
             for &i in &slots {
-                let on: Expression = covers[i].iter().map(|j| x[at(j)]).sum();
-                model = model.with(constraint!(on >= need[i] as f64));
+                let on: Vec<(microlp::Variable, f64)> =
+                    covers[i].iter().map(|j| (x[at(j)], 1.0)).collect();
+                p.add_constraint(on.as_slice(), ComparisonOp::Ge, need[i] as f64);
             }
-            (model, x)
+            (p, x)
         };
         let (relaxed, x) = model(false);
-        let relaxed = relaxed.solve().map_err(solver)?;
-        let lp: Vec<f64> = x.iter().map(|&v| relaxed.value(v)).collect();
-        solved.bound += lp.iter().zip(&used).map(|(v, &j)| v * cost[j]).sum::<f64>();
+        let relaxed = relaxed
+            .solve()
+            .map_err(solver)?
+            .into_solution()
+            .map_err(|_| PlanningError::Solver("the relaxation stopped early".into()))?;
+        let lp: Vec<f64> = x.iter().map(|&v| relaxed.var_value_raw(v)).collect();
+        solved.bound += relaxed.objective();
         let start = round_up(&lp, &used, covers, &slots, need, cost);
         let (exact, x) = model(true);
-        let warm: Vec<(Variable, f64)> =
-            x.iter().zip(&start).map(|(&v, &n)| (v, n as f64)).collect();
+        let mut options = SolveOptions::default();
+        options.node_limit = Some(PART_NODES);
+        options.warm_start = Some(x.iter().zip(&start).map(|(&v, &n)| (v, n as f64)).collect());
         let solution = exact
-            .with_initial_solution(warm)
-            .with_time_limit(PART_SECONDS)
-            .solve()
-            .map_err(solver)?;
-        solved.proved &= matches!(solution.status(), SolutionStatus::Optimal);
+            .solve_with(options)
+            .map_err(solver)?
+            .into_solution()
+            .map_err(|_| PlanningError::Solver("no roster found within the node limit".into()))?;
+        solved.proved &= solution.termination_reason() == TerminationReason::ProvenOptimal;
         for (&v, &j) in x.iter().zip(&used) {
-            solved.counts[j] = solution.value(v).round().max(0.0) as u32;
+            solved.counts[j] = solution.var_value(v).round().max(0.0) as u32;
         }
     }
     Ok(solved)

@@ -187,7 +187,8 @@ pub fn staffing_summary(scenario: &Scenario, found: &StaffingPlan) -> String {
             ),
             false => writeln!(
                 out,
-                "  shift plan: the best roster found in the time allowed, at most {:.1}% above the cheapest possible ({})",
+                "  shift plan: the best roster found within {} branch-and-bound nodes a part of the week, at most {:.1}% above the cheapest possible ({})",
+                crate::planning::PART_NODES,
                 if bound > 0.0 {
                     (cost / bound - 1.0).max(0.0) * 100.0
                 } else {
