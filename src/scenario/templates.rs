@@ -8,8 +8,6 @@ use crate::time::{DAY, Millis};
 /// A candidate shift as `[staffing] shifts` writes it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ShiftTemplate {
-    /// As written, for messages.
-    pub text: String,
     /// The weekdays it may start on (0: Monday), ascending.
     pub days: Vec<usize>,
     /// Its start, as a time of day, and its length (up to a day; past midnight runs into the
@@ -111,7 +109,6 @@ pub fn parse_template(text: &str) -> Result<ShiftTemplate, String> {
         breaks.push(parse_break(clause.trim(), start, length)?);
     }
     Ok(ShiftTemplate {
-        text: text.to_string(),
         days,
         start,
         length,

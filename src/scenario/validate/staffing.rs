@@ -36,6 +36,12 @@ impl Validator<'_> {
         let mut shifts = Vec::new();
         for (j, text) in r.shifts.iter().flatten().enumerate() {
             match parse_template(text) {
+                Ok(t) if simulation.interval > 0 && t.placements(simulation.interval).is_empty() => {
+                    self.fail(
+                        k.key("shifts").index(j),
+                        "its breaks cannot all be placed without overlapping: widen their windows or shorten them",
+                    )
+                }
                 Ok(t) => shifts.push(t),
                 Err(m) => self.fail(k.key("shifts").index(j), m),
             }
