@@ -1,6 +1,6 @@
-//! `backtest`'s chart: per KPI, the log's value in each interval over the simulated mean and
-//! the band a further replication falls in 95% of the time — for the log's first week, where
-//! each interval still shows (`backtest.csv` has them all).
+//! `backtest`'s chart: per KPI, the log's value in each interval under the simulated mean and
+//! the band a further replication falls in 95% of the time, over the whole log (a long one
+//! averaged down to what the plot shows; `backtest.csv` has every interval).
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -15,7 +15,7 @@ const ACTUAL: RGBColor = RGBColor(20, 20, 20);
 
 impl Backtest<'_> {
     fn panel<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>, k: usize) -> Result<()> {
-        let rows = shown(self.0);
+        let rows = &self.0.backtest;
         let metric = KPIS[k];
         let step = self.0.run["interval_s"].as_f64().unwrap_or(1800.0) / 86_400.0;
         let days = (rows.len().max(2) - 1) as f64 * step;
@@ -51,16 +51,8 @@ impl Backtest<'_> {
             .y_label_formatter(&y_label(share, top))
             .draw()
             .map_err(fail)?;
-        let sim: Vec<Band> = rows
-            .iter()
-            .map(|r| Band {
-                mean: r.values[k][1],
-                low: r.values[k][2],
-                high: r.values[k][3],
-            })
-            .collect();
-        let (sim, thinned) = thin(&sim, step);
-        draw_band(&mut chart, &sim, thinned, color(0))?;
+        // The log first, the simulation over it: the simulated mean must not hide under
+        // the log's line.
         let actual: Vec<Band> = rows
             .iter()
             .map(|r| Band {
@@ -70,7 +62,17 @@ impl Backtest<'_> {
             })
             .collect();
         let (actual, thinned) = thin(&actual, step);
-        draw_band(&mut chart, &actual, thinned, ACTUAL)
+        draw_band(&mut chart, &actual, thinned, ACTUAL, true)?;
+        let sim: Vec<Band> = rows
+            .iter()
+            .map(|r| Band {
+                mean: r.values[k][1],
+                low: r.values[k][2],
+                high: r.values[k][3],
+            })
+            .collect();
+        let (sim, thinned) = thin(&sim, step);
+        draw_band(&mut chart, &sim, thinned, color(0), true)
     }
 }
 
@@ -80,17 +82,19 @@ impl Draw for Backtest<'_> {
             Key::new("simulated mean and 95% band", color(0), Mark::Box),
             Key::new("actual (the log)", ACTUAL, Mark::Line),
         ];
+        let days = self.0.backtest.len() as f64
+            * self.0.run["interval_s"].as_f64().unwrap_or(1800.0)
+            / 86_400.0;
+        let root = &root
+            .titled(
+                &format!("Backtest: the log against the simulation, {days:.0} days"),
+                (FONT, 22),
+            )
+            .map_err(fail)?;
         let root = &with_key(root, &keys)?;
         for (k, area) in root.split_evenly((KPIS.len(), 1)).iter().enumerate() {
             self.panel(area, k)?;
         }
         Ok(())
     }
-}
-
-/// The intervals of the log's first seven days.
-fn shown(d: &ReportData) -> &[crate::report::data::BacktestRow] {
-    let per_day = 86_400.0 / d.run["interval_s"].as_f64().unwrap_or(1800.0);
-    let week = (7.0 * per_day).round() as usize;
-    &d.backtest[..d.backtest.len().min(week)]
 }

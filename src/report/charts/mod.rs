@@ -22,13 +22,21 @@ use variants::{Occupancy, Variants};
 const WIDTH: u32 = 1000;
 const HEIGHT: u32 = 560;
 const FONT: &str = "sans-serif";
-const PALETTE: [RGBColor; 6] = [
+/// Twelve colours told apart on screen and on paper (Tableau's ten, then navy and black), so
+/// that no two of up to twelve series share one.
+const PALETTE: [RGBColor; 12] = [
     RGBColor(31, 119, 180),
     RGBColor(214, 39, 40),
     RGBColor(44, 160, 44),
     RGBColor(148, 103, 189),
     RGBColor(255, 127, 14),
     RGBColor(23, 190, 207),
+    RGBColor(140, 86, 75),
+    RGBColor(227, 119, 194),
+    RGBColor(127, 127, 127),
+    RGBColor(188, 189, 34),
+    RGBColor(0, 0, 128),
+    RGBColor(0, 0, 0),
 ];
 
 pub struct Chart {
@@ -220,7 +228,7 @@ pub fn all(d: &ReportData) -> Result<Vec<Chart>> {
     if !d.backtest.is_empty() {
         charts.push(render(
             "backtest",
-            "Backtest: the log against the simulated band, per interval of the first week",
+            "Backtest: the log against the simulated band, per interval",
             &backtest::Backtest(d),
         )?);
     }
@@ -297,8 +305,53 @@ const KEY_WIDTH: u32 = 240;
 /// Characters of a name per legend line before it wraps (at 13 px, about 7 px each).
 const KEY_CHARS: usize = 26;
 
+/// How a legend is set: its font size, line height, and the columns it flows into.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct KeyLayout {
+    font: u32,
+    line: u32,
+    columns: u32,
+}
+
+/// The largest legend layout whose entries fit in `height` pixels: the usual size, then a
+/// smaller font, then two and three columns; never an entry cut off the image.
+fn key_layout(keys: &[Key], height: u32) -> KeyLayout {
+    let layouts = [
+        (13, 17, 1),
+        (11, 14, 1),
+        (11, 14, 2),
+        (10, 12, 3),
+        (9, 11, 4),
+    ];
+    let fits = |&(_, line, columns): &(u32, u32, u32)| {
+        let chars = KEY_CHARS / columns as usize + 2 * (columns as usize - 1);
+        let heights: Vec<u32> = keys
+            .iter()
+            .map(|k| wrap(&k.name, chars).len() as u32 * line + line / 2)
+            .collect();
+        let per_column = heights.len().div_ceil(columns as usize).max(1);
+        heights
+            .chunks(per_column)
+            .all(|c| KEY_TOP + c.iter().sum::<u32>() <= height)
+    };
+    let (font, line, columns) = layouts
+        .iter()
+        .copied()
+        .find(fits)
+        .unwrap_or(layouts[layouts.len() - 1]);
+    KeyLayout {
+        font,
+        line,
+        columns,
+    }
+}
+
+/// Where the legend's first entry starts, below the chart's title.
+const KEY_TOP: u32 = 60;
+
 /// Draws the legend in a column of its own at the right, so that it can never cover data,
-/// and returns the area left for the plot. No entries: no column.
+/// and returns the area left for the plot. No entries: no column. Many entries flow into a
+/// smaller font and more columns (`key_layout`) rather than off the image.
 fn with_key<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     keys: &[Key],
@@ -306,38 +359,50 @@ fn with_key<DB: DrawingBackend>(
     if keys.is_empty() {
         return Ok(root.clone());
     }
-    let (w, _) = root.dim_in_pixel();
+    let (w, h) = root.dim_in_pixel();
     let (plot, side) = root.split_horizontally(w.saturating_sub(KEY_WIDTH));
-    let style = (FONT, 13).into_font().color(&BLACK);
-    let mut y = 60;
-    for k in keys {
-        let c = k.color;
-        let mid = y + 8;
-        match k.mark {
-            Mark::Line => side.draw(&PathElement::new(
-                vec![(6, mid), (34, mid)],
-                c.stroke_width(3),
-            )),
-            Mark::Dashed => side
-                .draw(&PathElement::new(
-                    vec![(6, mid), (14, mid)],
-                    c.stroke_width(2),
-                ))
-                .and_then(|()| {
-                    side.draw(&PathElement::new(
-                        vec![(20, mid), (28, mid)],
+    let layout = key_layout(keys, h);
+    let style = (FONT, layout.font).into_font().color(&BLACK);
+    let column_width = (KEY_WIDTH / layout.columns) as i32;
+    let chars = KEY_CHARS / layout.columns as usize + 2 * (layout.columns as usize - 1);
+    let per_column = keys.len().div_ceil(layout.columns as usize);
+    let mark_width = if layout.columns == 1 { 28 } else { 14 };
+    for (n, column) in keys.chunks(per_column.max(1)).enumerate() {
+        let x0 = n as i32 * column_width;
+        let mut y = KEY_TOP as i32;
+        for k in column {
+            let c = k.color;
+            let mid = y + layout.line as i32 / 2;
+            let (a, b) = (x0 + 4, x0 + 4 + mark_width);
+            match k.mark {
+                Mark::Line => side.draw(&PathElement::new(
+                    vec![(a, mid), (b, mid)],
+                    c.stroke_width(3),
+                )),
+                Mark::Dashed => side
+                    .draw(&PathElement::new(
+                        vec![(a, mid), (a + mark_width / 3, mid)],
                         c.stroke_width(2),
                     ))
-                }),
-            Mark::Box => side.draw(&Rectangle::new([(10, y + 1), (30, y + 15)], c.filled())),
+                    .and_then(|()| {
+                        side.draw(&PathElement::new(
+                            vec![(b - mark_width / 3, mid), (b, mid)],
+                            c.stroke_width(2),
+                        ))
+                    }),
+                Mark::Box => side.draw(&Rectangle::new(
+                    [(a + 2, y + 1), (b - 2, y + layout.line as i32 - 2)],
+                    c.filled(),
+                )),
+            }
+            .map_err(fail)?;
+            for line in wrap(&k.name, chars) {
+                side.draw(&Text::new(line, (b + 6, y), style.clone()))
+                    .map_err(fail)?;
+                y += layout.line as i32;
+            }
+            y += layout.line as i32 / 2;
         }
-        .map_err(fail)?;
-        for line in wrap(&k.name, KEY_CHARS) {
-            side.draw(&Text::new(line, (42, y), style.clone()))
-                .map_err(fail)?;
-            y += 17;
-        }
-        y += 7;
     }
     Ok(plot)
 }
@@ -436,6 +501,44 @@ fn count_label(y: f64, top: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_legend_shrinks_and_flows_into_columns_instead_of_off_the_image() {
+        let keys = |n: usize| -> Vec<Key> {
+            (0..n)
+                .map(|i| {
+                    Key::new(
+                        format!("inactivity.agent_queue.first_alert={i}m"),
+                        color(i),
+                        Mark::Line,
+                    )
+                })
+                .collect()
+        };
+        assert_eq!(key_layout(&keys(3), HEIGHT).columns, 1);
+        assert_eq!(key_layout(&keys(3), HEIGHT).font, 13);
+        let many = key_layout(&keys(18), HEIGHT);
+        assert!(many.columns > 1 || many.font < 13, "{many:?}");
+        // Every entry of the layout chosen fits in the chart's height.
+        for n in [9, 18, 30] {
+            let l = key_layout(&keys(n), HEIGHT);
+            let chars = KEY_CHARS / l.columns as usize + 2 * (l.columns as usize - 1);
+            let per = n.div_ceil(l.columns as usize);
+            let tallest: u32 = keys(per)
+                .iter()
+                .map(|k| wrap(&k.name, chars).len() as u32 * l.line + l.line / 2)
+                .sum();
+            assert!(KEY_TOP + tallest <= HEIGHT, "{n} entries: {l:?}");
+        }
+    }
+
+    #[test]
+    fn twelve_series_never_share_a_colour() {
+        let colours: std::collections::HashSet<(u8, u8, u8)> = (0..12)
+            .map(|i| (color(i).0, color(i).1, color(i).2))
+            .collect();
+        assert_eq!(colours.len(), 12);
+    }
 
     #[test]
     fn legend_names_wrap_but_are_never_cut() {

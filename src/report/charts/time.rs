@@ -157,9 +157,11 @@ impl Curves<'_> {
             .y_label_formatter(&y_label(share, top))
             .draw()
             .map_err(fail)?;
+        // Past a few series the bands cover each other: the means alone stay readable.
+        let filled = bands.len() <= MAX_BANDED;
         for (i, b) in &bands {
             let (b, step) = thin(b, step);
-            draw_band(&mut chart, &b, step, color(*i))?;
+            draw_band(&mut chart, &b, step, color(*i), filled)?;
         }
         Ok(())
     }
@@ -167,10 +169,17 @@ impl Curves<'_> {
 
 impl Draw for Curves<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()> {
-        let caption = Some(format!(
-            "{} — mean and 95% band over replications",
-            nice(self.metric)
-        ));
+        let caption = Some(if self.d.variants.len() <= MAX_BANDED {
+            format!(
+                "{} — mean and 95% band over replications",
+                nice(self.metric)
+            )
+        } else {
+            format!(
+                "{} — mean over replications (bands in intervals.csv)",
+                nice(self.metric)
+            )
+        });
         let x_desc = "days since the first interval (day number and weekday at each day's start)";
         let root = &with_key(root, &variant_keys(self.d, Mark::Line))?;
         match self.secondary {
@@ -215,9 +224,10 @@ impl Draw for PartPanels<'_> {
     }
 }
 
-/// A variant's curve and its 95% band. Where the metric is undefined (an interval with no
-/// chat to count, such as a closed night) the curve stops and starts again, rather than
-/// drawing a ramp across the gap.
+/// A variant's curve and its 95% band, both kept inside the plot's vertical range (a band of a
+/// share near 0% or 100% may reach past it, and a bitmap does not clip what it fills). Where
+/// the metric is undefined (an interval with no chat to count, such as a closed night) the
+/// curve stops and starts again, rather than drawing a ramp across the gap.
 pub(super) fn draw_band<'a, DB: DrawingBackend + 'a>(
     chart: &mut ChartContext<
         'a,
@@ -227,19 +237,29 @@ pub(super) fn draw_band<'a, DB: DrawingBackend + 'a>(
     bands: &[Band],
     step: f64,
     c: RGBColor,
+    filled: bool,
 ) -> Result<()> {
+    let range = chart.y_range();
+    let bands: Vec<Band> = bands
+        .iter()
+        .map(|b| within(b, range.start, range.end))
+        .collect();
     let at = |x: usize| x as f64 * step;
-    for run in runs(bands, |b| b.low.is_finite() && b.high.is_finite()) {
+    let banded = |b: &Band| filled && b.low.is_finite() && b.high.is_finite();
+    for run in runs(&bands, banded) {
         let polygon: Vec<(f64, f64)> = run
             .clone()
             .map(|x| (at(x), bands[x].high))
-            .chain(run.rev().map(|x| (at(x), bands[x].low.max(0.0))))
+            .chain(run.rev().map(|x| (at(x), bands[x].low)))
             .collect();
         chart
             .draw_series(std::iter::once(Polygon::new(polygon, c.mix(0.18))))
             .map_err(fail)?;
     }
-    for run in runs(bands, |b| b.mean.is_finite()) {
+    // A thick line through more points than the plot has pixels is drawn past its ends on a
+    // bitmap: dense curves get a hairline.
+    let width = if bands.len() > DENSE { 1 } else { 2 };
+    for run in runs(&bands, |b| b.mean.is_finite()) {
         let line: Vec<(f64, f64)> = run.map(|x| (at(x), bands[x].mean)).collect();
         if line.len() == 1 {
             chart
@@ -247,12 +267,28 @@ pub(super) fn draw_band<'a, DB: DrawingBackend + 'a>(
                 .map_err(fail)?;
         } else {
             chart
-                .draw_series(LineSeries::new(line, c.stroke_width(2)))
+                .draw_series(LineSeries::new(line, c.stroke_width(width)))
                 .map_err(fail)?;
         }
     }
     Ok(())
 }
+
+/// Points past which a curve is dense: about one per pixel of a plot.
+const DENSE: usize = 700;
+
+/// A band with its mean and bounds moved inside `[low, high]` (undefined stays undefined).
+fn within(b: &Band, low: f64, high: f64) -> Band {
+    let clip = |v: f64| if v.is_finite() { v.clamp(low, high) } else { v };
+    Band {
+        mean: clip(b.mean),
+        low: clip(b.low),
+        high: clip(b.high),
+    }
+}
+
+/// The most series a chart draws with their bands.
+const MAX_BANDED: usize = 8;
 
 /// Most points a curve is drawn with: about two per pixel of the plot.
 const MAX_POINTS: usize = 1600;
@@ -315,6 +351,23 @@ mod tests {
             low: mean,
             high: mean,
         }
+    }
+
+    #[test]
+    fn a_band_past_the_axis_is_drawn_at_its_edge() {
+        let b = Band {
+            mean: 0.97,
+            low: 0.91,
+            high: 1.04,
+        };
+        assert_eq!(within(&b, 0.0, 1.0).high, 1.0);
+        let b = Band {
+            mean: 0.01,
+            low: -0.03,
+            high: 0.06,
+        };
+        assert_eq!(within(&b, 0.0, 1.0).low, 0.0);
+        assert!(within(&band(f64::NAN), 0.0, 1.0).mean.is_nan());
     }
 
     #[test]

@@ -60,9 +60,9 @@ impl Draw for Occupancy<'_> {
                 .iter()
                 .enumerate()
                 .filter(|(_, (_, b))| b.low.is_finite())
-                .map(|(gi, (_, b))| {
+                .flat_map(|(gi, (_, b))| {
                     let x = (gi * nv + vi) as f64 + 0.5;
-                    ErrorBar::new_vertical(x, b.low, b.mean, b.high, BLACK.stroke_width(2), 10)
+                    whisker(x, b.low, b.high, 0.15, BLACK)
                 });
             chart.draw_series(whiskers).map_err(fail)?;
         }
@@ -151,18 +151,35 @@ impl Draw for Variants<'_> {
                     .map_err(fail)?;
                 if b.low.is_finite() {
                     chart
-                        .draw_series(std::iter::once(ErrorBar::new_vertical(
-                            i as f64,
-                            b.low,
-                            b.mean,
-                            b.high,
-                            c.stroke_width(2),
-                            14,
-                        )))
+                        .draw_series(whisker(i as f64, b.low, b.high, 0.12, c))
                         .map_err(fail)?;
                 }
+                // The value beside its point, as the axis reads it.
+                let value = if share {
+                    format!("{:.1}%", b.mean * 100.0)
+                } else {
+                    format!("{:.2}", b.mean)
+                };
+                chart
+                    .draw_series(std::iter::once(Text::new(
+                        value,
+                        (i as f64 + 0.08, b.mean),
+                        (FONT, 13).into_font().color(&BLACK),
+                    )))
+                    .map_err(fail)?;
             }
         }
         Ok(())
     }
+}
+
+/// A 95% interval as a vertical line with a cap at each end, `half` wide either side of `x`
+/// in the axis's units: plotters' error bar marks the mean with a circled cross.
+fn whisker(x: f64, low: f64, high: f64, half: f64, c: RGBColor) -> [PathElement<(f64, f64)>; 3] {
+    let style = c.stroke_width(2);
+    [
+        PathElement::new(vec![(x, low), (x, high)], style),
+        PathElement::new(vec![(x - half, low), (x + half, low)], style),
+        PathElement::new(vec![(x - half, high), (x + half, high)], style),
+    ]
 }
