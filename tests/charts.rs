@@ -86,6 +86,9 @@ fn every_simulating_command_writes_its_charts_and_page() {
                 "{c}.svg"
             );
             assert!(svg.trim_end().ends_with("</svg>"));
+            // The SVG names the font the PNG is set in, not whatever "sans-serif" is.
+            assert!(svg.contains("font-family=\"'DejaVu Sans'"), "{c}.svg");
+            assert!(!svg.contains("font-family=\"sans-serif\""), "{c}.svg");
             assert!(
                 svg.matches("<text").count() >= 8,
                 "{c}.svg has a title, axis labels and ticks"

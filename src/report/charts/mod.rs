@@ -22,6 +22,9 @@ use variants::{Occupancy, Variants};
 const WIDTH: u32 = 1000;
 const HEIGHT: u32 = 560;
 const FONT: &str = "sans-serif";
+/// What an SVG names instead of `FONT`: the font the PNGs are set in, then its look-alikes,
+/// so that a viewer with DejaVu (most Linux desktops) shows what the PNG shows.
+const SVG_FONTS: &str = "'DejaVu Sans', 'Bitstream Vera Sans', Verdana, sans-serif";
 /// Twelve colours told apart on screen and on paper (Tableau's ten, then navy and black), so
 /// that no two of up to twelve series share one.
 const PALETTE: [RGBColor; 12] = [
@@ -76,6 +79,10 @@ fn render(name: &str, title: &str, d: &impl Draw) -> Result<Chart> {
         d.draw(&root)?;
         root.present().map_err(fail)?;
     }
+    let svg = svg.replace(
+        &format!("font-family=\"{FONT}\""),
+        &format!("font-family=\"{SVG_FONTS}\""),
+    );
     let mut rgb = vec![0u8; (WIDTH * HEIGHT * 3) as usize];
     {
         let root = BitMapBackend::with_buffer(&mut rgb, (WIDTH, HEIGHT)).into_drawing_area();
