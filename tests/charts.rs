@@ -343,3 +343,41 @@ fn a_heat_map_has_its_colour_scale() {
         assert!(heat.iter().any(|t| t.1 == label), "{label} missing");
     }
 }
+
+#[test]
+fn a_run_of_several_weeks_draws_its_average_week_pooled_over_the_weeks() {
+    // Two weeks of the worked example: each time of the week pools its two intervals, so the
+    // average week's arrivals there are the mean of the two intervals' (one weight each).
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("r");
+    run(&["run", "scenarios/centro.toml", "-r", "4"], &out);
+    let names = files(&out);
+    for c in ["week_service_level", "week_abandon_rate", "week_arrivals"] {
+        assert!(names.contains(&format!("{c}.png")), "{names:?}");
+    }
+    let cell = |file: &str, key: &str| -> f64 {
+        let text = std::fs::read_to_string(out.join(file)).unwrap();
+        let row = text
+            .lines()
+            .find(|l| l.contains(key))
+            .unwrap_or_else(|| panic!("{key} not in {file}"));
+        // The mean is the column after the unit, `count` for arrivals.
+        let cells: Vec<&str> = row.split(',').collect();
+        let unit = cells.iter().position(|c| *c == "count").unwrap();
+        cells[unit + 1].parse().unwrap()
+    };
+    // Monday 10:00 is interval 20 of the first week and 356 of the second.
+    let first = cell("intervals.csv", "centro,all,20,0,mon,10:00,arrivals,");
+    let second = cell("intervals.csv", "centro,all,356,7,mon,10:00,arrivals,");
+    let week = cell("week.csv", "centro,all,mon,10:00,2,arrivals,");
+    assert!(first > 10.0 && second > 10.0);
+    assert!(
+        (week - (first + second) / 2.0).abs() < 1e-5,
+        "{week} vs {first}, {second}"
+    );
+    let page = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(
+        page.contains("week_service_level"),
+        "the page shows the average week"
+    );
+}

@@ -9,8 +9,8 @@ use crate::scenario::scopes::{ALL, Scopes};
 use crate::scenario::{Scenario, Simulation};
 use crate::stats::metrics::{GroupMetric, IntervalMetric, Metric};
 use crate::stats::pooled;
-use crate::stats::summary::{Estimate, Weighted, paired_ratio_difference};
-use crate::time::{DAY, MINUTE, Millis};
+use crate::stats::summary::{Estimate, Weighted, paired_ratio_difference, ratio_estimate};
+use crate::time::{DAY, MINUTE, Millis, WEEK};
 
 pub fn number(x: f64) -> String {
     if x.is_nan() {
@@ -187,6 +187,91 @@ pub fn intervals(out: &mut dyn std::io::Write, variants: &[Results]) -> std::io:
         }
     }
     w.flush()
+}
+
+/// One time of the week of a variant and scope, pooled over every week of the run.
+pub(super) struct WeekSlot {
+    pub scope: String,
+    /// Week time of its start (ms since Monday 00:00), and how many intervals fell on it.
+    pub at: i64,
+    pub intervals: u32,
+    /// Per metric of `IntervalMetric::ALL`, its estimate (`None`: not measured in the scope).
+    pub values: Vec<Option<Estimate>>,
+}
+
+/// The average week of a variant: per scope, each time of the week with every metric pooled
+/// over the replications and the intervals that fall on it, as a ratio of sums: the week a
+/// planner staffs, however long the run.
+pub(super) fn average_week(v: &Results) -> Vec<WeekSlot> {
+    let sim = &v.scenario.simulation;
+    let count = interval_count(v);
+    let metrics = IntervalMetric::ALL;
+    let mut out = Vec::new();
+    for (s, scope) in scopes_of(v) {
+        let mut slots: std::collections::BTreeMap<i64, (u32, Vec<Vec<Weighted>>)> =
+            std::collections::BTreeMap::new();
+        for k in 0..count {
+            let at = (sim.start + sim.warmup + k as i64 * sim.interval).rem_euclid(WEEK);
+            let slot = slots
+                .entry(at)
+                .or_insert_with(|| (0, vec![Vec::new(); metrics.len()]));
+            slot.0 += 1;
+            for (c, &m) in metrics.iter().enumerate().filter(|(_, m)| measured(s, **m)) {
+                slot.1[c].extend(
+                    v.runs
+                        .iter()
+                        .map(|r| pooled::interval_value(&r.stats, s, k, m)),
+                );
+            }
+        }
+        for (at, (intervals, values)) in slots {
+            let values = metrics
+                .iter()
+                .zip(values)
+                .map(|(&m, values)| (!values.is_empty()).then(|| ratio_estimate(values, m.scale())))
+                .collect();
+            out.push(WeekSlot {
+                scope: scope.clone(),
+                at,
+                intervals,
+                values,
+            });
+        }
+    }
+    out
+}
+
+/// `week.csv`: the average week (`average_week`), one row per variant, scope, time of the
+/// week and metric, as `intervals.csv` writes an interval.
+pub fn week(variants: &[Results]) -> Vec<u8> {
+    let mut w = writer(&[
+        "variant",
+        "scope",
+        "weekday",
+        "time",
+        "intervals",
+        "metric",
+        "unit",
+    ]);
+    for v in variants {
+        for slot in average_week(v) {
+            for (&m, e) in IntervalMetric::ALL.iter().zip(&slot.values) {
+                let Some(e) = e else { continue };
+                let mut row = vec![
+                    v.name.to_string(),
+                    slot.scope.clone(),
+                    weekday_name((slot.at / DAY) as usize).to_string(),
+                    clock(slot.at % DAY),
+                    slot.intervals.to_string(),
+                    m.name().to_string(),
+                    m.unit().name().to_string(),
+                ];
+                row.extend(estimate_cells(e));
+                w.write_record(&row).expect("in memory");
+            }
+        }
+    }
+    finish(w)
 }
 
 /// The paired difference of `metric` between a variant and the base, replication by

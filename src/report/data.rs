@@ -69,6 +69,9 @@ pub struct ReportData {
     pub scoped: BTreeMap<(String, String, String), Band>,
     /// Per variant, the whole centre's intervals in order.
     pub intervals: BTreeMap<String, Vec<IntervalRow>>,
+    /// `week.csv`: per variant, the whole centre's average week, time by time (labels
+    /// `mon 08:00`), metrics in the order of `interval_metrics`.
+    pub week: BTreeMap<String, Vec<IntervalRow>>,
     /// Per (variant, scope), a team's or stream's intervals in order.
     pub scope_intervals: BTreeMap<(String, String), Vec<IntervalRow>>,
     /// The metrics of `intervals.csv`, in the order of `IntervalRow::values`.
@@ -379,6 +382,46 @@ impl ReportData {
                     }
                     None => d.staffing.push(row),
                 }
+            }
+        }
+        if let Some(bytes) = read("week.csv")? {
+            let (h, rs) = rows(&bytes).map_err(at("week.csv"))?;
+            let c = |n| col(&h, n).map_err(at("week.csv"));
+            let (v, scope, wd, time, m) = (
+                c("variant")?,
+                c("scope")?,
+                c("weekday")?,
+                c("time")?,
+                c("metric")?,
+            );
+            let (mean, lo, hi) = (c("mean")?, c("ci95_low")?, c("ci95_high")?);
+            for (i, r) in rs.iter().enumerate() {
+                if r[scope] != "all" || !CHARTED.contains(&r[m].as_str()) {
+                    continue;
+                }
+                let at = line("week.csv", i);
+                let metric = match d.interval_metrics.iter().position(|x| x == &r[m]) {
+                    Some(k) => k,
+                    None => {
+                        d.interval_metrics.push(r[m].clone());
+                        d.interval_metrics.len() - 1
+                    }
+                };
+                let label = format!("{} {}", r[wd], r[time]);
+                let list = d.week.entry(r[v].clone()).or_default();
+                if list.last().is_none_or(|row| row.label != label) {
+                    list.push(IntervalRow {
+                        label,
+                        values: Vec::new(),
+                    });
+                }
+                let row = list.last_mut().expect("just pushed");
+                row.values.resize(metric + 1, NAN_BAND);
+                row.values[metric] = Band {
+                    mean: num(&r[mean]).map_err(&at)?,
+                    low: num(&r[lo]).map_err(&at)?,
+                    high: num(&r[hi]).map_err(&at)?,
+                };
             }
         }
         if let Some(bytes) = read("roster.csv")? {

@@ -12,7 +12,7 @@ pub mod html;
 
 /// The files a report's charts and page are drawn from (`summary.csv` is required), and
 /// `chats.csv`, which `ccsim report` carries over.
-const DATA_FILES: [&str; 16] = [
+const DATA_FILES: [&str; 17] = [
     "chats.csv",
     "report.xlsx",
     "plan.xlsx",
@@ -23,6 +23,7 @@ const DATA_FILES: [&str; 16] = [
     "plan.toml",
     "summary.csv",
     "intervals.csv",
+    "week.csv",
     "agents.csv",
     "waits.csv",
     "compare.csv",
@@ -165,6 +166,7 @@ impl<'a> Report<'a> {
                 "intervals.csv".to_string(),
                 Body::Stream(Box::new(move |w| csv::intervals(w, &owned))),
             ),
+            bytes("week.csv", csv::week(variants)),
             bytes("agents.csv", csv::agents(variants)),
             bytes("waits.csv", csv::waits(variants)),
             (

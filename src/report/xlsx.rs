@@ -4,13 +4,11 @@
 
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
-use super::csv::{Results, interval_count, interval_rows, kpis_in, measured, scopes_of};
+use super::csv::{Results, interval_rows, kpis_in, measured, scopes_of};
 use crate::scenario::calendar::{clock, weekday_name};
 use crate::stats::metrics::{IntervalMetric, Unit};
 use crate::stats::pooled;
-use crate::stats::summary::{Weighted, ratio_estimate};
-use crate::time::{DAY, WEEK};
-use std::collections::BTreeMap;
+use crate::time::DAY;
 
 /// The formats of a workbook's cells.
 struct Formats {
@@ -174,9 +172,8 @@ fn intervals(book: &mut Workbook, variants: &[Results], f: &Formats) -> Result<(
     Ok(())
 }
 
-/// "Average week": per variant and scope, each time of the week (weekday and clock) with
-/// every metric pooled over the replications and the intervals that fall on it, as a ratio
-/// of sums: the week a planner staffs, however long the run.
+/// "Average week": per variant and scope, each time of the week with every metric pooled
+/// over the replications and the intervals that fall on it (`csv::average_week`).
 fn average_week(book: &mut Workbook, variants: &[Results], f: &Formats) -> Result<(), XlsxError> {
     let metrics = IntervalMetric::ALL;
     let mut columns = strings(&["variant", "scope", "weekday", "time", "intervals"]);
@@ -184,42 +181,18 @@ fn average_week(book: &mut Workbook, variants: &[Results], f: &Formats) -> Resul
     let ws = sheet(book, "Average week", &columns, f)?;
     let mut row = 1;
     for v in variants {
-        let sim = &v.scenario.simulation;
-        let count = interval_count(v);
-        for (s, scope) in scopes_of(v) {
-            // Week time of each interval's start → (intervals, per metric every value).
-            let mut slots: BTreeMap<i64, (u32, Vec<Vec<Weighted>>)> = BTreeMap::new();
-            for k in 0..count {
-                let at = (sim.start + sim.warmup + k as i64 * sim.interval).rem_euclid(WEEK);
-                let slot = slots
-                    .entry(at)
-                    .or_insert_with(|| (0, vec![Vec::new(); metrics.len()]));
-                slot.0 += 1;
-                for (c, &m) in metrics.iter().enumerate() {
-                    if measured(s, m) {
-                        slot.1[c].extend(
-                            v.runs
-                                .iter()
-                                .map(|r| pooled::interval_value(&r.stats, s, k, m)),
-                        );
-                    }
-                }
-            }
-            for (at, (n, values)) in slots {
-                ws.write_string(row, 0, v.name)?;
-                ws.write_string(row, 1, &scope)?;
-                ws.write_string(row, 2, weekday_name((at / DAY) as usize))?;
-                ws.write_string(row, 3, clock(at % DAY))?;
-                ws.write_number(row, 4, n as f64)?;
-                for (c, (&m, values)) in metrics.iter().zip(values).enumerate() {
-                    if values.is_empty() {
-                        continue;
-                    }
-                    let e = ratio_estimate(values, m.scale());
+        for slot in super::csv::average_week(v) {
+            ws.write_string(row, 0, v.name)?;
+            ws.write_string(row, 1, &slot.scope)?;
+            ws.write_string(row, 2, weekday_name((slot.at / DAY) as usize))?;
+            ws.write_string(row, 3, clock(slot.at % DAY))?;
+            ws.write_number(row, 4, slot.intervals as f64)?;
+            for (c, (&m, e)) in metrics.iter().zip(&slot.values).enumerate() {
+                if let Some(e) = e {
                     number(ws, row, 5 + c as u16, e.mean, f.of(m.unit()))?;
                 }
-                row += 1;
             }
+            row += 1;
         }
     }
     Ok(())

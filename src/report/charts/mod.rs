@@ -16,7 +16,7 @@ mod variants;
 
 use super::data::{Band, ReportData};
 use sweep::{SweepHeat, SweepLine};
-use time::{Curves, PartPanels, WaitCdf};
+use time::{Curves, PartPanels, WaitCdf, WeekCurves};
 use variants::{Occupancy, Variants};
 
 const WIDTH: u32 = 1000;
@@ -203,6 +203,39 @@ pub fn all(d: &ReportData) -> Result<Vec<Chart>> {
                 secondary,
             };
             charts.push(render(&format!("interval_{metric}"), title, &chart)?);
+        }
+    }
+    // Several weeks: the average week beside the timeline.
+    let longer = d
+        .variants
+        .iter()
+        .any(|v| d.week.get(v).map_or(0, Vec::len) < d.intervals.get(v).map_or(0, Vec::len));
+    if longer && !d.week.is_empty() {
+        let week = ReportData {
+            variants: d.variants.clone(),
+            intervals: d.week.clone(),
+            interval_metrics: d.interval_metrics.clone(),
+            run: d.run.clone(),
+            ..ReportData::default()
+        };
+        let interval = interval_label(d);
+        for (metric, what, y) in [
+            (
+                "service_level",
+                "Service level",
+                "share with a first reply within target",
+            ),
+            ("abandon_rate", "Abandon rate", "share abandoned"),
+            ("arrivals", "Arrivals", "arrivals per {interval}"),
+        ] {
+            let y = y.replace("{interval}", &interval);
+            let chart = WeekCurves {
+                week: &week,
+                metric,
+                y: &y,
+            };
+            let title = format!("{what} over the average week");
+            charts.push(render(&format!("week_{metric}"), &title, &chart)?);
         }
     }
     let (kind, parts) = part_reports(d);

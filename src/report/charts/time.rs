@@ -193,6 +193,39 @@ impl Draw for Curves<'_> {
     }
 }
 
+/// The average week of a metric (`week.csv`): per variant, each time of the week pooled over
+/// every week of the run, with its 95% band; a run of several weeks reads better so than
+/// along its whole timeline.
+pub(super) struct WeekCurves<'a> {
+    /// The report with its intervals replaced by the average week's times.
+    pub(super) week: &'a ReportData,
+    pub(super) metric: &'a str,
+    pub(super) y: &'a str,
+}
+
+impl Draw for WeekCurves<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()> {
+        let curves = Curves {
+            d: self.week,
+            metric: self.metric,
+            y: self.y,
+            secondary: None,
+        };
+        let caption = Some(format!(
+            "{} — average week: every week pooled, with its 95% band",
+            nice(self.metric)
+        ));
+        let root = &with_key(root, &variant_keys(self.week, Mark::Line))?;
+        curves.panel(
+            root,
+            self.metric,
+            caption,
+            self.y,
+            "time of the week (each day's start)",
+        )
+    }
+}
+
 /// One metric per interval in a small panel per team (or stream) of the first variant, on
 /// the same time axis: each part's curve where one team's busy hours would hide another's.
 pub(super) struct PartPanels<'a> {
