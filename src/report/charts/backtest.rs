@@ -62,7 +62,7 @@ impl Backtest<'_> {
             })
             .collect();
         let (actual, thinned) = thin(&actual, step);
-        draw_band(&mut chart, &actual, thinned, ACTUAL, true)?;
+        draw_band(&mut chart, &actual, thinned, ACTUAL, true, 0)?;
         let sim: Vec<Band> = rows
             .iter()
             .map(|r| Band {
@@ -72,7 +72,7 @@ impl Backtest<'_> {
             })
             .collect();
         let (sim, thinned) = thin(&sim, step);
-        draw_band(&mut chart, &sim, thinned, color(0), true)
+        draw_band(&mut chart, &sim, thinned, color(0), true, 0)
     }
 }
 

@@ -485,7 +485,14 @@ fn variant_keys(d: &ReportData, mark: Mark) -> Vec<Key> {
     d.variants
         .iter()
         .enumerate()
-        .map(|(i, v)| Key::new(v.as_str(), color(i), mark))
+        .map(|(i, v)| {
+            // Dashed as the curves are, past the first.
+            let mark = match mark {
+                Mark::Line if time::dashes(i).is_some() => Mark::Dashed,
+                m => m,
+            };
+            Key::new(v.as_str(), color(i), mark)
+        })
         .collect()
 }
 

@@ -161,7 +161,7 @@ impl Curves<'_> {
         let filled = bands.len() <= MAX_BANDED;
         for (i, b) in &bands {
             let (b, step) = thin(b, step);
-            draw_band(&mut chart, &b, step, color(*i), filled)?;
+            draw_band(&mut chart, &b, step, color(*i), filled, *i)?;
         }
         Ok(())
     }
@@ -271,6 +271,7 @@ pub(super) fn draw_band<'a, DB: DrawingBackend + 'a>(
     step: f64,
     c: RGBColor,
     filled: bool,
+    dash: usize,
 ) -> Result<()> {
     let range = chart.y_range();
     let bands: Vec<Band> = bands
@@ -298,6 +299,15 @@ pub(super) fn draw_band<'a, DB: DrawingBackend + 'a>(
             chart
                 .draw_series(std::iter::once(Circle::new(line[0], 2, c.filled())))
                 .map_err(fail)?;
+        } else if let Some((size, gap)) = dashes(dash) {
+            chart
+                .draw_series(DashedLineSeries::new(
+                    line,
+                    size,
+                    gap,
+                    c.stroke_width(width),
+                ))
+                .map_err(fail)?;
         } else {
             chart
                 .draw_series(LineSeries::new(line, c.stroke_width(width)))
@@ -309,6 +319,15 @@ pub(super) fn draw_band<'a, DB: DrawingBackend + 'a>(
 
 /// Points past which a curve is dense: about one per pixel of a plot.
 const DENSE: usize = 700;
+
+/// The dash of the `i`-th series (the first solid): a variant drawn over another with the
+/// same values still shows the one beneath.
+pub(super) fn dashes(i: usize) -> Option<(u32, u32)> {
+    match i {
+        0 => None,
+        _ => Some([(10, 5), (4, 4), (14, 4)][(i - 1) % 3]),
+    }
+}
 
 /// A band with its mean and bounds moved inside `[low, high]` (undefined stays undefined).
 fn within(b: &Band, low: f64, high: f64) -> Band {
