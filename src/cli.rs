@@ -98,9 +98,10 @@ pub enum Command {
         #[command(flatten)]
         shard: ShardArgs,
     },
-    /// Plan the [staffing] group: the fewest agents per interval that keep every target, found
-    /// by simulation, and the candidate shifts that cover them; writes staffing.csv and
-    /// plan.toml beside the plan's report.
+    /// Plan the [staffing] groups together: the fewest agents per interval that keep every
+    /// target, found by simulation, and the cheapest roster of the candidate shifts, breaks
+    /// placed; writes staffing.csv, roster.csv, costs.csv and plan.toml beside the plan's
+    /// report.
     Staff {
         /// The scenario file (TOML), with a [staffing] table.
         scenario: PathBuf,
