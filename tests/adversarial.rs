@@ -155,7 +155,11 @@ fn report_html_escapes_what_it_reads_back_from_run_json() {
     std::fs::write(&path, serde_json::to_vec(&run).unwrap()).unwrap();
     ccsim().arg("report").arg(&out).assert().success();
     let page = std::fs::read_to_string(out.join("report.html")).unwrap();
-    assert!(!page.contains("<script"), "script in the page");
+    assert!(!page.contains("<script>alert"), "script in the page");
+    assert!(
+        page.contains("&lt;script&gt;alert"),
+        "the value is shown, escaped"
+    );
     assert!(
         page.contains("seed ?,"),
         "a seed that is not a number is not printed"

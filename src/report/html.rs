@@ -218,6 +218,7 @@ pub fn page(d: &ReportData, charts: &[Chart]) -> String {
     if !d.backtest.is_empty() {
         backtest_section(&mut h, d);
     }
+    h.push_str(&super::explore::section(d));
     if !charts.is_empty() {
         h.push_str("<h2>Charts</h2>\n");
         for c in charts {

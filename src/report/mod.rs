@@ -6,6 +6,7 @@ pub mod backtest;
 pub mod charts;
 pub mod csv;
 pub mod data;
+pub mod explore;
 pub mod fit;
 pub mod folder;
 pub mod html;
