@@ -396,23 +396,9 @@ fn a_run_of_several_weeks_draws_its_average_week_pooled_over_the_weeks() {
     );
 }
 
-/// Chromium, to open report.html as a reader would; `None` where it is not installed. CI
-/// installs it, so there a missing one fails rather than skips.
+/// Chromium, to open report.html as a reader would.
 fn chromium() -> Option<&'static str> {
-    let found = ["chromium", "chromium-browser"].into_iter().find(|p| {
-        std::process::Command::new(p)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-    });
-    if found.is_none() {
-        assert!(
-            std::env::var("CI").is_err(),
-            "CI must have Chromium (.ci/run installs Debian's chromium)"
-        );
-        eprintln!("skipped: Chromium is not installed (apt-get install chromium)");
-    }
-    found
+    crate::installed(&["chromium", "chromium-browser"], "chromium")
 }
 
 #[test]

@@ -170,23 +170,9 @@ fn a_semicolon_chat_log_fits_as_its_comma_twin() {
     assert_eq!(fitted("comma"), fitted("semi"));
 }
 
-/// LibreOffice, to open a workbook as a planner would; `None` where it is not installed.
-/// CI installs it, so there a missing one fails rather than skips.
+/// LibreOffice, to open a workbook as a planner would.
 fn libreoffice() -> Option<&'static str> {
-    let found = ["soffice", "libreoffice"].into_iter().find(|p| {
-        std::process::Command::new(p)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-    });
-    if found.is_none() {
-        assert!(
-            std::env::var("CI").is_err(),
-            "CI must have LibreOffice (.ci/run installs libreoffice-calc-nogui)"
-        );
-        eprintln!("skipped: LibreOffice is not installed (apt-get install libreoffice-calc-nogui)");
-    }
-    found
+    crate::installed(&["soffice", "libreoffice"], "libreoffice-calc-nogui")
 }
 
 /// The sheets of `book` as LibreOffice exports them to CSV: each cell's value (`shown` false)

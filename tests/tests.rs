@@ -41,6 +41,30 @@ pub fn ccsim() -> assert_cmd::Command {
     assert_cmd::Command::cargo_bin("ccsim").expect("the ccsim binary is built")
 }
 
+/// The first of `names` that runs (`--version`), for a test that opens a report as a person
+/// would (a spreadsheet, a browser); `None` where none is installed. CI installs `package`,
+/// so there a missing one fails rather than skips.
+pub fn installed(names: &[&'static str], package: &str) -> Option<&'static str> {
+    let found = names.iter().copied().find(|p| {
+        std::process::Command::new(p)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    });
+    if found.is_none() {
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI must have {} (.ci/run installs Debian's {package})",
+            names[0]
+        );
+        eprintln!(
+            "skipped: {} is not installed (apt-get install {package})",
+            names[0]
+        );
+    }
+    found
+}
+
 /// A scenario written inline by a test; a mistake in it fails the test with the message.
 pub fn scenario(text: &str) -> Scenario {
     Scenario::parse(text, Path::new("inline-test.toml")).unwrap_or_else(|e| panic!("{e}"))

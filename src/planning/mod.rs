@@ -161,19 +161,17 @@ impl StaffingPlan {
     /// Per slot of the week that the run measures, summed over the planned groups: (week
     /// time, required, scheduled, Erlang or `None` where any group's is).
     pub fn totals(&self) -> Vec<(Millis, u32, u32, Option<u32>)> {
-        let mut out: Vec<(Millis, u32, u32, Option<u32>)> = Vec::new();
+        let mut out: std::collections::BTreeMap<Millis, (u32, u32, Option<u32>)> =
+            std::collections::BTreeMap::new();
         for s in &self.slots {
-            match out.iter_mut().find(|t| t.0 == s.week_time) {
-                Some(t) => {
-                    t.1 += s.required;
-                    t.2 += s.scheduled;
-                    t.3 = t.3.zip(s.erlang).map(|(a, b)| a + b);
-                }
-                None => out.push((s.week_time, s.required, s.scheduled, s.erlang)),
-            }
+            let t = out.entry(s.week_time).or_insert((0, 0, Some(0)));
+            t.0 += s.required;
+            t.1 += s.scheduled;
+            t.2 = t.2.zip(s.erlang).map(|(a, b)| a + b);
         }
-        out.sort_by_key(|t| t.0);
-        out
+        out.into_iter()
+            .map(|(at, (r, s, e))| (at, r, s, e))
+            .collect()
     }
 }
 

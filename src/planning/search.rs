@@ -149,14 +149,7 @@ impl<'a> Search<'a> {
 
     /// Whether two planned groups take some team's chats both.
     pub fn share_a_team(&self, a: usize, b: usize) -> bool {
-        let (ga, gb) = (
-            &self.base.agent_groups[self.staffing.groups[a]],
-            &self.base.agent_groups[self.staffing.groups[b]],
-        );
-        (0..self.base.teams.len()).any(|t| {
-            let t = TeamId(t as u32);
-            ga.takes_from(t) && gb.takes_from(t)
-        })
+        (0..self.base.teams.len()).any(|t| self.takes(a, t) && self.takes(b, t))
     }
 
     /// Whether staffing planned group `a` moves what group `b` is judged on: a team they both
@@ -384,26 +377,14 @@ impl<'a> Search<'a> {
         if self.groups() == 1 {
             return self.slot_means(runs, "all", IntervalMetric::Arrivals);
         }
-        let takes = |g: usize, t: usize| {
-            self.base.agent_groups[self.staffing.groups[g]].takes_from(TeamId(t as u32))
-        };
         let split = self
             .scopes
             .position(&format!("team:{}", self.base.teams[0].name))
             .is_some();
         let mut total = vec![0.0; self.slots()];
         for (t, team) in self.base.teams.iter().enumerate() {
-            let takers: Vec<usize> = (0..self.groups()).filter(|&g| takes(g, t)).collect();
-            let Some(first) = takers
-                .iter()
-                .map(|&g| self.precedence(g))
-                .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)))
-            else {
-                continue;
-            };
-            let carries = |g: usize| self.precedence(g) == first;
-            let carriers = takers.iter().filter(|&&g| carries(g)).count();
-            if !takers.contains(&gi) || !carries(gi) {
+            let carriers = self.carriers(t, self.pooling_first);
+            if !carriers.contains(&gi) {
                 continue;
             }
             let scope = match split {
@@ -416,7 +397,7 @@ impl<'a> Search<'a> {
                     .zip(self.slot_means(runs, &scope, IntervalMetric::Arrivals))
             {
                 if !a.is_nan() {
-                    *sum += a / carriers as f64;
+                    *sum += a / carriers.len() as f64;
                 }
             }
             if !split {
@@ -430,36 +411,39 @@ impl<'a> Search<'a> {
     /// and among those the ones that take the most teams, whose agents pool their teams'
     /// chats; or, `pooling_first`, the other way round.
     pub fn precedence(&self, gi: usize) -> (f64, f64) {
+        self.precedence_as(gi, self.pooling_first)
+    }
+
+    fn precedence_as(&self, gi: usize, pooling_first: bool) -> (f64, f64) {
         let teams = -(self.base.agent_groups[self.staffing.groups[gi]].teams.len() as f64);
-        match self.pooling_first {
+        match pooling_first {
             false => (self.cost(gi), teams),
             true => (teams, self.cost(gi)),
         }
     }
 
+    /// Whether planned group `gi` takes team `t`'s chats.
+    fn takes(&self, gi: usize, t: usize) -> bool {
+        self.base.agent_groups[self.staffing.groups[gi]].takes_from(TeamId(t as u32))
+    }
+
+    /// The planned groups team `t`'s chats are given to first (`precedence_as`).
+    fn carriers(&self, t: usize, pooling_first: bool) -> Vec<usize> {
+        let takers: Vec<usize> = (0..self.groups()).filter(|&g| self.takes(g, t)).collect();
+        let key = |g: usize| self.precedence_as(g, pooling_first);
+        let best = takers
+            .iter()
+            .map(|&g| key(g))
+            .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        takers
+            .into_iter()
+            .filter(|&g| Some(key(g)) == best)
+            .collect()
+    }
+
     /// Whether the two orders of `precedence` give some team's chats to different groups.
     pub fn pooling_matters(&self) -> bool {
-        (0..self.base.teams.len()).any(|t| {
-            let takers: Vec<usize> = (0..self.groups())
-                .filter(|&g| {
-                    self.base.agent_groups[self.staffing.groups[g]].takes_from(TeamId(t as u32))
-                })
-                .collect();
-            let first = |key: &dyn Fn(usize) -> (f64, f64)| {
-                let best = takers
-                    .iter()
-                    .map(|&g| key(g))
-                    .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
-                takers
-                    .iter()
-                    .copied()
-                    .filter(|&g| Some(key(g)) == best)
-                    .collect::<Vec<_>>()
-            };
-            let teams =
-                |g: usize| -(self.base.agent_groups[self.staffing.groups[g]].teams.len() as f64);
-            first(&|g| (self.cost(g), teams(g))) != first(&|g| (teams(g), self.cost(g)))
-        })
+        (0..self.base.teams.len()).any(|t| self.carriers(t, false) != self.carriers(t, true))
     }
 
     /// "mon 08:30" for slot `i`.

@@ -6,22 +6,26 @@ use std::fmt::Write;
 
 use serde_json::{Map, Value, json};
 
-use super::data::{IntervalRow, ReportData};
+use super::charts::{thin, thinned_by};
+use super::data::{Band, IntervalRow, ReportData};
+
+const NAN: Band = Band {
+    mean: f64::NAN,
+    low: f64::NAN,
+    high: f64::NAN,
+};
 
 const UPLOT_JS: &str = include_str!("../../assets/js/uPlot.iife.min.js");
 const UPLOT_CSS: &str = include_str!("../../assets/js/uPlot.min.css");
 const EXPLORE_JS: &str = include_str!("../../assets/js/explore.js");
-
-/// Most points a series carries into the page: a year of half-hours is averaged down to this,
-/// as the PNG curves are.
-const MAX_POINTS: usize = 1600;
 
 /// The explorer's section of the page, or nothing for a report without intervals.
 pub fn section(d: &ReportData) -> String {
     let Some(first) = d.variants.first().and_then(|v| d.intervals.get(v)) else {
         return String::new();
     };
-    let size = first.len().div_ceil(MAX_POINTS).max(1);
+    // A long run is averaged down as its PNG curves are (`thin`): `size` intervals a point.
+    let size = thinned_by(first.len());
     let step = d.run["interval_s"].as_f64().unwrap_or(1800.0) / 86_400.0 * size as f64;
     let labels: Vec<Value> = first
         .chunks(size)
@@ -29,13 +33,9 @@ pub fn section(d: &ReportData) -> String {
         .collect();
     let mut scopes = vec!["all".to_string()];
     let mut data = Map::new();
-    data.insert("all".into(), per_variant(d, |v| d.intervals.get(v), size));
+    data.insert("all".into(), per_variant(d, |v| d.intervals.get(v)));
     for s in &d.scopes {
-        let rows = per_variant(
-            d,
-            |v| d.scope_intervals.get(&(v.to_string(), s.clone())),
-            size,
-        );
+        let rows = per_variant(d, |v| d.scope_intervals.get(&(v.to_string(), s.clone())));
         if rows.as_object().is_some_and(|o| !o.is_empty()) {
             scopes.push(s.clone());
             data.insert(s.clone(), rows);
@@ -65,30 +65,27 @@ pub fn section(d: &ReportData) -> String {
     h
 }
 
-/// Per variant that has rows, per metric, its means averaged `size` intervals at a time
+/// Per variant that has rows, per metric, its means averaged as `thin` averages them
 /// (undefined: `null`).
 fn per_variant<'a>(
     d: &'a ReportData,
     rows: impl Fn(&str) -> Option<&'a Vec<IntervalRow>>,
-    size: usize,
 ) -> Value {
     let mut out = Map::new();
     for v in &d.variants {
         let Some(rows) = rows(v) else { continue };
         let mut metrics = Map::new();
         for (k, m) in d.interval_metrics.iter().enumerate() {
-            let means: Vec<Value> = rows
-                .chunks(size)
-                .map(|c| {
-                    let xs: Vec<f64> = c
-                        .iter()
-                        .filter_map(|r| r.values.get(k).map(|b| b.mean))
-                        .filter(|x| x.is_finite())
-                        .collect();
-                    match xs.len() {
-                        0 => Value::Null,
-                        n => json!((xs.iter().sum::<f64>() / n as f64 * 1e4).round() / 1e4),
-                    }
+            let bands: Vec<Band> = rows
+                .iter()
+                .map(|r| r.values.get(k).copied().unwrap_or(NAN))
+                .collect();
+            let means: Vec<Value> = thin(&bands, 1.0)
+                .0
+                .iter()
+                .map(|b| match b.mean.is_finite() {
+                    true => json!((b.mean * 1e4).round() / 1e4),
+                    false => Value::Null,
                 })
                 .collect();
             metrics.insert(m.clone(), Value::from(means));
@@ -101,7 +98,6 @@ fn per_variant<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::data::Band;
 
     #[test]
     fn a_name_that_would_close_the_script_stays_inside_the_json() {

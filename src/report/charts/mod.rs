@@ -12,6 +12,7 @@ mod backtest;
 mod staffing;
 mod sweep;
 mod time;
+pub(crate) use time::{thin, thinned_by};
 mod variants;
 
 use super::data::{Band, ReportData};

@@ -348,11 +348,11 @@ const MAX_POINTS: usize = 1600;
 /// A long run's curve averaged over consecutive intervals down to `MAX_POINTS`, with the
 /// step between its points: more would not show, and would make the SVG and report.html
 /// grow with the horizon. An average over intervals that are all undefined stays undefined.
-pub(super) fn thin(bands: &[Band], step: f64) -> (Vec<Band>, f64) {
-    if bands.len() <= MAX_POINTS {
+pub(crate) fn thin(bands: &[Band], step: f64) -> (Vec<Band>, f64) {
+    let size = thinned_by(bands.len());
+    if size == 1 {
         return (bands.to_vec(), step);
     }
-    let size = bands.len().div_ceil(MAX_POINTS);
     let mean = |xs: &mut dyn Iterator<Item = f64>| {
         let (sum, n) = xs
             .filter(|x| x.is_finite())
@@ -368,6 +368,11 @@ pub(super) fn thin(bands: &[Band], step: f64) -> (Vec<Band>, f64) {
         })
         .collect();
     (thinned, step * size as f64)
+}
+
+/// How many consecutive intervals `thin` averages into one point of a curve of `len`.
+pub(crate) fn thinned_by(len: usize) -> usize {
+    len.div_ceil(MAX_POINTS).max(1)
 }
 
 /// The maximal runs of consecutive intervals where `defined` holds.
