@@ -306,6 +306,116 @@ fn charts_read_right_with_several_variants() {
     );
 }
 
+/// `compare_intervals.csv` as (variant, scope, interval, metric) → (mean, low, high).
+type Rows = std::collections::BTreeMap<(String, String, String, String), (f64, f64, f64)>;
+
+fn per_interval(path: &Path, [mean, low, high]: [&str; 3]) -> Rows {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let h = r.headers().unwrap().clone();
+    let c = |n: &str| h.iter().position(|x| x == n).unwrap();
+    let (v, s, k, m) = (c("variant"), c("scope"), c("interval"), c("metric"));
+    let (a, b, d) = (c(mean), c(low), c(high));
+    let num = |x: &str| x.parse::<f64>().unwrap_or(f64::NAN);
+    r.records()
+        .map(|rec| {
+            let rec = rec.unwrap();
+            let key = (rec[v].into(), rec[s].into(), rec[k].into(), rec[m].into());
+            (key, (num(&rec[a]), num(&rec[b]), num(&rec[d])))
+        })
+        .collect()
+}
+
+#[test]
+fn a_comparison_shows_where_in_the_day_a_variant_differs_with_a_paired_band() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("compare");
+    run(&["compare", "scenarios/loja.toml", "-r", "5"], &out);
+    let diffs = per_interval(
+        &out.join("compare_intervals.csv"),
+        ["diff_mean", "diff_ci95_low", "diff_ci95_high"],
+    );
+    let values = per_interval(
+        &out.join("intervals.csv"),
+        ["mean", "ci95_low", "ci95_high"],
+    );
+    // Every interval of every part: the difference of the two pooled means (a ratio of sums
+    // each), inside its own interval.
+    let (mut checked, mut moved) = (0, 0);
+    for ((v, scope, k, m), (d, low, high)) in &diffs {
+        let a = values[&("today".into(), scope.clone(), k.clone(), m.clone())].0;
+        let b = values[&(v.clone(), scope.clone(), k.clone(), m.clone())].0;
+        if a.is_nan() || b.is_nan() {
+            assert!(d.is_nan(), "{v} {scope} {k} {m}: {d} from undefined means");
+            continue;
+        }
+        assert!(
+            (d - (b - a)).abs() < 2e-6,
+            "{v} {scope} {k} {m}: {d} vs {b} − {a}"
+        );
+        assert!(
+            *low <= *d + 1e-9 && *d <= *high + 1e-9,
+            "{v} {scope} {k} {m}"
+        );
+        checked += 1;
+        moved += usize::from(*high < 0.0 || *low > 0.0);
+    }
+    assert!(checked > 10_000, "{checked} rows");
+    assert!(
+        moved > 0,
+        "no interval where capacity distribution changes anything"
+    );
+    // The interval charts carry the difference panel under the curves.
+    let svg = std::fs::read_to_string(out.join("interval_service_level.svg")).unwrap();
+    assert!(
+        texts(&svg)
+            .iter()
+            .any(|t| t.1.starts_with("Difference: each variant − today")),
+        "no difference panel"
+    );
+    assert!(
+        texts(&svg)
+            .iter()
+            .any(|t| t.1 == "difference (percentage points)")
+    );
+    // And `ccsim report` draws it again from the files alone.
+    std::fs::remove_file(out.join("interval_service_level.svg")).unwrap();
+    ccsim().arg("report").arg(&out).assert().success();
+    assert_eq!(
+        std::fs::read_to_string(out.join("interval_service_level.svg")).unwrap(),
+        svg
+    );
+}
+
+#[test]
+fn many_variants_are_drawn_as_small_multiples_each_with_its_band() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("sweep");
+    let counts = "agents.support.count=3,4,5,6,7,8,9,10,11";
+    run(
+        &[
+            "sweep",
+            "scenarios/erlang-a.toml",
+            "-r",
+            "2",
+            "--set",
+            counts,
+        ],
+        &out,
+    );
+    let png = std::fs::read(out.join("interval_service_level.png")).unwrap();
+    // Nine panels in rows of three: the chart grows to hold them.
+    assert_eq!(png_size(&png), (1000, 60 + 3 * 230));
+    let svg = std::fs::read_to_string(out.join("interval_service_level.svg")).unwrap();
+    let texts = texts(&svg);
+    for n in 3..=11 {
+        let name = format!("count={n}");
+        assert!(texts.iter().any(|t| t.1 == name), "no panel {name}");
+    }
+    assert!(texts.iter().any(|t| t.1.contains("(grey: count=3)")));
+    // Each panel fills its band: one shaded polygon per panel at least.
+    assert!(svg.matches("<polygon").count() >= 9, "bands missing");
+}
+
 #[test]
 fn an_interval_curve_breaks_where_no_chat_came() {
     // Chats only on weekdays 09:00–18:00: the service level is undefined at night and at the
@@ -405,8 +515,34 @@ fn chromium() -> Option<&'static str> {
 fn the_page_explores_every_metric_in_a_real_browser_without_a_console_error() {
     let Some(browser) = chromium() else { return };
     let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("r");
-    run(&["run", "scenarios/loja.toml", "-r", "4"], &out);
+    // A run; a comparison, whose page also shows differences; a sweep of two paths, whose
+    // page sets one against the other.
+    for (args, name) in [
+        (&["run", "scenarios/loja.toml", "-r", "4"][..], "run"),
+        (
+            &["compare", "scenarios/loja.toml", "-r", "4"][..],
+            "compare",
+        ),
+        (
+            &[
+                "sweep",
+                "scenarios/loja.toml",
+                "-r",
+                "2",
+                "--set",
+                "agents.suporte.count=3,5",
+                "--set",
+                "inactivity.agent_queue.first_alert=1m,2m,4m",
+            ][..],
+            "sweep",
+        ),
+    ] {
+        explore_in_chromium(browser, args, &tmp.path().join(name));
+    }
+}
+
+fn explore_in_chromium(browser: &str, args: &[&str], out: &Path) {
+    run(args, out);
     let page = out.join("report.html");
     let html = std::fs::read_to_string(&page).unwrap();
     // One file that opens offline: the library and the data are inline.
@@ -415,6 +551,12 @@ fn the_page_explores_every_metric_in_a_real_browser_without_a_console_error() {
         !html.contains("<script src="),
         "the page loads nothing from elsewhere"
     );
+    // What the self-check below exercises besides the curves.
+    match args[0] {
+        "compare" => assert!(html.contains("id=explore-show")),
+        "sweep" => assert!(html.contains("id=sweep-plot") && html.contains("id=sweep-heat")),
+        _ => assert!(!html.contains("id=explore-show") && !html.contains("id=sweep-plot")),
+    }
     // The page checks itself with #selftest: every metric draws ink on the canvas, and hiding
     // a series changes the drawing; the verdict lands in <body data-selftest>.
     let output = std::process::Command::new(browser)
@@ -428,7 +570,7 @@ fn the_page_explores_every_metric_in_a_real_browser_without_a_console_error() {
             "--dump-dom",
         ])
         .arg(format!("file://{}#selftest", page.display()))
-        .env("HOME", tmp.path())
+        .env("HOME", out)
         .output()
         .unwrap();
     let dom = String::from_utf8_lossy(&output.stdout);

@@ -337,6 +337,75 @@ pub fn compare(variants: &[Results]) -> Vec<u8> {
     finish(w)
 }
 
+/// `compare_intervals.csv`: per interval, each variant after the first minus the first,
+/// paired replication by replication as `compare.csv` pairs the whole run, for every part the
+/// two share: where in the day a change helps or hurts, with its 95% interval.
+pub fn compare_intervals(
+    out: &mut dyn std::io::Write,
+    variants: &[Results],
+) -> std::io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record([
+        "variant",
+        "scope",
+        "interval",
+        "day",
+        "weekday",
+        "time",
+        "metric",
+        "unit",
+        "diff_mean",
+        "diff_ci95_low",
+        "diff_ci95_high",
+    ])?;
+    let Some((base, rest)) = variants.split_first() else {
+        return w.flush();
+    };
+    let count = interval_count(base);
+    let mut a: Vec<Weighted> = Vec::with_capacity(base.runs.len());
+    let mut b: Vec<Weighted> = Vec::with_capacity(base.runs.len());
+    for v in rest {
+        let theirs = scopes_of(v);
+        for (s, scope, k, [day, weekday, time]) in interval_rows(base) {
+            let Some(&(t, _)) = theirs.iter().find(|(_, name)| *name == scope) else {
+                continue;
+            };
+            if k >= count.min(interval_count(v)) {
+                continue;
+            }
+            for &m in IntervalMetric::ALL.iter().filter(|&&m| measured(s, m)) {
+                a.clear();
+                b.clear();
+                a.extend(
+                    base.runs
+                        .iter()
+                        .map(|r| pooled::interval_value(&r.stats, s, k, m)),
+                );
+                b.extend(
+                    v.runs
+                        .iter()
+                        .map(|r| pooled::interval_value(&r.stats, t, k, m)),
+                );
+                let e = paired_ratio_difference(&a, &b);
+                w.write_record([
+                    v.name,
+                    &scope,
+                    &k.to_string(),
+                    &day,
+                    &weekday,
+                    &time,
+                    m.name(),
+                    m.unit().name(),
+                    &number(e.mean),
+                    &number(e.ci_low),
+                    &number(e.ci_high),
+                ])?;
+            }
+        }
+    }
+    w.flush()
+}
+
 /// A sweep point's values, and its results or why it was skipped.
 pub type SweepRow<'a> = (Vec<String>, Result<&'a Results<'a>, &'a str>);
 

@@ -82,6 +82,9 @@ pub struct ReportData {
     pub waits: BTreeMap<String, Vec<(f64, f64)>>,
     /// `compare.csv`: (variant, metric) → the whole centre's difference from the first variant.
     pub compare: Vec<(String, String, Band)>,
+    /// `compare_intervals.csv`: per variant after the first, the whole centre's paired
+    /// difference from the first, interval by interval.
+    pub compare_intervals: BTreeMap<String, Vec<IntervalRow>>,
     /// `sweep.csv`: the swept paths and, per point, its values and (metric → band).
     pub sweep: Option<(Vec<String>, Vec<SweepPoint>)>,
     /// `check.csv` rows as written.
@@ -184,95 +187,34 @@ impl ReportData {
                 }
             }
         }
-        let intervals = dir.join("intervals.csv");
-        if intervals.is_file() {
-            // The one file that grows with the horizon: streamed, record by record.
-            let file =
-                std::fs::File::open(&intervals).map_err(|e| format!("intervals.csv: {e}"))?;
-            let mut reader = csv::Reader::from_reader(std::io::BufReader::new(file));
-            let h: Vec<String> = reader
-                .headers()
-                .map_err(|e| format!("intervals.csv: {e}"))?
-                .iter()
-                .map(str::to_string)
-                .collect();
-            let c = |n| col(&h, n).map_err(at("intervals.csv"));
-            let (v, k, day, wd, time, m) = (
-                c("variant")?,
-                c("interval")?,
-                c("day")?,
-                c("weekday")?,
-                c("time")?,
-                c("metric")?,
-            );
-            let (mean, lo, hi) = (c("mean")?, c("ci95_low")?, c("ci95_high")?);
-            let scope = h.iter().position(|x| x == "scope");
-            let mut record = csv::StringRecord::new();
-            let mut row = 0;
-            while reader
-                .read_record(&mut record)
-                .map_err(|e| format!("intervals.csv: {e}"))?
-            {
-                let cell = |j: usize| num(&record[j]).map_err(line("intervals.csv", row));
-                // Only the charted metrics' numbers are read (and checked).
-                let band = if CHARTED.contains(&&record[m]) {
-                    Band {
-                        mean: cell(mean)?,
-                        low: cell(lo)?,
-                        high: cell(hi)?,
-                    }
-                } else {
-                    NAN_BAND
-                };
-                row += 1;
-                // An interval comes after the rows of every earlier one: an index beyond the
-                // rows read so far is not one ccsim wrote (and must not size a list).
-                let i: usize = record[k]
-                    .parse()
-                    .ok()
-                    .filter(|&i| i < row)
-                    .ok_or_else(|| {
-                        format!(
-                            "intervals.csv line {}, column interval: {} is not an interval of this file",
-                            row + 1,
-                            crate::io::quoted(&record[k])
-                        )
-                    })?;
-                if !CHARTED.contains(&&record[m]) {
-                    continue;
-                }
-                let metric = match d.interval_metrics.iter().position(|x| x == &record[m]) {
-                    Some(i) => i,
-                    None => {
-                        d.interval_metrics.push(record[m].to_string());
-                        d.interval_metrics.len() - 1
-                    }
-                };
-                let list = match scope.map(|s| &record[s]).filter(|s| *s != "all") {
+        stream_intervals(
+            &dir.join("intervals.csv"),
+            "intervals.csv",
+            ["mean", "ci95_low", "ci95_high"],
+            &mut d.interval_metrics,
+            |v, scope, i, label, metric, band| {
+                let list = match scope {
                     Some(s) => d
                         .scope_intervals
-                        .entry((record[v].to_string(), s.to_string()))
+                        .entry((v.to_string(), s.to_string()))
                         .or_default(),
-                    None => d.intervals.entry(record[v].to_string()).or_default(),
+                    None => d.intervals.entry(v.to_string()).or_default(),
                 };
-                if list.len() <= i {
-                    list.resize_with(i + 1, IntervalRow::default);
-                    list[i].label = format!("d{} {} {}", &record[day], &record[wd], &record[time]);
+                put(list, i, label, metric, band);
+            },
+        )?;
+        stream_intervals(
+            &dir.join("compare_intervals.csv"),
+            "compare_intervals.csv",
+            ["diff_mean", "diff_ci95_low", "diff_ci95_high"],
+            &mut d.interval_metrics,
+            |v, scope, i, label, metric, band| {
+                if scope.is_none() {
+                    let list = d.compare_intervals.entry(v.to_string()).or_default();
+                    put(list, i, label, metric, band);
                 }
-                let values = &mut list[i].values;
-                if values.len() <= metric {
-                    values.resize(
-                        metric + 1,
-                        Band {
-                            mean: f64::NAN,
-                            low: f64::NAN,
-                            high: f64::NAN,
-                        },
-                    );
-                }
-                values[metric] = band;
-            }
-        }
+            },
+        )?;
         if let Some(bytes) = read("agents.csv")? {
             let (h, rs) = rows(&bytes).map_err(at("agents.csv"))?;
             let c = |n| col(&h, n).map_err(at("agents.csv"));
@@ -468,6 +410,96 @@ impl ReportData {
             .get(&(variant.to_string(), metric.to_string()))
             .copied()
     }
+}
+
+/// Streams a per-interval file (`intervals.csv`, `compare_intervals.csv`), record by record,
+/// giving `sink` each charted metric's band with its variant, part (`None`: the whole
+/// centre), interval, calendar label and index in `metrics`, which it extends. A missing file
+/// gives nothing. Only the charted metrics' numbers are read (and checked).
+fn stream_intervals(
+    path: &Path,
+    name: &'static str,
+    [mean, lo, hi]: [&str; 3],
+    metrics: &mut Vec<String>,
+    mut sink: impl FnMut(&str, Option<&str>, usize, String, usize, Band),
+) -> Result<(), String> {
+    if !path.is_file() {
+        return Ok(());
+    }
+    let file = std::fs::File::open(path).map_err(|e| format!("{name}: {e}"))?;
+    let mut reader = csv::Reader::from_reader(std::io::BufReader::new(file));
+    let h: Vec<String> = reader
+        .headers()
+        .map_err(|e| format!("{name}: {e}"))?
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let c = |n| col(&h, n).map_err(|e| format!("{name}: {e}"));
+    let (v, k, day, wd, time, m) = (
+        c("variant")?,
+        c("interval")?,
+        c("day")?,
+        c("weekday")?,
+        c("time")?,
+        c("metric")?,
+    );
+    let (mean, lo, hi) = (c(mean)?, c(lo)?, c(hi)?);
+    // Reports written before teams were reported apart have no `scope` column.
+    let scope = h.iter().position(|x| x == "scope");
+    let mut record = csv::StringRecord::new();
+    let mut row = 0;
+    while reader
+        .read_record(&mut record)
+        .map_err(|e| format!("{name}: {e}"))?
+    {
+        let charted = CHARTED.contains(&&record[m]);
+        let cell = |j: usize| num(&record[j]).map_err(line(name, row));
+        let band = match charted {
+            true => Band {
+                mean: cell(mean)?,
+                low: cell(lo)?,
+                high: cell(hi)?,
+            },
+            false => NAN_BAND,
+        };
+        row += 1;
+        // An interval comes after the rows of every earlier one: an index beyond the rows
+        // read so far is not one ccsim wrote (and must not size a list).
+        let i: usize = record[k].parse().ok().filter(|&i| i < row).ok_or_else(|| {
+            format!(
+                "{name} line {}, column interval: {} is not an interval of this file",
+                row + 1,
+                crate::io::quoted(&record[k])
+            )
+        })?;
+        if !charted {
+            continue;
+        }
+        let metric = match metrics.iter().position(|x| x == &record[m]) {
+            Some(i) => i,
+            None => {
+                metrics.push(record[m].to_string());
+                metrics.len() - 1
+            }
+        };
+        let part = scope.map(|s| &record[s]).filter(|s| *s != "all");
+        let label = format!("d{} {} {}", &record[day], &record[wd], &record[time]);
+        sink(&record[v], part, i, label, metric, band);
+    }
+    Ok(())
+}
+
+/// Sets interval `i`'s band of metric `metric` in `list`, growing it as the file goes.
+fn put(list: &mut Vec<IntervalRow>, i: usize, label: String, metric: usize, band: Band) {
+    if list.len() <= i {
+        list.resize_with(i + 1, IntervalRow::default);
+        list[i].label = label;
+    }
+    let values = &mut list[i].values;
+    if values.len() <= metric {
+        values.resize(metric + 1, NAN_BAND);
+    }
+    values[metric] = band;
 }
 
 fn band(r: &[String], mean: usize, lo: usize, hi: usize) -> Result<Band, String> {

@@ -8,6 +8,7 @@ use serde_json::{Map, Value, json};
 
 use super::charts::{thin, thinned_by};
 use super::data::{Band, IntervalRow, ReportData};
+use crate::stats::metrics::{Better, Metric};
 
 const NAN: Band = Band {
     mean: f64::NAN,
@@ -33,14 +34,37 @@ pub fn section(d: &ReportData) -> String {
         .collect();
     let mut scopes = vec!["all".to_string()];
     let mut data = Map::new();
-    data.insert("all".into(), per_variant(d, |v| d.intervals.get(v)));
+    data.insert("all".into(), per_variant(d, |v| d.intervals.get(v), mean));
     for s in &d.scopes {
-        let rows = per_variant(d, |v| d.scope_intervals.get(&(v.to_string(), s.clone())));
+        let rows = per_variant(
+            d,
+            |v| d.scope_intervals.get(&(v.to_string(), s.clone())),
+            mean,
+        );
         if rows.as_object().is_some_and(|o| !o.is_empty()) {
             scopes.push(s.clone());
             data.insert(s.clone(), rows);
         }
     }
+    // Bands triple the page: drawn while the variants are few enough to tell apart.
+    let banded = d.variants.len() <= BANDED;
+    let mut bands = Map::new();
+    if banded {
+        bands.insert("all".into(), per_variant(d, |v| d.intervals.get(v), bounds));
+        for s in &scopes[1..] {
+            let rows = per_variant(
+                d,
+                |v| d.scope_intervals.get(&(v.to_string(), s.clone())),
+                bounds,
+            );
+            bands.insert(s.clone(), rows);
+        }
+    }
+    let diff = per_variant(
+        d,
+        |v| d.compare_intervals.get(v),
+        |b| vec![b.mean, b.low, b.high],
+    );
     let payload = json!({
         "step": step,
         "labels": labels,
@@ -48,10 +72,20 @@ pub fn section(d: &ReportData) -> String {
         "variants": d.variants,
         "scopes": scopes,
         "data": data,
+        "bands": bands,
+        "diff": diff,
+        "sweep": sweep(d),
     });
     let mut h = String::new();
-    h.push_str("<h2>Explore</h2>\n<p class=meta>Every interval of the run: choose the metric and the part of the centre; hover for values, click a name under the plot to hide its curve, drag across the plot to zoom in on a time range and double-click to zoom out. The means are those of <code>intervals.csv</code>.</p>\n");
-    h.push_str("<p><label>metric <select id=explore-metric></select></label> <label>part <select id=explore-scope></select></label></p>\n<div id=explore-plot></div>\n");
+    h.push_str("<h2 id=explore>Explore</h2>\n<p class=meta>Every interval of the run: choose the metric and the part of the centre; hover for values, click a name under the plot to hide its curve and its shaded 95% band, drag across the plot to zoom in on a time range and double-click to zoom out. The means and bands are those of <code>intervals.csv</code> (bands while there are at most 8 variants); a comparison can show each variant's difference from the first, paired replication by replication (<code>compare_intervals.csv</code>).</p>\n");
+    h.push_str("<p><label>metric <select id=explore-metric></select></label> <label>part <select id=explore-scope></select></label>");
+    if d.compare_intervals.values().any(|rows| !rows.is_empty()) {
+        h.push_str(" <label>show <select id=explore-show><option value=values>each variant</option><option value=diff>difference from the first (paired 95% band)</option></select></label>");
+    }
+    h.push_str("</p>\n<div id=explore-plot></div>\n");
+    if d.sweep.is_some() {
+        h.push_str("<h3 id=sweep-explorer>Sweep explorer</h3>\n<p class=meta>Any swept path along the x axis, another as one line each, the others held at the values chosen; the table colours the chosen metric over the two paths (greener is better). The shading is each point's 95% interval.</p>\n<p><label>x axis <select id=sweep-x></select></label> <label>one line per <select id=sweep-by></select></label> <label>metric <select id=sweep-metric></select></label> <span id=sweep-fixed></span></p>\n<div id=sweep-plot></div>\n<div id=sweep-heat></div>\n");
+    }
     let _ = write!(
         h,
         "<style>{UPLOT_CSS}</style>\n<script type=\"application/json\" id=\"ccsim-data\">"
@@ -65,11 +99,16 @@ pub fn section(d: &ReportData) -> String {
     h
 }
 
-/// Per variant that has rows, per metric, its means averaged as `thin` averages them
-/// (undefined: `null`).
+/// The most variants whose bands the explorer draws (as the PNG curves do).
+const BANDED: usize = 8;
+
+/// Per variant that has rows, per metric, `parts` of each interval's band (the mean; the
+/// bounds; or all three), each averaged as `thin` averages curves: a list per part, `null`
+/// where undefined.
 fn per_variant<'a>(
     d: &'a ReportData,
     rows: impl Fn(&str) -> Option<&'a Vec<IntervalRow>>,
+    parts: fn(&Band) -> Vec<f64>,
 ) -> Value {
     let mut out = Map::new();
     for v in &d.variants {
@@ -80,19 +119,82 @@ fn per_variant<'a>(
                 .iter()
                 .map(|r| r.values.get(k).copied().unwrap_or(NAN))
                 .collect();
-            let means: Vec<Value> = thin(&bands, 1.0)
-                .0
-                .iter()
-                .map(|b| match b.mean.is_finite() {
-                    true => json!((b.mean * 1e4).round() / 1e4),
-                    false => Value::Null,
-                })
-                .collect();
-            metrics.insert(m.clone(), Value::from(means));
+            let thinned = thin(&bands, 1.0).0;
+            let mut lists: Vec<Vec<Value>> = Vec::new();
+            for b in &thinned {
+                let values = parts(b);
+                lists.resize_with(values.len(), Vec::new);
+                for (list, x) in lists.iter_mut().zip(values) {
+                    list.push(rounded(x));
+                }
+            }
+            let value = match lists.len() {
+                1 => Value::from(lists.pop().unwrap_or_default()),
+                _ => Value::from(lists),
+            };
+            metrics.insert(m.clone(), value);
         }
         out.insert(v.clone(), Value::Object(metrics));
     }
     Value::Object(out)
+}
+
+fn mean(b: &Band) -> Vec<f64> {
+    vec![b.mean]
+}
+
+fn bounds(b: &Band) -> Vec<f64> {
+    vec![b.low, b.high]
+}
+
+/// Four decimals, as the page shows them; undefined as `null`.
+fn rounded(x: f64) -> Value {
+    match x.is_finite() {
+        true => json!((x * 1e4).round() / 1e4),
+        false => Value::Null,
+    }
+}
+
+/// A sweep's points for the explorer: the swept paths and, per point, its values and each
+/// metric's `[mean, low, high]`, so that any two paths can be set against each other.
+fn sweep(d: &ReportData) -> Value {
+    let Some((paths, points)) = &d.sweep else {
+        return Value::Null;
+    };
+    // In the summary's order, as the tables list them.
+    let metrics: Vec<&String> = d
+        .metrics
+        .iter()
+        .filter(|m| points.iter().any(|(_, p)| p.contains_key(*m)))
+        .collect();
+    let points: Vec<Value> = points
+        .iter()
+        .map(|(values, m)| {
+            let m: Map<String, Value> = m
+                .iter()
+                .map(|(k, b)| {
+                    (
+                        k.clone(),
+                        json!([rounded(b.mean), rounded(b.low), rounded(b.high)]),
+                    )
+                })
+                .collect();
+            json!({ "values": values, "m": m })
+        })
+        .collect();
+    // Which way is better, for the table's colours: green for better, whatever the metric.
+    let better: Map<String, Value> = metrics
+        .iter()
+        .map(|m| {
+            let way = match Metric::from_name(m).map(Metric::better) {
+                Some(Better::Higher) => "higher",
+                Some(Better::Lower) => "lower",
+                _ => "neither",
+            };
+            ((*m).clone(), Value::from(way))
+        })
+        .collect();
+    json!({ "paths": paths, "metrics": metrics, "better": better, "points": points })
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ pub mod html;
 
 /// The files a report's charts and page are drawn from (`summary.csv` is required), and
 /// `chats.csv`, which `ccsim report` carries over.
-const DATA_FILES: [&str; 17] = [
+const DATA_FILES: [&str; 18] = [
     "chats.csv",
     "report.xlsx",
     "plan.xlsx",
@@ -28,6 +28,7 @@ const DATA_FILES: [&str; 17] = [
     "agents.csv",
     "waits.csv",
     "compare.csv",
+    "compare_intervals.csv",
     "sweep.csv",
     "check.csv",
     "run.json",
@@ -179,6 +180,11 @@ impl<'a> Report<'a> {
         ];
         if compare {
             files.push(bytes("compare.csv", csv::compare(variants)));
+            let owned: Vec<Results<'a>> = variants.iter().map(Results::clone).collect();
+            files.push((
+                "compare_intervals.csv".to_string(),
+                Body::Stream(Box::new(move |w| csv::compare_intervals(w, &owned))),
+            ));
         }
         let chats: u64 = variants.iter().flat_map(|v| v.runs).map(|r| r.chats).sum();
         let events: u64 = variants.iter().flat_map(|v| v.runs).map(|r| r.events).sum();

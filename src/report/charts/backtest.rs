@@ -36,9 +36,12 @@ impl Backtest<'_> {
             .y_label_area_size(60)
             .build_cartesian_2d(0.0..days.max(step), 0.0..top)
             .map_err(fail)?;
+        // A tick a day (its weekday) up to five weeks, smaller where there are many: a tick
+        // every few days would name a different weekday at each.
+        let ticks = (days.ceil() as usize + 1).clamp(2, 36);
         chart
             .configure_mesh()
-            .label_style((FONT, 12))
+            .label_style((FONT, if ticks > 15 { 10 } else { 12 }))
             .y_desc(format!(
                 "{}{}",
                 super::time::nice(metric.name()),
@@ -46,7 +49,7 @@ impl Backtest<'_> {
             ))
             .axis_desc_style((FONT, 13))
             .y_labels(4)
-            .x_labels((days.ceil() as usize + 1).clamp(2, 8))
+            .x_labels(ticks)
             .x_label_formatter(&label)
             .y_label_formatter(&y_label(share, top))
             .draw()

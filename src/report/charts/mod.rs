@@ -14,11 +14,13 @@ mod sweep;
 mod time;
 pub(crate) use time::{thin, thinned_by};
 mod variants;
+mod waits;
 
 use super::data::{Band, ReportData};
 use sweep::{SweepHeat, SweepLine};
-use time::{Curves, PartPanels, WaitCdf, WeekCurves};
+use time::{Curves, PartPanels, WeekCurves};
 use variants::{Occupancy, Variants};
+use waits::WaitCdf;
 
 const WIDTH: u32 = 1000;
 const HEIGHT: u32 = 560;
@@ -59,6 +61,11 @@ fn fail<E: std::fmt::Display>(e: E) -> String {
 
 /// Something that draws itself on any plotters backend.
 trait Draw {
+    /// The chart's height in pixels (its width is always `WIDTH`).
+    fn height(&self) -> u32 {
+        HEIGHT
+    }
+
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()>;
 }
 
@@ -73,9 +80,10 @@ fn register_font() {
 
 fn render(name: &str, title: &str, d: &impl Draw) -> Result<Chart> {
     register_font();
+    let height = d.height();
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
         root.fill(&WHITE).map_err(fail)?;
         d.draw(&root)?;
         root.present().map_err(fail)?;
@@ -84,16 +92,16 @@ fn render(name: &str, title: &str, d: &impl Draw) -> Result<Chart> {
         &format!("font-family=\"{FONT}\""),
         &format!("font-family=\"{SVG_FONTS}\""),
     );
-    let mut rgb = vec![0u8; (WIDTH * HEIGHT * 3) as usize];
+    let mut rgb = vec![0u8; (WIDTH * height * 3) as usize];
     {
-        let root = BitMapBackend::with_buffer(&mut rgb, (WIDTH, HEIGHT)).into_drawing_area();
+        let root = BitMapBackend::with_buffer(&mut rgb, (WIDTH, height)).into_drawing_area();
         root.fill(&WHITE).map_err(fail)?;
         d.draw(&root)?;
         root.present().map_err(fail)?;
     }
     let mut png = Vec::new();
     {
-        let mut enc = png::Encoder::new(&mut png, WIDTH, HEIGHT);
+        let mut enc = png::Encoder::new(&mut png, WIDTH, height);
         enc.set_color(png::ColorType::Rgb);
         enc.set_depth(png::BitDepth::Eight);
         // Charts are mostly flat colour: adaptive filters make them a fifth of the size for a

@@ -1,82 +1,14 @@
-//! Charts over time: the waiting-time distribution and the per-interval curves.
+//! Charts over time: the per-interval curves, their differences, the average week and the
+//! small multiples past a few variants.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use std::collections::BTreeMap;
+
 use crate::report::data::IntervalRow;
 
 use super::*;
-
-pub(super) struct WaitCdf<'a>(pub(super) &'a ReportData);
-
-impl Draw for WaitCdf<'_> {
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()> {
-        let d = self.0;
-        let target = d.run["service_level_target_s"].as_f64().map(|s| s / 60.0);
-        // Up to the 99th percentile: the long tail would squash the rest.
-        let p99 = finite_max(
-            d.waits
-                .values()
-                .flat_map(|w| w.iter().filter(|(q, _)| *q <= 0.99).map(|p| p.1)),
-        );
-        let x_max = (p99.max(target.unwrap_or(0.0)) * 1.1).max(0.1);
-        let mut keys: Vec<Key> = d
-            .variants
-            .iter()
-            .enumerate()
-            .filter(|(_, v)| d.variants.len() > 1 && d.waits.contains_key(*v))
-            .map(|(i, v)| Key::new(v.as_str(), color(i), Mark::Line))
-            .collect();
-        if let Some(t) = target {
-            keys.push(Key::new(
-                format!("service-level target\n({})", minutes_label(t)),
-                BLACK,
-                Mark::Dashed,
-            ));
-        }
-        let root = &with_key(root, &keys)?;
-        let mut chart = ChartBuilder::on(root)
-            .caption(
-                "Waiting time until an agent takes the chat (all replications)",
-                (FONT, 24),
-            )
-            .margin(16)
-            .x_label_area_size(50)
-            .y_label_area_size(70)
-            .build_cartesian_2d(0.0..x_max, 0.0..1.0)
-            .map_err(fail)?;
-        chart
-            .configure_mesh()
-            .x_desc("wait (minutes)")
-            .y_desc("share of chats waiting at most this long")
-            .axis_desc_style((FONT, 18))
-            .label_style((FONT, 15))
-            .y_label_formatter(&|y| format!("{:.0}%", y * 100.0))
-            .draw()
-            .map_err(fail)?;
-        for (i, v) in d.variants.iter().enumerate() {
-            let Some(points) = d.waits.get(v) else {
-                continue;
-            };
-            let c = color(i);
-            let line: Vec<(f64, f64)> = points.iter().map(|&(q, w)| (w.min(x_max), q)).collect();
-            chart
-                .draw_series(LineSeries::new(line, c.stroke_width(3)))
-                .map_err(fail)?;
-        }
-        if let Some(t) = target {
-            chart
-                .draw_series(DashedLineSeries::new(
-                    vec![(t, 0.0), (t, 1.0)],
-                    8,
-                    6,
-                    BLACK.stroke_width(2),
-                ))
-                .map_err(fail)?;
-        }
-        Ok(())
-    }
-}
 
 /// A metric per interval with its 95% band, for every variant; optionally a second metric in
 /// a panel below (agents online under arrivals), on the same time axis.
@@ -87,26 +19,31 @@ pub(super) struct Curves<'a> {
     pub(super) secondary: Option<(&'a str, &'a str)>,
 }
 
+/// One curve of a panel: its bands, colour, whether its band is filled, and its dash
+/// (`dashes`).
+pub(super) struct Line {
+    pub(super) bands: Vec<Band>,
+    pub(super) color: RGBColor,
+    pub(super) filled: bool,
+    pub(super) dash: usize,
+}
+
+/// How a panel's y axis reads: a share (`40%`), a difference of shares in points (`+2 pts`),
+/// or a count.
+#[derive(Clone, Copy, PartialEq)]
+pub(super) enum Axis {
+    Share,
+    SharePoints,
+    Count,
+}
+
 impl Curves<'_> {
     fn series(&self, metric: &str) -> Vec<(usize, Vec<Band>)> {
-        let d = self.d;
-        d.variants
-            .iter()
-            .enumerate()
-            .filter_map(|(i, v)| {
-                let rows = d.intervals.get(v)?;
-                let k = d.interval_metrics.iter().position(|m| m == metric)?;
-                Some((
-                    i,
-                    rows.iter()
-                        .map(|r| r.values.get(k).copied().unwrap_or(NAN_BAND))
-                        .collect(),
-                ))
-            })
-            .collect()
+        series(self.d, &self.d.intervals, metric)
     }
 
-    /// One panel: `metric` over time, x in days since the first interval.
+    /// One panel: `metric` over time for every variant, each with its band while there are
+    /// few enough to tell apart.
     fn panel<DB: DrawingBackend>(
         &self,
         area: &DrawingArea<DB, Shift>,
@@ -115,74 +52,283 @@ impl Curves<'_> {
         y_desc: &str,
         x_desc: &str,
     ) -> Result<()> {
-        let d = self.d;
-        let first: &[IntervalRow] = d
-            .variants
-            .first()
-            .and_then(|v| d.intervals.get(v))
-            .map_or(&[], Vec::as_slice);
-        let step = d.run["interval_s"].as_f64().unwrap_or(1800.0) / 86_400.0;
-        let days = (first.len().max(2) - 1) as f64 * step;
         let bands = self.series(metric);
-        let share = matches!(metric, "service_level" | "abandon_rate");
-        let top = finite_max(
-            bands
-                .iter()
-                .flat_map(|(_, b)| b.iter().map(|b| b.high.max(b.mean))),
-        ) * 1.1;
-        let top = if share { 1.0 } else { top.max(1.0) };
-        let label = |x: &f64| {
-            // Whole days carry the calendar label ("d2 wed 00:00" → "d2 wed").
-            let i = (x / step).round().max(0.0) as usize;
-            first.get(i).map_or(String::new(), |r| day_of(&r.label))
-        };
-        let mut builder = ChartBuilder::on(area);
-        if let Some(c) = caption {
-            builder.caption(c, (FONT, 24));
-        }
-        let mut chart = builder
-            .margin(14)
-            .x_label_area_size(if x_desc.is_empty() { 30 } else { 55 })
-            .y_label_area_size(70)
-            .build_cartesian_2d(0.0..days.max(step), 0.0..top)
-            .map_err(fail)?;
-        chart
-            .configure_mesh()
-            .x_desc(x_desc)
-            .y_desc(y_desc)
-            .axis_desc_style((FONT, 17))
-            .label_style((FONT, 14))
-            .x_labels((days.ceil() as usize + 1).clamp(2, 15))
-            .x_label_formatter(&label)
-            .y_label_formatter(&y_label(share, top))
-            .draw()
-            .map_err(fail)?;
+        let axis = axis_of(metric);
+        let range = 0.0..top_of(&bands, axis);
         // Past a few series the bands cover each other: the means alone stay readable.
         let filled = bands.len() <= MAX_BANDED;
-        for (i, b) in &bands {
-            let (b, step) = thin(b, step);
-            draw_band(&mut chart, &b, step, color(*i), filled, *i)?;
-        }
-        Ok(())
+        let lines: Vec<Line> = bands
+            .into_iter()
+            .map(|(i, bands)| Line {
+                bands,
+                color: color(i),
+                filled,
+                dash: i,
+            })
+            .collect();
+        let text = Text {
+            caption,
+            y_desc,
+            x_desc,
+            small: false,
+        };
+        plot(area, self.d, &lines, range, axis, text)
+    }
+
+    /// Each variant after the first minus the first, interval by interval, with the 95%
+    /// band of the paired difference, around a line at zero: what the curves above show
+    /// only as two lines that may cover each other.
+    fn difference<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        x_desc: &str,
+    ) -> Result<()> {
+        let d = self.d;
+        let bands = series(d, &d.compare_intervals, self.metric);
+        let axis = match axis_of(self.metric) {
+            Axis::Share => Axis::SharePoints,
+            a => a,
+        };
+        let reach = bands
+            .iter()
+            .flat_map(|(_, b)| {
+                b.iter()
+                    .flat_map(|b| [b.low.abs(), b.high.abs(), b.mean.abs()])
+            })
+            .filter(|x| x.is_finite())
+            .fold(0.0, f64::max)
+            .max(if axis == Axis::Count { 0.5 } else { 0.01 })
+            * 1.1;
+        let first = d.intervals.get(&d.variants[0]).map_or(0, Vec::len);
+        let mut lines = vec![Line {
+            bands: vec![
+                Band {
+                    mean: 0.0,
+                    low: f64::NAN,
+                    high: f64::NAN,
+                };
+                first
+            ],
+            color: BLACK,
+            filled: false,
+            dash: 0,
+        }];
+        lines.extend(bands.into_iter().map(|(i, bands)| Line {
+            bands,
+            color: color(i),
+            filled: true,
+            dash: i,
+        }));
+        let names = match d.variants.len() {
+            2 => format!("{} − {}", d.variants[1], d.variants[0]),
+            _ => format!("each variant − {}", d.variants[0]),
+        };
+        let text = Text {
+            caption: Some(format!("Difference: {names}, with its paired 95% band")),
+            y_desc: match axis {
+                Axis::SharePoints => "difference (percentage points)",
+                _ => "difference",
+            },
+            x_desc,
+            small: false,
+        };
+        plot(area, d, &lines, -reach..reach, axis, text)
     }
 }
 
-impl Draw for Curves<'_> {
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()> {
-        let caption = Some(if self.d.variants.len() <= MAX_BANDED {
-            format!(
-                "{} — mean and 95% band over replications",
-                nice(self.metric)
-            )
+/// Each variant's bands of `metric` in `rows`, with the variant's index.
+fn series(
+    d: &ReportData,
+    rows: &BTreeMap<String, Vec<IntervalRow>>,
+    metric: &str,
+) -> Vec<(usize, Vec<Band>)> {
+    let Some(k) = d.interval_metrics.iter().position(|m| m == metric) else {
+        return Vec::new();
+    };
+    d.variants
+        .iter()
+        .enumerate()
+        .filter_map(|(i, v)| {
+            let rows = rows.get(v)?;
+            Some((
+                i,
+                rows.iter()
+                    .map(|r| r.values.get(k).copied().unwrap_or(NAN_BAND))
+                    .collect(),
+            ))
+        })
+        .collect()
+}
+
+fn axis_of(metric: &str) -> Axis {
+    match metric {
+        "service_level" | "abandon_rate" => Axis::Share,
+        _ => Axis::Count,
+    }
+}
+
+/// The top of a panel's y axis: 100% for a share, else a tenth above the highest value.
+fn top_of(bands: &[(usize, Vec<Band>)], axis: Axis) -> f64 {
+    let top = finite_max(
+        bands
+            .iter()
+            .flat_map(|(_, b)| b.iter().map(|b| b.high.max(b.mean))),
+    ) * 1.1;
+    match axis {
+        Axis::Count => top.max(1.0),
+        _ => 1.0,
+    }
+}
+
+/// A panel's caption and axis titles, and whether it is a small multiple (smaller type).
+pub(super) struct Text<'t> {
+    pub(super) caption: Option<String>,
+    pub(super) y_desc: &'t str,
+    pub(super) x_desc: &'t str,
+    pub(super) small: bool,
+}
+
+/// Sweep points named by their paths' last parts (`first_alert=1m, auto_close=30m`), where
+/// that still tells every variant apart; other names as they are.
+fn short_names(variants: &[String]) -> Vec<String> {
+    let short: Vec<String> = variants
+        .iter()
+        .map(|v| {
+            v.split(", ")
+                .map(|part| match part.split_once('=') {
+                    Some((path, value)) => {
+                        format!("{}={value}", path.rsplit('.').next().unwrap_or(path))
+                    }
+                    None => part.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .collect();
+    // Two paths that end alike (`agent_queue.first_alert`, `team_queue.first_alert`) would
+    // read the same: then every name stays whole.
+    let keys_apart = short.iter().all(|name| {
+        let keys: Vec<&str> = name
+            .split(", ")
+            .map(|p| p.split('=').next().unwrap_or(p))
+            .collect();
+        let distinct: std::collections::BTreeSet<&&str> = keys.iter().collect();
+        distinct.len() == keys.len()
+    });
+    let distinct: std::collections::BTreeSet<&String> = short.iter().collect();
+    match keys_apart && distinct.len() == variants.len() {
+        true => short,
+        false => variants.to_vec(),
+    }
+}
+
+/// The largest caption size (up to `size`) at which `text` fits in `width` pixels, with
+/// DejaVu Sans's average advance of about 0.58 em; never below 8 px.
+fn fitted(text: &str, width: u32, size: u32) -> u32 {
+    let fit = (width as f64 / (0.58 * text.chars().count().max(1) as f64)) as u32;
+    fit.clamp(8, size)
+}
+
+/// Draws `lines` over the first variant's intervals (x in days since the first, labelled with
+/// the calendar at each day's start), y over `range`.
+pub(super) fn plot<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    d: &ReportData,
+    lines: &[Line],
+    range: std::ops::Range<f64>,
+    axis: Axis,
+    text: Text,
+) -> Result<()> {
+    let first: &[IntervalRow] = d
+        .variants
+        .first()
+        .and_then(|v| d.intervals.get(v))
+        .map_or(&[], Vec::as_slice);
+    let step = d.run["interval_s"].as_f64().unwrap_or(1800.0) / 86_400.0;
+    let days = (first.len().max(2) - 1) as f64 * step;
+    let label = |x: &f64| {
+        // Whole days carry the calendar label ("d2 wed 00:00" → "d2 wed").
+        let i = (x / step).round().max(0.0) as usize;
+        first.get(i).map_or(String::new(), |r| day_of(&r.label))
+    };
+    let top = range.end;
+    let y_text = move |y: &f64| match axis {
+        Axis::Share => y_label(true, top)(y),
+        // A difference of zero is written without a sign (never `-0`).
+        Axis::SharePoints if y.abs() < 5e-7 => "0".to_string(),
+        Axis::SharePoints => format!("{:+.1}", y * 100.0),
+        Axis::Count if y.abs() < 5e-7 => "0".to_string(),
+        Axis::Count => count_label(*y, top),
+    };
+    let (caption, labels, margin, left, ticks) = match text.small {
+        true => (14, 11, 6, 46, 5),
+        false => (22, 14, 14, 70, 15),
+    };
+    let mut builder = ChartBuilder::on(area);
+    if let Some(c) = text.caption {
+        let size = fitted(&c, area.dim_in_pixel().0.saturating_sub(20), caption);
+        builder.caption(c, (FONT, size));
+    }
+    let mut chart = builder
+        .margin(margin)
+        .x_label_area_size(if text.x_desc.is_empty() {
+            2 * labels + 2
         } else {
-            format!(
-                "{} — mean over replications (bands in intervals.csv)",
-                nice(self.metric)
-            )
-        });
+            55
+        })
+        .y_label_area_size(left)
+        .build_cartesian_2d(0.0..days.max(step), range)
+        .map_err(fail)?;
+    chart
+        .configure_mesh()
+        .x_desc(text.x_desc)
+        .y_desc(text.y_desc)
+        .axis_desc_style((FONT, 17))
+        .label_style((FONT, labels))
+        .x_labels((days.ceil() as usize + 1).clamp(2, ticks))
+        .x_label_formatter(&label)
+        .y_label_formatter(&y_text)
+        .draw()
+        .map_err(fail)?;
+    for line in lines {
+        let (b, step) = thin(&line.bands, step);
+        draw_band(&mut chart, &b, step, line.color, line.filled, line.dash)?;
+    }
+    Ok(())
+}
+
+impl Draw for Curves<'_> {
+    fn height(&self) -> u32 {
+        match self.multiples() {
+            0 => HEIGHT,
+            n => 60 + n.div_ceil(MULTIPLE_COLUMNS) as u32 * MULTIPLE_HEIGHT,
+        }
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()> {
         let x_desc = "days since the first interval (day number and weekday at each day's start)";
+        if self.multiples() > 0 {
+            return self.draw_multiples(root);
+        }
+        let caption = Some(format!(
+            "{} — mean and 95% band over replications",
+            nice(self.metric)
+        ));
         let root = &with_key(root, &variant_keys(self.d, Mark::Line))?;
+        let differences = self.secondary.is_none()
+            && self
+                .d
+                .compare_intervals
+                .values()
+                .any(|rows| !rows.is_empty());
         match self.secondary {
+            None if differences => {
+                let (top, bottom) = root.split_vertically((HEIGHT as f64 * 0.55) as u32);
+                // A shorter panel: the axis title without its gloss.
+                let y = self.y.split(" (").next().unwrap_or(self.y);
+                self.panel(&top, self.metric, caption, y, "")?;
+                self.difference(&bottom, x_desc)
+            }
             None => self.panel(root, self.metric, caption, self.y, x_desc),
             Some((metric, desc)) => {
                 let (top, bottom) = root.split_vertically((HEIGHT as f64 * 0.6) as u32);
@@ -190,6 +336,67 @@ impl Draw for Curves<'_> {
                 self.panel(&bottom, metric, None, desc, x_desc)
             }
         }
+    }
+}
+
+/// Small multiples: panels per row, and each panel's height.
+const MULTIPLE_COLUMNS: usize = 3;
+const MULTIPLE_HEIGHT: u32 = 230;
+
+impl Curves<'_> {
+    /// How many small panels the chart is drawn as: one per variant when there are too many
+    /// to draw over one another with their bands, else none.
+    fn multiples(&self) -> usize {
+        match self.d.variants.len() {
+            n if n > MAX_BANDED && self.d.intervals.len() > MAX_BANDED => n,
+            _ => 0,
+        }
+    }
+
+    /// One panel per variant, on one y scale, each with its band over the first variant's
+    /// mean in grey: many variants compared without a legend to decode or a colour that
+    /// repeats.
+    fn draw_multiples<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()> {
+        let d = self.d;
+        let bands = self.series(self.metric);
+        let axis = axis_of(self.metric);
+        let top = top_of(&bands, axis);
+        let names = short_names(&d.variants);
+        let title = format!(
+            "{} — mean and 95% band per variant (grey: {})",
+            nice(self.metric),
+            names[0]
+        );
+        let size = fitted(&title, WIDTH - 20, 22);
+        let root = root.titled(&title, (FONT, size)).map_err(fail)?;
+        let rows = bands.len().div_ceil(MULTIPLE_COLUMNS);
+        let areas = root.split_evenly((rows, MULTIPLE_COLUMNS));
+        let base = bands.first().map(|(_, b)| b.clone()).unwrap_or_default();
+        for (area, (i, b)) in areas.iter().zip(&bands) {
+            let mut lines = Vec::new();
+            if *i > 0 {
+                lines.push(Line {
+                    bands: base.clone(),
+                    color: RGBColor(150, 150, 150),
+                    filled: false,
+                    dash: 0,
+                });
+            }
+            lines.push(Line {
+                bands: b.clone(),
+                color: color(0),
+                filled: true,
+                dash: 0,
+            });
+            let text = Text {
+                caption: Some(names[*i].clone()),
+                y_desc: "",
+                x_desc: "",
+                small: true,
+            };
+            plot(area, d, &lines, 0.0..top, axis, text)?;
+        }
+        Ok(())
     }
 }
 
@@ -203,14 +410,27 @@ pub(super) struct WeekCurves<'a> {
     pub(super) y: &'a str,
 }
 
-impl Draw for WeekCurves<'_> {
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()> {
-        let curves = Curves {
+impl WeekCurves<'_> {
+    fn curves(&self) -> Curves<'_> {
+        Curves {
             d: self.week,
             metric: self.metric,
             y: self.y,
             secondary: None,
-        };
+        }
+    }
+}
+
+impl Draw for WeekCurves<'_> {
+    fn height(&self) -> u32 {
+        self.curves().height()
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()> {
+        let curves = self.curves();
+        if curves.multiples() > 0 {
+            return curves.draw_multiples(root);
+        }
         let caption = Some(format!(
             "{} — average week: every week pooled, with its 95% band",
             nice(self.metric)
@@ -292,7 +512,8 @@ pub(super) fn draw_band<'a, DB: DrawingBackend + 'a>(
     }
     // A thick line through more points than the plot has pixels is drawn past its ends on a
     // bitmap: dense curves get a hairline.
-    let width = if bands.len() > DENSE { 1 } else { 2 };
+    let pixels = chart.plotting_area().dim_in_pixel().0 as usize;
+    let width = if bands.len() > pixels { 1 } else { 2 };
     for run in runs(&bands, |b| b.mean.is_finite()) {
         let line: Vec<(f64, f64)> = run.map(|x| (at(x), bands[x].mean)).collect();
         if line.len() == 1 {
@@ -316,9 +537,6 @@ pub(super) fn draw_band<'a, DB: DrawingBackend + 'a>(
     }
     Ok(())
 }
-
-/// Points past which a curve is dense: about one per pixel of a plot.
-const DENSE: usize = 700;
 
 /// The dash of the `i`-th series (the first solid): a variant drawn over another with the
 /// same values still shows the one beneath.
@@ -408,6 +626,28 @@ mod tests {
             low: mean,
             high: mean,
         }
+    }
+
+    #[test]
+    fn small_panels_name_sweep_points_by_their_paths_last_parts_while_that_tells_them_apart() {
+        let names = |v: &[&str]| short_names(&v.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert_eq!(
+            names(&["a.b.first=1m, c.after=5m", "a.b.first=2m, c.after=5m"]),
+            ["first=1m, after=5m", "first=2m, after=5m"]
+        );
+        // Two paths ending alike would make the short names ambiguous: kept whole.
+        let clash = ["a.first=1m, b.first=1m", "a.first=1m, b.first=2m"];
+        assert_eq!(names(&clash), clash);
+        assert_eq!(names(&["today", "capacity"]), ["today", "capacity"]);
+    }
+
+    #[test]
+    fn a_caption_shrinks_to_fit_its_panel_but_stays_legible() {
+        assert_eq!(fitted("short", 300, 14), 14);
+        let long = "x".repeat(40);
+        assert!(fitted(&long, 300, 14) < 14);
+        assert!(fitted(&long, 300, 14) as f64 * 0.58 * 40.0 <= 300.0);
+        assert_eq!(fitted(&"x".repeat(500), 300, 14), 8);
     }
 
     #[test]
