@@ -65,6 +65,18 @@ pub enum Command {
         /// sweep.csv) instead of refusing the whole grid.
         #[arg(long)]
         skip_invalid: bool,
+        /// The table's columns: metrics of summary.csv, a team's or stream's as
+        /// METRIC@PART (e.g. service_level,auto_closed,abandon_rate@vendas).
+        #[arg(long, value_name = "M1,M2,…")]
+        metrics: Option<String>,
+        /// Two metrics set against each other in tradeoff.png, with the points no other
+        /// beats on both joined (e.g. "min auto_closed,max occupancy").
+        #[arg(long, value_name = "[min|max] X,[min|max] Y")]
+        tradeoff: Option<String>,
+        /// Name the best point that keeps the [[expect]] bounds (e.g. "min auto_closed"),
+        /// and whether it beats the runner-up at 95%.
+        #[arg(long, value_name = "min|max METRIC")]
+        objective: Option<String>,
         #[command(flatten)]
         sim: SimArgs,
         #[command(flatten)]

@@ -77,7 +77,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use ccsim::batch::part::{self, Manifest};
 use ccsim::batch::shard::Shard;
-use ccsim::batch::{Batch, Job};
+use ccsim::batch::{Batch, Job, SweepAsks};
 use ccsim::chatlog::Columns;
 use ccsim::engine::log::LogFormat;
 use ccsim::experiment::{self, Outcome, Overrides, Plan, Work};
@@ -225,10 +225,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             scenario,
             sets,
             skip_invalid,
+            metrics,
+            tradeoff,
+            objective,
             sim,
             shard,
         } => simulate(
-            Job::Sweep { sets, skip_invalid },
+            Job::Sweep {
+                sets,
+                skip_invalid,
+                decide: SweepAsks {
+                    metrics,
+                    tradeoff,
+                    objective,
+                },
+            },
             &scenario,
             &WhatIf::default(),
             &sim,

@@ -188,7 +188,7 @@
         var p = S.points.filter(function (p) {
           return p.values[x] === xv[i] && (by < 0 || p.values[by] === lv) && held(p);
         })[0];
-        return p && p.m[m] ? p.m[m] : [null, null, null];
+        return p && p.m[m] ? p.m[m].concat([p.feasible, p.best]) : [null, null, null];
       });
       grid.push(row);
       var color = palette[li % palette.length];
@@ -242,7 +242,10 @@
         var f = hi > lo ? (c[0] - lo) / (hi - lo) : 0.5;
         if (way === 'lower') f = 1 - f;
         var bg = way === 'neither' ? 'hsl(210,60%,' + (92 - 40 * f) + '%)' : 'hsl(' + (10 + 110 * f) + ',65%,' + (82 - 12 * f) + '%)';
-        return '<td style="background:' + bg + '">' + value(null, c[0]) + '</td>';
+        var mark = c[3] === 'no' ? ' ✗' : c[3] === 'unsure' ? ' ?' : '';
+        if (c[3] === 'no') bg = '#d7d7d7';
+        var text = value(null, c[0]) + mark + (c[4] ? ' ★' : '');
+        return '<td style="background:' + bg + (c[4] ? ';font-weight:bold;outline:3px solid #000' : '') + '">' + text + '</td>';
       }).join('') + '</tr>';
     }).join('');
     t.innerHTML = head + body;

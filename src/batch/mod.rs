@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::log::LogFormat;
 use crate::experiment::check::{self, BaselineRow, Verdict};
+use crate::experiment::decide::{Decided, Decision};
 use crate::experiment::{self, Outcome, Plan};
 use crate::report::{self, Report, Results, terminal};
 use crate::scenario::Scenario;
@@ -37,6 +38,9 @@ pub enum Job {
     Sweep {
         sets: Vec<String>,
         skip_invalid: bool,
+        /// What the sweep is asked to decide, as given on the command line.
+        #[serde(default)]
+        decide: SweepAsks,
     },
     Check {
         /// The baseline report folder, as an absolute path when sharded: the merge may run
@@ -59,6 +63,15 @@ impl Job {
     }
 }
 
+/// `sweep --metrics/--tradeoff/--objective` as given, read against the scenario when the
+/// batch is prepared.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SweepAsks {
+    pub metrics: Option<String>,
+    pub tradeoff: Option<String>,
+    pub objective: Option<String>,
+}
+
 /// A sweep's grid as run: the swept paths and, per point, its values and either its index
 /// among the batch's scenarios or why it is not a valid scenario.
 type Points = Vec<(Vec<String>, Result<usize, String>)>;
@@ -76,6 +89,8 @@ pub struct Batch {
     against: Option<(usize, Scenario)>,
     /// `path=value, …: reason` of each sweep point skipped as invalid.
     pub skipped: Vec<String>,
+    /// What a sweep is asked to decide.
+    decision: Decision,
 }
 
 /// What a batch shows when it is done: the terminal's tables, the report, and for `check`
@@ -105,6 +120,7 @@ impl Batch {
             baseline: None,
             against: None,
             skipped: Vec::new(),
+            decision: Decision::default(),
         };
         let scenario = &batch.scenario;
         let at = |m: String| format!("{}: {m}", scenario.path.display());
@@ -151,7 +167,18 @@ impl Batch {
                     batch.against = Some((start, old));
                 }
             }
-            Job::Sweep { sets, skip_invalid } => {
+            Job::Sweep {
+                sets,
+                skip_invalid,
+                decide,
+            } => {
+                batch.decision = Decision::parse(
+                    decide.metrics.as_deref(),
+                    decide.tradeoff.as_deref(),
+                    decide.objective.as_deref(),
+                    scenario,
+                )
+                .map_err(at)?;
                 let (sets, skip_invalid) = (sets.clone(), *skip_invalid);
                 batch.lay_out_sweep(&sets, skip_invalid)?;
             }
@@ -256,13 +283,15 @@ impl Batch {
                         (values.clone(), r)
                     })
                     .collect();
+                let decided = self.decide(&rows);
                 Presented {
                     text: format!(
-                        "{title} — {} points\n{}",
+                        "{title} — {} points\n{}{}",
                         rows.len(),
-                        terminal::sweep_table(paths, &rows)
+                        terminal::sweep_table(paths, &rows, &decided),
+                        terminal::sweep_decision(&rows, &decided)
                     ),
-                    report: Report::for_sweep(paths, &rows, plan, &outcomes[0]),
+                    report: Report::for_sweep(paths, &rows, &decided, plan, &outcomes[0]),
                     check: None,
                 }
             }
@@ -270,6 +299,38 @@ impl Batch {
                 self.present_check(&title, *strict, plan, &results, outcomes)
             }
         }
+    }
+
+    /// What the sweep's rows decide: feasibility under the scenario's bounds, and the
+    /// objective's best point, held against the runner-up on the same customers.
+    fn decide(&self, rows: &[(Vec<String>, Result<Results, String>)]) -> Decided {
+        let kpis: Vec<Option<(String, check::ScopedKpis)>> = rows
+            .iter()
+            .map(|(_, r)| {
+                r.as_ref()
+                    .ok()
+                    .map(|r| (r.name.to_string(), report::csv::scoped_kpis(r)))
+            })
+            .collect();
+        let paired = |a: usize, b: usize| {
+            let aim = self
+                .decision
+                .objective
+                .as_ref()
+                .expect("asked only for an objective");
+            let (Ok(x), Ok(y)) = (&rows[a].1, &rows[b].1) else {
+                unreachable!("only points that ran are ranked")
+            };
+            let scope = &aim.measure.scope;
+            report::csv::paired_scopes(
+                x.runs,
+                x.scope_index(scope),
+                y.runs,
+                y.scope_index(scope),
+                aim.measure.metric,
+            )
+        };
+        Decided::of(&self.decision, &kpis, &self.scenario.expects, paired)
     }
 
     fn present_check<'a>(

@@ -3,6 +3,7 @@
 //! whatever the number of threads (README "Determinism and statistics").
 
 pub mod check;
+pub mod decide;
 
 use std::sync::atomic::AtomicU64;
 use std::time::{Duration, Instant};

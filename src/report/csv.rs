@@ -4,6 +4,7 @@
 
 use crate::engine::RunOutput;
 use crate::experiment::check::{Bound, BoundCheck, Comparison, Verdict};
+use crate::experiment::decide::Feasible;
 use crate::scenario::calendar::{clock, weekday_name};
 use crate::scenario::scopes::{ALL, Scopes};
 use crate::scenario::{Scenario, Simulation};
@@ -410,22 +411,31 @@ pub fn compare_intervals(
 pub type SweepRow<'a> = (Vec<String>, Result<&'a Results<'a>, &'a str>);
 
 /// `sweep.csv`: one column per swept path, the point's `status` (`ok`, or `skipped: why`
-/// for an invalid point run with `--skip-invalid`, which has one row and no numbers), then
-/// the summary columns, per point and metric.
-pub fn sweep(paths: &[String], points: &[SweepRow]) -> Vec<u8> {
+/// for an invalid point run with `--skip-invalid`, which has one row and no numbers), with
+/// `[[expect]]` bounds whether the point keeps them (`feasible`: yes, no, unsure), then the
+/// summary columns, per point and metric.
+pub fn sweep(paths: &[String], points: &[SweepRow], feasible: &[Option<Feasible>]) -> Vec<u8> {
+    // With `[[expect]]` bounds, whether each point keeps them.
+    let bounded = !feasible.is_empty();
     let leading: Vec<&str> = paths
         .iter()
         .map(String::as_str)
-        .chain(["status", "scope", "metric", "unit"])
+        .chain(["status"])
+        .chain(bounded.then_some("feasible"))
+        .chain(["scope", "metric", "unit"])
         .collect();
     let mut w = writer(&leading);
-    for (values, runs) in points {
+    for (i, (values, runs)) in points.iter().enumerate() {
         match runs {
             Ok(results) => {
                 for (s, scope) in scopes_of(results) {
                     for (m, e) in kpis_in(results.runs, s) {
                         let mut row = values.clone();
-                        row.extend(["ok", &scope, m.name(), m.unit().name()].map(String::from));
+                        row.push("ok".into());
+                        if bounded {
+                            row.push(feasible[i].map_or("", |f| f.name()).into());
+                        }
+                        row.extend([&scope, m.name(), m.unit().name()].map(String::from));
                         row.extend(estimate_cells(&e));
                         w.write_record(&row).expect("in memory");
                     }
@@ -434,7 +444,8 @@ pub fn sweep(paths: &[String], points: &[SweepRow]) -> Vec<u8> {
             Err(why) => {
                 let mut row = values.clone();
                 row.push(format!("skipped: {why}"));
-                row.extend(std::iter::repeat_n(String::new(), 3 + ESTIMATE.len()));
+                let blanks = 3 + usize::from(bounded) + ESTIMATE.len();
+                row.extend(std::iter::repeat_n(String::new(), blanks));
                 w.write_record(&row).expect("in memory");
             }
         }

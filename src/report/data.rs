@@ -29,8 +29,16 @@ pub struct Band {
     pub high: f64,
 }
 
-/// One point of a sweep: the values of the swept paths, and each metric's band.
-pub type SweepPoint = (Vec<String>, BTreeMap<String, Band>);
+/// One point of a sweep: the values of the swept paths, whether it keeps the `[[expect]]`
+/// bounds (`yes`, `no`, `unsure`; empty without bounds), and each metric's band, the whole
+/// centre's by name (`abandon_rate`) and a part's as `abandon_rate@team:vendas`. A skipped
+/// point has no metrics.
+#[derive(Clone, Debug, Default)]
+pub struct SweepPoint {
+    pub values: Vec<String>,
+    pub feasible: String,
+    pub metrics: BTreeMap<String, Band>,
+}
 
 /// One interval of `intervals.csv`: its calendar label and each metric's band, in the order
 /// of `ReportData::interval_metrics`.
@@ -272,25 +280,34 @@ impl ReportData {
             let c = |n| col(&h, n).map_err(at("sweep.csv"));
             let (m, mean, lo, hi) = (c("metric")?, c("mean")?, c("ci95_low")?, c("ci95_high")?);
             let scope = h.iter().position(|x| x == "scope");
+            let feasible = h.iter().position(|x| x == "feasible");
             // The swept paths come first, up to `status` (or `metric` in older reports).
             let first = h.iter().position(|x| x == "status").unwrap_or(m);
             let paths: Vec<String> = h[..first].to_vec();
             let mut points: Vec<SweepPoint> = Vec::new();
             for (i, r) in rs.iter().enumerate() {
                 let values = r[..first].to_vec();
-                if points.last().is_none_or(|p| p.0 != values) {
-                    points.push((values, BTreeMap::new()));
+                if points.last().is_none_or(|p| p.values != values) {
+                    points.push(SweepPoint {
+                        values,
+                        feasible: feasible.map_or(String::new(), |f| r[f].clone()),
+                        metrics: BTreeMap::new(),
+                    });
                 }
-                if r[m].is_empty() || scope.is_some_and(|s| r[s] != "all") {
-                    // A skipped point (no numbers, a blank on the charts), or a team's row.
+                if r[m].is_empty() {
+                    // A skipped point: no numbers, a blank on the charts.
                     continue;
                 }
                 let b = band(r, mean, lo, hi).map_err(line("sweep.csv", i))?;
+                let key = match scope.map(|s| r[s].as_str()).filter(|s| *s != "all") {
+                    Some(s) => format!("{}@{s}", r[m]),
+                    None => r[m].clone(),
+                };
                 points
                     .last_mut()
                     .expect("just pushed")
-                    .1
-                    .insert(r[m].clone(), b);
+                    .metrics
+                    .insert(key, b);
             }
             d.sweep = Some((paths, points));
         }

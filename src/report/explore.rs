@@ -84,7 +84,7 @@ pub fn section(d: &ReportData) -> String {
     }
     h.push_str("</p>\n<div id=explore-plot></div>\n");
     if d.sweep.is_some() {
-        h.push_str("<h3 id=sweep-explorer>Sweep explorer</h3>\n<p class=meta>Any swept path along the x axis, another as one line each, the others held at the values chosen; the table colours the chosen metric over the two paths (greener is better). The shading is each point's 95% interval.</p>\n<p><label>x axis <select id=sweep-x></select></label> <label>one line per <select id=sweep-by></select></label> <label>metric <select id=sweep-metric></select></label> <span id=sweep-fixed></span></p>\n<div id=sweep-plot></div>\n<div id=sweep-heat></div>\n");
+        h.push_str("<h3 id=sweep-explorer>Sweep explorer</h3>\n<p class=meta>Any swept path along the x axis, another as one line each, the others held at the values chosen; the table colours the chosen metric over the two paths (greener is better; grey with ✗: breaks an <code>[[expect]]</code> bound, ? unsure; ★ the objective's best). The shading is each point's 95% interval.</p>\n<p><label>x axis <select id=sweep-x></select></label> <label>one line per <select id=sweep-by></select></label> <label>metric <select id=sweep-metric></select></label> <span id=sweep-fixed></span></p>\n<div id=sweep-plot></div>\n<div id=sweep-heat></div>\n");
     }
     let _ = write!(
         h,
@@ -165,13 +165,17 @@ fn sweep(d: &ReportData) -> Value {
     let metrics: Vec<&String> = d
         .metrics
         .iter()
-        .filter(|m| points.iter().any(|(_, p)| p.contains_key(*m)))
+        .filter(|m| points.iter().any(|p| p.metrics.contains_key(*m)))
         .collect();
+    let best = d.run["decision"]["best"]["point"].as_u64();
     let points: Vec<Value> = points
         .iter()
-        .map(|(values, m)| {
+        .enumerate()
+        .map(|(i, p)| {
+            let (values, m) = (&p.values, &p.metrics);
             let m: Map<String, Value> = m
                 .iter()
+                .filter(|(k, _)| !k.contains('@'))
                 .map(|(k, b)| {
                     (
                         k.clone(),
@@ -179,7 +183,12 @@ fn sweep(d: &ReportData) -> Value {
                     )
                 })
                 .collect();
-            json!({ "values": values, "m": m })
+            json!({
+                "values": values,
+                "m": m,
+                "feasible": p.feasible,
+                "best": best == Some(i as u64),
+            })
         })
         .collect();
     // Which way is better, for the table's colours: green for better, whatever the metric.

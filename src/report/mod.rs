@@ -203,6 +203,7 @@ impl<'a> Report<'a> {
     pub fn for_sweep(
         paths: &[String],
         points: &[(Vec<String>, Result<Results<'a>, String>)],
+        decided: &crate::experiment::decide::Decided,
         plan: &Plan,
         outcome: &Outcome,
     ) -> Report<'a> {
@@ -223,10 +224,28 @@ impl<'a> Report<'a> {
             0,
             (
                 "sweep.csv".to_string(),
-                Body::Bytes(csv::sweep(paths, &rows)),
+                Body::Bytes(csv::sweep(paths, &rows, &decided.feasible)),
             ),
         );
+        if let Some(d) = decision_json(paths, decided) {
+            report.set_run_field("decision", d);
+        }
         report
+    }
+
+    /// Adds `key` to `run.json`'s object.
+    fn set_run_field(&mut self, key: &str, value: serde_json::Value) {
+        for (name, body) in &mut self.files {
+            if let (true, Body::Bytes(bytes)) = (name == "run.json", &mut *body) {
+                let mut run: serde_json::Value =
+                    serde_json::from_slice(bytes).expect("ccsim wrote it");
+                run[key] = value;
+                let mut text = serde_json::to_vec_pretty(&run).expect("in memory");
+                text.push(b'\n');
+                *bytes = text;
+                return;
+            }
+        }
     }
 
     /// Adds a file (such as `check.csv`) before the report is written.
@@ -351,4 +370,33 @@ fn run_json(
     let mut bytes = serde_json::to_vec_pretty(&doc).expect("a JSON value always serialises");
     bytes.push(b'\n');
     bytes
+}
+
+/// What a sweep was asked to decide and what it found, for `run.json`: the charts and the
+/// page read it there, so that `ccsim report` draws them again. `None` when nothing was
+/// asked, so that the file is as before.
+fn decision_json(
+    paths: &[String],
+    decided: &crate::experiment::decide::Decided,
+) -> Option<serde_json::Value> {
+    let d = &decided.decision;
+    if d.metrics.is_empty() && d.tradeoff.is_none() && d.objective.is_none() {
+        return None;
+    }
+    let aim = |a: &crate::experiment::decide::Aim| serde_json::json!({ "goal": a.goal.name(), "metric": a.measure.name() });
+    let best = decided.best.as_ref().map(|b| {
+        serde_json::json!({
+            "point": b.row,
+            "runner_up": b.runner_up.map(|(r, _)| r),
+            "settled": b.settled(),
+            "among_unsure": b.among_unsure,
+        })
+    });
+    Some(serde_json::json!({
+        "paths": paths,
+        "metrics": d.metrics.iter().map(|m| m.name()).collect::<Vec<_>>(),
+        "tradeoff": d.tradeoff.as_ref().map(|t| t.iter().map(aim).collect::<Vec<_>>()),
+        "objective": d.objective.as_ref().map(aim),
+        "best": best,
+    }))
 }

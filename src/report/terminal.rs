@@ -274,41 +274,67 @@ const SWEEP_KPIS: [Metric; 6] = [
     Metric::Occupancy,
 ];
 
-/// `sweep`: one row per point (its swept values), the main KPIs as columns, mean ± 95%
-/// half-width; an invalid point skipped with `--skip-invalid` says so.
+/// `sweep`: one row per grid point, with the columns `--metrics` chose (the usual KPIs
+/// otherwise) as mean ± 95% half-width, whether the point keeps the `[[expect]]` bounds,
+/// and the objective's best marked; an invalid point skipped with `--skip-invalid` says so.
 pub fn sweep_table(
     paths: &[String],
     rows: &[(Vec<String>, Result<crate::report::Results, String>)],
+    decided: &crate::experiment::decide::Decided,
 ) -> String {
-    use crate::report::csv::kpis;
+    use crate::experiment::decide::Measure;
+    let measures: Vec<Measure> = match decided.decision.metrics.is_empty() {
+        true => SWEEP_KPIS
+            .iter()
+            .map(|&metric| Measure {
+                metric,
+                scope: "all".into(),
+            })
+            .collect(),
+        false => decided.decision.metrics.clone(),
+    };
+    let feasible = !decided.feasible.is_empty();
     let cells: Vec<Vec<String>> = rows
         .iter()
-        .map(|(values, r)| {
+        .enumerate()
+        .map(|(i, (values, r))| {
             let mut line = values.clone();
             match r {
                 Ok(r) => {
-                    let all = kpis(r.runs);
-                    for m in SWEEP_KPIS {
-                        let e = all[m as usize].1;
-                        let (_, scale) = m.unit().display();
-                        line.push(if e.mean.is_nan() {
-                            "-".to_string()
-                        } else if e.half_width().is_nan() {
-                            format!("{:.2}", e.mean * scale)
-                        } else {
-                            format!("{:.2} ± {:.2}", e.mean * scale, e.half_width() * scale)
+                    let kpis = crate::report::csv::scoped_kpis(r);
+                    for m in &measures {
+                        let (_, scale) = m.metric.unit().display();
+                        line.push(match m.of(&kpis) {
+                            None => "-".to_string(),
+                            Some(e) if e.mean.is_nan() => "-".to_string(),
+                            Some(e) if e.half_width().is_nan() => {
+                                format!("{:.2}", e.mean * scale)
+                            }
+                            Some(e) => {
+                                format!("{:.2} ± {:.2}", e.mean * scale, e.half_width() * scale)
+                            }
                         });
+                    }
+                    if feasible {
+                        let f = decided.feasible[i].map_or("", |f| f.name());
+                        line.push(f.to_string());
                     }
                 }
                 Err(_) => line.push("skipped (invalid)".to_string()),
+            }
+            if decided.best.as_ref().is_some_and(|b| b.row == i) {
+                line.push("◀ best".to_string());
             }
             line
         })
         .collect();
     let mut header: Vec<String> = paths.to_vec();
-    for m in SWEEP_KPIS {
-        let (unit, _) = m.unit().display();
+    for m in &measures {
+        let (unit, _) = m.metric.unit().display();
         header.push(format!("{} {unit}", m.name()));
+    }
+    if feasible {
+        header.push("feasible".into());
     }
     let widths: Vec<usize> = (0..header.len())
         .map(|i| {
@@ -323,7 +349,9 @@ pub fn sweep_table(
     for row in std::iter::once(&header).chain(&cells) {
         out.push(' ');
         for (i, c) in row.iter().enumerate() {
-            let pad = widths[i].saturating_sub(c.chars().count());
+            let pad = widths
+                .get(i)
+                .map_or(0, |w| w.saturating_sub(c.chars().count()));
             if i < paths.len() {
                 let _ = write!(out, " {c}{}", " ".repeat(pad));
             } else {
@@ -331,6 +359,90 @@ pub fn sweep_table(
             }
         }
         out.push('\n');
+    }
+    out
+}
+
+/// Under the sweep's table: how many points keep the bounds, and the objective's best point
+/// with how sure it beats the runner-up.
+pub fn sweep_decision(
+    rows: &[(Vec<String>, Result<crate::report::Results, String>)],
+    decided: &crate::experiment::decide::Decided,
+) -> String {
+    use crate::experiment::decide::Feasible;
+    let mut out = String::new();
+    if !decided.feasible.is_empty() {
+        let count = |f| decided.feasible.iter().filter(|x| **x == Some(f)).count();
+        let _ = writeln!(
+            out,
+            "  feasible: {} of {} points keep every [[expect]] bound at 95%, {} break one, {} unsure (Holm over every bound of every point)",
+            count(Feasible::Yes),
+            decided.feasible.iter().flatten().count(),
+            count(Feasible::No),
+            count(Feasible::Unsure),
+        );
+    }
+    let Some(aim) = &decided.decision.objective else {
+        return out;
+    };
+    let name = |i: usize| match &rows[i].1 {
+        Ok(r) => r.name.to_string(),
+        Err(_) => String::new(),
+    };
+    let Some(best) = &decided.best else {
+        let _ = writeln!(
+            out,
+            "  {}: no point to choose (none keeps the bounds)",
+            aim.name()
+        );
+        return out;
+    };
+    let (unit, scale) = aim.measure.metric.unit().display();
+    let value = |i: usize| -> String {
+        let Ok(r) = &rows[i].1 else {
+            return String::new();
+        };
+        let kpis = crate::report::csv::scoped_kpis(r);
+        aim.measure.of(&kpis).map_or(String::new(), |e| {
+            format!(
+                "{:.2} ± {:.2} {unit}",
+                e.mean * scale,
+                e.half_width() * scale
+            )
+            .trim_end()
+            .to_string()
+        })
+    };
+    let among = match (best.among_unsure, decided.feasible.is_empty()) {
+        (_, true) => "of every point",
+        (false, false) => "of the points that keep the bounds",
+        (true, false) => {
+            "of the points not shown to break a bound (none is shown to keep them all)"
+        }
+    };
+    let _ = writeln!(
+        out,
+        "  {}: best {among}: {} ({})",
+        aim.name(),
+        name(best.row),
+        value(best.row)
+    );
+    // A difference of shares is in percentage points, not a percentage.
+    let unit = if unit == "%" { "points" } else { unit };
+    if let Some((r, d)) = best.runner_up {
+        let verdict = match best.settled() {
+            true => "better at 95%",
+            false => "not told apart at 95%: more replications, or either",
+        };
+        let _ = writeln!(
+            out,
+            "  runner-up: {} ({}); difference {} [{}, {}] {unit}, paired on the same customers: {verdict}",
+            name(r),
+            value(r),
+            signed(d.mean * scale),
+            unsigned_zero(d.ci_low * scale),
+            unsigned_zero(d.ci_high * scale),
+        );
     }
     out
 }
@@ -508,3 +620,18 @@ pub(super) fn trim_number(x: f64) -> String {
 }
 
 pub use super::staffing::{staffing_progress, staffing_summary};
+
+/// Two decimals, `-0.00` written as `0.00`.
+fn unsigned_zero(x: f64) -> String {
+    let s = format!("{x:.2}");
+    if s == "-0.00" { "0.00".into() } else { s }
+}
+
+/// Two decimals with a sign, a zero without one.
+fn signed(x: f64) -> String {
+    match unsigned_zero(x).as_str() {
+        "0.00" => "0.00".into(),
+        s if x > 0.0 => format!("+{s}"),
+        s => s.to_string(),
+    }
+}

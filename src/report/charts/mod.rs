@@ -17,7 +17,7 @@ mod variants;
 mod waits;
 
 use super::data::{Band, ReportData};
-use sweep::{SweepHeat, SweepLine};
+use sweep::{Asked, SweepHeat, SweepLine, Tradeoff};
 use time::{Curves, PartPanels, WeekCurves};
 use variants::{Occupancy, Variants};
 use waits::WaitCdf;
@@ -296,6 +296,7 @@ pub fn all(d: &ReportData) -> Result<Vec<Chart>> {
         )?);
     }
     if let Some((paths, points)) = &d.sweep {
+        let asked = Asked::of(d);
         if paths.len() == 1 {
             charts.push(render(
                 "sweep",
@@ -303,13 +304,30 @@ pub fn all(d: &ReportData) -> Result<Vec<Chart>> {
                 &SweepLine {
                     path: &paths[0],
                     points,
+                    asked: &asked,
                 },
             )?);
-        } else if paths.len() == 2 {
+        } else {
             charts.push(render(
                 "sweep",
-                &format!("Service level over {} × {}", paths[0], paths[1]),
-                &SweepHeat { paths, points },
+                &format!("{} over {}", time::nice(&asked.heat), paths.join(" × ")),
+                &SweepHeat {
+                    paths,
+                    points,
+                    asked: &asked,
+                },
+            )?);
+        }
+        if let Some(aims) = &asked.tradeoff {
+            charts.push(render(
+                "tradeoff",
+                &format!("Trade-off of {} and {}", aims[0].0, aims[1].0),
+                &Tradeoff {
+                    paths,
+                    points,
+                    aims,
+                    best: asked.best,
+                },
             )?);
         }
     }

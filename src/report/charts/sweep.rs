@@ -1,120 +1,351 @@
-//! Charts of a sweep: a line over one swept path, a heat map over two.
+//! Charts of a sweep: a line over one swept path, a heat map over two (small multiples of
+//! it over the values of any further paths), and the trade-off of two metrics. Points that
+//! break an `[[expect]]` bound are grey, and the objective's best is outlined (README
+//! "Deciding from a sweep").
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::*;
+use crate::experiment::decide::{Goal, pareto};
 use crate::report::data::SweepPoint;
+use crate::stats::metrics::{Better, Metric, Unit};
 
-/// One swept path: service level and abandon rate at each value, with 95% error bars.
+/// What run.json's `decision` asks the charts to show.
+pub(super) struct Asked {
+    /// The metric the heat map colours: the objective's, else the first of `--metrics`,
+    /// else the service level.
+    pub(super) heat: String,
+    /// Whether more of `heat` is better (`None`: neither way).
+    pub(super) more_is_better: Option<bool>,
+    pub(super) best: Option<usize>,
+    /// The trade-off's two metrics, each with whether more is better.
+    pub(super) tradeoff: Option<[(String, bool); 2]>,
+}
+
+impl Asked {
+    pub(super) fn of(d: &ReportData) -> Asked {
+        let decision = &d.run["decision"];
+        let aim = |a: &serde_json::Value| -> Option<(String, bool)> {
+            Some((
+                a["metric"].as_str()?.to_string(),
+                a["goal"].as_str()? == "max",
+            ))
+        };
+        let objective = aim(&decision["objective"]);
+        let first = decision["metrics"][0].as_str().map(str::to_string);
+        let heat = objective
+            .as_ref()
+            .map(|o| o.0.clone())
+            .or(first)
+            .unwrap_or_else(|| "service_level".into());
+        let more_is_better = match &objective {
+            Some((_, max)) => Some(*max),
+            None => match metric_of(&heat).map(Metric::better) {
+                Some(Better::Higher) => Some(true),
+                Some(Better::Lower) => Some(false),
+                _ => None,
+            },
+        };
+        let tradeoff = match decision["tradeoff"].as_array() {
+            Some(t) if t.len() == 2 => aim(&t[0]).zip(aim(&t[1])).map(|(a, b)| [a, b]),
+            _ => None,
+        };
+        Asked {
+            heat,
+            more_is_better,
+            best: decision["best"]["point"].as_u64().map(|b| b as usize),
+            tradeoff,
+        }
+    }
+}
+
+/// The metric of a key of `SweepPoint::metrics` (`abandon_rate@team:vendas` → abandon_rate).
+fn metric_of(key: &str) -> Option<Metric> {
+    Metric::from_name(key.split('@').next().unwrap_or(key))
+}
+
+fn is_share(key: &str) -> bool {
+    metric_of(key).is_some_and(|m| m.unit() == Unit::Fraction)
+}
+
+/// A metric's value as the charts write it: a share in %, a time in minutes, a count.
+fn shown(key: &str, v: f64) -> String {
+    match metric_of(key).map(Metric::unit) {
+        Some(Unit::Fraction) => format!("{:.1}%", v * 100.0),
+        Some(Unit::Minutes) => format!("{v:.2} min"),
+        _ if v.abs() >= 100.0 => format!("{v:.0}"),
+        _ => format!("{v:.2}"),
+    }
+}
+
+/// A swept value on a number line: a number, a duration (in minutes) or a share; `None`
+/// for anything else (a name), which is then spaced as a category.
+fn numeric(value: &str) -> Option<f64> {
+    let v = value.trim().trim_matches('"');
+    if let Ok(x) = v.parse::<f64>() {
+        return Some(x);
+    }
+    if let Some(p) = v.strip_suffix('%') {
+        return p.trim().parse::<f64>().ok().map(|x| x / 100.0);
+    }
+    crate::scenario::units::parse_duration(v)
+        .ok()
+        .map(|ms| ms as f64 / 60_000.0)
+}
+
+/// Whether every value of a path is a duration (then its axis says minutes).
+fn durations(values: &[String]) -> bool {
+    values
+        .iter()
+        .all(|v| v.trim().parse::<f64>().is_err() && !v.ends_with('%'))
+}
+
+/// A 95% interval as a line with a cap at each end, `half` wide either side in the axis's
+/// units, vertical or horizontal.
+fn whisker(
+    at: (f64, f64),
+    low: f64,
+    high: f64,
+    half: f64,
+    vertical: bool,
+    c: RGBColor,
+) -> [PathElement<(f64, f64)>; 3] {
+    let style = c.stroke_width(2);
+    let p = |along: f64, across: f64| match vertical {
+        true => (at.0 + across, along),
+        false => (along, at.1 + across),
+    };
+    [
+        PathElement::new(vec![p(low, 0.0), p(high, 0.0)], style),
+        PathElement::new(vec![p(low, -half), p(low, half)], style),
+        PathElement::new(vec![p(high, -half), p(high, half)], style),
+    ]
+}
+
+/// Pale blue: a point another beats on both metrics of a trade-off.
+const BEATEN: RGBColor = RGBColor(140, 170, 200);
+/// Grey: a point that breaks a bound.
+const RULED_OUT: RGBColor = RGBColor(160, 160, 160);
+
+/// One swept path: service level and abandon rate at each value, with 95% intervals; the
+/// values on a number line when they are numbers, durations or shares.
 pub(super) struct SweepLine<'a> {
     pub(super) path: &'a str,
     pub(super) points: &'a [SweepPoint],
+    pub(super) asked: &'a Asked,
 }
 
 impl Draw for SweepLine<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()> {
-        let n = self.points.len();
-        let labels: Vec<String> = self.points.iter().map(|p| p.0[0].clone()).collect();
+        let labels: Vec<String> = self.points.iter().map(|p| p.values[0].clone()).collect();
+        let numbers: Option<Vec<f64>> = labels.iter().map(|v| numeric(v)).collect();
+        let xs: Vec<f64> = match &numbers {
+            Some(n) => n.clone(),
+            None => (0..labels.len()).map(|i| i as f64).collect(),
+        };
+        let (lo, hi) = xs
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
+                (a.min(x), b.max(x))
+            });
+        let pad = ((hi - lo) * 0.06).max(0.5);
         let series = [
             ("service_level", "service level"),
             ("abandon_rate", "abandon rate"),
         ];
-        let keys: Vec<Key> = series
+        let mut keys: Vec<Key> = series
             .iter()
             .enumerate()
             .map(|(k, (_, name))| Key::new(*name, color(k), Mark::Line))
             .collect();
+        if self.points.iter().any(|p| p.feasible == "no") {
+            keys.push(Key::new(
+                "grey: breaks an\n[[expect]] bound",
+                RULED_OUT,
+                Mark::Box,
+            ));
+        }
+        if self.asked.best.is_some() {
+            keys.push(Key::new(
+                "ringed: the objective's\nbest point",
+                BLACK,
+                Mark::Line,
+            ));
+        }
         let root = &with_key(root, &keys)?;
+        let x_desc = match (&numbers, durations(&labels)) {
+            (Some(_), true) => format!("{} (minutes)", self.path),
+            _ => self.path.to_string(),
+        };
         let mut chart = ChartBuilder::on(root)
             .caption(
                 format!("Service level and abandon rate as {} varies", self.path),
-                (FONT, 24),
+                (FONT, fitted_caption(self.path)),
             )
             .margin(16)
             .x_label_area_size(60)
             .y_label_area_size(70)
-            .build_cartesian_2d(-0.5..(n as f64 - 0.5), 0.0..1.0)
+            .build_cartesian_2d((lo - pad)..(hi + pad), 0.0..1.0)
             .map_err(fail)?;
+        let categories = labels.clone();
+        let categorical = numbers.is_none();
         chart
             .configure_mesh()
-            .x_labels(n.max(1))
-            .x_label_formatter(&move |x| {
-                labels
+            .x_labels(if categorical { labels.len().max(1) } else { 10 })
+            .x_label_formatter(&move |x| match categorical {
+                true => categories
                     .get(x.round().max(0.0) as usize)
+                    .filter(|_| (x - x.round()).abs() < 1e-6)
                     .cloned()
-                    .unwrap_or_default()
+                    .unwrap_or_default(),
+                false => format!("{}", (x * 1000.0).round() / 1000.0),
             })
             .y_label_formatter(&|y| format!("{:.0}%", y * 100.0))
-            .x_desc(self.path)
+            .x_desc(x_desc)
             .y_desc("share of chats that reached a human queue")
             .axis_desc_style((FONT, 18))
             .label_style((FONT, 15))
             .draw()
             .map_err(fail)?;
+        let half = (hi + 2.0 * pad - lo) / 120.0;
         for (k, (metric, _)) in series.into_iter().enumerate() {
             let c = color(k);
-            let bands: Vec<(f64, Band)> = self
+            let mut bands: Vec<(f64, Band, bool, usize)> = self
                 .points
                 .iter()
+                .zip(&xs)
                 .enumerate()
-                .filter_map(|(i, p)| p.1.get(metric).map(|b| (i as f64, *b)))
+                .filter_map(|(i, (p, x))| {
+                    p.metrics
+                        .get(metric)
+                        .map(|b| (*x, *b, p.feasible == "no", i))
+                })
                 .collect();
+            bands.sort_by(|a, b| a.0.total_cmp(&b.0));
             chart
                 .draw_series(LineSeries::new(
                     bands
                         .iter()
                         .filter(|b| b.1.mean.is_finite())
-                        .map(|(x, b)| (*x, b.mean)),
+                        .map(|(x, b, _, _)| (*x, b.mean)),
                     c.stroke_width(3),
                 ))
                 .map_err(fail)?;
-            chart
-                .draw_series(
-                    bands
-                        .iter()
-                        .filter(|(_, b)| b.low.is_finite())
-                        .map(|(x, b)| {
-                            ErrorBar::new_vertical(*x, b.low, b.mean, b.high, c.stroke_width(2), 12)
-                        }),
-                )
-                .map_err(fail)?;
+            for (x, b, out, i) in &bands {
+                if self.asked.best == Some(*i) && b.mean.is_finite() {
+                    chart
+                        .draw_series(std::iter::once(Circle::new(
+                            (*x, b.mean),
+                            10,
+                            BLACK.stroke_width(3),
+                        )))
+                        .map_err(fail)?;
+                }
+                let c = if *out { RULED_OUT } else { c };
+                if b.low.is_finite() {
+                    chart
+                        .draw_series(whisker((*x, b.mean), b.low, b.high, half, true, c))
+                        .map_err(fail)?;
+                }
+                if b.mean.is_finite() {
+                    chart
+                        .draw_series(std::iter::once(Circle::new((*x, b.mean), 5, c.filled())))
+                        .map_err(fail)?;
+                }
+            }
         }
         Ok(())
     }
 }
 
-/// Two swept paths: a heat map of the service level, each cell annotated with its value.
+/// A caption's size for a chart named after a path: smaller for a long path.
+fn fitted_caption(path: &str) -> u32 {
+    if path.len() > 40 { 20 } else { 24 }
+}
+
+/// Two or more swept paths: a heat map of one metric over the first two, one panel per
+/// combination of the others' values; each cell annotated with its value, grey where the
+/// point breaks a bound, outlined where it is the objective's best.
 pub(super) struct SweepHeat<'a> {
     pub(super) paths: &'a [String],
     pub(super) points: &'a [SweepPoint],
+    pub(super) asked: &'a Asked,
 }
 
-impl Draw for SweepHeat<'_> {
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()> {
-        let axis = |k: usize| -> Vec<String> {
-            let mut seen: Vec<String> = Vec::new();
-            for p in self.points {
-                if !seen.contains(&p.0[k]) {
-                    seen.push(p.0[k].clone());
-                }
+/// Panels of a heat map per row, and each row's height.
+const HEAT_COLUMNS: usize = 2;
+const HEAT_ROW: u32 = 420;
+
+impl SweepHeat<'_> {
+    /// The combinations of the paths past the first two, in grid order (one, empty, for two
+    /// paths).
+    fn panels(&self) -> Vec<Vec<String>> {
+        let mut seen: Vec<Vec<String>> = Vec::new();
+        for p in self.points {
+            let rest = p.values[2..].to_vec();
+            if !seen.contains(&rest) {
+                seen.push(rest);
             }
-            seen
-        };
-        let (xs, ys) = (axis(0), axis(1));
-        let (w, _) = root.dim_in_pixel();
-        let (root, scale) = root.split_horizontally(w.saturating_sub(SCALE_WIDTH));
-        colour_scale(&scale)?;
-        let root = &root;
+        }
+        seen
+    }
+
+    fn axis(&self, k: usize) -> Vec<String> {
+        let mut seen: Vec<String> = Vec::new();
+        for p in self.points {
+            if !seen.contains(&p.values[k]) {
+                seen.push(p.values[k].clone());
+            }
+        }
+        seen
+    }
+
+    /// The colour scale's range: 0–100% for a share, else the values' own.
+    fn range(&self) -> (f64, f64) {
+        if is_share(&self.asked.heat) {
+            return (0.0, 1.0);
+        }
+        let values = self
+            .points
+            .iter()
+            .filter_map(|p| p.metrics.get(&self.asked.heat))
+            .map(|b| b.mean)
+            .filter(|v| v.is_finite());
+        let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+            (a.min(v), b.max(v))
+        });
+        if lo.is_finite() {
+            (lo, hi.max(lo + 1e-9))
+        } else {
+            (0.0, 1.0)
+        }
+    }
+
+    /// A value's colour: greener for better (bluer where neither way is better).
+    fn colour(&self, v: f64) -> RGBColor {
+        let (lo, hi) = self.range();
+        let t = ((v - lo) / (hi - lo)).clamp(0.0, 1.0);
+        match self.asked.more_is_better {
+            Some(true) => green(t),
+            Some(false) => green(1.0 - t),
+            None => blue(t),
+        }
+    }
+
+    fn panel<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        rest: &[String],
+        caption: String,
+    ) -> Result<()> {
+        let (xs, ys) = (self.axis(0), self.axis(1));
         let (xl, yl) = (xs.clone(), ys.clone());
-        let mut chart = ChartBuilder::on(root)
-            .caption(
-                format!("Service level: {} × {}", self.paths[0], self.paths[1]),
-                (FONT, 24),
-            )
-            .margin(16)
-            .x_label_area_size(60)
-            .y_label_area_size(90)
+        let mut chart = ChartBuilder::on(area)
+            .caption(caption, (FONT, 18))
+            .margin(12)
+            .x_label_area_size(50)
+            .y_label_area_size(70)
             .build_cartesian_2d(-0.5..(xs.len() as f64 - 0.5), -0.5..(ys.len() as f64 - 0.5))
             .map_err(fail)?;
         chart
@@ -134,24 +365,29 @@ impl Draw for SweepHeat<'_> {
             })
             .x_desc(self.paths[0].as_str())
             .y_desc(self.paths[1].as_str())
-            .axis_desc_style((FONT, 18))
-            .label_style((FONT, 15))
+            .axis_desc_style((FONT, 15))
+            .label_style((FONT, 14))
             .draw()
             .map_err(fail)?;
-        for p in self.points {
+        for (i, p) in self.points.iter().enumerate() {
+            if p.values[2..] != *rest {
+                continue;
+            }
             let (Some(x), Some(y)) = (
-                xs.iter().position(|v| *v == p.0[0]),
-                ys.iter().position(|v| *v == p.0[1]),
+                xs.iter().position(|v| *v == p.values[0]),
+                ys.iter().position(|v| *v == p.values[1]),
             ) else {
                 continue;
             };
-            let v = p.1.get("service_level").map_or(f64::NAN, |b| b.mean);
-            let t = if v.is_finite() {
-                v.clamp(0.0, 1.0)
+            let v = p.metrics.get(&self.asked.heat).map_or(f64::NAN, |b| b.mean);
+            let out = p.feasible == "no";
+            let fill = if p.metrics.is_empty() || out {
+                SKIPPED
+            } else if v.is_finite() {
+                self.colour(v)
             } else {
-                0.0
+                WHITE
             };
-            let fill = if p.1.is_empty() { SKIPPED } else { green(t) };
             let (x, y) = (x as f64, y as f64);
             chart
                 .draw_series(std::iter::once(Rectangle::new(
@@ -159,32 +395,147 @@ impl Draw for SweepHeat<'_> {
                     fill.filled(),
                 )))
                 .map_err(fail)?;
-            let text = if p.1.is_empty() {
+            if self.asked.best == Some(i) {
+                chart
+                    .draw_series(std::iter::once(Rectangle::new(
+                        [(x - 0.46, y - 0.46), (x + 0.46, y + 0.46)],
+                        BLACK.stroke_width(4),
+                    )))
+                    .map_err(fail)?;
+            }
+            let mut text = if p.metrics.is_empty() {
                 "skipped".to_string()
             } else if v.is_finite() {
-                format!("{:.1}%", v * 100.0)
+                shown(&self.asked.heat, v)
             } else {
                 "-".to_string()
             };
-            let ink = if t > 0.8 { WHITE } else { BLACK };
+            match p.feasible.as_str() {
+                "no" => text.push_str(" ✗"),
+                "unsure" => text.push_str(" ?"),
+                _ => {}
+            }
+            if self.asked.best == Some(i) {
+                text.push_str(" ★");
+            }
+            let dark = !out && is_dark(fill);
+            // As large as the cell lets the text be, up to 17 px.
+            let cell = (area.dim_in_pixel().0.saturating_sub(100)) as f64 / xs.len() as f64;
+            let size = (cell / (0.6 * text.chars().count() as f64)).clamp(9.0, 17.0) as u32;
+            let style = (FONT, size)
+                .into_font()
+                .color(if dark { &WHITE } else { &BLACK })
+                .pos(plotters::style::text_anchor::Pos::new(
+                    plotters::style::text_anchor::HPos::Center,
+                    plotters::style::text_anchor::VPos::Center,
+                ));
             chart
-                .draw_series(std::iter::once(Text::new(
-                    text,
-                    (x - 0.12, y),
-                    (FONT, 20).into_font().color(&ink),
-                )))
+                .draw_series(std::iter::once(Text::new(text, (x, y), style)))
                 .map_err(fail)?;
         }
         Ok(())
     }
 }
 
-/// Width of the colour scale at the right of a heat map.
-const SCALE_WIDTH: u32 = 110;
-/// The fill of a point skipped as invalid: no value, so no colour of the scale.
-const SKIPPED: RGBColor = RGBColor(225, 225, 225);
+impl Draw for SweepHeat<'_> {
+    fn height(&self) -> u32 {
+        let rows = self.panels().len().div_ceil(HEAT_COLUMNS) as u32;
+        match rows {
+            0 | 1 => HEIGHT,
+            r => 60 + r * HEAT_ROW,
+        }
+    }
 
-/// White (0%) to dark green (100%).
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()> {
+        let (w, _) = root.dim_in_pixel();
+        let (root, scale) = root.split_horizontally(w.saturating_sub(SCALE_WIDTH));
+        self.scale(&scale)?;
+        let panels = self.panels();
+        let what = self.asked.heat.replace('_', " ");
+        let title = format!("{what}: {} × {}", self.paths[0], self.paths[1]);
+        if panels.len() == 1 {
+            return self.panel(&root, &panels[0], title);
+        }
+        let size =
+            (((WIDTH - SCALE_WIDTH) as f64 / (0.58 * title.len() as f64)) as u32).clamp(12, 22);
+        let root = root.titled(&title, (FONT, size)).map_err(fail)?;
+        let columns = HEAT_COLUMNS.min(panels.len());
+        let areas = root.split_evenly((panels.len().div_ceil(columns), columns));
+        for (area, rest) in areas.iter().zip(&panels) {
+            let caption = self.paths[2..]
+                .iter()
+                .zip(rest)
+                .map(|(p, v)| format!("{p}={v}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            self.panel(area, rest, caption)?;
+        }
+        Ok(())
+    }
+}
+
+impl SweepHeat<'_> {
+    /// The colour scale at the right: its range from the bottom up, labelled, and the marks.
+    fn scale<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> Result<()> {
+        let (lo, hi) = self.range();
+        let (top, bottom) = (70, 470);
+        let style = (FONT, 13).into_font().color(&BLACK);
+        for (k, line) in wrap(&self.asked.heat.replace('_', " "), 14)
+            .iter()
+            .enumerate()
+        {
+            area.draw(&Text::new(
+                line.clone(),
+                (8, top - 44 + 15 * k as i32),
+                style.clone(),
+            ))
+            .map_err(fail)?;
+        }
+        let steps = 50;
+        for i in 0..steps {
+            let v = lo + (hi - lo) * i as f64 / (steps - 1) as f64;
+            let y1 = bottom - ((bottom - top) as f64 * (i + 1) as f64 / steps as f64) as i32;
+            let y0 = bottom - ((bottom - top) as f64 * i as f64 / steps as f64) as i32;
+            area.draw(&Rectangle::new(
+                [(12, y1), (40, y0)],
+                self.colour(v).filled(),
+            ))
+            .map_err(fail)?;
+        }
+        area.draw(&Rectangle::new(
+            [(12, top), (40, bottom)],
+            BLACK.stroke_width(1),
+        ))
+        .map_err(fail)?;
+        for q in 0..=4 {
+            let v = lo + (hi - lo) * q as f64 / 4.0;
+            let y = bottom - (bottom - top) * q / 4;
+            let label = match is_share(&self.asked.heat) {
+                true => format!("{:.0}%", v * 100.0),
+                false => shown(&self.asked.heat, v),
+            };
+            area.draw(&Text::new(label, (46, y - 7), style.clone()))
+                .map_err(fail)?;
+        }
+        let marks = ["✗ breaks a bound", "? bound unsure", "★ best (objective)"];
+        for (k, m) in marks.iter().enumerate() {
+            area.draw(&Text::new(
+                *m,
+                (4, bottom + 24 + 17 * k as i32),
+                style.clone(),
+            ))
+            .map_err(fail)?;
+        }
+        Ok(())
+    }
+}
+
+/// Width of the colour scale at the right of a heat map.
+const SCALE_WIDTH: u32 = 130;
+/// The fill of a point skipped as invalid or ruled out by a bound: no colour of the scale.
+const SKIPPED: RGBColor = RGBColor(215, 215, 215);
+
+/// White to dark green.
 fn green(t: f64) -> RGBColor {
     RGBColor(
         (255.0 - 200.0 * t) as u8,
@@ -193,30 +544,187 @@ fn green(t: f64) -> RGBColor {
     )
 }
 
-/// The heat map's scale: the colours from 0% at the bottom to 100% at the top, labelled.
-fn colour_scale<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>) -> Result<()> {
-    let (_, h) = area.dim_in_pixel();
-    let (top, bottom) = (70, h as i32 - 90);
-    let style = (FONT, 14).into_font().color(&BLACK);
-    area.draw(&Text::new("service level", (8, top - 30), style.clone()))
-        .map_err(fail)?;
-    let steps = 50;
-    for i in 0..steps {
-        let t = i as f64 / (steps - 1) as f64;
-        let y1 = bottom - ((bottom - top) as f64 * (i + 1) as f64 / steps as f64) as i32;
-        let y0 = bottom - ((bottom - top) as f64 * i as f64 / steps as f64) as i32;
-        area.draw(&Rectangle::new([(12, y1), (40, y0)], green(t).filled()))
+/// White to dark blue: a metric neither better up nor down.
+fn blue(t: f64) -> RGBColor {
+    RGBColor(
+        (255.0 - 205.0 * t) as u8,
+        (255.0 - 150.0 * t) as u8,
+        (255.0 - 75.0 * t) as u8,
+    )
+}
+
+fn is_dark(c: RGBColor) -> bool {
+    0.299 * c.0 as f64 + 0.587 * c.1 as f64 + 0.114 * (c.2 as f64) < 140.0
+}
+
+/// The trade-off of two metrics: one labelled point per sweep point with its 95% intervals
+/// on both axes; the points no other beats on both (the Pareto frontier, among those that
+/// keep the bounds) filled and joined; ruled-out points grey.
+pub(super) struct Tradeoff<'a> {
+    pub(super) paths: &'a [String],
+    pub(super) points: &'a [SweepPoint],
+    pub(super) aims: &'a [(String, bool); 2],
+    pub(super) best: Option<usize>,
+}
+
+impl Draw for Tradeoff<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()> {
+        let [(xm, x_up), (ym, y_up)] = self.aims;
+        let at = |p: &SweepPoint| -> Option<(Band, Band)> {
+            Some((*p.metrics.get(xm)?, *p.metrics.get(ym)?))
+                .filter(|(x, y)| x.mean.is_finite() && y.mean.is_finite())
+        };
+        let placed: Vec<Option<(Band, Band)>> = self.points.iter().map(at).collect();
+        let candidates: Vec<bool> = self.points.iter().map(|p| p.feasible != "no").collect();
+        let goals = [
+            if *x_up { Goal::Max } else { Goal::Min },
+            if *y_up { Goal::Max } else { Goal::Min },
+        ];
+        let means: Vec<Option<[f64; 2]>> = placed
+            .iter()
+            .map(|p| p.map(|(x, y)| [x.mean, y.mean]))
+            .collect();
+        let front = pareto(&means, &goals, &candidates);
+        let extent = |f: &dyn Fn(&(Band, Band)) -> Band| {
+            placed.iter().flatten().map(f).fold(
+                (f64::INFINITY, f64::NEG_INFINITY),
+                |(a, b), band| {
+                    let lo = if band.low.is_finite() {
+                        band.low
+                    } else {
+                        band.mean
+                    };
+                    let hi = if band.high.is_finite() {
+                        band.high
+                    } else {
+                        band.mean
+                    };
+                    (a.min(lo), b.max(hi))
+                },
+            )
+        };
+        let pad = |(lo, hi): (f64, f64)| {
+            let d = ((hi - lo) * 0.1).max(hi.abs() * 0.01).max(1e-6);
+            (lo - d)..(hi + d)
+        };
+        let (xr, yr) = (pad(extent(&|p| p.0)), pad(extent(&|p| p.1)));
+        if !xr.start.is_finite() || !yr.start.is_finite() {
+            return Ok(());
+        }
+        let keys = [
+            Key::new(
+                "not beaten on both\n(Pareto frontier)",
+                color(0),
+                Mark::Line,
+            ),
+            Key::new("beaten on both by\nanother point", BEATEN, Mark::Box),
+            Key::new("breaks an [[expect]]\nbound", RULED_OUT, Mark::Box),
+        ];
+        let root = &with_key(root, &keys)?;
+        let name = |m: &str, up: bool| {
+            format!(
+                "{} ({} is better)",
+                m.replace('_', " "),
+                if up { "higher" } else { "lower" }
+            )
+        };
+        let (xs_share, ys_share) = (is_share(xm), is_share(ym));
+        let mut chart = ChartBuilder::on(root)
+            .caption(
+                format!(
+                    "Trade-off: {} against {}",
+                    xm.replace('_', " "),
+                    ym.replace('_', " ")
+                ),
+                (FONT, 22),
+            )
+            .margin(16)
+            .x_label_area_size(55)
+            .y_label_area_size(80)
+            .build_cartesian_2d(xr.clone(), yr.clone())
             .map_err(fail)?;
-    }
-    area.draw(&Rectangle::new(
-        [(12, top), (40, bottom)],
-        BLACK.stroke_width(1),
-    ))
-    .map_err(fail)?;
-    for pct in [0, 25, 50, 75, 100] {
-        let y = bottom - ((bottom - top) * pct / 100);
-        area.draw(&Text::new(format!("{pct}%"), (46, y - 7), style.clone()))
+        let tick = |share: bool| {
+            move |v: &f64| match share {
+                true => format!("{:.1}%", v * 100.0),
+                false => format!("{}", (v * 100.0).round() / 100.0),
+            }
+        };
+        chart
+            .configure_mesh()
+            .x_desc(name(xm, *x_up))
+            .y_desc(name(ym, *y_up))
+            .x_label_formatter(&tick(xs_share))
+            .y_label_formatter(&tick(ys_share))
+            .axis_desc_style((FONT, 17))
+            .label_style((FONT, 14))
+            .draw()
             .map_err(fail)?;
+        let mut frontier: Vec<(f64, f64)> = placed
+            .iter()
+            .zip(&front)
+            .filter(|(_, f)| **f)
+            .filter_map(|(p, _)| p.map(|(x, y)| (x.mean, y.mean)))
+            .collect();
+        frontier.sort_by(|a, b| a.0.total_cmp(&b.0));
+        chart
+            .draw_series(LineSeries::new(frontier, color(0).stroke_width(2)))
+            .map_err(fail)?;
+        let (hx, hy) = ((xr.end - xr.start) / 150.0, (yr.end - yr.start) / 100.0);
+        let labels = short_labels(self.paths, self.points);
+        for (i, p) in placed.iter().enumerate() {
+            let Some((x, y)) = p else { continue };
+            let c = match (candidates[i], front[i]) {
+                (false, _) => RULED_OUT,
+                (true, true) => color(0),
+                (true, false) => BEATEN,
+            };
+            let at = (x.mean, y.mean);
+            if x.low.is_finite() {
+                chart
+                    .draw_series(whisker(at, x.low, x.high, hy, false, c))
+                    .map_err(fail)?;
+            }
+            if y.low.is_finite() {
+                chart
+                    .draw_series(whisker(at, y.low, y.high, hx, true, c))
+                    .map_err(fail)?;
+            }
+            chart
+                .draw_series(std::iter::once(Circle::new(at, 6, c.filled())))
+                .map_err(fail)?;
+            if self.best == Some(i) {
+                chart
+                    .draw_series(std::iter::once(Circle::new(at, 11, BLACK.stroke_width(3))))
+                    .map_err(fail)?;
+            }
+            let mut label = labels[i].clone();
+            if self.best == Some(i) {
+                label.push_str(" ★ best");
+            }
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    label,
+                    (x.mean + 2.0 * hx, y.mean + 1.5 * hy),
+                    (FONT, 12).into_font().color(&BLACK),
+                )))
+                .map_err(fail)?;
+        }
+        Ok(())
     }
-    Ok(())
+}
+
+/// A point's label on the trade-off: the values of the paths that change, by their last
+/// part (`count=4, after=30m`).
+fn short_labels(paths: &[String], points: &[SweepPoint]) -> Vec<String> {
+    points
+        .iter()
+        .map(|p| {
+            paths
+                .iter()
+                .zip(&p.values)
+                .map(|(path, v)| format!("{}={v}", path.rsplit('.').next().unwrap_or(path)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .collect()
 }
