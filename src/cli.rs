@@ -82,6 +82,32 @@ pub enum Command {
         #[command(flatten)]
         shard: ShardArgs,
     },
+    /// Search a box of settings for the best point that keeps the [[expect]] bounds: a
+    /// pattern search on a grid, common random numbers, replications doubled until the best
+    /// beats its neighbours at 95%; writes tune.csv, tuned.toml and the sweep report of
+    /// every point evaluated.
+    Tune {
+        /// The scenario file (TOML).
+        scenario: PathBuf,
+        /// PATH=LO..HI[/STEP]: a dotted path and its range, e.g.
+        /// inactivity.auto_close.after=5m..60m/5m (whole numbers step 1 by default, others
+        /// a tenth of the range).
+        #[arg(long = "vary", required = true, value_name = "PATH=LO..HI[/STEP]")]
+        vary: Vec<String>,
+        /// What to minimise or maximise, e.g. "min auto_closed".
+        #[arg(long, required = true, value_name = "min|max METRIC")]
+        objective: String,
+        /// Also draw tradeoff.png of two metrics over the points evaluated.
+        #[arg(long, value_name = "[min|max] X,[min|max] Y")]
+        tradeoff: Option<String>,
+        /// The most replications a point is run with while the best is not settled.
+        #[arg(long, default_value_t = 160, value_name = "N")]
+        max_replications: u32,
+        #[command(flatten)]
+        what_if: WhatIf,
+        #[command(flatten)]
+        sim: SimArgs,
+    },
     /// Evaluate [[expect]] bounds (exit 1 on a regression), optionally against a baseline.
     Check {
         /// The scenario file (TOML).

@@ -221,6 +221,23 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             staff(&scenario, &what_if, &sim)
         }
+        Command::Tune {
+            scenario,
+            vary,
+            objective,
+            tradeoff,
+            max_replications,
+            what_if,
+            sim,
+        } => tune(
+            &scenario,
+            &vary,
+            &objective,
+            tradeoff.as_deref(),
+            max_replications,
+            &what_if,
+            &sim,
+        ),
         Command::Sweep {
             scenario,
             sets,
@@ -573,6 +590,121 @@ fn backtest(
     say!("{}", report::backtest::whole_log_line(&b));
     say!("{}", report::backtest::agreement_line(&b.agreements()));
     write(&Report::for_backtest(&plan, &b), &b.scenario, &dir)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `ccsim tune`: the search, then the sweep report of every point it evaluated with
+/// `tune.csv` and `tuned.toml`.
+fn tune(
+    path: &Path,
+    vary: &[String],
+    objective: &str,
+    tradeoff: Option<&str>,
+    max_replications: u32,
+    what_if: &WhatIf,
+    args: &SimArgs,
+) -> anyhow::Result<ExitCode> {
+    use ccsim::experiment::decide::{Best, Decided, Decision, feasibility};
+    use ccsim::experiment::tune::{Axis, Tuning};
+    let scenario = load(path, what_if)?;
+    let at = |m: String| anyhow::anyhow!("{}: {m}", scenario.path.display());
+    let axes = vary
+        .iter()
+        .map(|v| Axis::parse(v))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(at)?;
+    let decision = Decision::parse(None, tradeoff, Some(objective), &scenario).map_err(at)?;
+    let aim = decision.objective.clone().expect("parsed from --objective");
+    let dir = out_dir(&scenario, args);
+    let plan = plan_for(&scenario, args, &dir)?;
+    if max_replications < plan.replications {
+        bail!(
+            "--max-replications {max_replications} is below the {} replications a point starts with",
+            plan.replications
+        );
+    }
+    let tuning = Tuning {
+        axes: axes.clone(),
+        objective: aim.clone(),
+        max_replications,
+        scenario: &scenario,
+    };
+    let started = Instant::now();
+    let tuned = ccsim::experiment::tune::tune(&tuning, plan).map_err(|e| at(e.to_string()))?;
+    let wall = started.elapsed();
+    let paths: Vec<String> = axes.iter().map(|a| a.path.clone()).collect();
+    let names: Vec<String> = tuned
+        .points
+        .iter()
+        .map(|p| experiment::describe(&paths, &p.values))
+        .collect();
+    let kpis: Vec<_> = tuned
+        .points
+        .iter()
+        .zip(&names)
+        .map(|(p, n)| {
+            (
+                n.clone(),
+                ccsim::experiment::tune::scoped_kpis(&p.scenario, &p.runs),
+            )
+        })
+        .collect();
+    let feasible: Vec<Option<_>> = match feasibility(&kpis, &scenario.expects) {
+        Some(f) => f.into_iter().map(Some).collect(),
+        None => Vec::new(),
+    };
+    let said: Vec<&str> = (0..tuned.points.len())
+        .map(|i| feasible.get(i).copied().flatten().map_or("", |f| f.name()))
+        .collect();
+    // The runner-up: the neighbour closest to the best on the objective.
+    let runner_up = tuned
+        .neighbours
+        .iter()
+        .min_by(|a, b| a.1.mean.abs().total_cmp(&b.1.mean.abs()))
+        .map(|&(n, d)| (n, d));
+    let decided = Decided {
+        decision,
+        feasible,
+        best: Some(Best {
+            row: tuned.best,
+            runner_up,
+            among_unsure: false,
+        }),
+    };
+    say_raw!(
+        "{} — tuned over {}\n{}",
+        terminal::title(&scenario, &plan),
+        paths.join(" × "),
+        report::tune::summary(&axes, &aim, &tuned, &said)
+    );
+    let rows: Vec<(Vec<String>, Result<report::Results, String>)> = tuned
+        .points
+        .iter()
+        .zip(&names)
+        .map(|(p, n)| {
+            let r = report::Results {
+                name: n,
+                scenario: &p.scenario,
+                runs: &p.runs,
+            };
+            (p.values.clone(), Ok(r))
+        })
+        .collect();
+    let outcome = Outcome {
+        runs: Vec::new(),
+        wall,
+        threads: plan.threads.unwrap_or_else(rayon::current_num_threads),
+    };
+    let mut report = Report::for_sweep(&paths, &rows, &decided, &plan, &outcome);
+    report.add("tune.csv", report::tune::csv(&axes, &aim, &tuned, &said));
+    let tuned_toml = report::tune::toml(&scenario, &axes, &tuned, &aim).map_err(at)?;
+    report.add("tuned.toml", tuned_toml.into_bytes());
+    write(&report, &scenario, &dir)?;
+    say!(
+        "{} simulations in {:.2} s; tuned.toml runs the best point",
+        tuned.simulations,
+        wall.as_secs_f64()
+    );
     Ok(ExitCode::SUCCESS)
 }
 

@@ -179,3 +179,84 @@ fn three_swept_paths_draw_a_heat_map_per_value_of_the_third() {
     // Three panels in rows of two: the chart grows to two rows.
     assert!(svg.contains("height=\"900\""), "{}", &svg[..200]);
 }
+
+#[test]
+fn tune_finds_the_fewest_agents_erlang_a_allows_without_running_the_whole_grid() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = bounded(tmp.path(), "4%");
+    let out = tmp.path().join("tuned");
+    let run = ccsim()
+        .arg("tune")
+        .arg(&scenario)
+        .args(["-r", "6", "--vary", "agents.support.count=2..14"])
+        .args(["--objective", "max occupancy"])
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let text = String::from_utf8_lossy(&run.stdout);
+    // The exact answer, as the sweep's test has it: 6 agents.
+    let fewest = (2..=14).find(|&n| exact_abandon(n) <= 0.04).unwrap();
+    assert!(
+        text.contains(&format!(
+            "max occupancy: best agents.support.count={fewest} "
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains("settled: the best beats every feasible neighbour at 95%"),
+        "{text}"
+    );
+    let searched: usize = text
+        .split("searched ")
+        .nth(1)
+        .and_then(|t| t.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    assert!(searched < 13, "the search ran {searched} of 13 points");
+    let csv = std::fs::read_to_string(out.join("tune.csv")).unwrap();
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with(&format!("{fewest},")) && l.contains(",best,")),
+        "{csv}"
+    );
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("5,") && l.contains(",no,")),
+        "{csv}"
+    );
+    // tuned.toml is the scenario with the best point set, and runs as it is.
+    let tuned = out.join("tuned.toml");
+    let toml = std::fs::read_to_string(&tuned).unwrap();
+    assert!(toml.contains(&format!("count = {fewest}")), "{toml}");
+    ccsim().arg("validate").arg(&tuned).assert().success();
+}
+
+#[test]
+fn a_box_that_cannot_be_read_is_bad_input() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = bounded(tmp.path(), "4%");
+    for (vary, says) in [
+        ("agents.support.count=9..2", "HI must be above LO"),
+        ("agents.support.count=2-9", "no `..`"),
+        (
+            "agents.support.count=1m..9",
+            "two numbers, two durations or two shares",
+        ),
+    ] {
+        ccsim()
+            .arg("tune")
+            .arg(&scenario)
+            .args(["--vary", vary, "--objective", "max occupancy"])
+            .arg("--out")
+            .arg(tmp.path().join("x"))
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains(says));
+    }
+}

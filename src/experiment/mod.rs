@@ -4,6 +4,7 @@
 
 pub mod check;
 pub mod decide;
+pub mod tune;
 
 use std::sync::atomic::AtomicU64;
 use std::time::{Duration, Instant};

@@ -61,7 +61,7 @@ pub fn render(scenario: &Scenario, plan: &StaffingPlan) -> String {
 /// A scenario names its data files (a `profile` or `trace` of arrivals, a distribution's
 /// `file`) relative to its own folder, and `plan.toml` is written into the report folder:
 /// each relative name becomes absolute, so that `ccsim run plan.toml` finds them there.
-fn anchor_files(table: &mut dyn TableLike, base: &Path) {
+pub(crate) fn anchor_files(table: &mut dyn TableLike, base: &Path) {
     for (key, item) in table.iter_mut() {
         let file_key = matches!(key.get(), "file" | "profile" | "trace");
         match item {

@@ -68,10 +68,7 @@ pub fn kpis_in(runs: &[RunOutput], scope: usize) -> Vec<(Metric, Estimate)> {
 
 /// A variant's KPIs per part of the centre, the whole centre first (what `check` judges).
 pub fn scoped_kpis(v: &Results) -> crate::experiment::check::ScopedKpis {
-    scopes_of(v)
-        .into_iter()
-        .map(|(s, name)| (name, kpis_in(v.runs, s)))
-        .collect()
+    crate::experiment::tune::scoped_kpis(v.scenario, v.runs)
 }
 
 impl Results<'_> {

@@ -13,7 +13,7 @@ pub mod html;
 
 /// The files a report's charts and page are drawn from (`summary.csv` is required), and
 /// `chats.csv`, which `ccsim report` carries over.
-const DATA_FILES: [&str; 18] = [
+const DATA_FILES: [&str; 20] = [
     "chats.csv",
     "report.xlsx",
     "plan.xlsx",
@@ -22,6 +22,8 @@ const DATA_FILES: [&str; 18] = [
     "roster.csv",
     "costs.csv",
     "plan.toml",
+    "tune.csv",
+    "tuned.toml",
     "summary.csv",
     "intervals.csv",
     "week.csv",
@@ -35,6 +37,7 @@ const DATA_FILES: [&str; 18] = [
 ];
 pub mod staffing;
 pub mod terminal;
+pub mod tune;
 pub mod verdicts;
 pub mod xlsx;
 

@@ -402,16 +402,7 @@ pub fn sweep_decision(
         let Ok(r) = &rows[i].1 else {
             return String::new();
         };
-        let kpis = crate::report::csv::scoped_kpis(r);
-        aim.measure.of(&kpis).map_or(String::new(), |e| {
-            format!(
-                "{:.2} ± {:.2} {unit}",
-                e.mean * scale,
-                e.half_width() * scale
-            )
-            .trim_end()
-            .to_string()
-        })
+        aim_value(aim, &crate::report::csv::scoped_kpis(r)).unwrap_or_default()
     };
     let among = match (best.among_unsure, decided.feasible.is_empty()) {
         (_, true) => "of every point",
@@ -634,4 +625,21 @@ fn signed(x: f64) -> String {
         s if x > 0.0 => format!("+{s}"),
         s => s.to_string(),
     }
+}
+
+/// An aim's metric among a point's KPIs, as mean ± 95% half-width in its unit.
+pub fn aim_value(
+    aim: &crate::experiment::decide::Aim,
+    kpis: &crate::experiment::check::ScopedKpis,
+) -> Option<String> {
+    let (unit, scale) = aim.measure.metric.unit().display();
+    aim.measure.of(kpis).map(|e| {
+        format!(
+            "{:.2} ± {:.2} {unit}",
+            e.mean * scale,
+            e.half_width() * scale
+        )
+        .trim_end()
+        .to_string()
+    })
 }

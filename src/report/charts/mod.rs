@@ -12,13 +12,15 @@ mod backtest;
 mod staffing;
 mod sweep;
 mod time;
+mod tradeoff;
 pub(crate) use time::{thin, thinned_by};
 mod variants;
 mod waits;
 
 use super::data::{Band, ReportData};
-use sweep::{Asked, SweepHeat, SweepLine, Tradeoff};
+use sweep::{Asked, SweepHeat, SweepLine};
 use time::{Curves, PartPanels, WeekCurves};
+use tradeoff::Tradeoff;
 use variants::{Occupancy, Variants};
 use waits::WaitCdf;
 

@@ -1,5 +1,5 @@
 //! Charts of a sweep: a line over one swept path, a heat map over two (small multiples of
-//! it over the values of any further paths), and the trade-off of two metrics. Points that
+//! it over the values of any further paths). Points that
 //! break an `[[expect]]` bound are grey, and the objective's best is outlined (README
 //! "Deciding from a sweep").
 
@@ -7,7 +7,6 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::*;
-use crate::experiment::decide::{Goal, pareto};
 use crate::report::data::SweepPoint;
 use crate::stats::metrics::{Better, Metric, Unit};
 
@@ -65,7 +64,7 @@ fn metric_of(key: &str) -> Option<Metric> {
     Metric::from_name(key.split('@').next().unwrap_or(key))
 }
 
-fn is_share(key: &str) -> bool {
+pub(super) fn is_share(key: &str) -> bool {
     metric_of(key).is_some_and(|m| m.unit() == Unit::Fraction)
 }
 
@@ -103,7 +102,7 @@ fn durations(values: &[String]) -> bool {
 
 /// A 95% interval as a line with a cap at each end, `half` wide either side in the axis's
 /// units, vertical or horizontal.
-fn whisker(
+pub(super) fn whisker(
     at: (f64, f64),
     low: f64,
     high: f64,
@@ -123,10 +122,8 @@ fn whisker(
     ]
 }
 
-/// Pale blue: a point another beats on both metrics of a trade-off.
-const BEATEN: RGBColor = RGBColor(140, 170, 200);
 /// Grey: a point that breaks a bound.
-const RULED_OUT: RGBColor = RGBColor(160, 160, 160);
+pub(super) const RULED_OUT: RGBColor = RGBColor(160, 160, 160);
 
 /// One swept path: service level and abandon rate at each value, with 95% intervals; the
 /// values on a number line when they are numbers, durations or shares.
@@ -291,12 +288,21 @@ impl SweepHeat<'_> {
         seen
     }
 
+    /// The values of path `k`, in order along a number line when they are numbers (a
+    /// search evaluates them in no order), else as first listed.
     fn axis(&self, k: usize) -> Vec<String> {
         let mut seen: Vec<String> = Vec::new();
         for p in self.points {
             if !seen.contains(&p.values[k]) {
                 seen.push(p.values[k].clone());
             }
+        }
+        if seen.iter().all(|v| numeric(v).is_some()) {
+            seen.sort_by(|a, b| {
+                numeric(a)
+                    .unwrap_or(0.0)
+                    .total_cmp(&numeric(b).unwrap_or(0.0))
+            });
         }
         seen
     }
@@ -555,176 +561,4 @@ fn blue(t: f64) -> RGBColor {
 
 fn is_dark(c: RGBColor) -> bool {
     0.299 * c.0 as f64 + 0.587 * c.1 as f64 + 0.114 * (c.2 as f64) < 140.0
-}
-
-/// The trade-off of two metrics: one labelled point per sweep point with its 95% intervals
-/// on both axes; the points no other beats on both (the Pareto frontier, among those that
-/// keep the bounds) filled and joined; ruled-out points grey.
-pub(super) struct Tradeoff<'a> {
-    pub(super) paths: &'a [String],
-    pub(super) points: &'a [SweepPoint],
-    pub(super) aims: &'a [(String, bool); 2],
-    pub(super) best: Option<usize>,
-}
-
-impl Draw for Tradeoff<'_> {
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()> {
-        let [(xm, x_up), (ym, y_up)] = self.aims;
-        let at = |p: &SweepPoint| -> Option<(Band, Band)> {
-            Some((*p.metrics.get(xm)?, *p.metrics.get(ym)?))
-                .filter(|(x, y)| x.mean.is_finite() && y.mean.is_finite())
-        };
-        let placed: Vec<Option<(Band, Band)>> = self.points.iter().map(at).collect();
-        let candidates: Vec<bool> = self.points.iter().map(|p| p.feasible != "no").collect();
-        let goals = [
-            if *x_up { Goal::Max } else { Goal::Min },
-            if *y_up { Goal::Max } else { Goal::Min },
-        ];
-        let means: Vec<Option<[f64; 2]>> = placed
-            .iter()
-            .map(|p| p.map(|(x, y)| [x.mean, y.mean]))
-            .collect();
-        let front = pareto(&means, &goals, &candidates);
-        let extent = |f: &dyn Fn(&(Band, Band)) -> Band| {
-            placed.iter().flatten().map(f).fold(
-                (f64::INFINITY, f64::NEG_INFINITY),
-                |(a, b), band| {
-                    let lo = if band.low.is_finite() {
-                        band.low
-                    } else {
-                        band.mean
-                    };
-                    let hi = if band.high.is_finite() {
-                        band.high
-                    } else {
-                        band.mean
-                    };
-                    (a.min(lo), b.max(hi))
-                },
-            )
-        };
-        let pad = |(lo, hi): (f64, f64)| {
-            let d = ((hi - lo) * 0.1).max(hi.abs() * 0.01).max(1e-6);
-            (lo - d)..(hi + d)
-        };
-        let (xr, yr) = (pad(extent(&|p| p.0)), pad(extent(&|p| p.1)));
-        if !xr.start.is_finite() || !yr.start.is_finite() {
-            return Ok(());
-        }
-        let keys = [
-            Key::new(
-                "not beaten on both\n(Pareto frontier)",
-                color(0),
-                Mark::Line,
-            ),
-            Key::new("beaten on both by\nanother point", BEATEN, Mark::Box),
-            Key::new("breaks an [[expect]]\nbound", RULED_OUT, Mark::Box),
-        ];
-        let root = &with_key(root, &keys)?;
-        let name = |m: &str, up: bool| {
-            format!(
-                "{} ({} is better)",
-                m.replace('_', " "),
-                if up { "higher" } else { "lower" }
-            )
-        };
-        let (xs_share, ys_share) = (is_share(xm), is_share(ym));
-        let mut chart = ChartBuilder::on(root)
-            .caption(
-                format!(
-                    "Trade-off: {} against {}",
-                    xm.replace('_', " "),
-                    ym.replace('_', " ")
-                ),
-                (FONT, 22),
-            )
-            .margin(16)
-            .x_label_area_size(55)
-            .y_label_area_size(80)
-            .build_cartesian_2d(xr.clone(), yr.clone())
-            .map_err(fail)?;
-        let tick = |share: bool| {
-            move |v: &f64| match share {
-                true => format!("{:.1}%", v * 100.0),
-                false => format!("{}", (v * 100.0).round() / 100.0),
-            }
-        };
-        chart
-            .configure_mesh()
-            .x_desc(name(xm, *x_up))
-            .y_desc(name(ym, *y_up))
-            .x_label_formatter(&tick(xs_share))
-            .y_label_formatter(&tick(ys_share))
-            .axis_desc_style((FONT, 17))
-            .label_style((FONT, 14))
-            .draw()
-            .map_err(fail)?;
-        let mut frontier: Vec<(f64, f64)> = placed
-            .iter()
-            .zip(&front)
-            .filter(|(_, f)| **f)
-            .filter_map(|(p, _)| p.map(|(x, y)| (x.mean, y.mean)))
-            .collect();
-        frontier.sort_by(|a, b| a.0.total_cmp(&b.0));
-        chart
-            .draw_series(LineSeries::new(frontier, color(0).stroke_width(2)))
-            .map_err(fail)?;
-        let (hx, hy) = ((xr.end - xr.start) / 150.0, (yr.end - yr.start) / 100.0);
-        let labels = short_labels(self.paths, self.points);
-        for (i, p) in placed.iter().enumerate() {
-            let Some((x, y)) = p else { continue };
-            let c = match (candidates[i], front[i]) {
-                (false, _) => RULED_OUT,
-                (true, true) => color(0),
-                (true, false) => BEATEN,
-            };
-            let at = (x.mean, y.mean);
-            if x.low.is_finite() {
-                chart
-                    .draw_series(whisker(at, x.low, x.high, hy, false, c))
-                    .map_err(fail)?;
-            }
-            if y.low.is_finite() {
-                chart
-                    .draw_series(whisker(at, y.low, y.high, hx, true, c))
-                    .map_err(fail)?;
-            }
-            chart
-                .draw_series(std::iter::once(Circle::new(at, 6, c.filled())))
-                .map_err(fail)?;
-            if self.best == Some(i) {
-                chart
-                    .draw_series(std::iter::once(Circle::new(at, 11, BLACK.stroke_width(3))))
-                    .map_err(fail)?;
-            }
-            let mut label = labels[i].clone();
-            if self.best == Some(i) {
-                label.push_str(" ★ best");
-            }
-            chart
-                .draw_series(std::iter::once(Text::new(
-                    label,
-                    (x.mean + 2.0 * hx, y.mean + 1.5 * hy),
-                    (FONT, 12).into_font().color(&BLACK),
-                )))
-                .map_err(fail)?;
-        }
-        Ok(())
-    }
-}
-
-/// A point's label on the trade-off: the values of the paths that change, by their last
-/// part (`count=4, after=30m`).
-fn short_labels(paths: &[String], points: &[SweepPoint]) -> Vec<String> {
-    points
-        .iter()
-        .map(|p| {
-            paths
-                .iter()
-                .zip(&p.values)
-                .map(|(path, v)| format!("{}={v}", path.rsplit('.').next().unwrap_or(path)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        })
-        .collect()
 }
