@@ -613,6 +613,14 @@ fn tune(
         .map(|v| Axis::parse(v))
         .collect::<Result<Vec<_>, _>>()
         .map_err(at)?;
+    if let Some(twice) = axes.iter().enumerate().find_map(|(i, a)| {
+        axes[..i]
+            .iter()
+            .any(|b| b.path == a.path)
+            .then_some(&a.path)
+    }) {
+        return Err(at(format!("--vary {twice}: varied twice")));
+    }
     let decision = Decision::parse(None, tradeoff, Some(objective), &scenario).map_err(at)?;
     let aim = decision.objective.clone().expect("parsed from --objective");
     let dir = out_dir(&scenario, args);

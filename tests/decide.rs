@@ -248,6 +248,10 @@ fn a_box_that_cannot_be_read_is_bad_input() {
             "agents.support.count=1m..9",
             "two numbers, two durations or two shares",
         ),
+        (
+            "agents.nobody.count=1..9",
+            "`agents` has no entry named \"nobody\"",
+        ),
     ] {
         ccsim()
             .arg("tune")
@@ -258,5 +262,45 @@ fn a_box_that_cannot_be_read_is_bad_input() {
             .assert()
             .code(2)
             .stderr(predicates::str::contains(says));
+    }
+    ccsim()
+        .arg("tune")
+        .arg(&scenario)
+        .args(["--vary", "agents.support.count=2..9"])
+        .args(["--vary", "agents.support.count=3..4"])
+        .args(["--objective", "max occupancy"])
+        .arg("--out")
+        .arg(tmp.path().join("x"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("varied twice"));
+}
+
+#[test]
+fn a_tuning_is_the_same_on_one_thread_and_on_four() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = bounded(tmp.path(), "4%");
+    let tune = |threads: &str| {
+        let out = tmp.path().join(format!("t{threads}"));
+        ccsim()
+            .arg("tune")
+            .arg(&scenario)
+            .args(["-r", "4", "--threads", threads])
+            .args(["--vary", "agents.support.count=3..9"])
+            .args(["--vary", "customers.patience.mean=2m..8m/2m"])
+            .args(["--objective", "max occupancy"])
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .success();
+        out
+    };
+    let (one, four) = (tune("1"), tune("4"));
+    for file in ["tune.csv", "sweep.csv", "summary.csv", "tuned.toml"] {
+        assert_eq!(
+            std::fs::read(one.join(file)).unwrap(),
+            std::fs::read(four.join(file)).unwrap(),
+            "{file}"
+        );
     }
 }

@@ -144,12 +144,18 @@ fn a_two_way_sweep_split_across_its_points_merges_into_the_same_report() {
             "agents.support.count=4,5,6",
             "--set",
             "customers.patience.mean=2m,5m",
+            // What the sweep decides travels with the shards to the merge.
+            "--objective",
+            "max occupancy",
+            "--tradeoff",
+            "max occupancy,abandon_rate",
         ];
         args.extend(extra);
         command(&args, &[])
     };
     let whole = tmp.path().join("whole");
     sweep(&["--out", s(&whole)]).assert().success();
+    assert!(whole.join("tradeoff.svg").is_file());
     // Four shards of 18 (point, replication) runs: each spans several points.
     let mut parts = Vec::new();
     for k in 1..=4 {
@@ -168,6 +174,13 @@ fn a_two_way_sweep_split_across_its_points_merges_into_the_same_report() {
     command(&args, &[]).assert().success();
     assert_same_report(&whole, &merged);
     assert!(std::fs::read(merged.join("sweep.csv")).unwrap().len() > 100);
+    for chart in ["tradeoff.svg", "sweep.svg"] {
+        assert_eq!(
+            std::fs::read(whole.join(chart)).unwrap(),
+            std::fs::read(merged.join(chart)).unwrap(),
+            "{chart}"
+        );
+    }
 }
 
 #[test]

@@ -212,6 +212,19 @@ impl Sim<'_> {
     /// takes, keeps no trace of the choice.
     #[inline(always)]
     pub(super) fn route_avoiding(&mut self, id: ChatId, queue: QueueId, avoid: Option<AgentId>) {
+        self.route_away(id, queue, avoid, true);
+    }
+
+    /// `route_avoiding` that, unless `fall_back`, never gives the chat back to `avoid`: it
+    /// waits in the queue instead (`reassign`).
+    #[inline(always)]
+    pub(super) fn route_away(
+        &mut self,
+        id: ChatId,
+        queue: QueueId,
+        avoid: Option<AgentId>,
+        fall_back: bool,
+    ) {
         let c = &mut self.chats[id.index as usize];
         c.queue = queue;
         c.state = ChatState::Waiting;
@@ -237,7 +250,7 @@ impl Sim<'_> {
         self.note_queued(id, queue);
         self.open_episode(id, kind);
         self.router
-            .enqueue_avoiding(id, queue, avoid, self.now, &mut self.decisions);
+            .enqueue_away(id, queue, avoid, fall_back, self.now, &mut self.decisions);
         self.carry_out();
     }
 

@@ -97,6 +97,7 @@ impl Sim<'_> {
                 self.schedule_episode(id);
             }
             InactivityStep::Act(ActionKind::Transfer(team)) => self.move_to_team(id, team),
+            InactivityStep::Act(ActionKind::Reassign) => self.reassign(id),
             InactivityStep::Act(ActionKind::Close) => {
                 self.note(id, "inactivity_close", "");
                 self.close_for_inactivity(id);
@@ -287,5 +288,66 @@ exceptions = [{{ teams = ["b"], first_alert = "3m", second_alert = "6m" }}]
             sim.stats.levels.alerts[QueueKind::Team as usize],
             [1.0, 0.0]
         );
+    }
+
+    /// `count` agents of team `a` who take ten minutes over a first reply, and an
+    /// agent-queue flow whose action, after 3 minutes without a reply, is `action`.
+    fn slow_agents(count: u32, action: &str) -> Scenario {
+        parse(&format!(
+            r#"
+[[teams]]
+name = "a"
+[[agents]]
+name = "g"
+team = "a"
+count = {count}
+shifts = ["mon-sun 00:00-24:00"]
+[[arrivals]]
+name = "in"
+team = "a"
+rate = "1/d"
+[conversation]
+turns = 2
+first_reply = {{ dist = "constant", value = "10m" }}
+agent_reply = {{ dist = "constant", value = "20s" }}
+customer_reply = {{ dist = "constant", value = "30s" }}
+[inactivity.agent_queue]
+first_alert = "1m"
+second_alert = "2m"
+action = {{ after = "3m", {action} }}
+"#
+        ))
+    }
+
+    #[test]
+    fn reassign_hands_a_chat_its_agent_left_unanswered_to_another_agent_of_the_team() {
+        // README `[inactivity.*]` (Rocket.Chat's auto-transfer): no reply within the
+        // action's time, and the chat goes to another agent of the same team.
+        let s = slow_agents(2, "reassign = true");
+        let mut sim = quiet(&s);
+        run_until(&mut sim, 0);
+        let id = inject_talk(&mut sim, 2);
+        run_until(&mut sim, MINUTE);
+        let first = sim.router.holder(id).expect("an agent takes the chat");
+        run_until(&mut sim, 3 * MINUTE);
+        let second = sim.router.holder(id).expect("another agent holds it");
+        assert_ne!(first, second);
+        let episode = sim.talks[id.index as usize].episode.expect("a new clock");
+        assert_eq!(episode.start, 3 * MINUTE);
+        // The new agent's own clock: reassigned again 3 minutes later, back to the first.
+        run_until(&mut sim, 6 * MINUTE);
+        assert_eq!(sim.router.holder(id), Some(first));
+    }
+
+    #[test]
+    fn reassign_with_no_other_agent_free_puts_the_chat_back_in_the_team_queue() {
+        let s = slow_agents(1, "reassign = true");
+        let mut sim = quiet(&s);
+        run_until(&mut sim, 0);
+        let id = inject_talk(&mut sim, 2);
+        run_until(&mut sim, 3 * MINUTE);
+        // Taken from its only agent, it waits in the queue rather than going back to them.
+        assert_eq!(sim.router.holder(id), None);
+        assert_eq!(sim.router.waiting(QueueId(0)), 1);
     }
 }

@@ -51,12 +51,24 @@ impl Sim<'_> {
     /// A chat moved away from an agent is not handed straight back to that agent while
     /// another can take it.
     pub(super) fn move_to_team(&mut self, chat: ChatId, team: TeamId) {
-        self.note(chat, "inactivity_transfer", "");
+        self.move_away(chat, QueueId(team.0), "inactivity_transfer", true);
+    }
+
+    /// The agent-queue action `reassign` (README `[inactivity.*]`): the chat leaves its
+    /// silent agent for another of the queue it came through, or waits there again; it
+    /// counts as an inactivity transfer.
+    pub(super) fn reassign(&mut self, chat: ChatId) {
+        let queue = self.chats[chat.index as usize].queue;
+        self.move_away(chat, queue, "inactivity_reassign", false);
+    }
+
+    fn move_away(&mut self, chat: ChatId, queue: QueueId, what: &'static str, fall_back: bool) {
+        self.note(chat, what, "");
         self.stats
             .inactivity_transfer(self.chats[chat.index as usize].window);
         let from = self.router.holder(chat);
         self.take_away(chat);
-        self.route_avoiding(chat, QueueId(team.0), from);
+        self.route_away(chat, queue, from, fall_back);
     }
 }
 

@@ -23,6 +23,10 @@ pub enum ActionKind {
     Transfer(TeamId),
     /// Close the chat, reason "inactivity".
     Close,
+    /// Take the chat from its silent agent and offer it to another of the same team, or put
+    /// it back in the team's queue when none is free (README `[inactivity.*]`: Rocket.Chat's
+    /// auto-transfer, Chatwoot's reassignment). Only for chats an agent holds.
+    Reassign,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

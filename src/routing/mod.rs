@@ -327,6 +327,21 @@ impl Router {
         now: Millis,
         out: &mut Vec<Decision>,
     ) {
+        self.enqueue_away(chat, queue, avoid, true, now, out);
+    }
+
+    /// `enqueue` for a chat taken from `avoid`: to another eligible agent if there is one;
+    /// else back to `avoid` when `fall_back`, or to the queue to wait (a `reassign`, which
+    /// must not hand the chat to the agent who let it wait).
+    pub fn enqueue_away(
+        &mut self,
+        chat: ChatId,
+        queue: QueueId,
+        avoid: Option<AgentId>,
+        fall_back: bool,
+        now: Millis,
+        out: &mut Vec<Decision>,
+    ) {
         let i = chat.index as usize;
         if i >= self.chats.len() {
             self.chats.resize_with(i + 1, || ChatRecord {
@@ -352,7 +367,10 @@ impl Router {
                 self.chats[i].refused.push(away);
                 let other = self.pick(chat, TeamId(queue.0));
                 self.chats[i].refused.clear();
-                other.or_else(|| self.pick(chat, TeamId(queue.0)))
+                match fall_back {
+                    true => other.or_else(|| self.pick(chat, TeamId(queue.0))),
+                    false => other,
+                }
             }
         };
         match pick {

@@ -564,6 +564,24 @@ fn a_chat_moved_away_from_its_agent_goes_to_another_when_one_is_eligible() {
     assert_eq!(offered_to(&out), Some((1, false)));
 }
 
+#[test]
+fn a_reassigned_chat_waits_in_the_queue_rather_than_go_back_to_its_agent() {
+    // README `[inactivity.*]`, `reassign`: with agent 1 away, agent 0 is the only one who
+    // could take it; the chat waits for somebody instead.
+    let mut r = one_team(CAP, &[2, 1]);
+    let mut out = Vec::new();
+    set_ready(&mut r, AgentId(1), false, 0, &mut out);
+    out.clear();
+    r.enqueue_away(chat(0), queue(0), Some(AgentId(0)), false, 1, &mut out);
+    assert_eq!(offered_to(&out), None);
+    assert_eq!(r.waiting(queue(0)), 1);
+    // With agent 1 back, it is offered to agent 1.
+    let mut r = one_team(CAP, &[2, 1]);
+    let mut out = Vec::new();
+    r.enqueue_away(chat(0), queue(0), Some(AgentId(0)), false, 1, &mut out);
+    assert_eq!(offered_to(&out), Some((1, false)));
+}
+
 // ---- manual takes and roles (README `[[agents]]`, `[[teams]]`) ----
 
 #[test]

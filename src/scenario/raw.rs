@@ -124,6 +124,7 @@ pub struct RawAction {
     pub after: Option<String>,
     pub transfer_to: Option<String>,
     pub close: Option<bool>,
+    pub reassign: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]

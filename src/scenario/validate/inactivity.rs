@@ -52,6 +52,27 @@ impl Validator<'_> {
         let team_queue = flows(self, "team_queue", &i.team_queue, true);
         let agent_queue = flows(self, "agent_queue", &i.agent_queue, true);
         let waiting_queue = flows(self, "waiting_queue", &i.waiting_queue, false);
+        // A chat waiting in a queue has no agent to take it from.
+        for (k, set) in [
+            ("team_queue", &team_queue),
+            ("waiting_queue", &waiting_queue),
+        ] {
+            let Some(set) = set else { continue };
+            let flows = std::iter::once((key.key(k), &set.main)).chain(
+                set.exceptions
+                    .iter()
+                    .enumerate()
+                    .map(|(j, (_, f))| (key.key(k).key("exceptions").index(j), f)),
+            );
+            for (fk, flow) in flows {
+                if flow.action.is_some_and(|a| a.kind == ActionKind::Reassign) {
+                    self.fail(
+                        fk.key("action").key("reassign"),
+                        "a chat waiting in a queue has no agent to take it from: `reassign` is for `agent_queue`",
+                    );
+                }
+            }
+        }
         if let Some(f) = &team_queue {
             self.no_transfer_loops(&key.key("team_queue"), f, names, "team-queue");
         }
@@ -123,7 +144,7 @@ impl Validator<'_> {
             };
             let next = flow.action.and_then(|a| match a.kind {
                 ActionKind::Transfer(to) => Some(to),
-                ActionKind::Close => None,
+                ActionKind::Close | ActionKind::Reassign => None,
             });
             (k.key("action").key("transfer_to"), next)
         };
@@ -194,22 +215,33 @@ impl Validator<'_> {
                 if after < second_alert {
                     self.fail(ak.key("after"), "must not come before `second_alert`");
                 }
-                let kind = match (&a.transfer_to, a.close) {
-                    (Some(t), None | Some(false)) => self
-                        .team_ref(ak.key("transfer_to"), t, names)
+                let asked: Vec<&str> = [
+                    a.transfer_to.as_ref().map(|_| "transfer_to"),
+                    (a.close == Some(true)).then_some("close"),
+                    (a.reassign == Some(true)).then_some("reassign"),
+                ]
+                .into_iter()
+                .flatten()
+                .collect();
+                let kind = match asked.as_slice() {
+                    ["transfer_to"] => a
+                        .transfer_to
+                        .as_ref()
+                        .and_then(|t| self.team_ref(ak.key("transfer_to"), t, names))
                         .map(ActionKind::Transfer),
-                    (None, Some(true)) => Some(ActionKind::Close),
-                    (Some(_), Some(true)) => {
+                    ["close"] => Some(ActionKind::Close),
+                    [_] => Some(ActionKind::Reassign),
+                    [] => {
                         self.fail(
-                            ak.key("close"),
-                            "give `transfer_to` or `close = true`, not both",
+                            ak.clone(),
+                            "needs `transfer_to = \"team\"`, `close = true` or `reassign = true`",
                         );
                         None
                     }
-                    (None, _) => {
+                    [_, second, ..] => {
                         self.fail(
-                            ak.clone(),
-                            "needs `transfer_to = \"team\"` or `close = true`",
+                            ak.key(second),
+                            "give one of `transfer_to`, `close = true` and `reassign = true`",
                         );
                         None
                     }
