@@ -95,6 +95,8 @@ pub(super) struct Desk {
     pub(super) away_version: u32,
     pub(super) on_break: bool,
     pub(super) presence: Presence,
+    /// When its last shift ended, for `shift_end_grace`.
+    pub(super) off_at: Millis,
 }
 
 /// A chat in one of an agent's slots.

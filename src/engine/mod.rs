@@ -214,6 +214,11 @@ impl Sim<'_> {
                 }
             }
             Event::Calendar => self.calendar(),
+            Event::HandBack(agent) => {
+                if self.hands_back(agent as usize) {
+                    self.hand_back(agent as usize);
+                }
+            }
             Event::BackToReady { agent, version } => {
                 let desk = &mut self.desks[agent as usize];
                 if desk.away && desk.away_version == version {

@@ -63,7 +63,11 @@ impl Sim<'_> {
                         && group.absenteeism > 0.0
                         && self.agent_rng.random_bool(group.absenteeism);
                     if !on && group.on_shift_end == OnShiftEnd::Requeue {
-                        leaving.push(a);
+                        desk.off_at = self.now;
+                        match group.shift_end_grace {
+                            0 => leaving.push(a),
+                            grace => self.events.schedule(self.now + grace, Event::HandBack(a)),
+                        }
                     }
                 } else if desk.on_break == on_break {
                     continue;
@@ -121,10 +125,14 @@ impl Sim<'_> {
         self.route_to(id, queue);
     }
 
-    /// Whether the agent's shift is over and its group hands chats back at a shift end.
+    /// Whether the agent's shift is over, its group hands chats back at a shift end, and
+    /// its `shift_end_grace` has passed.
     pub(super) fn hands_back(&self, agent: usize) -> bool {
         let desk = &self.desks[agent];
-        !desk.on_shift && self.scenario.agent_groups[desk.group].on_shift_end == OnShiftEnd::Requeue
+        let group = &self.scenario.agent_groups[desk.group];
+        !desk.on_shift
+            && group.on_shift_end == OnShiftEnd::Requeue
+            && self.now >= desk.off_at + group.shift_end_grace
     }
 
     /// Ready unless on a break or set Not ready by a missed offer.
@@ -202,6 +210,49 @@ mod tests {
         // A chat arriving now waits: nobody is online.
         inject(&mut sim, MINUTE);
         assert_eq!(sim.stats.levels.queue_length, 1.0);
+    }
+
+    #[test]
+    fn with_a_grace_time_the_agent_finishes_what_it_can_and_hands_back_the_rest() {
+        // README `[[agents]]` shift_end_grace (Chatwoot's offline reassignment): off shift at
+        // 01:00, the agent keeps its chats for 10 minutes; the one done by then ends with
+        // it, the other goes back to the team's queue at 01:10.
+        let s = parse(
+            r#"
+[[teams]]
+name = "a"
+[[agents]]
+name = "g"
+team = "a"
+capacity = 2
+shifts = ["mon 00:00-01:00"]
+on_shift_end = "requeue"
+shift_end_grace = "10m"
+[[arrivals]]
+name = "in"
+team = "a"
+rate = "1/d"
+[conversation]
+handle_time = { dist = "constant", value = "1m" }
+"#,
+        );
+        let mut sim = quiet(&s);
+        if let Some(t) = s.agent_groups[0].schedule(0).next_change(0, 0) {
+            sim.events.schedule(t, Event::Calendar);
+        }
+        run_until(&mut sim, 55 * MINUTE);
+        let short = inject(&mut sim, 10 * MINUTE);
+        let long = inject(&mut sim, 60 * MINUTE);
+        assert_eq!(run_until(&mut sim, 69 * MINUTE), vec![65 * MINUTE]);
+        assert!(sim.chat(short).is_none(), "finished during the grace time");
+        assert!(
+            sim.router.holder(long).is_some(),
+            "still the agent's at 01:09"
+        );
+        run_until(&mut sim, 70 * MINUTE);
+        assert_eq!(sim.router.holder(long), None);
+        assert_eq!(sim.router.waiting(QueueId(0)), 1);
+        assert_eq!(sim.chats[long.index as usize].state, ChatState::Waiting);
     }
 
     #[test]

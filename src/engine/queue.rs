@@ -34,6 +34,9 @@ pub enum Event {
     Completion { agent: u32, version: u32 },
     /// Shifts or breaks change: every group's changes at this instant are applied together.
     Calendar,
+    /// An agent's `shift_end_grace` is over: it hands back the chats it still holds (stale
+    /// if it is on shift again, or off a later shift).
+    HandBack(u32),
     /// Agent `agent` is Ready again after a missed offer set it Not ready (stale unless
     /// `version` is the agent's current).
     BackToReady { agent: u32, version: u32 },

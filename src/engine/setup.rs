@@ -34,6 +34,7 @@ impl<'a> Sim<'a> {
                     absent: false,
                     away: false,
                     away_version: 0,
+                    off_at: 0,
                     on_break: false,
                     presence: Presence::Offline,
                 });

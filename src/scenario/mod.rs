@@ -286,6 +286,9 @@ pub struct AgentGroup {
     pub accept_delay: Option<Dist>,
     pub pickup: Option<Pickup>,
     pub on_shift_end: OnShiftEnd,
+    /// With `requeue`: how long an agent off shift keeps its chats before handing back the
+    /// ones still open (README `[[agents]]`); 0: at once.
+    pub shift_end_grace: Millis,
     pub manual_over_capacity: bool,
 }
 

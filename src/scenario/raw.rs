@@ -186,6 +186,7 @@ pub struct RawAgents {
     pub accept_delay: Option<RawDist>,
     pub pickup: Option<RawPickup>,
     pub on_shift_end: Option<String>,
+    pub shift_end_grace: Option<String>,
     pub manual_over_capacity: Option<bool>,
 }
 

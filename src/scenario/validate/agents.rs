@@ -139,6 +139,14 @@ impl Validator<'_> {
                 OnShiftEnd::Keep
             }
         };
+        let shift_end_grace =
+            self.duration(k.key("shift_end_grace"), a.shift_end_grace.as_deref(), 0);
+        if a.shift_end_grace.is_some() && on_shift_end != OnShiftEnd::Requeue {
+            self.fail(
+                k.key("shift_end_grace"),
+                "is how long an agent off shift keeps its chats before handing them back: it needs on_shift_end = \"requeue\"",
+            );
+        }
         AgentGroup {
             name: a.name.clone(),
             teams,
@@ -156,6 +164,7 @@ impl Validator<'_> {
                 .and_then(|d| self.dist(k.key("accept_delay"), d)),
             pickup,
             on_shift_end,
+            shift_end_grace,
             manual_over_capacity: a.manual_over_capacity.unwrap_or(false),
         }
     }
