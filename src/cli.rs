@@ -100,6 +100,10 @@ pub enum Command {
         /// Also draw tradeoff.png of two metrics over the points evaluated.
         #[arg(long, value_name = "[min|max] X,[min|max] Y")]
         tradeoff: Option<String>,
+        /// A bound a point must keep, besides the scenario's [[expect]]:
+        /// METRIC[@PART]<=VALUE or >=VALUE, e.g. "abandon_rate<=5%"; repeat for several.
+        #[arg(long = "expect", value_name = "METRIC<=VALUE")]
+        expects: Vec<String>,
         /// The most replications a point is run with while the best is not settled.
         #[arg(long, default_value_t = 160, value_name = "N")]
         max_replications: u32,

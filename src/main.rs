@@ -226,15 +226,19 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             vary,
             objective,
             tradeoff,
+            expects,
             max_replications,
             what_if,
             sim,
         } => tune(
             &scenario,
-            &vary,
-            &objective,
-            tradeoff.as_deref(),
-            max_replications,
+            &Search {
+                vary: &vary,
+                objective: &objective,
+                tradeoff: tradeoff.as_deref(),
+                expects: &expects,
+                max_replications,
+            },
             &what_if,
             &sim,
         ),
@@ -595,18 +599,33 @@ fn backtest(
 
 /// `ccsim tune`: the search, then the sweep report of every point it evaluated with
 /// `tune.csv` and `tuned.toml`.
+/// `ccsim tune`'s own arguments, as given.
+struct Search<'a> {
+    vary: &'a [String],
+    objective: &'a str,
+    tradeoff: Option<&'a str>,
+    expects: &'a [String],
+    max_replications: u32,
+}
+
 fn tune(
     path: &Path,
-    vary: &[String],
-    objective: &str,
-    tradeoff: Option<&str>,
-    max_replications: u32,
+    search: &Search,
     what_if: &WhatIf,
     args: &SimArgs,
 ) -> anyhow::Result<ExitCode> {
     use ccsim::experiment::decide::{Best, Decided, Decision, feasibility};
-    use ccsim::experiment::tune::{Axis, Tuning};
-    let scenario = load(path, what_if)?;
+    use ccsim::experiment::tune::{Axis, Tuning, with_expects};
+    let Search {
+        vary,
+        objective,
+        tradeoff,
+        expects,
+        max_replications,
+    } = *search;
+    let loaded = load(path, what_if)?;
+    let scenario = with_expects(&loaded, expects)
+        .map_err(|m| anyhow::anyhow!("{}: {m}", loaded.path.display()))?;
     let at = |m: String| anyhow::anyhow!("{}: {m}", scenario.path.display());
     let axes = vary
         .iter()

@@ -304,3 +304,61 @@ fn a_tuning_is_the_same_on_one_thread_and_on_four() {
         );
     }
 }
+
+#[test]
+fn a_bound_given_on_the_command_line_binds_as_one_in_the_file_and_travels_with_tuned_toml() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let run = ccsim()
+        .current_dir(repo(""))
+        .args(["tune", "scenarios/erlang-a.toml", "-r", "6"])
+        .args(["--vary", "agents.support.count=2..14"])
+        .args([
+            "--objective",
+            "max occupancy",
+            "--expect",
+            "abandon_rate<=4%",
+        ])
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let fewest = (2..=14).find(|&n| exact_abandon(n) <= 0.04).unwrap();
+    let text = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        text.contains(&format!("best agents.support.count={fewest} ")),
+        "{text}"
+    );
+    let toml = std::fs::read_to_string(out.join("tuned.toml")).unwrap();
+    assert!(
+        toml.contains("[[expect]]\nmetric = \"abandon_rate\"\nmax = \"4%\""),
+        "{toml}"
+    );
+    for (expect, says) in [
+        ("abandon_rate<5%", "no `<=` or `>=`"),
+        ("nothing<=3", "unknown metric \"nothing\""),
+        ("abandon_rate@nope<=5%", "no team or stream \"nope\""),
+        ("abandon_rate<=lots", "expected a share"),
+    ] {
+        ccsim()
+            .current_dir(repo(""))
+            .args([
+                "tune",
+                "scenarios/erlang-a.toml",
+                "--vary",
+                "agents.support.count=4..6",
+            ])
+            .args(["--objective", "max occupancy", "--expect", expect])
+            .arg("--out")
+            .arg(tmp.path().join("x"))
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains("--expect"))
+            .stderr(predicates::str::contains(says));
+    }
+}

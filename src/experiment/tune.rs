@@ -128,6 +128,68 @@ impl Kind {
     }
 }
 
+/// The scenario with `--expect` bounds added, each `METRIC[@PART] <= X` or `>= X` (a share as
+/// `5%` or `0.05`, a time as a duration), as `[[expect]]` tables after the file's own: they
+/// are checked as the file's are, and `tuned.toml` carries them.
+pub fn with_expects(scenario: &Scenario, expects: &[String]) -> Result<Scenario, String> {
+    if expects.is_empty() {
+        return Ok(scenario.clone());
+    }
+    let mut text = scenario.text().to_string();
+    for e in expects {
+        let bad = |why: &str| {
+            format!(
+                "--expect {e}: {why}; write METRIC<=VALUE or METRIC>=VALUE, such as \"abandon_rate<=5%\" or \"service_level@vendas>=80%\""
+            )
+        };
+        let (left, bound, value) = if let Some((l, v)) = e.split_once("<=") {
+            (l, "max", v)
+        } else if let Some((l, v)) = e.split_once(">=") {
+            (l, "min", v)
+        } else {
+            return Err(bad("no `<=` or `>=`"));
+        };
+        let (metric, part) = match left.split_once('@') {
+            Some((m, p)) => (m.trim(), Some(p.trim())),
+            None => (left.trim(), None),
+        };
+        let value = value.trim();
+        if value.is_empty() || metric.is_empty() {
+            return Err(bad("a metric and a value are needed"));
+        }
+        let value = match value.parse::<f64>() {
+            Ok(x) if x.is_finite() => format!("{x}"),
+            _ => format!("{value:?}"),
+        };
+        let part = match part {
+            None => String::new(),
+            Some(p) => {
+                let (kind, name) = match p.split_once(':') {
+                    Some((k @ ("team" | "stream"), n)) => (k, n),
+                    _ if scenario.teams.iter().any(|t| t.name == p) => ("team", p),
+                    _ if scenario.arrivals.iter().any(|a| a.name == p) => ("stream", p),
+                    _ => return Err(bad(&format!("the scenario has no team or stream \"{p}\""))),
+                };
+                format!("{kind} = {name:?}\n")
+            }
+        };
+        text.push_str(&format!(
+            "\n# --expect {e}\n[[expect]]\nmetric = {metric:?}\n{bound} = {value}\n{part}"
+        ));
+    }
+    Scenario::parse(&text, &scenario.path).map_err(|err| {
+        // The bounds were not in the file: say what the command line gave, not a line of it.
+        match err {
+            crate::error::ScenarioError::Invalid(problems) => problems
+                .iter()
+                .map(|p| format!("--expect: {}: {}", p.key, p.message))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            other => format!("--expect: {other}"),
+        }
+    })
+}
+
 /// What `tune` searches for.
 pub struct Tuning<'a> {
     pub axes: Vec<Axis>,
