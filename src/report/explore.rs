@@ -191,11 +191,17 @@ fn sweep(d: &ReportData) -> Value {
             })
         })
         .collect();
-    // Which way is better, for the table's colours: green for better, whatever the metric.
+    // Which way is better, for the table's colours: green for better, whatever the metric;
+    // the objective's metric the way the objective wants it.
+    let objective = &d.run["decision"]["objective"];
     let better: Map<String, Value> = metrics
         .iter()
         .map(|m| {
             let way = match Metric::from_name(m).map(Metric::better) {
+                _ if objective["metric"] == m.as_str() => match objective["goal"].as_str() {
+                    Some("max") => "higher",
+                    _ => "lower",
+                },
                 Some(Better::Higher) => "higher",
                 Some(Better::Lower) => "lower",
                 _ => "neither",
@@ -237,5 +243,24 @@ mod tests {
             back["data"]["all"][name.as_str()]["arrivals"][0],
             json!(1.0)
         );
+    }
+
+    #[test]
+    fn the_sweep_table_colours_the_objective_the_way_it_wants() {
+        use crate::report::data::SweepPoint;
+        let point = |n: &str| SweepPoint {
+            values: vec![n.into()],
+            feasible: String::new(),
+            metrics: [("occupancy".to_string(), NAN)].into_iter().collect(),
+        };
+        let mut d = ReportData {
+            metrics: vec!["occupancy".into()],
+            sweep: Some((vec!["agents.a.count".into()], vec![point("1"), point("2")])),
+            ..ReportData::default()
+        };
+        // Occupancy is better neither up nor down for customers: blue.
+        assert_eq!(sweep(&d)["better"]["occupancy"], "neither");
+        d.run = json!({ "decision": { "objective": { "goal": "max", "metric": "occupancy" } } });
+        assert_eq!(sweep(&d)["better"]["occupancy"], "higher");
     }
 }
