@@ -614,7 +614,7 @@ fn tune(
     what_if: &WhatIf,
     args: &SimArgs,
 ) -> anyhow::Result<ExitCode> {
-    use ccsim::experiment::decide::{Best, Decided, Decision, feasibility};
+    use ccsim::experiment::decide::Decision;
     use ccsim::experiment::tune::{Axis, Tuning, with_expects};
     let Search {
         vary,
@@ -627,19 +627,7 @@ fn tune(
     let scenario = with_expects(&loaded, expects)
         .map_err(|m| anyhow::anyhow!("{}: {m}", loaded.path.display()))?;
     let at = |m: String| anyhow::anyhow!("{}: {m}", scenario.path.display());
-    let axes = vary
-        .iter()
-        .map(|v| Axis::parse(v))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(at)?;
-    if let Some(twice) = axes.iter().enumerate().find_map(|(i, a)| {
-        axes[..i]
-            .iter()
-            .any(|b| b.path == a.path)
-            .then_some(&a.path)
-    }) {
-        return Err(at(format!("--vary {twice}: varied twice")));
-    }
+    let axes = Axis::parse_all(vary).map_err(at)?;
     let decision = Decision::parse(None, tradeoff, Some(objective), &scenario).map_err(at)?;
     let aim = decision.objective.clone().expect("parsed from --objective");
     let dir = out_dir(&scenario, args);
@@ -652,80 +640,21 @@ fn tune(
     }
     let tuning = Tuning {
         axes: axes.clone(),
-        objective: aim.clone(),
+        objective: aim,
         max_replications,
         scenario: &scenario,
     };
     let started = Instant::now();
     let tuned = ccsim::experiment::tune::tune(&tuning, plan).map_err(|e| at(e.to_string()))?;
     let wall = started.elapsed();
-    let paths: Vec<String> = axes.iter().map(|a| a.path.clone()).collect();
-    let names: Vec<String> = tuned
-        .points
-        .iter()
-        .map(|p| experiment::describe(&paths, &p.values))
-        .collect();
-    let kpis: Vec<_> = tuned
-        .points
-        .iter()
-        .zip(&names)
-        .map(|(p, n)| {
-            (
-                n.clone(),
-                ccsim::experiment::tune::scoped_kpis(&p.scenario, &p.runs),
-            )
-        })
-        .collect();
-    let feasible: Vec<Option<_>> = match feasibility(&kpis, &scenario.expects) {
-        Some(f) => f.into_iter().map(Some).collect(),
-        None => Vec::new(),
-    };
-    let said: Vec<&str> = (0..tuned.points.len())
-        .map(|i| feasible.get(i).copied().flatten().map_or("", |f| f.name()))
-        .collect();
-    // The runner-up: the neighbour closest to the best on the objective.
-    let runner_up = tuned
-        .neighbours
-        .iter()
-        .min_by(|a, b| a.1.mean.abs().total_cmp(&b.1.mean.abs()))
-        .map(|&(n, d)| (n, d));
-    let decided = Decided {
-        decision,
-        feasible,
-        best: Some(Best {
-            row: tuned.best,
-            runner_up,
-            among_unsure: false,
-        }),
-    };
-    say_raw!(
-        "{} — tuned over {}\n{}",
-        terminal::title(&scenario, &plan),
-        paths.join(" × "),
-        report::tune::summary(&axes, &aim, &tuned, &said)
-    );
-    let rows: Vec<(Vec<String>, Result<report::Results, String>)> = tuned
-        .points
-        .iter()
-        .zip(&names)
-        .map(|(p, n)| {
-            let r = report::Results {
-                name: n,
-                scenario: &p.scenario,
-                runs: &p.runs,
-            };
-            (p.values.clone(), Ok(r))
-        })
-        .collect();
     let outcome = Outcome {
         runs: Vec::new(),
         wall,
         threads: plan.threads.unwrap_or_else(rayon::current_num_threads),
     };
-    let mut report = Report::for_sweep(&paths, &rows, &decided, &plan, &outcome);
-    report.add("tune.csv", report::tune::csv(&axes, &aim, &tuned, &said));
-    let tuned_toml = report::tune::toml(&scenario, &axes, &tuned, &aim).map_err(at)?;
-    report.add("tuned.toml", tuned_toml.into_bytes());
+    let (text, report) =
+        report::tune::present(&scenario, &axes, decision, &tuned, &plan, &outcome).map_err(at)?;
+    say_raw!("{text}");
     write(&report, &scenario, &dir)?;
     say!(
         "{} simulations in {:.2} s; tuned.toml runs the best point",

@@ -80,6 +80,24 @@ impl Axis {
     }
 }
 
+impl Axis {
+    /// Every `--vary`, each path once.
+    pub fn parse_all(vary: &[String]) -> Result<Vec<Axis>, String> {
+        let axes = vary
+            .iter()
+            .map(|v| Axis::parse(v))
+            .collect::<Result<Vec<_>, _>>()?;
+        match axes
+            .iter()
+            .enumerate()
+            .find(|(i, a)| axes[..*i].iter().any(|b| b.path == a.path))
+        {
+            Some((_, twice)) => Err(format!("--vary {}: varied twice", twice.path)),
+            None => Ok(axes),
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {
     Whole,
@@ -202,10 +220,23 @@ pub struct Tuning<'a> {
 /// A point of the grid as evaluated last: its index along each axis, its values and scenario,
 /// and its runs.
 pub struct Evaluated {
-    pub index: Vec<usize>,
     pub values: Vec<String>,
+    /// `path=value, …`, as a sweep names its points.
+    pub name: String,
     pub scenario: Scenario,
     pub runs: Vec<RunOutput>,
+    /// Its KPIs per part of the centre, and whether it keeps the bounds, judged on its own
+    /// (`None` without bounds): each point a family of its own, so that a verdict does not
+    /// change with the neighbourhood it is seen from and the search cannot circle.
+    pub kpis: ScopedKpis,
+    pub feasible: Option<Feasible>,
+}
+
+impl Evaluated {
+    /// Not shown to break a bound.
+    fn allowed(&self) -> bool {
+        self.feasible != Some(Feasible::No)
+    }
 }
 
 /// What the search found.
@@ -261,7 +292,8 @@ pub fn tune(tuning: &Tuning, plan: Plan) -> Result<Tuned, TuneError> {
     let aim = &tuning.objective;
     let mut replications = plan.replications;
     let mut points: Vec<Evaluated> = Vec::new();
-    let mut at: BTreeMap<Vec<usize>, (usize, u32)> = BTreeMap::new();
+    // Each grid point evaluated: its position in `points`.
+    let mut at: BTreeMap<Vec<usize>, usize> = BTreeMap::new();
     let mut simulations = 0u64;
     let mut current: Vec<usize> = tuning
         .axes
@@ -286,7 +318,10 @@ pub fn tune(tuning: &Tuning, plan: Plan) -> Result<Tuned, TuneError> {
         near.retain(|n| !invalid.contains(n) || *n == current);
         let due: Vec<Vec<usize>> = near
             .iter()
-            .filter(|n| at.get(*n).is_none_or(|&(_, r)| r < replications))
+            .filter(|n| {
+                at.get(*n)
+                    .is_none_or(|&p| points[p].runs.len() < replications as usize)
+            })
             .cloned()
             .collect();
         let mut built = Vec::new();
@@ -327,49 +362,38 @@ pub fn tune(tuning: &Tuning, plan: Plan) -> Result<Tuned, TuneError> {
         let outcomes = run_all(&refs, run_plan, None)?;
         simulations += refs.len() as u64 * replications as u64;
         for ((index, values, scenario), outcome) in built.into_iter().zip(outcomes) {
+            let name = super::describe(&paths(tuning), &values);
+            let kpis = scoped_kpis(&scenario, &outcome.runs);
+            let feasible = feasibility(&[(name.clone(), kpis.clone())], &tuning.scenario.expects)
+                .map(|f| f[0]);
             let e = Evaluated {
-                index: index.clone(),
                 values,
+                name,
                 scenario,
                 runs: outcome.runs,
+                kpis,
+                feasible,
             };
             match at.get(&index) {
-                Some(&(p, _)) => points[p] = e,
+                Some(&p) => points[p] = e,
                 None => {
                     points.push(e);
-                    at.insert(index.clone(), (points.len() - 1, replications));
+                    at.insert(index, points.len() - 1);
                 }
             }
-            at.get_mut(&index).expect("just set").1 = replications;
         }
-        // Among the neighbourhood, the feasible points (none shown to break a bound) by the
-        // objective's mean.
-        let hood: Vec<usize> = near.iter().map(|n| at[n].0).collect();
-        let kpis: Vec<(String, ScopedKpis)> = hood
-            .iter()
-            .map(|&p| {
-                let e = &points[p];
-                (
-                    super::describe(&paths(tuning), &e.values),
-                    scoped_kpis(&e.scenario, &e.runs),
-                )
-            })
-            .collect();
-        // Each point judged on its own bounds (a family of its own), so that its verdict
-        // does not change with the neighbourhood it is seen from and the search cannot
-        // circle.
-        let feasible: Vec<bool> = kpis
-            .iter()
-            .map(|k| {
-                feasibility(std::slice::from_ref(k), &tuning.scenario.expects)
-                    .is_none_or(|f| f[0] != Feasible::No)
-            })
-            .collect();
-        let mean = |i: usize| aim.measure.of(&kpis[i].1).map_or(f64::NAN, |e| e.mean);
+        // Among the neighbourhood, the points that keep the bounds, by the objective's mean.
+        let hood: Vec<usize> = near.iter().map(|n| at[n]).collect();
+        let allowed = |i: usize| points[hood[i]].allowed();
+        let mean = |i: usize| {
+            aim.measure
+                .of(&points[hood[i]].kpis)
+                .map_or(f64::NAN, |e| e.mean)
+        };
         let here = 0;
         let better = (1..hood.len())
-            .filter(|&i| feasible[i] && mean(i).is_finite())
-            .filter(|&i| !feasible[here] || aim.goal.better(mean(i), mean(here)))
+            .filter(|&i| allowed(i) && mean(i).is_finite())
+            .filter(|&i| !allowed(here) || aim.goal.better(mean(i), mean(here)))
             .min_by(|&a, &b| match aim.goal.better(mean(a), mean(b)) {
                 true => std::cmp::Ordering::Less,
                 false => std::cmp::Ordering::Greater,
@@ -384,16 +408,16 @@ pub fn tune(tuning: &Tuning, plan: Plan) -> Result<Tuned, TuneError> {
         }
         let best = hood[here];
         let neighbours: Vec<(usize, Estimate)> = (1..hood.len())
-            .filter(|&i| feasible[i])
+            .filter(|&i| allowed(i))
             .map(|i| (hood[i], paired(&points[best], &points[hood[i]], aim)))
             .collect();
         let beaten = |d: &Estimate| match aim.goal {
             crate::experiment::decide::Goal::Min => d.ci_low > 0.0,
             crate::experiment::decide::Goal::Max => d.ci_high < 0.0,
         };
-        let settled = feasible[here] && neighbours.iter().all(|(_, d)| beaten(d));
+        let settled = allowed(here) && neighbours.iter().all(|(_, d)| beaten(d));
         // Nothing near keeps the bounds: more replications would not move the search.
-        let stuck = !feasible.iter().any(|f| *f);
+        let stuck = !(0..hood.len()).any(allowed);
         if settled || stuck || replications >= tuning.max_replications {
             return Ok(Tuned {
                 points,

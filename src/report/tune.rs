@@ -5,16 +5,80 @@
 use std::fmt::Write;
 use std::path::Path;
 
-use crate::experiment::decide::Aim;
+use crate::experiment::decide::{Aim, Best, Decided, Decision, Feasible};
 use crate::experiment::tune::{Axis, Tuned};
+use crate::experiment::{Outcome, Plan};
 use crate::scenario::Scenario;
 
 use super::csv::number;
+use super::{Report, Results};
+
+/// What `tune` shows and writes: the terminal's lines (under `title`) and the report, the
+/// sweep report of every point evaluated with `tune.csv` and `tuned.toml`; `outcome` gives
+/// the search's wall time and threads.
+pub fn present<'a>(
+    scenario: &Scenario,
+    axes: &[Axis],
+    decision: Decision,
+    tuned: &'a Tuned,
+    plan: &Plan,
+    outcome: &Outcome,
+) -> Result<(String, Report<'a>), String> {
+    let aim = decision
+        .objective
+        .clone()
+        .ok_or("tune needs an objective")?;
+    let paths: Vec<String> = axes.iter().map(|a| a.path.clone()).collect();
+    // The runner-up: the neighbour closest to the best on the objective.
+    let runner_up = tuned
+        .neighbours
+        .iter()
+        .min_by(|a, b| a.1.mean.abs().total_cmp(&b.1.mean.abs()))
+        .copied();
+    let feasible = match scenario.expects.is_empty() {
+        true => Vec::new(),
+        false => tuned.points.iter().map(|p| p.feasible).collect(),
+    };
+    let decided = Decided {
+        decision,
+        feasible,
+        best: Some(Best {
+            row: tuned.best,
+            runner_up,
+            among_unsure: false,
+        }),
+    };
+    let rows: Vec<(Vec<String>, Result<Results, String>)> = tuned
+        .points
+        .iter()
+        .map(|p| {
+            let r = Results {
+                name: &p.name,
+                scenario: &p.scenario,
+                runs: &p.runs,
+            };
+            (p.values.clone(), Ok(r))
+        })
+        .collect();
+    let mut report = Report::for_sweep(&paths, &rows, &decided, plan, outcome);
+    report.add("tune.csv", csv(axes, &aim, tuned));
+    report.add(
+        "tuned.toml",
+        toml(scenario, axes, tuned, &aim)?.into_bytes(),
+    );
+    let text = format!(
+        "{} — tuned over {}\n{}",
+        super::terminal::title(scenario, plan),
+        paths.join(" × "),
+        summary(axes, &aim, tuned)
+    );
+    Ok((text, report))
+}
 
 /// `tune.csv`: every point evaluated, in the order first evaluated: its values, the
 /// replications of its last evaluation, whether it keeps the bounds, the objective's mean and
 /// 95% interval, and its part in the search (`best`, `neighbour` of the best, `visited`).
-pub fn csv(axes: &[Axis], aim: &Aim, tuned: &Tuned, feasible: &[&str]) -> Vec<u8> {
+fn csv(axes: &[Axis], aim: &Aim, tuned: &Tuned) -> Vec<u8> {
     let mut w = ::csv::Writer::from_writer(Vec::new());
     let metric = aim.measure.name();
     let header: Vec<String> = axes
@@ -34,8 +98,7 @@ pub fn csv(axes: &[Axis], aim: &Aim, tuned: &Tuned, feasible: &[&str]) -> Vec<u8
         .collect();
     w.write_record(&header).expect("in memory");
     for (i, p) in tuned.points.iter().enumerate() {
-        let kpis = crate::experiment::tune::scoped_kpis(&p.scenario, &p.runs);
-        let e = aim.measure.of(&kpis);
+        let e = aim.measure.of(&p.kpis);
         let role = if i == tuned.best {
             "best"
         } else if tuned.neighbours.iter().any(|(n, _)| *n == i) {
@@ -46,7 +109,7 @@ pub fn csv(axes: &[Axis], aim: &Aim, tuned: &Tuned, feasible: &[&str]) -> Vec<u8
         let mut row = p.values.clone();
         row.extend([
             p.runs.len().to_string(),
-            feasible[i].to_string(),
+            p.feasible.map_or("", |f| f.name()).to_string(),
             role.to_string(),
             e.map_or(String::new(), |e| number(e.mean)),
             e.map_or(String::new(), |e| number(e.ci_low)),
@@ -95,13 +158,11 @@ pub fn toml(
 }
 
 /// The terminal's account of the search.
-pub fn summary(axes: &[Axis], aim: &Aim, tuned: &Tuned, feasible: &[&str]) -> String {
+fn summary(axes: &[Axis], aim: &Aim, tuned: &Tuned) -> String {
     let mut out = String::new();
     let (unit, scale) = aim.measure.metric.unit().display();
     let value = |i: usize| {
-        let p = &tuned.points[i];
-        let kpis = crate::experiment::tune::scoped_kpis(&p.scenario, &p.runs);
-        super::terminal::aim_value(aim, &kpis).unwrap_or_else(|| "-".into())
+        super::terminal::aim_value(aim, &tuned.points[i].kpis).unwrap_or_else(|| "-".into())
     };
     let name = |i: usize| {
         axes.iter()
@@ -118,7 +179,7 @@ pub fn summary(axes: &[Axis], aim: &Aim, tuned: &Tuned, feasible: &[&str]) -> St
         tuned.moves,
         tuned.simulations
     );
-    if feasible[tuned.best] == "no" {
+    if tuned.points[tuned.best].feasible == Some(Feasible::No) {
         let _ = writeln!(
             out,
             "  no point of the box keeps every [[expect]] bound; the nearest tried:"
