@@ -12,6 +12,9 @@ pub(super) enum ChatState {
     /// In a queue, on offer, or in an agent's queue: not being worked on.
     Waiting,
     InService,
+    /// On hold, off every agent's slots, until its customer writes or its timer closes it
+    /// (README `[inactivity.on_hold]`).
+    OnHold,
 }
 
 /// How the agent will answer the offer in flight.
@@ -91,7 +94,7 @@ impl Sim<'_> {
                     self.chats_changed(agent);
                 }
             }
-            ChatState::Bot | ChatState::Free => {}
+            ChatState::Bot | ChatState::OnHold | ChatState::Free => {}
         }
         self.carry_out();
     }

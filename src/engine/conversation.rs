@@ -33,6 +33,16 @@ pub(super) struct Talk {
     pub(super) last_message: Millis,
     /// An auto-close check is scheduled (it re-arms itself while messages keep coming).
     pub(super) close_pending: bool,
+    /// On hold: numbers the hold (older timers are stale); the agent who held it; the
+    /// customer's next message, when it comes after the hold began, ms after the hold.
+    pub(super) hold_version: u32,
+    pub(super) held_by: u32,
+    pub(super) after_hold: Option<f64>,
+    /// The customer left without a word (README `[customers]`); since when the chat holds a
+    /// slot for nobody (`None` once off the slot), and the slot time so held before.
+    pub(super) silent: bool,
+    pub(super) silent_since: Option<Millis>,
+    pub(super) silent_held: Millis,
 }
 
 impl Talk {
@@ -51,6 +61,12 @@ impl Talk {
             episode_version: 0,
             last_message: 0,
             close_pending: false,
+            hold_version: 0,
+            held_by: 0,
+            after_hold: None,
+            silent: false,
+            silent_since: None,
+            silent_held: 0,
             next: Step::AgentReply,
         }
     }
@@ -65,6 +81,10 @@ pub(super) enum Step {
     CustomerLeaves,
     /// The agent finishes the chat.
     WrapUp,
+    /// The customer's silence puts the chat on hold (README `[inactivity.on_hold]`).
+    Hold,
+    /// The agent closes a chat whose customer left without a word.
+    Close,
 }
 
 pub(super) struct TurnSamplers {
@@ -75,6 +95,8 @@ pub(super) struct TurnSamplers {
     pub(super) customer_silent_probability: f64,
     pub(super) wrap_up: Option<Sampler>,
     pub(super) patience_in_conversation: Option<Sampler>,
+    pub(super) silent_abandonment: f64,
+    pub(super) silent_noticed_after: Option<Sampler>,
 }
 
 /// An agent's desk: the chats in its slots and the work each still needs, and its presence.
@@ -189,7 +211,16 @@ impl Sim<'_> {
             (Some(p), false) => Some(p.sample(&mut talk.rng)).filter(|&p| p < after),
             _ => None,
         };
+        // A share of them leave without a word: the agent, none the wiser, replies anyway.
+        let silently = leaves.is_some()
+            && turns.silent_abandonment > 0.0
+            && talk.rng.random_bool(turns.silent_abandonment);
         match leaves {
+            Some(p) if silently => {
+                talk.silent = true;
+                talk.silent_since = Some(self.now + round_ms(p));
+                self.talk_next(id, Step::AgentReply, after);
+            }
             Some(p) => self.talk_next(id, Step::CustomerLeaves, p),
             None => self.talk_next(id, Step::AgentReply, after),
         }
@@ -212,7 +243,16 @@ impl Sim<'_> {
         let Some(talk) = self.talks.get(id.index as usize) else {
             return;
         };
-        if c.state != ChatState::InService || talk.version != version {
+        if talk.version != version {
+            return;
+        }
+        if c.state == ChatState::OnHold {
+            if talk.next == Step::CustomerMessage {
+                self.resume_from_hold(id);
+            }
+            return;
+        }
+        if c.state != ChatState::InService {
             return;
         }
         let turns = self.turns.as_ref().expect("turn model");
@@ -239,28 +279,62 @@ impl Sim<'_> {
                 talk.turns_left = talk.turns_left.saturating_sub(1);
                 let silent =
                     talk.turns_left > 0 && talk.rng.random_bool(turns.customer_silent_probability);
-                let next =
-                    if silent && talk.closable && self.scenario.inactivity.auto_close.is_some() {
-                        // The customer says no more: the chat holds its slot until auto-close. A
-                        // chat auto-close may not touch (it arrived before `from`) ends as it
-                        // would without auto-close.
-                        talk.version = talk.version.wrapping_add(1);
-                        None
-                    } else if talk.turns_left == 0 || silent {
-                        let wrap = turns
-                            .wrap_up
-                            .as_ref()
-                            .map_or(0.0, |w| w.sample(&mut talk.rng));
-                        Some((Step::WrapUp, wrap))
-                    } else {
-                        Some((
-                            Step::CustomerMessage,
-                            turns.customer_reply.sample(&mut talk.rng),
-                        ))
-                    };
+                let auto_close = talk.closable && self.scenario.inactivity.auto_close.is_some();
+                let on_hold = self.scenario.inactivity.on_hold;
+                let mut next = if talk.silent && talk.turns_left > 0 {
+                    // Its customer is gone: the agent closes it when it notices, or the
+                    // platform's timers do; with neither it ends as a finished chat would.
+                    match &turns.silent_noticed_after {
+                        Some(n) => Some((Step::Close, n.sample(&mut talk.rng))),
+                        None if auto_close
+                            || on_hold.is_some_and(|h| h.after_silence.is_some()) =>
+                        {
+                            talk.version = talk.version.wrapping_add(1);
+                            None
+                        }
+                        None => Some((Step::WrapUp, 0.0)),
+                    }
+                } else if silent && auto_close {
+                    // The customer says no more: the chat holds its slot until auto-close. A
+                    // chat auto-close may not touch (it arrived before `from`) ends as it
+                    // would without auto-close.
+                    talk.version = talk.version.wrapping_add(1);
+                    None
+                } else if talk.turns_left == 0 || silent {
+                    let wrap = turns
+                        .wrap_up
+                        .as_ref()
+                        .map_or(0.0, |w| w.sample(&mut talk.rng));
+                    Some((Step::WrapUp, wrap))
+                } else {
+                    Some((
+                        Step::CustomerMessage,
+                        turns.customer_reply.sample(&mut talk.rng),
+                    ))
+                };
+                // README `[inactivity.on_hold]`: the agent may put the chat on hold now, or
+                // the customer's silence will, unless the customer (or the agent's close)
+                // comes first.
+                let waits_on_customer = next
+                    .is_none_or(|(step, _)| matches!(step, Step::CustomerMessage | Step::Close));
+                let mut hold_now = false;
+                if let Some(h) = on_hold.filter(|_| waits_on_customer) {
+                    hold_now = next.is_none_or(|(step, _)| step == Step::CustomerMessage)
+                        && self.scenario.hold_after_reply > 0.0
+                        && talk.rng.random_bool(self.scenario.hold_after_reply);
+                    let ends = next.map(|(_, after)| self.now + round_ms(after).min(MAX_AHEAD));
+                    if !hold_now && let Some(at) = h.hold_at(self.now, ends) {
+                        let silence = (at - self.now) as f64;
+                        talk.after_hold = next
+                            .filter(|&(step, _)| step == Step::CustomerMessage)
+                            .map(|(_, after)| after - silence);
+                        next = Some((Step::Hold, silence));
+                    }
+                }
                 // README `[inactivity.*]`: the agent may snooze ("adiar") the chat it has just answered, so
                 // that the customer's next message raises no alert while it is away.
-                let snooze_now = next.is_none_or(|(step, _)| step == Step::CustomerMessage)
+                let snooze_now = !hold_now
+                    && next.is_none_or(|(step, _)| step == Step::CustomerMessage)
                     && self.snooze.as_ref().is_some_and(|s| {
                         s.after_reply > 0.0 && talk.rng.random_bool(s.after_reply)
                     });
@@ -270,9 +344,21 @@ impl Sim<'_> {
                 if let Some((step, after)) = next {
                     self.talk_next(id, step, after);
                 }
-                if snooze_now {
+                if hold_now {
+                    self.put_on_hold(id);
+                } else if snooze_now {
                     self.start_snooze(id);
                 }
+            }
+            Step::Hold => {
+                self.put_on_hold(id);
+                if let Some(rest) = self.talks[id.index as usize].after_hold.take() {
+                    self.talk_next(id, Step::CustomerMessage, rest);
+                }
+            }
+            Step::Close => {
+                self.note(id, "agent_close", "");
+                self.end_silent(id);
             }
             Step::CustomerMessage => {
                 self.note(id, "customer", "");
@@ -300,6 +386,9 @@ impl Sim<'_> {
                 }
                 self.take_away(id);
                 self.release(id, Outcome::AbandonedInConversation);
+            }
+            Step::WrapUp if self.talks[id.index as usize].silent => {
+                self.end_silent(id);
             }
             Step::WrapUp => {
                 self.end_episode(id);

@@ -105,8 +105,12 @@ impl Sim<'_> {
         }
     }
 
-    /// Closed with reason "inactivity of the team or agent" (README `[inactivity.*]`).
+    /// Closed with reason "inactivity of the team or agent" (README `[inactivity.*]`). A
+    /// chat whose customer had left silently counts as that instead.
     pub(super) fn close_for_inactivity(&mut self, id: ChatId) {
+        if self.end_silent(id) {
+            return;
+        }
         self.take_away(id);
         self.end_episode(id);
         if let Some(tag) = self.chats[id.index as usize].window {
@@ -145,8 +149,9 @@ impl Sim<'_> {
         if c.state == ChatState::Bot {
             return;
         }
+        let held = c.state == ChatState::OnHold;
         let talk = &mut self.talks[id.index as usize];
-        if talk.snoozed {
+        if talk.snoozed || held {
             talk.close_pending = false;
             return;
         }

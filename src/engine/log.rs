@@ -38,6 +38,8 @@ pub enum Outcome {
     BotResolved,
     Abandoned,
     AbandonedInConversation,
+    /// The customer left the conversation without a word (README `[customers]`).
+    SilentAbandoned,
     AutoClosed,
     Resolved,
     Unfinished,
@@ -49,6 +51,7 @@ impl Outcome {
             Outcome::BotResolved => "bot_resolved",
             Outcome::Abandoned => "abandoned",
             Outcome::AbandonedInConversation => "abandoned_in_conversation",
+            Outcome::SilentAbandoned => "silent_abandoned",
             Outcome::AutoClosed => "auto_closed",
             Outcome::Resolved => "resolved",
             Outcome::Unfinished => "unfinished",

@@ -11,6 +11,7 @@
 mod arrivals;
 mod chat;
 mod conversation;
+mod hold;
 mod inactivity;
 pub mod log;
 mod offers;
@@ -208,6 +209,7 @@ impl Sim<'_> {
             Event::Talk { chat, version } => self.talk(chat, version),
             Event::Inactivity { chat, version } => self.inactivity_due(chat, version),
             Event::AutoClose(chat) => self.auto_close_due(chat),
+            Event::HoldCloses { chat, version } => self.hold_closes(chat, version),
             Event::Completion { agent, version } => {
                 if self.desks[agent as usize].version == version {
                     self.completion(agent as usize);

@@ -25,6 +25,10 @@ struct Params {
     transfer: f64,
     /// `transfer_to`: a team, or an agent group.
     transfer_to: &'static str,
+    /// `[inactivity.on_hold]`'s keys, if any.
+    on_hold: Option<&'static str>,
+    /// Customers who give up in conversation leave silently (with `patience`).
+    silent_leavers: bool,
 }
 
 fn params() -> impl Strategy<Value = Params> {
@@ -47,6 +51,12 @@ fn params() -> impl Strategy<Value = Params> {
         (
             0.0f64..0.3,
             prop::sample::select(vec!["\"b\"", "{ group = \"other\" }"]),
+            prop::sample::select(vec![
+                None,
+                Some("after_silence = \"3m\"\nclose_after = \"30m\""),
+                Some("after_reply = 0.3\nclose_after = \"20m\"\nresume = \"queue\""),
+            ]),
+            any::<bool>(),
         ),
     )
         .prop_map(
@@ -62,7 +72,7 @@ fn params() -> impl Strategy<Value = Params> {
                 auto_close,
                 patience,
                 requeue,
-                (transfer, transfer_to),
+                (transfer, transfer_to, on_hold, silent_leavers),
             )| Params {
                 distribution,
                 agents,
@@ -77,6 +87,8 @@ fn params() -> impl Strategy<Value = Params> {
                 requeue,
                 transfer,
                 transfer_to,
+                on_hold,
+                silent_leavers,
             },
         )
 }
@@ -144,17 +156,23 @@ after_reply = {snooze}
 duration = {{ dist = "exponential", mean = "5m" }}
 resume_probability = 0.5
 resume_after = {{ dist = "exponential", mean = "2m" }}
+{on_hold}
 "#,
         distribution = p.distribution,
         agents = p.agents,
         capacity = p.capacity,
         end = if p.requeue { "requeue" } else { "keep" },
         rate = p.rate_per_hour,
-        patience = if p.patience {
-            "patience = { dist = \"exponential\", mean = \"4m\" }\npatience_in_conversation = { dist = \"exponential\", mean = \"6m\" }"
-        } else {
-            ""
+        patience = match (p.patience, p.silent_leavers) {
+            (false, _) => "",
+            (true, false) =>
+                "patience = { dist = \"exponential\", mean = \"4m\" }\npatience_in_conversation = { dist = \"exponential\", mean = \"6m\" }",
+            (true, true) =>
+                "patience = { dist = \"exponential\", mean = \"4m\" }\npatience_in_conversation = { dist = \"exponential\", mean = \"6m\" }\nsilent_abandonment = 0.7\nsilent_noticed_after = { dist = \"exponential\", mean = \"10m\" }",
         },
+        on_hold = p
+            .on_hold
+            .map_or(String::new(), |h| format!("[inactivity.on_hold]\n{h}")),
         turns = p.turns_mean,
         silent = p.silent,
         transfer = p.transfer,
@@ -180,12 +198,21 @@ fn check_state(sim: &Sim) {
             assert_eq!(sim.chats[c.chat.index as usize].state, ChatState::InService);
         }
     }
-    for (c, t) in sim.chats.iter().zip(&sim.talks) {
+    for (i, (c, t)) in sim.chats.iter().zip(&sim.talks).enumerate() {
         if c.state != ChatState::Free {
             assert!(
                 !(t.snoozed && t.episode.is_some()),
                 "a snoozed chat has no running episode"
             );
+            if c.state == ChatState::OnHold {
+                // Held: off every slot (desks hold only chats in service) and every queue.
+                assert!(t.episode.is_none(), "a held chat has no running episode");
+                let id = ChatId {
+                    index: i as u32,
+                    generation: c.generation,
+                };
+                assert_eq!(sim.router.holder(id), None);
+            }
             if let Some(e) = t.episode {
                 assert!(e.start <= sim.now);
                 assert!(e.next().is_none_or(|(at, _)| at >= e.start));
@@ -235,7 +262,9 @@ proptest! {
         let m = sim.stats.finish().all().metrics;
         let get = |x: Metric| m[x as usize];
         // Every chat ends in exactly one outcome.
+        // Silent abandonment is undefined (NaN) when unused: `max` counts it as none.
         let outcomes = get(Metric::BotResolved) + get(Metric::Abandoned) + get(Metric::AbandonedInConversation)
+            + get(Metric::SilentAbandoned).max(0.0)
             + get(Metric::AutoClosed) + get(Metric::Resolved) + get(Metric::Unfinished);
         prop_assert_eq!(outcomes, get(Metric::Arrivals));
         // Alerts of an episode come in order: a second alert needs a first, an action a second.

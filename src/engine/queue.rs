@@ -30,6 +30,8 @@ pub enum Event {
     Inactivity { chat: ChatId, version: u32 },
     /// Check whether the chat has gone `auto_close` without a message.
     AutoClose(ChatId),
+    /// A held chat's own timer closes it (stale unless `version` is the chat's current hold).
+    HoldCloses { chat: ChatId, version: u32 },
     /// The earliest chat of an agent finishes; stale unless `version` is the agent's current.
     Completion { agent: u32, version: u32 },
     /// Shifts or breaks change: every group's changes at this instant are applied together.

@@ -144,6 +144,12 @@ impl<'a> Sim<'a> {
                         .patience_in_conversation
                         .as_ref()
                         .map(sampler),
+                    silent_abandonment: scenario.customers.silent_abandonment,
+                    silent_noticed_after: scenario
+                        .customers
+                        .silent_noticed_after
+                        .as_ref()
+                        .map(sampler),
                 }),
             },
             bots: scenario
@@ -177,6 +183,8 @@ impl<'a> Sim<'a> {
                     alerts: scenario.inactivity != Default::default(),
                     focus,
                     scopes: parts.len(),
+                    silent_abandonment: scenario.customers.silent_abandonment > 0.0,
+                    on_hold: scenario.inactivity.on_hold.is_some(),
                 },
             ),
             split: parts.len() > 1,

@@ -265,7 +265,10 @@ pub fn scoped_kpis(scenario: &Scenario, runs: &[RunOutput]) -> ScopedKpis {
         .map(|s| {
             let kpis = Metric::ALL
                 .iter()
-                .filter(|m| s == crate::scenario::scopes::ALL || m.per_scope())
+                .filter(|&&m| {
+                    (s == crate::scenario::scopes::ALL || m.per_scope())
+                        && pooled::reported(runs.iter().map(|r| &r.stats), m)
+                })
                 .map(|&m| (m, pooled::metric_in(runs.iter().map(|r| &r.stats), s, m)))
                 .collect();
             (parts.name(s).to_string(), kpis)

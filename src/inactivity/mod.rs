@@ -75,6 +75,66 @@ pub struct Rules {
     /// Auto-close applies to chats that arrived from this instant on (README `[inactivity.*]`: "a partir da
     /// data de ativação").
     pub auto_close_from: Millis,
+    /// Chats waiting on their customer put aside, off the agent's slots (README
+    /// `[inactivity.on_hold]`).
+    pub on_hold: Option<OnHold>,
+}
+
+/// Where a held chat goes when its customer writes again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Resume {
+    /// Back to the agent who held it when that agent is online, Ready and has a free slot;
+    /// otherwise to the team's queue.
+    Agent,
+    /// Always to the team's queue, to be routed like a waiting chat.
+    Queue,
+}
+
+/// The timing rules of on-hold (README `[inactivity.on_hold]`, Rocket.Chat's "place chats
+/// on hold"): a chat whose agent has replied and whose customer has not is put on hold
+/// after `after_silence` (or by hand, which the engine samples); on hold it frees the
+/// agent's slot, general auto-close leaves it alone and its own timer closes it after
+/// `close_after`; when the customer writes it resumes as `resume` says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OnHold {
+    pub after_silence: Option<Millis>,
+    pub close_after: Millis,
+    pub resume: Resume,
+}
+
+/// Where a resumed chat goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResumeTo {
+    Agent,
+    Queue,
+}
+
+impl OnHold {
+    /// When the chat is put on hold automatically, given the agent's last reply and when the
+    /// customer writes next (`None`: never). A customer who writes first keeps it on the
+    /// agent's slot: a message that comes at the deadline itself wins.
+    pub fn hold_at(
+        &self,
+        agent_replied: Millis,
+        customer_writes: Option<Millis>,
+    ) -> Option<Millis> {
+        let at = agent_replied + self.after_silence?;
+        customer_writes.is_none_or(|w| at < w).then_some(at)
+    }
+
+    /// When a chat put on hold at `held_at` is closed if its customer stays silent.
+    pub fn close_at(&self, held_at: Millis) -> Millis {
+        held_at + self.close_after
+    }
+
+    /// Where the chat goes when its customer writes: to its agent only when the setting
+    /// says so and that agent can take it now.
+    pub fn resume_to(&self, agent_can_take: bool) -> ResumeTo {
+        match self.resume {
+            Resume::Agent if agent_can_take => ResumeTo::Agent,
+            _ => ResumeTo::Queue,
+        }
+    }
 }
 
 /// How far an episode has gone: the chat's alert status.

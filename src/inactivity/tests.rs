@@ -27,6 +27,7 @@ fn rules() -> Rules {
         waiting_queue: None,
         auto_close: Some(30 * MINUTE),
         auto_close_from: 0,
+        on_hold: None,
     }
 }
 
@@ -105,4 +106,57 @@ fn auto_close_counts_from_the_last_message() {
     // counting the time since the last message of either side.
     assert_eq!(rules().auto_close_at(7 * MINUTE), Some(37 * MINUTE));
     assert_eq!(Rules::default().auto_close_at(7 * MINUTE), None);
+}
+
+fn hold(after_silence: Option<i64>, resume: Resume) -> OnHold {
+    OnHold {
+        after_silence: after_silence.map(|m| m * MINUTE),
+        close_after: 60 * MINUTE,
+        resume,
+    }
+}
+
+#[test]
+fn a_chat_is_put_on_hold_when_its_customer_stays_silent_past_the_threshold() {
+    // README `[inactivity.on_hold]`: placed on hold automatically after N minutes without a
+    // customer message, counted from the agent's last reply.
+    let h = hold(Some(5), Resume::Agent);
+    assert_eq!(h.hold_at(10 * MINUTE, None), Some(15 * MINUTE));
+    assert_eq!(h.hold_at(10 * MINUTE, Some(20 * MINUTE)), Some(15 * MINUTE));
+    assert_eq!(
+        h.hold_at(10 * MINUTE, Some(14 * MINUTE)),
+        None,
+        "the customer wrote first"
+    );
+    assert_eq!(
+        h.hold_at(10 * MINUTE, Some(15 * MINUTE)),
+        None,
+        "a message at the deadline itself keeps the chat"
+    );
+    assert_eq!(
+        hold(None, Resume::Agent).hold_at(0, None),
+        None,
+        "by hand only"
+    );
+}
+
+#[test]
+fn a_held_chat_has_its_own_close_timer_from_the_moment_it_was_held() {
+    // README `[inactivity.on_hold]`: held chats are closed after `close_after` on hold,
+    // whatever general auto-close says.
+    assert_eq!(
+        hold(Some(5), Resume::Agent).close_at(15 * MINUTE),
+        75 * MINUTE
+    );
+}
+
+#[test]
+fn a_resumed_chat_goes_back_to_its_agent_only_if_that_agent_can_take_it() {
+    // README `[inactivity.on_hold]`: `resume = "agent"` returns it to the same agent when
+    // online with a free slot, else to the team's queue; `resume = "queue"` always queues.
+    let agent = hold(Some(5), Resume::Agent);
+    assert_eq!(agent.resume_to(true), ResumeTo::Agent);
+    assert_eq!(agent.resume_to(false), ResumeTo::Queue);
+    let queue = hold(Some(5), Resume::Queue);
+    assert_eq!(queue.resume_to(true), ResumeTo::Queue);
 }

@@ -56,7 +56,7 @@ pub fn kpis(runs: &[RunOutput]) -> Vec<(Metric, Estimate)> {
 pub fn kpis_in(runs: &[RunOutput], scope: usize) -> Vec<(Metric, Estimate)> {
     Metric::ALL
         .iter()
-        .filter(|m| scope == ALL || m.per_scope())
+        .filter(|&&m| (scope == ALL || m.per_scope()) && reported(runs, m))
         .map(|&m| {
             (
                 m,
@@ -64,6 +64,11 @@ pub fn kpis_in(runs: &[RunOutput], scope: usize) -> Vec<(Metric, Estimate)> {
             )
         })
         .collect()
+}
+
+/// Whether the runs report `m` (see `pooled::reported`).
+pub fn reported(runs: &[RunOutput], m: Metric) -> bool {
+    pooled::reported(runs.iter().map(|r| &r.stats), m)
 }
 
 /// A variant's KPIs per part of the centre, the whole centre first (what `check` judges).
@@ -316,7 +321,11 @@ pub fn compare(variants: &[Results]) -> Vec<u8> {
                 let Some(&(t, _)) = theirs.iter().find(|(_, name)| *name == scope) else {
                     continue;
                 };
-                for &m in Metric::ALL.iter().filter(|m| s == ALL || m.per_scope()) {
+                let shown = |m: Metric| reported(base.runs, m) || reported(v.runs, m);
+                for &m in Metric::ALL
+                    .iter()
+                    .filter(|&&m| (s == ALL || m.per_scope()) && shown(m))
+                {
                     let e = paired_scopes(base.runs, s, v.runs, t, m);
                     w.write_record([
                         v.name,

@@ -491,6 +491,36 @@ impl Router {
         Some(to)
     }
 
+    /// Whether the agent could take one more chat into a slot now: online, Ready, a slot free.
+    pub fn can_take(&self, agent: AgentId) -> bool {
+        let a = self.agent(agent);
+        a.available() && a.held < a.capacity
+    }
+
+    /// A chat that left every agent (put on hold, README `[inactivity.on_hold]`) goes back
+    /// straight into a slot of `agent`, its agent before: only when that agent is online,
+    /// Ready and has a free slot. Returns whether it did; otherwise nothing changes and the
+    /// caller queues the chat.
+    pub fn resume_with(
+        &mut self,
+        chat: ChatId,
+        agent: AgentId,
+        now: Millis,
+        out: &mut Vec<Decision>,
+    ) -> bool {
+        if self.place(chat) != Place::Gone || !self.can_take(agent) || self.record(chat).is_none() {
+            return false;
+        }
+        let a = &mut self.agents[agent.0 as usize];
+        a.held += 1;
+        a.assigned += 1;
+        a.last_assigned = Some(now);
+        self.set_place(chat, Place::Slot(agent));
+        self.refresh_keys(agent);
+        out.push(Decision::Start { chat, agent });
+        true
+    }
+
     /// The one way a chat leaves an agent (it ended, was refused, withdrawn, transferred or
     /// handed back): the chat is taken off, `place` says where it goes, and then the agent's
     /// freed place refills — its own queue first, then waiting chats of `capacity` teams.

@@ -45,6 +45,9 @@ pub struct Scenario {
     /// Inactivity management (README `[inactivity.*]`); empty when the scenario has no `[inactivity]`.
     pub inactivity: crate::inactivity::Rules,
     pub snooze: Option<Snooze>,
+    /// Per agent reply the customer is to answer: the chance the agent puts the chat on hold
+    /// by hand (README `[inactivity.on_hold]`); 0 without on-hold.
+    pub hold_after_reply: f64,
     /// `[[variants]]`, for `compare` and `check` (`run` ignores them).
     pub variants: Vec<Variant>,
     /// `[[expect]]` bounds, for `check`.
@@ -375,6 +378,12 @@ pub struct Customers {
     /// How many times one customer contacts the center again at most, whatever the reason:
     /// without a bound, customers who give up at once and come straight back never stop.
     pub max_returns: u32,
+    /// Of the customers who give up during the conversation, the share who leave without a
+    /// word (README `[customers]`): their chat stays open on the agent's slot.
+    pub silent_abandonment: f64,
+    /// How long after its reply an agent closes a chat whose customer left silently; `None`:
+    /// the platform's timers (on-hold, auto-close) end it.
+    pub silent_noticed_after: Option<Dist>,
 }
 
 #[derive(Clone, Debug)]

@@ -98,6 +98,16 @@ pub struct RawInactivity {
     pub waiting_queue: Option<RawFlowSet>,
     pub auto_close: Option<RawAutoClose>,
     pub snooze: Option<RawSnooze>,
+    pub on_hold: Option<RawOnHold>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOnHold {
+    pub after_reply: Option<RawShare>,
+    pub after_silence: Option<String>,
+    pub close_after: String,
+    pub resume: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -303,6 +313,8 @@ pub struct RawCustomers {
     pub return_after: Option<RawDist>,
     pub return_after_resolution: Option<RawResolvedReturn>,
     pub max_returns: Option<i64>,
+    pub silent_abandonment: Option<RawShare>,
+    pub silent_noticed_after: Option<RawDist>,
 }
 
 #[derive(Debug, Deserialize)]

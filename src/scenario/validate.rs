@@ -287,7 +287,7 @@ impl<'a> Validator<'a> {
                 }
             }
         }
-        let (inactivity, snooze) = self.inactivity(&raw, &names);
+        let (inactivity, snooze, hold_after_reply) = self.inactivity(&raw, &names, &customers);
         let variants = self.variants(&raw);
         let expects = self.expects(&raw);
         let staffing = self.staffing(&raw, &simulation, &agent_groups);
@@ -315,6 +315,7 @@ impl<'a> Validator<'a> {
             conversation: conversation?,
             inactivity,
             snooze,
+            hold_after_reply,
             variants,
             expects,
             staffing,

@@ -37,6 +37,8 @@ metric_enum!(
         Resolved => "resolved" in Count,
         Abandoned => "abandoned" in Count,
         AbandonedInConversation => "abandoned_in_conversation" in Count,
+        SilentAbandoned => "silent_abandoned" in Count,
+        SilentHeldHours => "silent_held_hours" in Hours,
         Unfinished => "unfinished" in Count,
         AbandonRate => "abandon_rate" in Fraction,
         AbandonRateQueue => "abandon_rate_queue" in Fraction,
@@ -57,6 +59,8 @@ metric_enum!(
         FirstAlerts => "first_alerts" in Count,
         SecondAlerts => "second_alerts" in Count,
         InactivityTransfers => "inactivity_transfers" in Count,
+        Holds => "holds" in Count,
+        HoldClosed => "hold_closed" in Count,
         Refusals => "refusals" in Count,
         Transfers => "transfers" in Count,
         Stranded => "stranded" in Count,
@@ -117,6 +121,25 @@ impl Metric {
     pub fn per_scope(self) -> bool {
         self != Metric::Occupancy
     }
+
+    /// The optional rule whose numbers these are: reported only by scenarios that use it,
+    /// so that a scenario without it keeps its outputs byte for byte.
+    pub fn feature(self) -> Option<Feature> {
+        match self {
+            Metric::SilentAbandoned | Metric::SilentHeldHours => Some(Feature::SilentAbandonment),
+            Metric::Holds | Metric::HoldClosed => Some(Feature::OnHold),
+            _ => None,
+        }
+    }
+}
+
+/// Rules whose numbers are reported only when a scenario uses them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Feature {
+    /// `[customers] silent_abandonment`.
+    SilentAbandonment,
+    /// `[inactivity.on_hold]`.
+    OnHold,
 }
 
 impl IntervalMetric {
@@ -207,6 +230,8 @@ impl Metric {
             Served | Resolved | ServiceLevel | ServiceLevelAnswered | AnswerLevel => Better::Higher,
             Abandoned
             | AbandonedInConversation
+            | SilentAbandoned
+            | SilentHeldHours
             | Unfinished
             | AbandonRate
             | AbandonRateQueue
@@ -222,10 +247,11 @@ impl Metric {
             | FirstAlerts
             | SecondAlerts
             | InactivityTransfers
+            | HoldClosed
             | Refusals
             | Stranded
             | Unplaced => Better::Lower,
-            Arrivals | BotResolved | Occupancy | AutoClosed | Transfers => Better::Neither,
+            Arrivals | BotResolved | Occupancy | AutoClosed | Transfers | Holds => Better::Neither,
         }
     }
 }

@@ -22,6 +22,12 @@ pub fn metric_in<'a>(
     ratio_estimate(runs.into_iter().map(|s| value_in(s, scope, m)), m.scale())
 }
 
+/// Whether the replications report `m`: always, unless it belongs to an optional rule the
+/// scenario does not use (`Metric::feature`), which they leave undefined.
+pub fn reported<'a>(runs: impl IntoIterator<Item = &'a ReplicationStats>, m: Metric) -> bool {
+    m.feature().is_none() || runs.into_iter().any(|r| r.all().weights[m as usize] > 0.0)
+}
+
 /// Metric `m` of scope `scope` in one replication, with its weight.
 pub fn value_in(s: &ReplicationStats, scope: usize, m: Metric) -> Weighted {
     let s = &s.scopes[scope];

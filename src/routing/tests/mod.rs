@@ -400,3 +400,36 @@ fn manual_distribution_hands_out_nothing() {
 }
 
 mod offers;
+
+#[test]
+fn a_held_chat_resumes_in_its_agents_free_slot_and_frees_it_for_others_meanwhile() {
+    use crate::time::MINUTE;
+    // README `[inactivity.on_hold]`: a chat on hold frees its agent's slot; when the customer
+    // writes it goes back to that agent if online, Ready and with a free slot.
+    let mut r = one_team(CAP, &[1]);
+    let me = AgentId(0);
+    assert_eq!(arrive(&mut r, 0, 0), Some(0));
+    let mut out = Vec::new();
+    r.release(chat(0), MINUTE, &mut out);
+    assert_eq!(r.agent(me).held, 0, "on hold, off the slot");
+    // Another chat takes the freed slot: the held one cannot come back now.
+    assert_eq!(arrive(&mut r, 1, 2 * MINUTE), Some(0));
+    assert!(!r.resume_with(chat(0), me, 3 * MINUTE, &mut out));
+    assert!(out.is_empty(), "nothing changes when it cannot resume");
+    r.release(chat(1), 4 * MINUTE, &mut out);
+    set_ready(&mut r, me, false, 4 * MINUTE, &mut out);
+    assert!(
+        !r.resume_with(chat(0), me, 5 * MINUTE, &mut out),
+        "Not ready"
+    );
+    set_ready(&mut r, me, true, 6 * MINUTE, &mut out);
+    out.clear();
+    assert!(r.resume_with(chat(0), me, 7 * MINUTE, &mut out));
+    assert_eq!(accept_all(&mut r, &mut out), vec![(0, 0)]);
+    assert_eq!(r.holder(chat(0)), Some(me));
+    assert_eq!(r.agent(me).held, 1);
+    assert!(
+        !r.resume_with(chat(0), me, 8 * MINUTE, &mut out),
+        "already there"
+    );
+}

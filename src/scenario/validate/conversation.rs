@@ -53,6 +53,24 @@ impl Validator<'_> {
             0,
             MAX_RETURNS,
         ) as u32;
+        let silent_abandonment =
+            self.probability(key.key("silent_abandonment"), c.silent_abandonment.as_ref());
+        if silent_abandonment > 0.0 && c.patience_in_conversation.is_none() {
+            self.fail(
+                key.key("silent_abandonment"),
+                "is a share of the customers who give up during the conversation: give a `patience_in_conversation`",
+            );
+        }
+        let silent_noticed_after = c
+            .silent_noticed_after
+            .as_ref()
+            .and_then(|d| self.dist(key.key("silent_noticed_after"), d));
+        if c.silent_noticed_after.is_some() && silent_abandonment == 0.0 {
+            self.fail(
+                key.key("silent_noticed_after"),
+                "says when agents close the chats of customers who left silently: give a `silent_abandonment`",
+            );
+        }
         Customers {
             patience,
             patience_in_conversation,
@@ -60,6 +78,8 @@ impl Validator<'_> {
             return_after,
             return_after_resolution,
             max_returns,
+            silent_abandonment,
+            silent_noticed_after,
         }
     }
 

@@ -1,10 +1,10 @@
 //! `[inactivity]`: the flows of the three queue kinds, auto-close and snooze (README `[inactivity.*]`).
 
 use super::Validator;
-use crate::inactivity::{Action, ActionKind, FlowSet, InactivityFlow, Rules};
+use crate::inactivity::{Action, ActionKind, FlowSet, InactivityFlow, OnHold, Resume, Rules};
 use crate::scenario::locate::KeyPath;
-use crate::scenario::raw::{RawAction, RawFlowSet, RawScenario};
-use crate::scenario::{Snooze, TeamId};
+use crate::scenario::raw::{RawAction, RawFlowSet, RawOnHold, RawScenario};
+use crate::scenario::{Customers, Snooze, TeamId};
 use crate::time::MINUTE;
 
 impl Validator<'_> {
@@ -12,10 +12,14 @@ impl Validator<'_> {
         &mut self,
         raw: &RawScenario,
         names: &[&str],
-    ) -> (Rules, Option<Snooze>) {
+        customers: &Customers,
+    ) -> (Rules, Option<Snooze>, f64) {
         let key = KeyPath::root().key("inactivity");
         let Some(i) = &raw.inactivity else {
-            return (Rules::default(), None);
+            if customers.silent_abandonment > 0.0 && customers.silent_noticed_after.is_none() {
+                self.silent_needs_an_end();
+            }
+            return (Rules::default(), None, 0.0);
         };
         if raw.conversation.turns.is_none() {
             self.fail(
@@ -113,14 +117,76 @@ impl Validator<'_> {
                 resume_after,
             })
         });
+        let (on_hold, hold_after_reply) = match &i.on_hold {
+            Some(h) => {
+                let (h, p) = self.on_hold(&key.key("on_hold"), h);
+                (Some(h), p)
+            }
+            None => (None, 0.0),
+        };
+        if customers.silent_abandonment > 0.0
+            && customers.silent_noticed_after.is_none()
+            && auto_close.is_none()
+            && on_hold.is_none_or(|h| h.after_silence.is_none())
+        {
+            self.silent_needs_an_end();
+        }
         let rules = Rules {
             team_queue,
             agent_queue,
             waiting_queue,
             auto_close,
             auto_close_from,
+            on_hold,
         };
-        (rules, snooze)
+        (rules, snooze, hold_after_reply)
+    }
+
+    /// A chat whose customer left without a word ends only when somebody or something
+    /// closes it; without any, it would hold its slot for ever.
+    fn silent_needs_an_end(&mut self) {
+        let key = KeyPath::root().key("customers").key("silent_abandonment");
+        if self.problems.iter().any(|(k, _)| k.starts_with(&key)) {
+            return;
+        }
+        self.fail(
+            key,
+            "the chats of customers who leave silently need something to close them: `silent_noticed_after` (the agent), `[inactivity.auto_close]` or `[inactivity.on_hold] after_silence`",
+        );
+    }
+
+    /// `[inactivity.on_hold]` (README): by hand, automatically, or both; a timer of its own.
+    fn on_hold(&mut self, key: &KeyPath, h: &RawOnHold) -> (OnHold, f64) {
+        let after_reply = self.probability(key.key("after_reply"), h.after_reply.as_ref());
+        let after_silence = h
+            .after_silence
+            .as_deref()
+            .map(|t| self.positive_duration(key.key("after_silence"), Some(t), MINUTE));
+        if h.after_reply.is_none() && after_silence.is_none() {
+            self.fail(
+                key.clone(),
+                "puts no chat on hold: give `after_reply` (the share of replies after which agents hold the chat) or `after_silence` (how long a customer's silence puts it on hold)",
+            );
+        }
+        let close_after =
+            self.positive_duration(key.key("close_after"), Some(&h.close_after), MINUTE);
+        let resume = match h.resume.as_deref() {
+            None | Some("agent") => Resume::Agent,
+            Some("queue") => Resume::Queue,
+            Some(other) => {
+                self.fail(
+                    key.key("resume"),
+                    format!("unknown `{other}`: `agent` (back to the agent who held it, when free) or `queue` (to the team's queue)"),
+                );
+                Resume::Agent
+            }
+        };
+        let rules = OnHold {
+            after_silence,
+            close_after,
+            resume,
+        };
+        (rules, after_reply)
     }
 
     /// An inactivity action moves a chat to another team (README, `[inactivity.*]`). A flow

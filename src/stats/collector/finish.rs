@@ -75,7 +75,13 @@ impl Collector {
                 (b + acc.areas.busy_slots, p + acc.areas.present_slots)
             });
         let occupancy = share(busy / time::HOUR as f64, present / time::HOUR as f64);
-        let (metrics, weights) = run_metrics(&self.counts, &self.wait_all, &self.ttfr, occupancy);
+        let (metrics, weights) = run_metrics(
+            &self.counts,
+            &self.wait_all,
+            &self.ttfr,
+            occupancy,
+            self.features,
+        );
         let rows: Vec<_> = (0..self.intervals.len())
             .map(|a| self.interval_row(a))
             .collect();
@@ -98,9 +104,15 @@ impl Collector {
         } else {
             (Vec::new(), Vec::new())
         };
+        let features = self.features;
         for (acc, (intervals, interval_weights)) in self.scoped.iter().zip(tails) {
-            let (metrics, weights) =
-                run_metrics(&acc.counts, &acc.wait_all, &acc.ttfr, (f64::NAN, 0.0));
+            let (metrics, weights) = run_metrics(
+                &acc.counts,
+                &acc.wait_all,
+                &acc.ttfr,
+                (f64::NAN, 0.0),
+                features,
+            );
             scopes.push(ScopeStats {
                 metrics,
                 weights,
@@ -207,6 +219,7 @@ fn run_metrics(
     wait_all: &Histogram,
     ttfr: &Histogram,
     occupancy: (f64, f64),
+    features: Features,
 ) -> ([f64; Metric::COUNT], [f64; Metric::COUNT]) {
     let minutes = |ms: Option<f64>| ms.map_or(f64::NAN, |v| v / MINUTE as f64);
     let known = (c.served + c.abandoned + c.bot_after_start) as f64;
@@ -214,6 +227,9 @@ fn run_metrics(
     let mut metrics = [f64::NAN; Metric::COUNT];
     let mut weights = [0.0; Metric::COUNT];
     for &m in Metric::ALL {
+        if m.feature().is_some_and(|f| !features.has(f)) {
+            continue;
+        }
         let (value, weight) = match m {
             Metric::Arrivals => count(c.arrivals as f64),
             Metric::BotResolved => count(c.bot_resolved as f64),
@@ -233,6 +249,10 @@ fn run_metrics(
             Metric::MeanTtfr => share(c.ttfr_sum / MINUTE as f64, served),
             Metric::TtfrP90 => count(minutes(ttfr.quantile(0.9))),
             Metric::AbandonedInConversation => count(c.abandoned_in_conversation as f64),
+            Metric::SilentAbandoned => count(c.silent_abandoned as f64),
+            Metric::SilentHeldHours => count(c.silent_held / time::HOUR as f64),
+            Metric::Holds => count(c.holds as f64),
+            Metric::HoldClosed => count(c.hold_closed as f64),
             Metric::ServiceLevel => share(c.sl_hits as f64, reached),
             Metric::ServiceLevelAnswered => share(c.sl_hits as f64, served),
             Metric::AnswerLevel => share(c.answer_hits as f64, reached),

@@ -8,7 +8,7 @@ mod parts;
 pub use finish::{ReplicationStats, ScopeStats};
 
 use super::histogram::Histogram;
-use super::metrics::{GroupMetric, IntervalMetric, Metric};
+use super::metrics::{Feature, GroupMetric, IntervalMetric, Metric};
 use crate::time;
 use crate::time::{MINUTE, Millis};
 
@@ -90,6 +90,13 @@ struct ChatCounts {
     bot_after_start: u64,
     /// Chats of the window still open when the run ended.
     unfinished: u64,
+    /// Customers who left the conversation without a word, and the slot time their chats
+    /// held after they left, in ms.
+    silent_abandoned: u64,
+    silent_held: f64,
+    /// Times chats were put on hold, and held chats closed by the on-hold timer.
+    holds: u64,
+    hold_closed: u64,
 }
 
 /// A team's or a stream's own counts (README "Results per team and per stream"), beside the
@@ -209,6 +216,7 @@ pub struct Collector {
     pub levels: Levels,
     /// Integrate the alert levels (only when inactivity flows can raise alerts).
     alerts: bool,
+    features: Features,
     /// Per agent group; integrated lazily, when they change (see `group`).
     group_levels: Vec<GroupLevels>,
     /// When each group's levels were last integrated.
@@ -226,6 +234,26 @@ pub struct Measure {
     pub focus: bool,
     /// Scopes, the whole centre included (see `scenario::scopes`).
     pub scopes: usize,
+    /// The optional rules in use, whose metrics are reported (`Metric::feature`).
+    pub silent_abandonment: bool,
+    pub on_hold: bool,
+}
+
+/// Which optional rules' metrics a replication reports; the others are left undefined
+/// (weight 0), which keeps them out of the files.
+#[derive(Clone, Copy, Debug, Default)]
+struct Features {
+    silent_abandonment: bool,
+    on_hold: bool,
+}
+
+impl Features {
+    fn has(self, f: Feature) -> bool {
+        match f {
+            Feature::SilentAbandonment => self.silent_abandonment,
+            Feature::OnHold => self.on_hold,
+        }
+    }
 }
 
 impl Collector {
@@ -241,6 +269,8 @@ impl Collector {
             alerts,
             focus,
             scopes,
+            silent_abandonment,
+            on_hold,
         } = measure;
         let n = ((horizon - warmup) + interval - 1) / interval;
         let scope_base = 1 + focus as usize;
@@ -287,6 +317,10 @@ impl Collector {
             groups: vec![GroupAcc::default(); group_sizes.len()],
             levels: Levels::default(),
             alerts,
+            features: Features {
+                silent_abandonment,
+                on_hold,
+            },
             group_levels: vec![GroupLevels::default(); group_sizes.len()],
             group_last: vec![0; group_sizes.len()],
             group_sizes: group_sizes.to_vec(),
@@ -623,6 +657,30 @@ impl Collector {
         self.counts.resolved += 1;
         self.groups[group].handled += 1;
         self.count_scoped(Some(tag), |c| c.resolved += 1);
+    }
+
+    /// The customer had left the conversation silently and the chat is now closed: its slot
+    /// was held `held` ms for nobody (README `[customers]`).
+    pub fn silent_abandoned(&mut self, tag: Tag, held: Millis) {
+        let held = held as f64;
+        let add = |c: &mut ChatCounts| {
+            c.silent_abandoned += 1;
+            c.silent_held += held;
+        };
+        add(&mut self.counts);
+        self.count_scoped(Some(tag), add);
+    }
+
+    /// The chat was put on hold (README `[inactivity.on_hold]`).
+    pub fn held(&mut self, tag: Option<Tag>) {
+        self.counts.holds += 1;
+        self.count_scoped(tag, |c| c.holds += 1);
+    }
+
+    /// A held chat's own timer closed it; it counts among `auto_closed` too.
+    pub fn hold_closed(&mut self, tag: Option<Tag>) {
+        self.counts.hold_closed += 1;
+        self.count_scoped(tag, |c| c.hold_closed += 1);
     }
 
     /// A chat of the window still open at the end of the run.
