@@ -119,6 +119,8 @@ pub(super) struct Desk {
     pub(super) presence: Presence,
     /// When its last shift ended, for `shift_end_grace`.
     pub(super) off_at: Millis,
+    /// When it last went Not ready on shift, for `not_ready_grace`.
+    pub(super) not_ready_at: Millis,
 }
 
 /// A chat in one of an agent's slots.

@@ -33,7 +33,9 @@ use crate::routing::{
     AgentId, AgentSpec, ChatId, Decision, Presence as RoutingPresence, QueueId, Router,
 };
 use crate::scenario::scopes::{NONE, Scopes};
-use crate::scenario::{Destination, OnShiftEnd, Scenario, TeamId, TransferTarget, WorkModel};
+use crate::scenario::{
+    Destination, HandBackTo, OnShiftEnd, Scenario, TeamId, TransferTarget, WorkModel,
+};
 use crate::stats::collector::{Collector, Measure, ReplicationStats, Tag};
 use crate::time::{MAX_AHEAD, Millis, ceil_ms, round_ms};
 use log::{ChatLog, LogFormat, Outcome};

@@ -120,19 +120,77 @@ impl Sim<'_> {
     /// The chat leaves its agent at the end of the agent's shift, back to its queue.
     pub(super) fn requeue(&mut self, id: ChatId) {
         self.note(id, "requeue", "");
+        if self.hand_to_agent(id) {
+            return;
+        }
         self.take_away(id);
         let queue = self.chats[id.index as usize].queue;
         self.route_to(id, queue);
     }
 
-    /// Whether the agent's shift is over, its group hands chats back at a shift end, and
-    /// its `shift_end_grace` has passed.
+    /// `hand_back_to = "agent"` (README `[[teams]]`): a chat in its agent's slot goes straight
+    /// to another available agent of its team, with a fresh inactivity clock. Returns whether
+    /// it did; with nobody available, or for a chat not yet started, the caller queues it.
+    fn hand_to_agent(&mut self, id: ChatId) -> bool {
+        let queue = self.chats[id.index as usize].queue;
+        let team = queue.0 as usize;
+        if self
+            .scenario
+            .teams
+            .get(team)
+            .is_none_or(|t| t.hand_back_to != HandBackTo::Agent)
+        {
+            return false;
+        }
+        let Some(from) = self.router.holder(id) else {
+            return false;
+        };
+        let scenario = self.scenario;
+        let candidates = scenario
+            .agent_groups
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| {
+                g.role == crate::routing::Role::Agent && g.teams.contains(&TeamId(team as u32))
+            })
+            .flat_map(|(g, _)| self.group_agents[g].clone().map(AgentId))
+            .collect::<Vec<_>>();
+        let Some(to) = self
+            .router
+            .transfer_to_agent(id, candidates, self.now, &mut self.decisions)
+        else {
+            return false;
+        };
+        let from = from.0 as usize;
+        self.off_desk(from, id);
+        self.end_episode(id);
+        let c = &mut self.chats[id.index as usize];
+        c.state = ChatState::Waiting;
+        if let Some(talk) = self.talks.get_mut(id.index as usize) {
+            talk.version = talk.version.wrapping_add(1);
+        }
+        self.queue_level(id, 1.0);
+        self.note_agent(id, "hand_back", to.0 as usize);
+        self.reschedule(from);
+        self.chats_changed(from);
+        self.carry_out();
+        true
+    }
+
+    /// Whether the agent hands its chats back now: its shift is over, its group hands chats
+    /// back at a shift end and its `shift_end_grace` has passed; or it is Not ready on shift,
+    /// its group hands chats back then, and its `not_ready_grace` has passed.
     pub(super) fn hands_back(&self, agent: usize) -> bool {
         let desk = &self.desks[agent];
         let group = &self.scenario.agent_groups[desk.group];
-        !desk.on_shift
+        let shift_over = !desk.on_shift
             && group.on_shift_end == OnShiftEnd::Requeue
-            && self.now >= desk.off_at + group.shift_end_grace
+            && self.now >= desk.off_at + group.shift_end_grace;
+        let not_ready = desk.on_shift
+            && (desk.on_break || desk.away)
+            && group.on_not_ready == OnShiftEnd::Requeue
+            && self.now >= desk.not_ready_at + group.not_ready_grace;
+        shift_over || not_ready
     }
 
     /// Ready unless on a break or set Not ready by a missed offer.
@@ -156,6 +214,17 @@ impl Sim<'_> {
         };
         if presence == desk.presence {
             return;
+        }
+        // Gone Not ready on shift: the group may hand its chats back after a grace time
+        // (README `[[agents]]` `on_not_ready`).
+        if matches!(presence, Presence::NotReady | Presence::Away)
+            && desk.presence == Presence::Ready
+            && self.scenario.agent_groups[desk.group].on_not_ready == OnShiftEnd::Requeue
+        {
+            desk.not_ready_at = self.now;
+            let grace = self.scenario.agent_groups[desk.group].not_ready_grace;
+            self.events
+                .schedule(self.now + grace, Event::HandBack(agent as u32));
         }
         let slots = desk.capacity as f64;
         let before = std::mem::replace(&mut desk.presence, presence);
@@ -284,5 +353,114 @@ handle_time = { dist = "constant", value = "1m" }
         assert_eq!(sim.stats.levels.busy_slots, 0.0);
         // The first chat keeps the work already done: 60 of its 120 minutes are left.
         assert!((sim.chats[chats[0].index as usize].work - (60 * MINUTE) as f64).abs() < 1.0);
+    }
+
+    /// Agent `g` (a break at 01:00 of `break_len`, `keys` on what it does then) and agent
+    /// `other` of `other_capacity`, both of team `a` (with `team_keys`), on all day.
+    fn breaking(break_len: &str, keys: &str, team_keys: &str, other_capacity: u32) -> Scenario {
+        parse(&format!(
+            r#"
+[[teams]]
+name = "a"
+{team_keys}
+[[agents]]
+name = "g"
+team = "a"
+capacity = 2
+shifts = ["mon-sun 00:00-24:00"]
+breaks = [{{ at = "01:00", length = "{break_len}" }}]
+{keys}
+[[agents]]
+name = "other"
+team = "a"
+capacity = {other_capacity}
+shifts = ["mon-sun 00:00-24:00"]
+[[arrivals]]
+name = "in"
+team = "a"
+rate = "1/d"
+[conversation]
+turns = 2
+first_reply = {{ dist = "constant", value = "10s" }}
+agent_reply = {{ dist = "constant", value = "10s" }}
+customer_reply = {{ dist = "constant", value = "5h" }}
+"#
+        ))
+    }
+
+    /// Places one chat with `g` (the agent with the most free slots) at 00:50, fills
+    /// `other` with `others` chats, and lets the break start at 01:00.
+    fn on_break(s: &Scenario, others: usize) -> (Sim<'_>, ChatId) {
+        let mut sim = quiet(s);
+        run_until(&mut sim, 50 * MINUTE);
+        let id = inject_talk(&mut sim, 2);
+        assert_eq!(sim.router.holder(id), Some(AgentId(0)));
+        for _ in 0..others {
+            let o = inject_talk(&mut sim, 2);
+            assert_eq!(sim.router.holder(o), Some(AgentId(1)));
+        }
+        sim.events.schedule(60 * MINUTE, Event::Calendar);
+        (sim, id)
+    }
+
+    #[test]
+    fn a_not_ready_agent_hands_its_chats_back_after_the_grace_time() {
+        // README `[[agents]]` `on_not_ready = "requeue"` (Chatwoot): 5 minutes into the
+        // break the open chat goes back to the queue, which gives it to the other agent.
+        let s = breaking(
+            "30m",
+            "on_not_ready = \"requeue\"\nnot_ready_grace = \"5m\"",
+            "",
+            2,
+        );
+        let (mut sim, id) = on_break(&s, 0);
+        run_until(&mut sim, 64 * MINUTE);
+        assert_eq!(
+            sim.router.holder(id),
+            Some(AgentId(0)),
+            "still within the grace"
+        );
+        run_until(&mut sim, 65 * MINUTE);
+        assert_eq!(sim.router.holder(id), Some(AgentId(1)));
+        assert_eq!(sim.desks[0].chats.len(), 0);
+    }
+
+    #[test]
+    fn an_agent_back_before_the_grace_time_keeps_its_chats() {
+        let s = breaking(
+            "3m",
+            "on_not_ready = \"requeue\"\nnot_ready_grace = \"5m\"",
+            "",
+            2,
+        );
+        let (mut sim, id) = on_break(&s, 0);
+        run_until(&mut sim, 70 * MINUTE);
+        assert_eq!(sim.router.holder(id), Some(AgentId(0)));
+        let keeps = breaking("30m", "", "", 2);
+        let (mut sim, id) = on_break(&keeps, 0);
+        run_until(&mut sim, 70 * MINUTE);
+        assert_eq!(
+            sim.router.holder(id),
+            Some(AgentId(0)),
+            "`keep` is the default"
+        );
+    }
+
+    #[test]
+    fn hand_back_to_agent_gives_the_chat_to_a_busy_colleague_rather_than_the_queue() {
+        // README `[[teams]]` `hand_back_to`: "agent" hands the chat to another available
+        // agent of the team even when full (into its own queue); "queue" leaves it waiting in
+        // the team's queue.
+        let requeue = "on_not_ready = \"requeue\"";
+        let s = breaking("30m", requeue, "hand_back_to = \"agent\"", 1);
+        let (mut sim, id) = on_break(&s, 1);
+        run_until(&mut sim, 61 * MINUTE);
+        assert_eq!(sim.router.agent(AgentId(1)).backlog(), 1);
+        assert_eq!(sim.router.waiting(QueueId(0)), 0);
+        assert_eq!(sim.chats[id.index as usize].state, ChatState::Waiting);
+        let s = breaking("30m", requeue, "", 1);
+        let (mut sim, _) = on_break(&s, 1);
+        run_until(&mut sim, 61 * MINUTE);
+        assert_eq!(sim.router.waiting(QueueId(0)), 1);
     }
 }

@@ -108,6 +108,7 @@ replications = 1
 [[teams]]
 name = "a"
 distribution = "{distribution}"
+{hand_back_to}
 [[teams]]
 name = "b"
 [[agents]]
@@ -117,6 +118,8 @@ count = {agents}
 capacity = {capacity}
 shifts = ["mon-sun 06:00-18:00"]
 on_shift_end = "{end}"
+breaks = [{{ at = "12:00", length = "30m" }}]
+{not_ready}
 pickup = {{ every = {{ dist = "exponential", mean = "5m" }} }}
 [[agents]]
 name = "other"
@@ -162,6 +165,16 @@ resume_after = {{ dist = "exponential", mean = "2m" }}
         agents = p.agents,
         capacity = p.capacity,
         end = if p.requeue { "requeue" } else { "keep" },
+        not_ready = if p.requeue {
+            "on_not_ready = \"requeue\"\nnot_ready_grace = \"2m\""
+        } else {
+            ""
+        },
+        hand_back_to = if p.transfer > 0.15 {
+            "hand_back_to = \"agent\""
+        } else {
+            ""
+        },
         rate = p.rate_per_hour,
         patience = match (p.patience, p.silent_leavers) {
             (false, _) => "",

@@ -35,6 +35,7 @@ impl<'a> Sim<'a> {
                     away: false,
                     away_version: 0,
                     off_at: 0,
+                    not_ready_at: 0,
                     on_break: false,
                     presence: Presence::Offline,
                 });

@@ -245,6 +245,19 @@ pub struct Team {
     /// With `not_ready_on_timeout`: how long an agent who lets an offer time out stays Not
     /// ready before switching back to Ready (README `[[teams]]`).
     pub not_ready_for: Option<Dist>,
+    /// Where the chats an agent hands back (at a shift end, or Not ready) go.
+    pub hand_back_to: HandBackTo,
+}
+
+/// Where a team's chats go when their agent hands them back (README `[[teams]]`, Chatwoot's
+/// reassignment of an offline agent's conversations).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HandBackTo {
+    /// Back to the team's queue, routed like any waiting chat.
+    Queue,
+    /// Straight to another available agent of the team, the one with the most free slots,
+    /// into a slot or its own queue; to the team's queue when nobody is available.
+    Agent,
 }
 
 /// Which queues a group may take from by hand, and whether it receives chats automatically.
@@ -292,6 +305,10 @@ pub struct AgentGroup {
     /// With `requeue`: how long an agent off shift keeps its chats before handing back the
     /// ones still open (README `[[agents]]`); 0: at once.
     pub shift_end_grace: Millis,
+    /// Whether the agent hands back its chats when it goes Not ready (a break, a missed
+    /// offer) and stays so for `not_ready_grace` (README `[[agents]]`).
+    pub on_not_ready: OnShiftEnd,
+    pub not_ready_grace: Millis,
     pub manual_over_capacity: bool,
 }
 

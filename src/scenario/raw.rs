@@ -176,6 +176,7 @@ pub struct RawTeam {
     pub offer_timeout: Option<String>,
     pub not_ready_on_timeout: Option<bool>,
     pub not_ready_for: Option<RawDist>,
+    pub hand_back_to: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -197,6 +198,8 @@ pub struct RawAgents {
     pub pickup: Option<RawPickup>,
     pub on_shift_end: Option<String>,
     pub shift_end_grace: Option<String>,
+    pub on_not_ready: Option<String>,
+    pub not_ready_grace: Option<String>,
     pub manual_over_capacity: Option<bool>,
 }
 

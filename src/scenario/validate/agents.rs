@@ -147,6 +147,28 @@ impl Validator<'_> {
                 "is how long an agent off shift keeps its chats before handing them back: it needs on_shift_end = \"requeue\"",
             );
         }
+        let on_not_ready = match a.on_not_ready.as_deref().unwrap_or("keep") {
+            "keep" => OnShiftEnd::Keep,
+            "requeue" => OnShiftEnd::Requeue,
+            other => {
+                self.fail(
+                    k.key("on_not_ready"),
+                    format!(
+                        "unknown value {}; expected \"keep\" or \"requeue\"",
+                        crate::io::quoted(other)
+                    ),
+                );
+                OnShiftEnd::Keep
+            }
+        };
+        let not_ready_grace =
+            self.duration(k.key("not_ready_grace"), a.not_ready_grace.as_deref(), 0);
+        if a.not_ready_grace.is_some() && on_not_ready != OnShiftEnd::Requeue {
+            self.fail(
+                k.key("not_ready_grace"),
+                "is how long a Not ready agent keeps its chats before handing them back: it needs on_not_ready = \"requeue\"",
+            );
+        }
         AgentGroup {
             name: a.name.clone(),
             teams,
@@ -165,6 +187,8 @@ impl Validator<'_> {
             pickup,
             on_shift_end,
             shift_end_grace,
+            on_not_ready,
+            not_ready_grace,
             manual_over_capacity: a.manual_over_capacity.unwrap_or(false),
         }
     }

@@ -1,6 +1,7 @@
 //! `[[teams]]`: distribution, offer timeouts, and the references to teams elsewhere.
 
 use super::*;
+use crate::scenario::HandBackTo;
 
 impl Validator<'_> {
     pub(super) fn teams(&mut self, raw: &RawScenario) -> Vec<Team> {
@@ -67,6 +68,20 @@ impl Validator<'_> {
                 distribution,
                 offer_timeout,
                 not_ready_for: not_ready_for.flatten(),
+                hand_back_to: match t.hand_back_to.as_deref() {
+                    None | Some("queue") => HandBackTo::Queue,
+                    Some("agent") => HandBackTo::Agent,
+                    Some(other) => {
+                        self.fail(
+                            k.key("hand_back_to"),
+                            format!(
+                                "unknown value {}; expected \"queue\" (the team's queue) or \"agent\" (another available agent of the team)",
+                                crate::io::quoted(other)
+                            ),
+                        );
+                        HandBackTo::Queue
+                    }
+                },
             });
         }
         teams
