@@ -188,3 +188,87 @@ fn a_snoozed_chat_is_left_alone_and_its_clock_restarts_when_the_snooze_ends() {
         assert_eq!(m(&r, Metric::AutoClosed), m(&r, Metric::Arrivals));
     }
 }
+
+/// The README's WhatsApp store ("Tuning inactivity: a WhatsApp store") with its on-hold
+/// threshold set to `after_silence`: the whole centre's estimates of `metrics`.
+fn whatsapp(after_silence: &str, metrics: &[Metric]) -> Vec<ccsim::stats::summary::Estimate> {
+    let text = std::fs::read_to_string(crate::repo("scenarios/whatsapp.toml"))
+        .unwrap()
+        .replace(
+            "after_silence = \"10m\"",
+            &format!("after_silence = \"{after_silence}\""),
+        );
+    let runs = replications(&scenario(&text));
+    metrics
+        .iter()
+        .map(|&m| ccsim::stats::pooled::metric_in(&runs, 0, m))
+        .collect()
+}
+
+#[test]
+fn on_hold_trades_service_level_against_customers_cut_off_as_the_readme_says() {
+    // README "Tuning inactivity: a WhatsApp store": holding silent chats early frees the
+    // slots silent leavers hold (better service level, fewer slot-hours for nobody) and
+    // cuts off more slow customers; holding after auto-close has fired is worse on both.
+    // Each claim must hold beyond both 95% intervals (10 replications each).
+    let m = [
+        Metric::ServiceLevel,
+        Metric::AutoClosed,
+        Metric::SilentHeldHours,
+        Metric::Holds,
+    ];
+    let early = whatsapp("3m", &m);
+    let late = whatsapp("20m", &m);
+    let never = whatsapp("40m", &m);
+    let above = |a: &ccsim::stats::summary::Estimate, b: &ccsim::stats::summary::Estimate| {
+        a.ci_low > b.ci_high
+    };
+    assert!(
+        above(&early[0], &late[0]),
+        "service level {early:?} {late:?}"
+    );
+    assert!(above(&early[1], &late[1]), "auto-closed {early:?} {late:?}");
+    assert!(
+        above(&late[2], &early[2]),
+        "silent slot-hours {early:?} {late:?}"
+    );
+    assert!(above(&late[0], &never[0]) || above(&early[0], &never[0]));
+    assert!(
+        above(&never[1], &late[1]),
+        "held after auto-close: more cut off"
+    );
+    assert_eq!(
+        never[3].mean, 0.0,
+        "auto-close at 30 min comes before any hold"
+    );
+}
+
+#[test]
+fn the_new_rules_numbers_appear_only_in_the_files_of_scenarios_that_use_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (file, has) in [("whatsapp", true), ("loja", false)] {
+        let out = tmp.path().join(file);
+        let run = crate::ccsim()
+            .arg("run")
+            .arg(crate::repo(&format!("scenarios/{file}.toml")))
+            .args(["-r", "2", "--out"])
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+        for metric in [
+            "silent_abandoned",
+            "silent_held_hours",
+            "holds",
+            "hold_closed",
+        ] {
+            let row = format!(",all,{metric},");
+            assert_eq!(summary.contains(&row), has, "{file}: {metric}");
+        }
+    }
+}

@@ -5,10 +5,11 @@
 use std::fmt::Write;
 use std::path::Path;
 
-use crate::experiment::decide::{Aim, Best, Decided, Decision, Feasible};
+use crate::experiment::check::ScopedKpis;
+use crate::experiment::decide::{Aim, Best, Decided, Decision, Feasible, Goal, Measure};
 use crate::experiment::tune::{Axis, Tuned};
 use crate::experiment::{Outcome, Plan};
-use crate::scenario::Scenario;
+use crate::scenario::{Expect, Scenario};
 
 use super::csv::number;
 use super::{Report, Results};
@@ -45,7 +46,7 @@ pub fn present<'a>(
         best: Some(Best {
             row: tuned.best,
             runner_up,
-            among_unsure: false,
+            among_unsure: tuned.points[tuned.best].feasible == Some(Feasible::Unsure),
         }),
     };
     let rows: Vec<(Vec<String>, Result<Results, String>)> = tuned
@@ -70,7 +71,7 @@ pub fn present<'a>(
         "{} — tuned over {}\n{}",
         super::terminal::title(scenario, plan),
         paths.join(" × "),
-        summary(axes, &aim, tuned)
+        summary(axes, &aim, tuned, &scenario.expects)
     );
     Ok((text, report))
 }
@@ -158,7 +159,7 @@ pub fn toml(
 }
 
 /// The terminal's account of the search.
-fn summary(axes: &[Axis], aim: &Aim, tuned: &Tuned) -> String {
+fn summary(axes: &[Axis], aim: &Aim, tuned: &Tuned, expects: &[Expect]) -> String {
     let mut out = String::new();
     let (unit, scale) = aim.measure.metric.unit().display();
     let value = |i: usize| {
@@ -192,6 +193,30 @@ fn summary(axes: &[Axis], aim: &Aim, tuned: &Tuned) -> String {
         name(tuned.best),
         value(tuned.best)
     );
+    if tuned.points[tuned.best].feasible == Some(Feasible::Unsure) {
+        // The optimum of a trade-off often sits where a bound binds: say how close it is,
+        // and which point is shown to keep every bound.
+        let _ = writeln!(
+            out,
+            "    not shown to keep every bound at 95% (unsure): {}",
+            bounds(expects, &tuned.points[tuned.best].kpis)
+        );
+        let safe = (0..tuned.points.len())
+            .filter(|&i| tuned.points[i].feasible == Some(Feasible::Yes))
+            .filter_map(|i| aim.measure.of(&tuned.points[i].kpis).map(|e| (i, e.mean)))
+            .min_by(|a, b| match aim.goal {
+                Goal::Min => a.1.total_cmp(&b.1),
+                Goal::Max => b.1.total_cmp(&a.1),
+            });
+        if let Some((i, _)) = safe {
+            let _ = writeln!(
+                out,
+                "    best shown to keep them: {} ({})",
+                name(i),
+                value(i)
+            );
+        }
+    }
     let points = match unit {
         "%" => " points".to_string(),
         "" => String::new(),
@@ -222,4 +247,39 @@ fn summary(axes: &[Axis], aim: &Aim, tuned: &Tuned) -> String {
         }
     );
     out
+}
+
+/// Each `[[expect]]` bound beside the point's estimate: `service_level 85.1 % [84.6, 85.6] (≥ 85 %)`.
+fn bounds(expects: &[Expect], kpis: &ScopedKpis) -> String {
+    expects
+        .iter()
+        .map(|e| {
+            let (unit, scale) = e.metric.unit().display();
+            let measure = Measure {
+                metric: e.metric,
+                scope: e.scope.clone(),
+            };
+            let part = match e.scope.as_str() {
+                "all" => String::new(),
+                s => format!("@{s}"),
+            };
+            let bound = match (e.min, e.max) {
+                (Some(lo), None) => format!("≥ {}{unit}", lo * scale),
+                (None, Some(hi)) => format!("≤ {}{unit}", hi * scale),
+                (Some(lo), Some(hi)) => format!("{}–{}{unit}", lo * scale, hi * scale),
+                (None, None) => "no bound".into(),
+            };
+            match measure.of(kpis) {
+                Some(est) => format!(
+                    "{}{part} {:.2}{unit} [{:.2}, {:.2}] ({bound})",
+                    e.metric.name(),
+                    est.mean * scale,
+                    est.ci_low * scale,
+                    est.ci_high * scale
+                ),
+                None => format!("{}{part} - ({bound})", e.metric.name()),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }

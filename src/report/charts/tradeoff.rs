@@ -153,12 +153,25 @@ impl Draw for Tradeoff<'_> {
                     .draw_series(std::iter::once(Circle::new(at, 11, BLACK.stroke_width(3))))
                     .map_err(fail)?;
             }
+        }
+        // Labels after every point, the best's and the frontier's first: where points
+        // crowd, a label that finds no free spot is left out (the point is in the CSV)
+        // rather than written over another.
+        let width = root.dim_in_pixel().0 as i32;
+        let mut order: Vec<usize> = (0..placed.len()).filter(|&i| placed[i].is_some()).collect();
+        order.sort_by_key(|&i| (self.best != Some(i), !(candidates[i] && front[i]), i));
+        for i in order {
+            let Some((x, y)) = placed[i] else { continue };
+            let at = (x.mean, y.mean);
             let mut label = labels[i].clone();
+            let must = self.best == Some(i) || (candidates[i] && front[i]);
             if self.best == Some(i) {
                 label.push_str(" ★ best");
             }
-            let width = root.dim_in_pixel().0 as i32;
-            let spot = free_spot(&mut taken, chart.backend_coord(&at), &label, width);
+            let Some(spot) = free_spot(&mut taken, chart.backend_coord(&at), &label, width, must)
+            else {
+                continue;
+            };
             root.draw(&Text::new(
                 label,
                 spot,
@@ -171,15 +184,16 @@ impl Draw for Tradeoff<'_> {
 }
 
 /// Where a point's label goes, in pixels: right of the point (left near the plot's right
-/// edge), or moved up or down a line
-/// at a time (up to four) until it overlaps no label already placed, so that points close
-/// together keep readable names.
+/// edge), or moved up or down a line at a time (up to four) until it overlaps no label
+/// already placed, so that points close together keep readable names. With no free spot,
+/// `None`, unless the label `must` be drawn (the best, the frontier).
 fn free_spot(
     taken: &mut Vec<[i32; 4]>,
     (px, py): (i32, i32),
     label: &str,
     right_edge: i32,
-) -> (i32, i32) {
+    must: bool,
+) -> Option<(i32, i32)> {
     let width = (label.chars().count() as f64 * 6.8) as i32;
     // Left of the point where the right would run past the plot into the legend.
     let x = if px + 9 + width > right_edge - 4 {
@@ -198,9 +212,9 @@ fn free_spot(
         .iter()
         .map(|d| y0 + d)
         .find(|&y| !overlaps(&box_at(y)))
-        .unwrap_or(y0);
+        .or(must.then_some(y0))?;
     taken.push(box_at(spot));
-    (x, spot)
+    Some((x, spot))
 }
 
 /// A point's label on the trade-off: the values of the paths that change, by their last

@@ -125,20 +125,7 @@ impl Validator<'_> {
                 "supervisors and admins take chats only by hand: give the group a `pickup`",
             );
         }
-        let on_shift_end = match a.on_shift_end.as_deref().unwrap_or("keep") {
-            "keep" => OnShiftEnd::Keep,
-            "requeue" => OnShiftEnd::Requeue,
-            other => {
-                self.fail(
-                    k.key("on_shift_end"),
-                    format!(
-                        "unknown value {}; expected \"keep\" or \"requeue\"",
-                        crate::io::quoted(other)
-                    ),
-                );
-                OnShiftEnd::Keep
-            }
-        };
+        let on_shift_end = self.keep_or_requeue(k.key("on_shift_end"), a.on_shift_end.as_deref());
         let shift_end_grace =
             self.duration(k.key("shift_end_grace"), a.shift_end_grace.as_deref(), 0);
         if a.shift_end_grace.is_some() && on_shift_end != OnShiftEnd::Requeue {
@@ -147,20 +134,7 @@ impl Validator<'_> {
                 "is how long an agent off shift keeps its chats before handing them back: it needs on_shift_end = \"requeue\"",
             );
         }
-        let on_not_ready = match a.on_not_ready.as_deref().unwrap_or("keep") {
-            "keep" => OnShiftEnd::Keep,
-            "requeue" => OnShiftEnd::Requeue,
-            other => {
-                self.fail(
-                    k.key("on_not_ready"),
-                    format!(
-                        "unknown value {}; expected \"keep\" or \"requeue\"",
-                        crate::io::quoted(other)
-                    ),
-                );
-                OnShiftEnd::Keep
-            }
-        };
+        let on_not_ready = self.keep_or_requeue(k.key("on_not_ready"), a.on_not_ready.as_deref());
         let not_ready_grace =
             self.duration(k.key("not_ready_grace"), a.not_ready_grace.as_deref(), 0);
         if a.not_ready_grace.is_some() && on_not_ready != OnShiftEnd::Requeue {
@@ -190,6 +164,24 @@ impl Validator<'_> {
             on_not_ready,
             not_ready_grace,
             manual_over_capacity: a.manual_over_capacity.unwrap_or(false),
+        }
+    }
+
+    /// `on_shift_end` or `on_not_ready`: keep the chats, or hand them back.
+    fn keep_or_requeue(&mut self, key: KeyPath, value: Option<&str>) -> OnShiftEnd {
+        match value.unwrap_or("keep") {
+            "keep" => OnShiftEnd::Keep,
+            "requeue" => OnShiftEnd::Requeue,
+            other => {
+                self.fail(
+                    key,
+                    format!(
+                        "unknown value {}; expected \"keep\" or \"requeue\"",
+                        crate::io::quoted(other)
+                    ),
+                );
+                OnShiftEnd::Keep
+            }
         }
     }
 
