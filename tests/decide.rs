@@ -158,7 +158,7 @@ fn without_a_way_to_be_better_a_tradeoff_or_objective_asks_for_one_and_names_the
 }
 
 #[test]
-fn three_swept_paths_draw_a_heat_map_per_value_of_the_third() {
+fn three_swept_paths_draw_a_heat_map_and_lines_per_value_of_the_third() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
     ccsim()
@@ -178,6 +178,20 @@ fn three_swept_paths_draw_a_heat_map_per_value_of_the_third() {
     }
     // Three panels in rows of two: the chart grows to two rows.
     assert!(svg.contains("height=\"900\""), "{}", &svg[..200]);
+    // The same metric as lines: against the first path, a line per value of the second
+    // (named in the legend), a panel per value of the third, on a number line.
+    let lines = std::fs::read_to_string(out.join("sweep_lines.svg")).unwrap();
+    assert!(lines.contains("height=\"900\""), "{}", &lines[..200]);
+    for text in [
+        "handle_time.mean=1m",
+        "handle_time.mean=3m",
+        "patience.mean=2m",
+        "patience.mean=5m",
+        "Service level against support.count, a line per patience.mean",
+    ] {
+        assert!(lines.contains(text), "no {text}");
+    }
+    assert!(out.join("sweep_lines.png").exists());
 }
 
 #[test]

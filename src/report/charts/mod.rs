@@ -11,6 +11,7 @@ use plotters::style::FontStyle;
 mod backtest;
 mod staffing;
 mod sweep;
+mod sweep_lines;
 mod time;
 mod tradeoff;
 pub(crate) use time::{thin, thinned_by};
@@ -19,6 +20,7 @@ mod waits;
 
 use super::data::{Band, ReportData};
 use sweep::{Asked, SweepHeat, SweepLine};
+use sweep_lines::SweepLines;
 use time::{Curves, PartPanels, WeekCurves};
 use tradeoff::Tradeoff;
 use variants::{Occupancy, Variants};
@@ -314,6 +316,15 @@ pub fn all(d: &ReportData) -> Result<Vec<Chart>> {
                 "sweep",
                 &format!("{} over {}", time::nice(&asked.heat), paths.join(" × ")),
                 &SweepHeat {
+                    paths,
+                    points,
+                    asked: &asked,
+                },
+            )?);
+            charts.push(render(
+                "sweep_lines",
+                &format!("{} against {}", time::nice(&asked.heat), paths[0]),
+                &SweepLines {
                     paths,
                     points,
                     asked: &asked,

@@ -80,7 +80,7 @@ fn shown(key: &str, v: f64) -> String {
 
 /// A swept value on a number line: a number, a duration (in minutes) or a share; `None`
 /// for anything else (a name), which is then spaced as a category.
-fn numeric(value: &str) -> Option<f64> {
+pub(super) fn numeric(value: &str) -> Option<f64> {
     let v = value.trim().trim_matches('"');
     if let Ok(x) = v.parse::<f64>() {
         return Some(x);
@@ -94,7 +94,7 @@ fn numeric(value: &str) -> Option<f64> {
 }
 
 /// Whether every value of a path is a duration (then its axis says minutes).
-fn durations(values: &[String]) -> bool {
+pub(super) fn durations(values: &[String]) -> bool {
     values
         .iter()
         .all(|v| v.trim().parse::<f64>().is_err() && !v.ends_with('%'))
@@ -120,6 +120,25 @@ pub(super) fn whisker(
         PathElement::new(vec![p(low, -half), p(low, half)], style),
         PathElement::new(vec![p(high, -half), p(high, half)], style),
     ]
+}
+
+/// The values of path `k`, in order along a number line when they are numbers (a search
+/// evaluates them in no order), else as first listed.
+pub(super) fn ordered(points: &[SweepPoint], k: usize) -> Vec<String> {
+    let mut seen: Vec<String> = Vec::new();
+    for p in points {
+        if !seen.contains(&p.values[k]) {
+            seen.push(p.values[k].clone());
+        }
+    }
+    if seen.iter().all(|v| numeric(v).is_some()) {
+        seen.sort_by(|a, b| {
+            numeric(a)
+                .unwrap_or(0.0)
+                .total_cmp(&numeric(b).unwrap_or(0.0))
+        });
+    }
+    seen
 }
 
 /// Grey: a point that breaks a bound.
@@ -288,23 +307,8 @@ impl SweepHeat<'_> {
         seen
     }
 
-    /// The values of path `k`, in order along a number line when they are numbers (a
-    /// search evaluates them in no order), else as first listed.
     fn axis(&self, k: usize) -> Vec<String> {
-        let mut seen: Vec<String> = Vec::new();
-        for p in self.points {
-            if !seen.contains(&p.values[k]) {
-                seen.push(p.values[k].clone());
-            }
-        }
-        if seen.iter().all(|v| numeric(v).is_some()) {
-            seen.sort_by(|a, b| {
-                numeric(a)
-                    .unwrap_or(0.0)
-                    .total_cmp(&numeric(b).unwrap_or(0.0))
-            });
-        }
-        seen
+        ordered(self.points, k)
     }
 
     /// The colour scale's range: 0–100% for a share, else the values' own.
