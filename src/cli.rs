@@ -218,6 +218,7 @@ pub enum Command {
 pub enum By {
     Team,
     Stream,
+    Priority,
     None,
 }
 
@@ -227,6 +228,7 @@ impl From<By> for ccsim::report::terminal::By {
         match b {
             By::Team => T::Team,
             By::Stream => T::Stream,
+            By::Priority => T::Priority,
             By::None => T::None,
         }
     }

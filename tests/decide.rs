@@ -140,7 +140,7 @@ fn without_a_way_to_be_better_a_tradeoff_or_objective_asks_for_one_and_names_the
         (
             "--metrics",
             "abandon_rate@vendas",
-            "no team or stream \"vendas\"; it has team:support, stream:web",
+            "no team, stream or priority class \"vendas\"; it has team:support, stream:web",
         ),
         ("--metrics", "occupancy@support", "per agent group"),
     ] {

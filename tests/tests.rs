@@ -17,6 +17,7 @@ mod handoffs;
 mod inactivity;
 mod layers;
 mod policies;
+mod priorities;
 mod seed_rules;
 mod shards;
 mod shifts;

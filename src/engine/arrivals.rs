@@ -114,7 +114,12 @@ impl Sim<'_> {
                 .as_ref()
                 .map_or(0.0, |w| w.sample(&mut streams.work))
         });
-        let window = self.stats.window(self.parts.of_stream(s));
+        // README `[[priorities]]`: a stream's chats are of one class, or of several by share.
+        let class = match stream.classes.is_empty() {
+            true => None,
+            false => Some(class_of(&stream.classes, route)),
+        };
+        let window = self.stats.window(self.parts.origin(s, class));
         if let Some(tag) = window {
             self.stats.arrival(tag);
         }
@@ -142,6 +147,9 @@ impl Sim<'_> {
             },
             talk,
         );
+        if let Some(class) = class {
+            self.router.priorities.classify(chat, class);
+        }
         self.arrived += 1;
         if let Some(log) = self.log.as_mut() {
             log.open(
@@ -399,6 +407,24 @@ fn patience_beyond(
         draw = p.sample(rng);
     }
     None
+}
+
+/// The class of a new chat of a stream with `classes` (cumulative shares): kept out of line,
+/// since a centre without priorities never calls it.
+#[cold]
+#[inline(never)]
+fn class_of(classes: &[(u8, f64)], route: &mut ChaCha8Rng) -> u8 {
+    match classes {
+        [(c, _)] => *c,
+        _ => {
+            let u: f64 = route.random();
+            classes
+                .iter()
+                .find(|c| u < c.1)
+                .unwrap_or(&classes[classes.len() - 1])
+                .0
+        }
+    }
 }
 
 #[cfg(test)]

@@ -61,7 +61,12 @@ impl Sim<'_> {
             let c = &self.chats[id.index as usize];
             let team = self.parts.of_queue(c.queue.0 as usize);
             let stream = self.parts.of_stream(c.source as usize);
-            self.stats.queue_change(team, stream, by);
+            // Its class lives with routing, which orders queues by it: the record every
+            // event touches stays small.
+            let class = self
+                .parts
+                .of_class(self.router.priorities.class(id) as usize);
+            self.stats.queue_change([team, stream, class], by);
         }
     }
 

@@ -2,6 +2,7 @@
 //! random stream of the scenario, the first arrivals and calendar changes.
 
 use super::*;
+use crate::routing::priority::{Class, Priorities};
 
 fn sampler(d: &crate::scenario::Dist) -> Sampler {
     Sampler::new(d).expect("distributions are checked when the scenario is validated")
@@ -43,7 +44,17 @@ impl<'a> Sim<'a> {
             group_agents.push(first..specs.len() as u32);
         }
         let distributions: Vec<_> = scenario.teams.iter().map(|t| t.distribution).collect();
-        let router = Router::new(&distributions, &specs);
+        let mut router = Router::new(&distributions, &specs);
+        router.priorities = Priorities::new(
+            scenario
+                .priorities
+                .iter()
+                .map(|p| Class {
+                    level: p.level,
+                    sla: p.sla,
+                })
+                .collect(),
+        );
         let scopes = desks
             .iter()
             .enumerate()
@@ -186,6 +197,7 @@ impl<'a> Sim<'a> {
                     scopes: parts.len(),
                     silent_abandonment: scenario.customers.silent_abandonment > 0.0,
                     on_hold: scenario.inactivity.on_hold.is_some(),
+                    origins: parts.origins(),
                 },
             ),
             split: parts.len() > 1,

@@ -58,7 +58,7 @@ pub(super) fn chat(sim: &Sim, work: Millis) -> Chat {
         window: Some(Tag {
             k: 0,
             team: NONE,
-            stream: NONE,
+            origin: NONE,
         }),
         queue: QueueId(0),
         queued_at: sim.now,

@@ -44,13 +44,17 @@ impl Measure {
             .arrivals
             .iter()
             .map(|a| format!("stream:{}", a.name));
-        let parts: Vec<String> = teams.chain(streams).collect();
+        let classes = scenario
+            .priorities
+            .iter()
+            .map(|p| format!("priority:{}", p.name));
+        let parts: Vec<String> = teams.chain(streams).chain(classes).collect();
         let scope = parts
             .iter()
             .find(|p| *p == part || p.split_once(':').is_some_and(|(_, n)| n == part))
             .ok_or_else(|| {
                 format!(
-                    "\"{text}\": the scenario has no team or stream \"{part}\"; it has {}",
+                    "\"{text}\": the scenario has no team, stream or priority class \"{part}\"; it has {}",
                     parts.join(", ")
                 )
             })?;

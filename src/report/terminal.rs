@@ -49,6 +49,8 @@ pub enum By {
     Auto,
     Team,
     Stream,
+    /// Priority classes (README `[[priorities]]`).
+    Priority,
     /// The whole centre only.
     None,
 }
@@ -74,6 +76,8 @@ pub fn parts_table(results: &crate::report::Results, by: By) -> String {
     let wanted: &dyn Fn(&Kind) -> bool = match by {
         By::Team => &teams,
         By::Stream => &|k| *k == Kind::Stream,
+        By::Priority => &|k| *k == Kind::Priority,
+        By::Auto if has(&Kind::Priority) => &|k| *k == Kind::Priority,
         By::Auto if has(&Kind::Team) => &teams,
         By::Auto => &|k| *k == Kind::Stream,
         By::None => return String::new(),
@@ -84,9 +88,13 @@ pub fn parts_table(results: &crate::report::Results, by: By) -> String {
     if chosen.is_empty() {
         return String::new();
     }
-    let streams = parts.kind(chosen[0]) == &Kind::Stream;
+    let heading = match parts.kind(chosen[0]) {
+        Kind::Stream => "stream",
+        Kind::Priority => "priority",
+        _ => "team",
+    };
     let mut cells = vec![{
-        let mut h = vec![if streams { "stream" } else { "team" }.to_string()];
+        let mut h = vec![heading.to_string()];
         h.extend(PART_KPIS.iter().map(|m| {
             let (unit, _) = m.unit().display();
             let name = if *m == Metric::Arrivals {
@@ -124,12 +132,12 @@ pub fn parts_table(results: &crate::report::Results, by: By) -> String {
         }
         cells.push(line);
     }
-    let mut out = String::from(if streams {
-        "Per arrival stream:
-"
-    } else {
-        "Per team (the queue each chat was in when its wait for an agent ended; chats = those that reached it):
-"
+    let mut out = String::from(match heading {
+        "stream" => "Per arrival stream:\n",
+        "priority" => "Per priority class:\n",
+        _ => {
+            "Per team (the queue each chat was in when its wait for an agent ended; chats = those that reached it):\n"
+        }
     });
     out.push_str(&aligned(&cells, 1));
     out

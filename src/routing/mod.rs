@@ -11,6 +11,7 @@
 
 pub mod capacity;
 mod offers;
+pub mod priority;
 pub mod queue;
 pub mod sequential;
 mod supervisor;
@@ -18,6 +19,7 @@ mod supervisor;
 use std::collections::VecDeque;
 
 use crate::time::Millis;
+use priority::Priorities;
 use queue::TeamQueue;
 use sequential::Ring;
 
@@ -212,6 +214,8 @@ pub struct Router {
     teams: Vec<TeamState>,
     chats: Vec<ChatRecord>,
     next_ticket: u64,
+    /// Classes that order the queues (README `[[priorities]]`); none by default.
+    pub priorities: Priorities,
     /// Scratch list of agents who became available in one presence update.
     arrived: Vec<AgentId>,
     /// Scratch list of the queues a supervisor still hands chats out from.
@@ -259,6 +263,7 @@ impl Router {
             teams,
             chats: Vec::new(),
             next_ticket: 0,
+            priorities: Priorities::default(),
             arrived: Vec::new(),
             open_queues: Vec::new(),
         }
@@ -354,12 +359,13 @@ impl Router {
             });
         }
         // Each entry into a queue is a new routing: earlier refusals no longer count.
+        let ticket = self.priorities.ticket(chat, self.next_ticket, now);
+        self.next_ticket += 1;
         let r = &mut self.chats[i];
         r.generation = chat.generation;
         r.refused.clear();
         r.team = TeamId(queue.0);
-        r.ticket = self.next_ticket;
-        self.next_ticket += 1;
+        r.ticket = ticket;
         let distribution = self.teams[queue.0 as usize].distribution;
         let pick = match (distribution, avoid) {
             (Distribution::Manual, _) => None,

@@ -12,10 +12,18 @@ pub struct TeamQueue {
     /// (ticket, chat): tickets grow across all teams, so heads compare by age between teams.
     entries: VecDeque<(u64, ChatId)>,
     waiting: u32,
+    /// The largest ticket pushed: a smaller one (a higher priority) is inserted in place.
+    last: u64,
 }
 
 impl TeamQueue {
+    /// A chat joins: at the back, or where its ticket places it when priorities order the
+    /// queue (README `[[priorities]]`).
     pub fn push(&mut self, ticket: u64, chat: ChatId) {
+        if ticket < self.last {
+            return self.insert(ticket, chat);
+        }
+        self.last = ticket;
         self.entries.push_back((ticket, chat));
         self.waiting += 1;
     }

@@ -56,6 +56,8 @@ pub struct Scenario {
     pub staffing: Option<Staffing>,
     /// `[[calendar]]`: dated days whose arrivals differ from the weekly profile.
     pub calendar: Vec<CalendarEvent>,
+    /// `[[priorities]]`, in the order written; empty: every chat alike.
+    pub priorities: Vec<PriorityClass>,
     /// The document as written, from which variants and sweep points are built.
     source: toml::Table,
     /// The file's text, to say where a key is when a later step (`staff`) finds it wrong.
@@ -67,6 +69,15 @@ pub struct Scenario {
 
 /// The most a `[[calendar]]` day multiplies its arrivals by.
 pub const MAX_EVENT_FACTOR: f64 = 100.0;
+
+/// A class of chats (README `[[priorities]]`): team queues serve lower `level`s first, then
+/// earlier due times (when the chat entered the queue plus `sla`), then older chats.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PriorityClass {
+    pub name: String,
+    pub level: u8,
+    pub sla: Millis,
+}
 
 /// A `[[calendar]]` day: every stream's arrivals that day times `arrivals`.
 #[derive(Clone, Debug, PartialEq)]
@@ -377,6 +388,9 @@ pub struct ArrivalStream {
     /// Coefficient of variation of a day-level volume factor with mean 1; 0 for none.
     pub day_to_day_cv: f64,
     pub bot: Option<Bot>,
+    /// With `[[priorities]]`: its chats' classes (indices in `Scenario::priorities`) with
+    /// cumulative shares, the last 1; empty without priorities.
+    pub classes: Vec<(u8, f64)>,
     /// A chat log replayed instead of sampled arrivals (`profile` and `route` then describe
     /// it, for the estimates made before a run).
     pub trace: Option<std::sync::Arc<Trace>>,

@@ -19,6 +19,31 @@ pub struct RawScenario {
     pub expect: Option<Vec<RawExpect>>,
     pub staffing: Option<RawStaffing>,
     pub calendar: Option<Vec<RawCalendarEvent>>,
+    pub priorities: Option<Vec<RawPriority>>,
+}
+
+/// `[[priorities]]`: a class of chats, its place in the queues and its target.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPriority {
+    pub name: String,
+    pub level: Option<i64>,
+    pub sla: String,
+}
+
+/// `priority = "vip"`, or shares of a stream's chats by class.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum RawPriorityChoice {
+    One(String),
+    Shares(Vec<RawPriorityShare>),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPriorityShare {
+    pub class: String,
+    pub share: RawShare,
 }
 
 /// `[[calendar]]`: a dated day whose arrivals are the profile's times `arrivals`.
@@ -85,9 +110,11 @@ pub struct RawExpect {
     pub max: Option<RawShare>,
     /// `[[expect]]` only: how much worse than the reference is not yet a regression.
     pub regression: Option<RawShare>,
-    /// The metric of one team's chats, or of one arrival stream's, instead of the centre's.
+    /// The metric of one team's chats, or of one arrival stream's or priority class's,
+    /// instead of the centre's.
     pub team: Option<String>,
     pub stream: Option<String>,
+    pub priority: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -259,6 +286,7 @@ pub struct RawArrivals {
     pub trace: Option<String>,
     pub trace_times: Option<bool>,
     pub columns: Option<std::collections::BTreeMap<String, String>>,
+    pub priority: Option<RawPriorityChoice>,
 }
 
 /// `route = "waiting"`, or a weighted list of teams and the Waiting box.

@@ -1,5 +1,6 @@
 //! The parts of the centre every chat KPI is reported for beside the whole centre (README
-//! "Results per team and per stream"): each team (and the Waiting box) and each arrival stream.
+//! "Results per team and per stream"): each team (and the Waiting box), each arrival stream
+//! and each priority class.
 //!
 //! A chat counts toward the team whose queue it was in when its wait for a first agent ended
 //! (an agent took it, or it left): a chat that inactivity moves before anybody takes it
@@ -15,6 +16,8 @@ pub enum Kind {
     Team,
     WaitingBox,
     Stream,
+    /// A priority class (README `[[priorities]]`).
+    Priority,
 }
 
 #[derive(Clone, Debug)]
@@ -26,6 +29,11 @@ pub struct Scopes {
     of_queue: Vec<u16>,
     /// Per arrival stream: its scope, or `NONE`.
     of_stream: Vec<u16>,
+    /// Per priority class: its scope, or `NONE`.
+    of_class: Vec<u16>,
+    /// With classes reported apart: the first origin id of (stream, class) pairs, which
+    /// follow the scopes (see `origin`).
+    pairs_from: usize,
 }
 
 impl Scopes {
@@ -42,6 +50,8 @@ impl Scopes {
             kinds: vec![Kind::All],
             of_queue: vec![NONE; scenario.teams.len() + 1],
             of_stream: vec![NONE; scenario.arrivals.len()],
+            of_class: vec![NONE; scenario.priorities.len()],
+            pairs_from: 0,
         };
         if scenario.teams.len() + waiting_box as usize > 1 {
             for (t, team) in scenario.teams.iter().enumerate() {
@@ -55,6 +65,12 @@ impl Scopes {
             for (i, stream) in scenario.arrivals.iter().enumerate() {
                 s.of_stream[i] = s.push(format!("stream:{}", stream.name), Kind::Stream);
             }
+        }
+        if scenario.priorities.len() > 1 {
+            for (i, class) in scenario.priorities.iter().enumerate() {
+                s.of_class[i] = s.push(format!("priority:{}", class.name), Kind::Priority);
+            }
+            s.pairs_from = s.names.len();
         }
         s
     }
@@ -95,6 +111,42 @@ impl Scopes {
     #[inline(always)]
     pub fn of_stream(&self, source: usize) -> u16 {
         self.of_stream.get(source).copied().unwrap_or(NONE)
+    }
+
+    #[inline(always)]
+    pub fn of_class(&self, class: usize) -> u16 {
+        self.of_class.get(class).copied().unwrap_or(NONE)
+    }
+
+    /// What a chat of `source` and `class` counts toward by its arrival, as one number (the
+    /// collector's `Tag::origin`): its stream's scope, or with classes reported apart, a pair
+    /// past the scopes that `origins` resolves to its stream's and class's scopes.
+    #[inline(always)]
+    pub fn origin(&self, source: usize, class: Option<u8>) -> u16 {
+        match class {
+            Some(c) if self.pairs_from > 0 => {
+                (self.pairs_from + source * self.of_class.len() + c as usize) as u16
+            }
+            _ => self.of_stream(source),
+        }
+    }
+
+    /// Per origin id: the scopes of its stream and of its class (see `origin`).
+    pub fn origins(&self) -> Vec<[u16; 2]> {
+        let mut out: Vec<[u16; 2]> = (0..self.names.len())
+            .map(|s| match self.kinds[s] {
+                Kind::Stream => [s as u16, NONE],
+                _ => [NONE; 2],
+            })
+            .collect();
+        if self.pairs_from > 0 {
+            for &stream in &self.of_stream {
+                for &class in &self.of_class {
+                    out.push([stream, class]);
+                }
+            }
+        }
+        out
     }
 
     /// The index of the part `summary.csv` names `name` (`team:vendas`), if the centre

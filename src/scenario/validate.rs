@@ -53,6 +53,7 @@ mod conversation;
 mod events;
 mod experiments;
 mod inactivity;
+mod priorities;
 mod simulation;
 mod staffing;
 mod teams;
@@ -258,7 +259,7 @@ impl<'a> Validator<'a> {
         let teams = self.teams(&raw);
         let names: Vec<&str> = raw.teams.iter().map(|t| t.name.as_str()).collect();
         let agent_groups = self.agents(&raw, &names);
-        let arrivals: Vec<ArrivalStream> = raw
+        let mut arrivals: Vec<ArrivalStream> = raw
             .arrivals
             .iter()
             .enumerate()
@@ -271,6 +272,12 @@ impl<'a> Validator<'a> {
                 root.key("arrivals"),
                 "at least one [[arrivals]] stream is needed",
             );
+        }
+        let priorities = self.priorities(&raw);
+        if arrivals.len() == raw.arrivals.len() {
+            for (i, (stream, a)) in arrivals.iter_mut().zip(&raw.arrivals).enumerate() {
+                stream.classes = self.classes_of(root.key("arrivals").index(i), a, &priorities);
+            }
         }
         let customers = self.customers(&raw);
         self.volume_with_returns(&arrivals, &customers, simulation.horizon);
@@ -320,6 +327,7 @@ impl<'a> Validator<'a> {
             expects,
             staffing,
             calendar,
+            priorities,
             source,
             text: text.into(),
             overrides: Vec::new(),

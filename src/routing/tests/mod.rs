@@ -433,3 +433,42 @@ fn a_held_chat_resumes_in_its_agents_free_slot_and_frees_it_for_others_meanwhile
         "already there"
     );
 }
+
+#[test]
+fn a_freed_slot_takes_the_highest_priority_chat_whatever_its_age() {
+    // README `[[priorities]]`: the queue is ordered by level, then due time, then age.
+    use crate::routing::priority::{Class, Priorities};
+    use crate::time::MINUTE;
+    let mut r = one_team(CAP, &[1]);
+    r.priorities = Priorities::new(vec![
+        Class {
+            level: 1,
+            sla: MINUTE,
+        },
+        Class {
+            level: 2,
+            sla: MINUTE,
+        },
+    ]);
+    for (c, class) in [(0, 1), (1, 1), (2, 0), (3, 1)] {
+        r.priorities.classify(chat(c), class);
+    }
+    assert_eq!(arrive(&mut r, 0, 0), Some(0));
+    // Two normal chats and then a VIP wait behind the busy agent.
+    for (c, t) in [(1, MINUTE), (2, 2 * MINUTE), (3, 3 * MINUTE)] {
+        assert_eq!(arrive(&mut r, c, t), None);
+    }
+    let mut out = Vec::new();
+    r.release(chat(0), 4 * MINUTE, &mut out);
+    assert_eq!(
+        accept_all(&mut r, &mut out),
+        vec![(2, 0)],
+        "the VIP, last to come"
+    );
+    r.release(chat(2), 5 * MINUTE, &mut out);
+    assert_eq!(
+        accept_all(&mut r, &mut out),
+        vec![(1, 0)],
+        "then the oldest normal"
+    );
+}

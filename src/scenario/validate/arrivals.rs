@@ -69,6 +69,7 @@ impl Validator<'_> {
             profile,
             day_to_day_cv,
             bot,
+            classes: Vec::new(),
             trace: None,
         })
     }
@@ -172,6 +173,7 @@ impl Validator<'_> {
             profile: trace.profile(None),
             day_to_day_cv: 0.0,
             bot,
+            classes: Vec::new(),
             trace: Some(std::sync::Arc::new(trace)),
         })
     }

@@ -40,8 +40,8 @@ impl Validator<'_> {
             .collect()
     }
 
-    /// The part of the centre a bound's `team = …` or `stream = …` names, as `summary.csv`
-    /// names it (`team:vendas`), or `all` without either. `per_part` says whether the metric
+    /// The part of the centre a bound's `team = …`, `stream = …` or `priority = …` names, as
+    /// `summary.csv` names it (`team:vendas`), or `all` without any. `per_part` says whether the metric
     /// is measured per part.
     pub(super) fn part(
         &mut self,
@@ -50,28 +50,42 @@ impl Validator<'_> {
         e: &RawExpect,
         per_part: bool,
     ) -> Option<String> {
-        let (key, kind, name, known): (&str, &str, &String, Vec<&str>) = match (&e.team, &e.stream)
-        {
-            (None, None) => return Some("all".into()),
-            (Some(_), Some(_)) => {
+        let given: Vec<(&str, &str, &String, Vec<&str>)> = [
+            e.team.as_ref().map(|t| {
+                (
+                    "team",
+                    "team",
+                    t,
+                    raw.teams.iter().map(|t| t.name.as_str()).collect(),
+                )
+            }),
+            e.stream.as_ref().map(|s| {
+                let known = raw.arrivals.iter().map(|a| a.name.as_str()).collect();
+                ("stream", "arrival stream", s, known)
+            }),
+            e.priority.as_ref().map(|p| {
+                let known = raw
+                    .priorities
+                    .iter()
+                    .flatten()
+                    .map(|c| c.name.as_str())
+                    .collect();
+                ("priority", "priority class", p, known)
+            }),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let (key, kind, name, known) = match given.len() {
+            0 => return Some("all".into()),
+            1 => given.into_iter().next().expect("one"),
+            _ => {
                 self.fail(
-                    k.key("stream"),
-                    "give `team` or `stream`, not both: a bound is on one part of the centre",
+                    k.key(given[1].0),
+                    "give one of `team`, `stream` and `priority`: a bound is on one part of the centre",
                 );
                 return None;
             }
-            (Some(t), None) => (
-                "team",
-                "team",
-                t,
-                raw.teams.iter().map(|t| t.name.as_str()).collect(),
-            ),
-            (None, Some(s)) => (
-                "stream",
-                "arrival stream",
-                s,
-                raw.arrivals.iter().map(|a| a.name.as_str()).collect(),
-            ),
         };
         if !known.contains(&name.as_str()) {
             self.fail(

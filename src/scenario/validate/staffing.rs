@@ -318,7 +318,12 @@ impl Validator<'_> {
                     self.fail(k.key("max"), "must not be below `min`")
                 }
                 (min, max) => {
-                    if let Some(scope) = self.part(&k, scenario, t, true) {
+                    if t.priority.is_some() {
+                        self.fail(
+                            k.key("priority"),
+                            "staffing targets bound the whole centre, a team or a stream; a target per priority class is not supported yet",
+                        );
+                    } else if let Some(scope) = self.part(&k, scenario, t, true) {
                         out.push(Target {
                             metric,
                             min: min.flatten(),

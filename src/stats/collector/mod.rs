@@ -118,12 +118,14 @@ pub const NONE: u16 = 0;
 
 /// Where a chat of the counted window is counted: the interval it arrived in (`k`, past the
 /// first `span` when it counts toward the staffing focus too), its team's scope (`NONE`
-/// until it reaches a human queue) and its stream's (see `scenario::scopes`).
+/// until it reaches a human queue) and its origin: what it counts toward by how it arrived,
+/// its stream and its priority class (see `Measure::origins`). One field for both keeps the
+/// test a centre without parts pays on every count to one comparison.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Tag {
     pub k: u32,
     pub team: u16,
-    pub stream: u16,
+    pub origin: u16,
 }
 
 /// What an interval counts of its chats: only what `intervals.csv` reports.
@@ -216,6 +218,8 @@ pub struct Collector {
     pub levels: Levels,
     /// Integrate the alert levels (only when inactivity flows can raise alerts).
     alerts: bool,
+    /// `Measure::origins`.
+    origins: Vec<[u16; 2]>,
     features: Features,
     /// Per agent group; integrated lazily, when they change (see `group`).
     group_levels: Vec<GroupLevels>,
@@ -226,7 +230,7 @@ pub struct Collector {
 }
 
 /// What a replication measures beyond the whole centre's chats and agents.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Measure {
     /// Integrate the alert levels (only when inactivity flows can raise alerts).
     pub alerts: bool,
@@ -234,6 +238,9 @@ pub struct Measure {
     pub focus: bool,
     /// Scopes, the whole centre included (see `scenario::scopes`).
     pub scopes: usize,
+    /// Per origin (a chat's stream and class, see `Tag`): the scopes of its stream and of its
+    /// class, `NONE` where not reported apart; origin 0 is `NONE`.
+    pub origins: Vec<[u16; 2]>,
     /// The optional rules in use, whose metrics are reported (`Metric::feature`).
     pub silent_abandonment: bool,
     pub on_hold: bool,
@@ -271,6 +278,7 @@ impl Collector {
             scopes,
             silent_abandonment,
             on_hold,
+            origins,
         } = measure;
         let n = ((horizon - warmup) + interval - 1) / interval;
         let scope_base = 1 + focus as usize;
@@ -317,6 +325,7 @@ impl Collector {
             groups: vec![GroupAcc::default(); group_sizes.len()],
             levels: Levels::default(),
             alerts,
+            origins,
             features: Features {
                 silent_abandonment,
                 on_hold,
@@ -327,15 +336,24 @@ impl Collector {
         }
     }
 
-    /// Where a chat of stream scope `stream` arriving now (the time of the last `advance`)
-    /// is counted, or `None` outside the window.
-    pub fn window(&self, stream: u16) -> Option<Tag> {
+    /// Where a chat of origin `origin` arriving now (the time of the last `advance`) is
+    /// counted, or `None` outside the window.
+    pub fn window(&self, origin: u16) -> Option<Tag> {
         let t = self.last;
         (t >= self.warmup && t < self.horizon).then_some(Tag {
             k: self.current as u32,
             team: NONE,
-            stream,
+            origin,
         })
+    }
+
+    /// The scopes a chat's origin counts toward: its stream's and its class's.
+    #[inline(always)]
+    pub(super) fn origin(&self, origin: u16) -> [u16; 2] {
+        self.origins
+            .get(origin as usize)
+            .copied()
+            .unwrap_or([NONE; 2])
     }
 
     /// Integrates the current levels up to `now`; call before changing them.
@@ -434,8 +452,9 @@ impl Collector {
             }
             None => f(self, k),
         }
-        if tag.team | tag.stream != NONE {
-            for s in [tag.team, tag.stream] {
+        if tag.team | tag.origin != NONE {
+            let [stream, class] = self.origin(tag.origin);
+            for s in [tag.team, stream, class] {
                 if s != NONE {
                     let a = self.scope_window(s, tag.k);
                     f(self, a);
@@ -453,10 +472,15 @@ impl Collector {
     pub fn arrival(&mut self, tag: Tag) {
         self.counts.arrivals += 1;
         self.intervals[tag.k as usize].counts.arrivals += 1;
-        if tag.stream != NONE {
-            self.scope(tag.stream).counts.arrivals += 1;
-            let a = self.scope_window(tag.stream, tag.k);
-            self.intervals[a].counts.arrivals += 1;
+        if tag.origin == NONE {
+            return;
+        }
+        for s in self.origin(tag.origin) {
+            if s != NONE {
+                self.scope(s).counts.arrivals += 1;
+                let a = self.scope_window(s, tag.k);
+                self.intervals[a].counts.arrivals += 1;
+            }
         }
     }
 

@@ -23,10 +23,11 @@ impl Collector {
     /// centre with no parts tests for them once.
     #[inline(always)]
     pub(super) fn each_part(&mut self, tag: Tag, mut f: impl FnMut(&mut ScopeAcc)) {
-        if tag.team | tag.stream == NONE {
+        if tag.team | tag.origin == NONE {
             return;
         }
-        for s in [tag.team, tag.stream] {
+        let [stream, class] = self.origin(tag.origin);
+        for s in [tag.team, stream, class] {
             if s != NONE {
                 f(self.scope(s));
             }
@@ -60,11 +61,11 @@ impl Collector {
         Tag { team: to, ..tag }
     }
 
-    /// A chat joined (`by` = 1) or left (-1) the queues, in team scope `team` and stream
-    /// scope `stream`: what each part's `queue_length` integrates. Every chat counts here,
-    /// as in the whole centre's, whether or not it arrived in the counted window.
-    pub fn queue_change(&mut self, team: u16, stream: u16, by: f64) {
-        for s in [team, stream] {
+    /// A chat joined (`by` = 1) or left (-1) the queues, in its team's, stream's and class's
+    /// scopes: what each part's `queue_length` integrates. Every chat counts here, as in the
+    /// whole centre's, whether or not it arrived in the counted window.
+    pub fn queue_change(&mut self, [team, stream, class]: [u16; 3], by: f64) {
+        for s in [team, stream, class] {
             if s != NONE {
                 self.integrate_queue(s);
                 self.scope(s).queue += by;

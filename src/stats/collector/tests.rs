@@ -1,7 +1,11 @@
 use super::*;
 
 fn tag(k: u32, team: u16, stream: u16) -> Tag {
-    Tag { k, team, stream }
+    Tag {
+        k,
+        team,
+        origin: stream,
+    }
 }
 
 #[test]
@@ -45,6 +49,7 @@ fn a_chat_counts_for_the_team_it_waited_in_last_and_for_its_stream() {
     // team 2's, and each team's queue held it for the minutes it waited there.
     let parts = Measure {
         scopes: 4,
+        origins: vec![[NONE; 2], [NONE; 2], [NONE; 2], [3, NONE]],
         ..Measure::default()
     };
     let mut c = Collector::new(0, time::HOUR, 30 * MINUTE, MINUTE, &[1], parts);
@@ -52,13 +57,13 @@ fn a_chat_counts_for_the_team_it_waited_in_last_and_for_its_stream() {
     c.arrival(t);
     let t = Tag { team: 1, ..t };
     c.reached(t);
-    c.queue_change(1, 3, 1.0);
+    c.queue_change([1, 3, NONE], 1.0);
     c.advance(10 * MINUTE);
-    c.queue_change(1, 3, -1.0);
+    c.queue_change([1, 3, NONE], -1.0);
     let t = c.moved(t, 2);
-    c.queue_change(2, 3, 1.0);
+    c.queue_change([2, 3, NONE], 1.0);
     c.advance(15 * MINUTE);
-    c.queue_change(2, 3, -1.0);
+    c.queue_change([2, 3, NONE], -1.0);
     c.started(t, 15 * MINUTE);
     c.first_reply(t, 15 * MINUTE, 15 * MINUTE);
     c.resolved(0, t);
