@@ -5,6 +5,7 @@ mod broken;
 mod centre_staffing;
 mod charts;
 mod cli;
+mod concurrency;
 mod decide;
 mod determinism;
 mod erlang;

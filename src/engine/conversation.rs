@@ -197,8 +197,11 @@ impl Sim<'_> {
         let Some(turns) = self.turns.as_ref() else {
             return;
         };
-        let k = self.desks[agent].chats.len() as f64;
-        let stretch = 1.0 + self.slowdown * (k - 1.0);
+        let k = self.desks[agent].chats.len();
+        let stretch = match self.speeds.is_empty() {
+            true => 1.0 + self.slowdown * (k as f64 - 1.0),
+            false => 1.0 / self.speed(k),
+        };
         let Some(talk) = self.talks.get_mut(id.index as usize) else {
             return;
         };
@@ -410,7 +413,7 @@ impl Sim<'_> {
         let dt = (self.now - desk.last) as f64;
         desk.last = self.now;
         if dt > 0.0 && !desk.chats.is_empty() {
-            let done = dt * speed(self.slowdown, desk.chats.len());
+            let done = dt * speed_of(&self.speeds, self.slowdown, desk.chats.len());
             for c in desk.chats.iter_mut() {
                 c.left -= done;
             }
@@ -434,7 +437,8 @@ impl Sim<'_> {
                 // Turn model: chats end by their conversation, not by work.
                 NEVER
             } else {
-                self.now + ceil_ms(least / speed(self.slowdown, desk.chats.len())).min(MAX_AHEAD)
+                let speed = speed_of(&self.speeds, self.slowdown, desk.chats.len());
+                self.now + ceil_ms(least / speed).min(MAX_AHEAD)
             }
         };
         if due != desk.due {
@@ -528,6 +532,27 @@ impl Sim<'_> {
     }
 }
 
+impl Sim<'_> {
+    /// Each chat's speed while its agent holds `k` (at least 1) of them.
+    pub(super) fn speed(&self, k: usize) -> f64 {
+        speed_of(&self.speeds, self.slowdown, k)
+    }
+}
+
+/// Each chat's speed while an agent holds `k` of them: from the per-level table when the
+/// scenario gives one, else the linear form. One chat runs at full speed either way (a
+/// table starts at 1), which the hot path answers without looking further.
+#[inline(always)]
+fn speed_of(table: &[f64], slowdown: f64, k: usize) -> f64 {
+    if k == 1 {
+        return 1.0;
+    }
+    match table.len() {
+        0 => speed(slowdown, k),
+        n => table[k.clamp(1, n) - 1],
+    }
+}
+
 /// Work per millisecond of each chat while an agent holds `k` of them. One chat runs at full
 /// speed: exactly 1, without the division the formula would cost on every event.
 #[inline]
@@ -544,6 +569,24 @@ mod tests {
     use super::super::testkit::*;
     use super::*;
     use crate::time::{MINUTE, SECOND};
+
+    #[test]
+    fn a_speed_table_gives_each_level_its_speed_and_its_last_entry_beyond() {
+        // README `[conversation]` `concurrency_speed`: the k-th entry is each chat's speed
+        // with k chats held; past the table, its last entry.
+        let table = [1.0, 0.8, 0.5];
+        assert_eq!(
+            (1..=5)
+                .map(|k| speed_of(&table, 0.0, k))
+                .collect::<Vec<_>>(),
+            vec![1.0, 0.8, 0.5, 0.5, 0.5]
+        );
+        assert_eq!(
+            speed_of(&[], 1.0, 2),
+            0.5,
+            "the linear form without a table"
+        );
+    }
 
     #[test]
     fn chats_without_slowdown_do_not_delay_each_other() {

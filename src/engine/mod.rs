@@ -113,6 +113,8 @@ struct Sim<'a> {
     pickups: Vec<Option<Sampler>>,
     return_after: Option<Sampler>,
     slowdown: f64,
+    /// `concurrency_speed`, if given (README `[conversation]`).
+    speeds: Vec<f64>,
     stats: Collector,
     decisions: Vec<Decision>,
     finished: Vec<OnDesk>,

@@ -185,6 +185,7 @@ impl<'a> Sim<'a> {
                 .collect(),
             return_after: scenario.customers.return_after.as_ref().map(sampler),
             slowdown: scenario.conversation.concurrency_slowdown,
+            speeds: scenario.conversation.concurrency_speed.clone(),
             stats: Collector::new(
                 sim.warmup,
                 sim.horizon,

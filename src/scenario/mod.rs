@@ -423,6 +423,10 @@ pub struct Conversation {
     /// `s`: the block model drains each chat at `1 / (1 + s(k - 1))`; the turn model
     /// stretches each agent reply by `1 + s(k - 1)`, for `k` chats held (README `[conversation]`).
     pub concurrency_slowdown: f64,
+    /// Instead of the linear slowdown: each chat's speed while the agent holds `k` chats,
+    /// `k` from 1, the last entry for every `k` past the table (README `[conversation]`);
+    /// empty: the linear form.
+    pub concurrency_speed: Vec<f64>,
     /// Share of chats the agent hands to `transfer_to` when done with its part.
     pub transfer_probability: f64,
     pub transfer_to: Option<TransferTarget>,

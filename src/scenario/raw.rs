@@ -366,6 +366,7 @@ pub struct RawConversation {
     pub customer_silent_probability: Option<RawShare>,
     pub wrap_up: Option<RawDist>,
     pub concurrency_slowdown: Option<f64>,
+    pub concurrency_speed: Option<Vec<f64>>,
     pub transfer_probability: Option<RawShare>,
     pub transfer_to: Option<RawTransferTo>,
 }

@@ -98,6 +98,7 @@ impl Validator<'_> {
                 "must be a number of at least 0",
             );
         }
+        let concurrency_speed = self.speed_table(&key, raw);
         let transfer_probability = self.probability(
             key.key("transfer_probability"),
             c.transfer_probability.as_ref(),
@@ -135,9 +136,68 @@ impl Validator<'_> {
         Some(Conversation {
             model: model?,
             concurrency_slowdown,
+            concurrency_speed,
             transfer_probability,
             transfer_to,
         })
+    }
+
+    /// `concurrency_speed`: per-level speeds, each in (0, 1], never rising with the load
+    /// (a chat does not go faster because the agent holds more), no longer than the largest
+    /// capacity (an entry no agent can reach is a mistake), and not beside the linear form.
+    fn speed_table(&mut self, key: &KeyPath, raw: &RawScenario) -> Vec<f64> {
+        let Some(table) = &raw.conversation.concurrency_speed else {
+            return Vec::new();
+        };
+        let k = key.key("concurrency_speed");
+        if raw.conversation.concurrency_slowdown.is_some() {
+            self.fail(
+                k.clone(),
+                "give `concurrency_slowdown` (the linear form) or `concurrency_speed` (a speed per number of chats held), not both",
+            );
+        }
+        let most = raw
+            .agents
+            .iter()
+            .map(|a| a.capacity.unwrap_or(1))
+            .max()
+            .unwrap_or(1);
+        if table.is_empty() {
+            self.fail(
+                k.clone(),
+                "needs the speed with 1 chat at least, e.g. [1.0, 0.8]",
+            );
+        } else if table.len() as i64 > most {
+            self.fail(
+                k.clone(),
+                format!(
+                    "has {} entries, but no agent's capacity is above {most}: the entries past {most} would never apply",
+                    table.len()
+                ),
+            );
+        }
+        for (i, &v) in table.iter().enumerate() {
+            if i == 0 && v != 1.0 {
+                self.fail(
+                    k.index(0),
+                    format!("is the speed of a chat alone, which is full speed, 1 (`handle_time` is the work of one chat on its own), got {v}"),
+                );
+            } else if !(v > 0.0 && v <= 1.0) {
+                self.fail(
+                    k.index(i),
+                    format!("is the speed of each chat while {} are held, a share of full speed from above 0 to 1, got {v}", i + 1),
+                );
+            } else if i > 0 && v > table[i - 1] {
+                self.fail(
+                    k.index(i),
+                    format!(
+                        "rises from {} to {v}: a chat does not go faster because its agent holds more chats",
+                        table[i - 1]
+                    ),
+                );
+            }
+        }
+        table.clone()
     }
 
     /// `handle_time` (block model) or `turns` with its reply times (turn model), not both.
