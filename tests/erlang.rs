@@ -348,3 +348,40 @@ handle_time = { dist = "exponential", mean = "2m" }
         }
     }
 }
+
+#[test]
+fn agents_twice_as_fast_make_the_erlang_c_queue_of_half_the_work() {
+    // README `[[agents]]` `speed`: 3 agents at speed 2 on 4-minute chats are M/M/3 with
+    // 2-minute chats, λ 1.2/min (load 0.8).
+    let s = scenario(
+        r#"
+name = "fast"
+[simulation]
+horizon = "150d"
+warmup = "1d"
+replications = 20
+seed = 11
+service_level_target = "1m"
+[[teams]]
+name = "t"
+[[agents]]
+name = "seniors"
+team = "t"
+count = 3
+speed = 2.0
+[[arrivals]]
+name = "in"
+team = "t"
+rate = "1.2/min"
+[conversation]
+handle_time = { dist = "exponential", mean = "4m" }
+"#,
+    );
+    let q = Queue {
+        lambda: 1.2,
+        mu: 0.5,
+        theta: 0.0,
+        servers: 3,
+    };
+    check_erlang("speed 2", &s, &q);
+}

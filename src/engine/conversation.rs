@@ -103,6 +103,8 @@ pub(super) struct TurnSamplers {
 pub(super) struct Desk {
     pub(super) group: usize,
     pub(super) capacity: u32,
+    /// Its group's `speed`: a factor on how fast it works.
+    pub(super) pace: f64,
     pub(super) chats: Vec<OnDesk>,
     pub(super) last: Millis,
     pub(super) version: u32,
@@ -210,7 +212,7 @@ impl Sim<'_> {
         } else {
             &turns.agent_reply
         };
-        let after = reply.sample(&mut talk.rng) * stretch;
+        let after = reply.sample(&mut talk.rng) * stretch / self.desks[agent].pace;
         // Later replies race the customer's patience in conversation.
         let leaves = match (&turns.patience_in_conversation, first) {
             (Some(p), false) => Some(p.sample(&mut talk.rng)).filter(|&p| p < after),
@@ -309,7 +311,7 @@ impl Sim<'_> {
                     let wrap = turns
                         .wrap_up
                         .as_ref()
-                        .map_or(0.0, |w| w.sample(&mut talk.rng));
+                        .map_or(0.0, |w| w.sample(&mut talk.rng) / self.desks[agent].pace);
                     Some((Step::WrapUp, wrap))
                 } else {
                     Some((
@@ -413,7 +415,7 @@ impl Sim<'_> {
         let dt = (self.now - desk.last) as f64;
         desk.last = self.now;
         if dt > 0.0 && !desk.chats.is_empty() {
-            let done = dt * speed_of(&self.speeds, self.slowdown, desk.chats.len());
+            let done = dt * speed_of(&self.speeds, self.slowdown, desk.chats.len()) * desk.pace;
             for c in desk.chats.iter_mut() {
                 c.left -= done;
             }
@@ -437,7 +439,7 @@ impl Sim<'_> {
                 // Turn model: chats end by their conversation, not by work.
                 NEVER
             } else {
-                let speed = speed_of(&self.speeds, self.slowdown, desk.chats.len());
+                let speed = speed_of(&self.speeds, self.slowdown, desk.chats.len()) * desk.pace;
                 self.now + ceil_ms(least / speed).min(MAX_AHEAD)
             }
         };
@@ -643,5 +645,34 @@ wrap_up = { dist = "constant", value = "5s" }
         // 10 s first reply, 40 s customer, 60 s last reply, 65 s wrapped up.
         assert_eq!(run_until(&mut sim, 10 * MINUTE), vec![65 * SECOND]);
         assert_eq!(sim.stats.levels.busy_slots, 0.0);
+    }
+
+    #[test]
+    fn a_faster_group_writes_and_wraps_up_in_less_time_but_its_customers_do_not() {
+        // README `[[agents]]` `speed = 2`: the agent's replies and wrap-up take half the
+        // time; the customer's answer does not change. 5 s, 30 s, 10 s and 2.5 s.
+        let s = parse(
+            r#"
+[[teams]]
+name = "a"
+[[agents]]
+name = "g"
+team = "a"
+speed = 2.0
+[[arrivals]]
+name = "in"
+team = "a"
+rate = "1/d"
+[conversation]
+turns = 2
+first_reply = { dist = "constant", value = "10s" }
+agent_reply = { dist = "constant", value = "20s" }
+customer_reply = { dist = "constant", value = "30s" }
+wrap_up = { dist = "constant", value = "5s" }
+"#,
+        );
+        let mut sim = quiet(&s);
+        inject_talk(&mut sim, 2);
+        assert_eq!(run_until(&mut sim, 10 * MINUTE), vec![47_500]);
     }
 }

@@ -27,6 +27,7 @@ impl<'a> Sim<'a> {
                 desks.push(Desk {
                     group: g,
                     capacity: group.capacity,
+                    pace: group.speed,
                     chats: Vec::with_capacity(group.capacity as usize),
                     last: 0,
                     version: 0,

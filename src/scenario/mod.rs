@@ -321,6 +321,9 @@ pub struct AgentGroup {
     pub on_not_ready: OnShiftEnd,
     pub not_ready_grace: Millis,
     pub manual_over_capacity: bool,
+    /// How fast its agents work against the scenario's times: 1.3 does a chat's work (or
+    /// writes a reply) in 1/1.3 of the time (README `[[agents]]`).
+    pub speed: f64,
 }
 
 impl AgentGroup {

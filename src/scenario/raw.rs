@@ -228,6 +228,7 @@ pub struct RawAgents {
     pub on_not_ready: Option<String>,
     pub not_ready_grace: Option<String>,
     pub manual_over_capacity: Option<bool>,
+    pub speed: Option<f64>,
 }
 
 /// How many agents a group has: a number (on duty per `shifts`), or how many are on duty in

@@ -164,7 +164,21 @@ impl Validator<'_> {
             on_not_ready,
             not_ready_grace,
             manual_over_capacity: a.manual_over_capacity.unwrap_or(false),
+            speed: self.group_speed(&k, a),
         }
+    }
+
+    /// `speed`: a factor on the group's work, from a tenth to ten times the scenario's.
+    fn group_speed(&mut self, k: &KeyPath, a: &RawAgents) -> f64 {
+        let speed = a.speed.unwrap_or(1.0);
+        if !(0.1..=10.0).contains(&speed) {
+            self.fail(
+                k.key("speed"),
+                format!("is how fast the group works against the scenario's times (1.3: 30% faster), from 0.1 to 10, got {speed}"),
+            );
+            return 1.0;
+        }
+        speed
     }
 
     /// `on_shift_end` or `on_not_ready`: keep the chats, or hand them back.
