@@ -68,11 +68,7 @@ concurrency_speed = [{}]
         table.join(", ")
     ));
     let runs = crate::replications(&s);
-    [Metric::MeanWait, Metric::AbandonRate].map(|m| {
-        let e = ccsim::stats::pooled::metric_in(&runs, 0, m);
-        let t = ccsim::stats::summary::t_quantile(0.999, e.n - 1);
-        (e.mean, t * e.std / (e.n as f64).sqrt())
-    })
+    [Metric::MeanWait, Metric::AbandonRate].map(|m| crate::at_999(&runs, 0, m))
 }
 
 #[test]

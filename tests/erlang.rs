@@ -314,11 +314,7 @@ handle_time = { dist = "exponential", mean = "2m" }
     let mix = (2.0 * a.abandon_rate + 1.0 * b.abandon_rate) / 3.0;
     // The ratio of sums over replications (abandoned ÷ reached), at 99.9%: three intervals
     // in one test.
-    let at_999 = |scope: usize, m: Metric| {
-        let e = ccsim::stats::pooled::metric_in(&runs, scope, m);
-        let t = ccsim::stats::summary::t_quantile(0.999, e.n - 1);
-        (e.mean, t * e.std / (e.n as f64).sqrt())
-    };
+    let at_999 = |scope: usize, m: Metric| crate::at_999(&runs, scope, m);
     for (label, scope, theory) in [
         ("sales", sales, a.abandon_rate),
         ("support", support, b.abandon_rate),

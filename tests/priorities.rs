@@ -78,9 +78,7 @@ handle_time = {{ dist = "exponential", mean = "2m" }}
         .iter()
         .map(|(name, _)| {
             let scope = parts.position(&format!("priority:{name}")).unwrap();
-            let e = ccsim::stats::pooled::metric_in(&runs, scope, Metric::MeanWait);
-            let t = ccsim::stats::summary::t_quantile(0.999, e.n - 1);
-            (e.mean, t * e.std / (e.n as f64).sqrt())
+            crate::at_999(&runs, scope, Metric::MeanWait)
         })
         .collect()
 }

@@ -83,3 +83,15 @@ pub fn replications(s: &Scenario) -> Vec<ReplicationStats> {
         .map(|r| r.stats)
         .collect()
 }
+
+/// Metric `m` of part `scope` pooled over `runs` as the report pools it (a ratio of sums),
+/// with its 99.9% half-width: what the checks against exact answers hold the simulator to.
+pub fn at_999(
+    runs: &[ReplicationStats],
+    scope: usize,
+    m: ccsim::stats::metrics::Metric,
+) -> (f64, f64) {
+    let e = ccsim::stats::pooled::metric_in(runs, scope, m);
+    let t = ccsim::stats::summary::t_quantile(0.999, e.n - 1);
+    (e.mean, t * e.std / (e.n as f64).sqrt())
+}

@@ -517,6 +517,13 @@ impl Router {
         if self.place(chat) != Place::Gone || !self.can_take(agent) || self.record(chat).is_none() {
             return false;
         }
+        self.seat(chat, agent, now, out);
+        true
+    }
+
+    /// The agent takes the chat into a slot of its own accord (a manual take, a resumed
+    /// hold): no offer, the slot and the assignment counted at once.
+    fn seat(&mut self, chat: ChatId, agent: AgentId, now: Millis, out: &mut Vec<Decision>) {
         let a = &mut self.agents[agent.0 as usize];
         a.held += 1;
         a.assigned += 1;
@@ -524,7 +531,6 @@ impl Router {
         self.set_place(chat, Place::Slot(agent));
         self.refresh_keys(agent);
         out.push(Decision::Start { chat, agent });
-        true
     }
 
     /// The one way a chat leaves an agent (it ended, was refused, withdrawn, transferred or
@@ -632,13 +638,7 @@ impl Router {
                 return;
             };
             self.teams[queue.0 as usize].queue.pop_head();
-            let a = &mut self.agents[agent.0 as usize];
-            a.held += 1;
-            a.assigned += 1;
-            a.last_assigned = Some(now);
-            self.set_place(chat, Place::Slot(agent));
-            self.refresh_keys(agent);
-            out.push(Decision::Start { chat, agent });
+            self.seat(chat, agent, now, out);
             taken += 1;
         }
     }

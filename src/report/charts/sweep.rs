@@ -141,6 +141,52 @@ pub(super) fn ordered(points: &[SweepPoint], k: usize) -> Vec<String> {
     seen
 }
 
+/// The legend entries of a sweep chart's marks: grey for a point that breaks a bound (when
+/// one does), a ring for the objective's best (when there is one).
+pub(super) fn mark_keys(points: &[SweepPoint], asked: &Asked) -> Vec<Key> {
+    let mut keys = Vec::new();
+    if points.iter().any(|p| p.feasible == "no") {
+        keys.push(Key::new(
+            "grey: breaks an\n[[expect]] bound",
+            RULED_OUT,
+            Mark::Box,
+        ));
+    }
+    if asked.best.is_some() {
+        keys.push(Key::new(
+            "ringed: the objective's\nbest point",
+            BLACK,
+            Mark::Line,
+        ));
+    }
+    keys
+}
+
+/// Panels of a multi-path sweep chart per row, and each row's height.
+pub(super) const PANEL_COLUMNS: usize = 2;
+const PANEL_ROW: u32 = 420;
+
+/// The combinations of the paths past the first two, in the order first met: one panel
+/// each (one, empty, for two paths).
+pub(super) fn panels(points: &[SweepPoint]) -> Vec<Vec<String>> {
+    let mut seen: Vec<Vec<String>> = Vec::new();
+    for p in points {
+        let rest = p.values[2..].to_vec();
+        if !seen.contains(&rest) {
+            seen.push(rest);
+        }
+    }
+    seen
+}
+
+/// A chart's height for `panels` panels in rows of `PANEL_COLUMNS`.
+pub(super) fn panels_height(panels: usize) -> u32 {
+    match panels.div_ceil(PANEL_COLUMNS) as u32 {
+        0 | 1 => HEIGHT,
+        rows => 60 + rows * PANEL_ROW,
+    }
+}
+
 /// Grey: a point that breaks a bound.
 pub(super) const RULED_OUT: RGBColor = RGBColor(160, 160, 160);
 
@@ -175,20 +221,7 @@ impl Draw for SweepLine<'_> {
             .enumerate()
             .map(|(k, (_, name))| Key::new(*name, color(k), Mark::Line))
             .collect();
-        if self.points.iter().any(|p| p.feasible == "no") {
-            keys.push(Key::new(
-                "grey: breaks an\n[[expect]] bound",
-                RULED_OUT,
-                Mark::Box,
-            ));
-        }
-        if self.asked.best.is_some() {
-            keys.push(Key::new(
-                "ringed: the objective's\nbest point",
-                BLACK,
-                Mark::Line,
-            ));
-        }
+        keys.extend(mark_keys(self.points, self.asked));
         let root = &with_key(root, &keys)?;
         let x_desc = match (&numbers, durations(&labels)) {
             (Some(_), true) => format!("{} (minutes)", self.path),
@@ -289,24 +322,7 @@ pub(super) struct SweepHeat<'a> {
     pub(super) asked: &'a Asked,
 }
 
-/// Panels of a heat map per row, and each row's height.
-const HEAT_COLUMNS: usize = 2;
-const HEAT_ROW: u32 = 420;
-
 impl SweepHeat<'_> {
-    /// The combinations of the paths past the first two, in grid order (one, empty, for two
-    /// paths).
-    fn panels(&self) -> Vec<Vec<String>> {
-        let mut seen: Vec<Vec<String>> = Vec::new();
-        for p in self.points {
-            let rest = p.values[2..].to_vec();
-            if !seen.contains(&rest) {
-                seen.push(rest);
-            }
-        }
-        seen
-    }
-
     fn axis(&self, k: usize) -> Vec<String> {
         ordered(self.points, k)
     }
@@ -449,18 +465,14 @@ impl SweepHeat<'_> {
 
 impl Draw for SweepHeat<'_> {
     fn height(&self) -> u32 {
-        let rows = self.panels().len().div_ceil(HEAT_COLUMNS) as u32;
-        match rows {
-            0 | 1 => HEIGHT,
-            r => 60 + r * HEAT_ROW,
-        }
+        panels_height(panels(self.points).len())
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()> {
         let (w, _) = root.dim_in_pixel();
         let (root, scale) = root.split_horizontally(w.saturating_sub(SCALE_WIDTH));
         self.scale(&scale)?;
-        let panels = self.panels();
+        let panels = panels(self.points);
         let what = self.asked.heat.replace('_', " ");
         let title = format!("{what}: {} × {}", self.paths[0], self.paths[1]);
         if panels.len() == 1 {
@@ -469,7 +481,7 @@ impl Draw for SweepHeat<'_> {
         let size =
             (((WIDTH - SCALE_WIDTH) as f64 / (0.58 * title.len() as f64)) as u32).clamp(12, 22);
         let root = root.titled(&title, (FONT, size)).map_err(fail)?;
-        let columns = HEAT_COLUMNS.min(panels.len());
+        let columns = PANEL_COLUMNS.min(panels.len());
         let areas = root.split_evenly((panels.len().div_ceil(columns), columns));
         for (area, rest) in areas.iter().zip(&panels) {
             let caption = self.paths[2..]

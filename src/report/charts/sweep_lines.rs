@@ -5,7 +5,10 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::sweep::{Asked, RULED_OUT, durations, is_share, numeric, ordered, whisker};
+use super::sweep::{
+    Asked, PANEL_COLUMNS, RULED_OUT, durations, is_share, mark_keys, numeric, ordered, panels,
+    panels_height, whisker,
+};
 use super::*;
 use crate::report::data::SweepPoint;
 
@@ -15,23 +18,7 @@ pub(super) struct SweepLines<'a> {
     pub(super) asked: &'a Asked,
 }
 
-/// Panels per row, and each row's height.
-const COLUMNS: usize = 2;
-const ROW: u32 = 420;
-
 impl SweepLines<'_> {
-    /// The combinations of the paths past the first two, in the order first met.
-    fn panels(&self) -> Vec<Vec<String>> {
-        let mut seen: Vec<Vec<String>> = Vec::new();
-        for p in self.points {
-            let rest = p.values[2..].to_vec();
-            if !seen.contains(&rest) {
-                seen.push(rest);
-            }
-        }
-        seen
-    }
-
     /// The y range every panel shares: 0–100% for a share, else from 0 (or the lowest
     /// interval end, if negative) to the highest, padded.
     fn y_range(&self) -> (f64, f64) {
@@ -170,10 +157,7 @@ impl SweepLines<'_> {
 
 impl Draw for SweepLines<'_> {
     fn height(&self) -> u32 {
-        match self.panels().len().div_ceil(COLUMNS) as u32 {
-            0 | 1 => HEIGHT,
-            rows => 60 + rows * ROW,
-        }
+        panels_height(panels(self.points).len())
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()> {
@@ -188,20 +172,7 @@ impl Draw for SweepLines<'_> {
                 )
             })
             .collect();
-        if self.points.iter().any(|p| p.feasible == "no") {
-            keys.push(Key::new(
-                "grey: breaks an\n[[expect]] bound",
-                RULED_OUT,
-                Mark::Box,
-            ));
-        }
-        if self.asked.best.is_some() {
-            keys.push(Key::new(
-                "ringed: the objective's\nbest point",
-                BLACK,
-                Mark::Line,
-            ));
-        }
+        keys.extend(mark_keys(self.points, self.asked));
         let root = with_key(root, &keys)?;
         let what = time::nice(&self.asked.heat);
         let title = format!(
@@ -211,12 +182,12 @@ impl Draw for SweepLines<'_> {
         );
         let width = root.dim_in_pixel().0 as f64;
         let size = ((width / (0.58 * title.len() as f64)) as u32).clamp(12, 22);
-        let panels = self.panels();
+        let panels = panels(self.points);
         if panels.len() == 1 {
             return self.panel(&root, &panels[0], title, size);
         }
         let root = root.titled(&title, (FONT, size)).map_err(fail)?;
-        let columns = COLUMNS.min(panels.len());
+        let columns = PANEL_COLUMNS.min(panels.len());
         let areas = root.split_evenly((panels.len().div_ceil(columns), columns));
         for (area, rest) in areas.iter().zip(&panels) {
             let caption = self.paths[2..]
