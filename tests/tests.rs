@@ -17,6 +17,7 @@ mod gate;
 mod handoffs;
 mod inactivity;
 mod layers;
+mod overflow;
 mod policies;
 mod priorities;
 mod seed_rules;

@@ -213,6 +213,11 @@ impl Sim<'_> {
             Event::Talk { chat, version } => self.talk(chat, version),
             Event::Inactivity { chat, version } => self.inactivity_due(chat, version),
             Event::AutoClose(chat) => self.auto_close_due(chat),
+            Event::Overflow(chat) => {
+                self.router
+                    .overflow_due(chat, self.now, &mut self.decisions);
+                self.carry_out();
+            }
             Event::HoldCloses { chat, version } => self.hold_closes(chat, version),
             Event::Completion { agent, version } => {
                 if self.desks[agent as usize].version == version {

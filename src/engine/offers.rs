@@ -46,6 +46,10 @@ impl Sim<'_> {
                     }
                 }
                 Decision::Returned { chat, queue } => self.note_queued(chat, queue),
+                Decision::Overflow { chat, queue } => {
+                    let at = self.now.saturating_add(self.router.overflow_wait(queue));
+                    self.events.schedule(at, Event::Overflow(chat));
+                }
             }
             i += 1;
         }

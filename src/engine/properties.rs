@@ -29,6 +29,9 @@ struct Params {
     on_hold: Option<&'static str>,
     /// Customers who give up in conversation leave silently (with `patience`).
     silent_leavers: bool,
+    /// Under `capacity`: the group "other" serves team "b" and takes team "a"'s chats after
+    /// this `overflow_after`, instead of serving both teams.
+    overflow: Option<&'static str>,
 }
 
 fn params() -> impl Strategy<Value = Params> {
@@ -57,6 +60,7 @@ fn params() -> impl Strategy<Value = Params> {
                 Some("after_reply = 0.3\nclose_after = \"20m\"\nresume = \"queue\""),
             ]),
             any::<bool>(),
+            prop::sample::select(vec![None, Some("0s"), Some("1m")]),
         ),
     )
         .prop_map(
@@ -72,7 +76,7 @@ fn params() -> impl Strategy<Value = Params> {
                 auto_close,
                 patience,
                 requeue,
-                (transfer, transfer_to, on_hold, silent_leavers),
+                (transfer, transfer_to, on_hold, silent_leavers, overflow),
             )| Params {
                 distribution,
                 agents,
@@ -89,11 +93,13 @@ fn params() -> impl Strategy<Value = Params> {
                 transfer_to,
                 on_hold,
                 silent_leavers,
+                overflow,
             },
         )
 }
 
 fn scenario(p: &Params) -> Scenario {
+    let overflow = p.overflow.filter(|_| p.distribution == "capacity");
     let action = p.action.map_or(String::new(), |a| {
         format!("action = {{ after = \"6m\", {a} }}")
     });
@@ -109,6 +115,7 @@ replications = 1
 name = "a"
 distribution = "{distribution}"
 {hand_back_to}
+{overflow_after}
 [[teams]]
 name = "b"
 [[agents]]
@@ -123,7 +130,7 @@ breaks = [{{ at = "12:00", length = "30m" }}]
 pickup = {{ every = {{ dist = "exponential", mean = "5m" }} }}
 [[agents]]
 name = "other"
-teams = ["a", "b"]
+{other_teams}
 count = 1
 capacity = 2
 [[arrivals]]
@@ -176,6 +183,11 @@ resume_after = {{ dist = "exponential", mean = "2m" }}
             ""
         },
         rate = p.rate_per_hour,
+        overflow_after = overflow.map_or(String::new(), |o| format!("overflow_after = \"{o}\"")),
+        other_teams = match overflow {
+            Some(_) => "teams = [\"b\"]\noverflow_teams = [\"a\"]",
+            None => "teams = [\"a\", \"b\"]",
+        },
         patience = match (p.patience, p.silent_leavers) {
             (false, _) => "",
             (true, false) =>
@@ -240,8 +252,12 @@ fn check_state(sim: &Sim) {
     {
         for a in 0..sim.desks.len() {
             let agent = sim.router.agent(AgentId(a as u32));
+            let group = &sim.scenario.agent_groups[sim.desks[a].group];
+            // With no wait to overflow, team "a"'s secondary agents count as members here.
+            let secondary = group.overflow_teams.contains(&crate::scenario::TeamId(0))
+                && sim.scenario.teams[0].overflow_after == Some(0);
             let member = agent.role == crate::routing::Role::Agent
-                && agent.teams.contains(&crate::scenario::TeamId(0));
+                && (agent.teams.contains(&crate::scenario::TeamId(0)) || secondary);
             assert!(
                 !(member && agent.available() && agent.held < agent.capacity),
                 "agent {a} has a free slot while chats wait at {}",

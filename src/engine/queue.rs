@@ -28,6 +28,8 @@ pub enum Event {
     Talk { chat: ChatId, version: u32 },
     /// The next inactivity deadline of the chat's episode (stale unless `version` matches).
     Inactivity { chat: ChatId, version: u32 },
+    /// The chat has waited its team's `overflow_after`: secondary agents may take it.
+    Overflow(ChatId),
     /// Check whether the chat has gone `auto_close` without a message.
     AutoClose(ChatId),
     /// A held chat's own timer closes it (stale unless `version` is the chat's current hold).

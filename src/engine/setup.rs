@@ -23,6 +23,7 @@ impl<'a> Sim<'a> {
                     capacity: group.capacity,
                     role: group.role,
                     manual_over_capacity: group.manual_over_capacity,
+                    overflow_teams: group.overflow_teams.clone(),
                 });
                 desks.push(Desk {
                     group: g,
@@ -46,6 +47,11 @@ impl<'a> Sim<'a> {
         }
         let distributions: Vec<_> = scenario.teams.iter().map(|t| t.distribution).collect();
         let mut router = Router::new(&distributions, &specs);
+        for (t, team) in scenario.teams.iter().enumerate() {
+            if let Some(after) = team.overflow_after {
+                router.set_overflow_after(TeamId(t as u32), after);
+            }
+        }
         router.priorities = Priorities::new(
             scenario
                 .priorities

@@ -81,6 +81,7 @@ mod tests {
             capacity,
             role: Role::Agent,
             manual_over_capacity: false,
+            overflow_teams: Vec::new(),
         });
         a.held = held;
         a.online = true;

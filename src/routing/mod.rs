@@ -11,6 +11,7 @@
 
 pub mod capacity;
 mod offers;
+mod overflow;
 pub mod priority;
 pub mod queue;
 pub mod sequential;
@@ -78,6 +79,11 @@ pub enum Decision {
     /// offline, on a break or Not ready): it is back in its queue, in its place by age, and
     /// waits there like any other chat.
     Returned { chat: ChatId, queue: QueueId },
+    /// The chat waits in `queue`, a team queue that overflows (README `[[agents]]`
+    /// `overflow_teams`): once it has waited `Router::overflow_wait` there, the team's
+    /// secondary agents may take it, and the engine calls `Router::overflow_due` then.
+    /// (The time is not carried here, to keep every decision two words long.)
+    Overflow { chat: ChatId, queue: QueueId },
 }
 
 /// An agent's presence as routing sees it: only online and Ready agents receive chats.
@@ -108,6 +114,9 @@ pub struct AgentSpec {
     pub role: Role,
     /// May a manual take exceed capacity (README `[[agents]]`)?
     pub manual_over_capacity: bool,
+    /// Teams whose chats the agent takes only after they waited the team's overflow time,
+    /// and only when none of its own teams' chats wait (README `[[agents]]` `overflow_teams`).
+    pub overflow_teams: Vec<TeamId>,
 }
 
 /// What routing knows of an agent.
@@ -184,6 +193,8 @@ struct ChatRecord {
     /// Its place in the order of queues: when it entered its current queue. A refused chat
     /// that goes back to the queue takes this place again.
     ticket: u64,
+    /// When it entered its current queue: its wait before it may overflow counts from here.
+    entered: Millis,
 }
 
 /// An agent's place in a `capacity` team: the team, and its position among the members.
@@ -201,6 +212,10 @@ struct TeamState {
     standings: capacity::Standings,
     ring: Ring,
     queue: TeamQueue,
+    /// Whether the team's waiting chats overflow to secondary agents, and when.
+    overflow: Option<overflow::Overflow>,
+    /// For a pool of secondary agents: the team whose chats it takes.
+    source: Option<TeamId>,
 }
 
 pub struct Router {
@@ -210,8 +225,17 @@ pub struct Router {
     standings_of: Vec<Standing>,
     /// Where each agent's run of `standings_of` starts (one more entry than agents).
     standings_from: Vec<u32>,
-    /// The teams' queues, then the Waiting box.
+    /// Where each agent's places in the pools of its `overflow_teams` start in `standings_of`:
+    /// they come after its own teams' and run to the next agent's start.
+    pools_from: Vec<u32>,
+    /// The teams' queues, then the Waiting box, then the pools of secondary agents of teams
+    /// that overflow (README `[[agents]]` `overflow_teams`): a pool ranks its agents as a
+    /// `capacity` team does, and its own queue stays empty.
     teams: Vec<TeamState>,
+    /// Index of the Waiting box in `teams`.
+    waiting_box: u32,
+    /// Whether any team overflows to secondary agents (README `[[agents]]` `overflow_teams`).
+    overflows: bool,
     chats: Vec<ChatRecord>,
     next_ticket: u64,
     /// Classes that order the queues (README `[[priorities]]`); none by default.
@@ -234,10 +258,14 @@ impl Router {
                 standings: capacity::Standings::default(),
                 ring: Ring::default(),
                 queue: TeamQueue::default(),
+                overflow: None,
+                source: None,
             })
             .collect();
+        let waiting_box = teams.len() as u32 - 1;
         let mut standings_of = Vec::new();
         let mut standings_from = vec![0];
+        let mut pools_from = Vec::new();
         for (i, spec) in agents.iter().enumerate() {
             if spec.role == Role::Agent {
                 for &t in &spec.teams {
@@ -251,6 +279,17 @@ impl Router {
                     team.members.push(AgentId(i as u32));
                 }
             }
+            pools_from.push(standings_of.len() as u32);
+            if spec.role == Role::Agent {
+                for &t in &spec.overflow_teams {
+                    let pool = overflow::pool_of(&mut teams, t);
+                    standings_of.push(Standing {
+                        team: pool,
+                        position: teams[pool as usize].members.len() as u32,
+                    });
+                    teams[pool as usize].members.push(AgentId(i as u32));
+                }
+            }
             standings_from.push(standings_of.len() as u32);
         }
         for team in &mut teams {
@@ -260,7 +299,10 @@ impl Router {
             agents: agents.iter().map(AgentState::new).collect(),
             standings_of,
             standings_from,
+            pools_from,
+            overflows: teams.len() as u32 > waiting_box + 1,
             teams,
+            waiting_box,
             chats: Vec::new(),
             next_ticket: 0,
             priorities: Priorities::default(),
@@ -270,7 +312,7 @@ impl Router {
     }
 
     pub fn waiting_box(&self) -> QueueId {
-        QueueId(self.teams.len() as u32 - 1)
+        QueueId(self.waiting_box)
     }
 
     pub fn agent(&self, id: AgentId) -> &AgentState {
@@ -285,7 +327,7 @@ impl Router {
     pub fn pickup_scope(&self, agent: AgentId, waiting_box: bool) -> Vec<QueueId> {
         let a = self.agent(agent);
         let mut scope: Vec<QueueId> = match a.role {
-            Role::Admin => (0..self.teams.len() as u32 - 1).map(QueueId).collect(),
+            Role::Admin => (0..self.waiting_box).map(QueueId).collect(),
             Role::Agent | Role::Supervisor => a.teams.iter().map(|t| QueueId(t.0)).collect(),
         };
         if waiting_box {
@@ -356,6 +398,7 @@ impl Router {
                 team: TeamId(0),
                 refused: Vec::new(),
                 ticket: 0,
+                entered: 0,
             });
         }
         // Each entry into a queue is a new routing: earlier refusals no longer count.
@@ -366,6 +409,7 @@ impl Router {
         r.refused.clear();
         r.team = TeamId(queue.0);
         r.ticket = ticket;
+        r.entered = now;
         let distribution = self.teams[queue.0 as usize].distribution;
         let pick = match (distribution, avoid) {
             (Distribution::Manual, _) => None,
@@ -385,6 +429,9 @@ impl Router {
             None => {
                 self.push_queue(chat, queue);
                 self.strand(chat, queue, out);
+                if self.teams[queue.0 as usize].overflow.is_some() {
+                    self.overflow_later(chat, queue, now, out);
+                }
             }
         }
     }
@@ -701,9 +748,14 @@ impl Router {
         if places.is_empty() {
             return;
         }
+        // Agents of a centre without overflow have no pools: no lookup for them.
+        let own = match self.overflows {
+            false => places.clone(),
+            true => places.start..self.pools_from[agent.0 as usize] as usize,
+        };
         loop {
             let mut oldest: Option<(u64, ChatId, TeamId, AgentId)> = None;
-            for p in places.clone() {
+            for p in own.clone() {
                 let team = TeamId(self.standings_of[p].team);
                 let Some((ticket, chat)) = self.head(QueueId(team.0)) else {
                     continue;
@@ -716,10 +768,20 @@ impl Router {
                     oldest = Some((ticket, chat, team, t.members[p]));
                 }
             }
-            let Some((_, chat, team, to)) = oldest else {
-                return;
+            let (chat, team, to) = match oldest {
+                Some((_, chat, team, to)) => {
+                    self.teams[team.0 as usize].queue.pop_head();
+                    (chat, team, to)
+                }
+                None if own.end < places.end => match self.overflow_for(own.end..places.end, now) {
+                    Some((at, chat, team, to)) => {
+                        self.teams[team.0 as usize].queue.take(at);
+                        (chat, team, to)
+                    }
+                    None => return,
+                },
+                None => return,
             };
-            self.teams[team.0 as usize].queue.pop_head();
             self.chats[chat.index as usize].team = team;
             self.offer(chat, to, false, now, out);
         }

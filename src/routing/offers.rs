@@ -75,7 +75,7 @@ impl Router {
         // agent's freed place is refilled.
         self.vacate(chat, agent, now, out, |r, out| {
             let team = r.chats[chat.index as usize].team;
-            if let Some(next) = r.pick(chat, team) {
+            if let Some(next) = r.pick(chat, team).or_else(|| r.pick_secondary(chat, now)) {
                 return r.offer(chat, next, false, now, out);
             }
             let reserves = r.reserves(chat);

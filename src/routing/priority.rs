@@ -37,6 +37,11 @@ impl Priorities {
         }
     }
 
+    /// Whether classes order the queues: otherwise a queue is in order of entry.
+    pub fn active(&self) -> bool {
+        !self.classes.is_empty()
+    }
+
     /// Chat `chat` is of class `class` from now on (its next entry into a queue).
     pub fn classify(&mut self, chat: ChatId, class: u8) {
         let i = chat.index as usize;

@@ -47,6 +47,39 @@ impl TeamQueue {
         self.waiting += 1;
     }
 
+    /// The first chat in queue order that is still waiting and `eligible`, with its position.
+    /// Without `scan`, only the head is looked at: queues where eligibility follows queue
+    /// order (an older chat is eligible first) need no more.
+    pub fn first(
+        &mut self,
+        live: impl Fn(ChatId) -> bool,
+        eligible: impl Fn(ChatId) -> bool,
+        scan: bool,
+    ) -> Option<(usize, u64, ChatId)> {
+        let (ticket, chat) = self.head(&live)?;
+        if eligible(chat) {
+            return Some((0, ticket, chat));
+        }
+        if !scan {
+            return None;
+        }
+        self.entries
+            .iter()
+            .enumerate()
+            .skip(1)
+            .find(|&(_, &(_, c))| live(c) && eligible(c))
+            .map(|(at, &(t, c))| (at, t, c))
+    }
+
+    /// Takes the entry at `at` (a position `first` gave) out of the queue.
+    pub fn take(&mut self, at: usize) {
+        match at {
+            0 => self.entries.pop_front(),
+            _ => self.entries.remove(at),
+        };
+        self.waiting -= 1;
+    }
+
     pub fn pop_head(&mut self) {
         self.entries.pop_front();
         self.waiting -= 1;

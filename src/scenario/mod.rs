@@ -258,6 +258,9 @@ pub struct Team {
     pub not_ready_for: Option<Dist>,
     /// Where the chats an agent hands back (at a shift end, or Not ready) go.
     pub hand_back_to: HandBackTo,
+    /// How long its chats wait before the groups that list it in `overflow_teams` may take
+    /// them (README `[[agents]]`); `None` when no group does.
+    pub overflow_after: Option<Millis>,
 }
 
 /// Where a team's chats go when their agent hands them back (README `[[teams]]`, Chatwoot's
@@ -324,6 +327,9 @@ pub struct AgentGroup {
     /// How fast its agents work against the scenario's times: 1.3 does a chat's work (or
     /// writes a reply) in 1/1.3 of the time (README `[[agents]]`).
     pub speed: f64,
+    /// Teams whose chats the group takes once they have waited the team's `overflow_after`,
+    /// after its own teams' (README `[[agents]]`).
+    pub overflow_teams: Vec<TeamId>,
 }
 
 impl AgentGroup {

@@ -204,6 +204,7 @@ pub struct RawTeam {
     pub not_ready_on_timeout: Option<bool>,
     pub not_ready_for: Option<RawDist>,
     pub hand_back_to: Option<String>,
+    pub overflow_after: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -229,6 +230,7 @@ pub struct RawAgents {
     pub not_ready_grace: Option<String>,
     pub manual_over_capacity: Option<bool>,
     pub speed: Option<f64>,
+    pub overflow_teams: Option<Vec<String>>,
 }
 
 /// How many agents a group has: a number (on duty per `shifts`), or how many are on duty in

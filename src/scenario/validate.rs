@@ -256,9 +256,10 @@ impl<'a> Validator<'a> {
             self.unique_names(&root.key(section), kind, &names, most);
         }
         let simulation = self.simulation(&raw);
-        let teams = self.teams(&raw);
+        let mut teams = self.teams(&raw);
         let names: Vec<&str> = raw.teams.iter().map(|t| t.name.as_str()).collect();
         let agent_groups = self.agents(&raw, &names);
+        self.overflow(&mut teams, &agent_groups);
         let mut arrivals: Vec<ArrivalStream> = raw
             .arrivals
             .iter()

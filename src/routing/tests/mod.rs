@@ -26,6 +26,7 @@ pub(super) fn spec(teams: &[u32], capacity: u32, role: Role) -> AgentSpec {
         capacity,
         role,
         manual_over_capacity: false,
+        overflow_teams: Vec::new(),
     }
 }
 
@@ -90,7 +91,10 @@ pub(super) fn accept_all(r: &mut Router, out: &mut Vec<Decision>) -> Vec<(u32, u
         match out[i] {
             Decision::Offer { chat, .. } => r.accept(chat, out),
             Decision::Start { chat, agent } => started.push((chat.index, agent.0)),
-            Decision::Stranded { .. } | Decision::Backlog { .. } | Decision::Returned { .. } => {}
+            Decision::Stranded { .. }
+            | Decision::Backlog { .. }
+            | Decision::Returned { .. }
+            | Decision::Overflow { .. } => {}
         }
         i += 1;
     }
@@ -472,3 +476,5 @@ fn a_freed_slot_takes_the_highest_priority_chat_whatever_its_age() {
         "then the oldest normal"
     );
 }
+
+mod overflow;

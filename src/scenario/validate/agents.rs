@@ -165,6 +165,13 @@ impl Validator<'_> {
             not_ready_grace,
             manual_over_capacity: a.manual_over_capacity.unwrap_or(false),
             speed: self.group_speed(&k, a),
+            overflow_teams: a
+                .overflow_teams
+                .iter()
+                .flatten()
+                .enumerate()
+                .filter_map(|(j, t)| self.team_ref(k.key("overflow_teams").index(j), t, names))
+                .collect(),
         }
     }
 

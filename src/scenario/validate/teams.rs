@@ -82,9 +82,64 @@ impl Validator<'_> {
                         HandBackTo::Queue
                     }
                 },
+                overflow_after: t
+                    .overflow_after
+                    .as_deref()
+                    .map(|o| self.duration(k.key("overflow_after"), Some(o), 0)),
             });
         }
         teams
+    }
+
+    /// Overflow (README `[[agents]]` `overflow_teams`): a group's secondary teams are other
+    /// teams than its own, it receives chats automatically, and every team involved hands its
+    /// chats out by `capacity`, where an agent with a free slot has none of its own teams'
+    /// chats waiting, so that it takes them first. A team's `overflow_after` needs a group
+    /// to overflow to; with one and no `overflow_after`, chats overflow as soon as none of
+    /// the team's own agents can take them.
+    pub(super) fn overflow(&mut self, teams: &mut [Team], groups: &[AgentGroup]) {
+        let capacity = |t: TeamId| teams[t.0 as usize].distribution == Distribution::Capacity;
+        let mut failures = Vec::new();
+        for (i, g) in groups.iter().enumerate() {
+            let k = KeyPath::root().key("agents").index(i).key("overflow_teams");
+            for (j, &t) in g.overflow_teams.iter().enumerate() {
+                let name = &teams[t.0 as usize].name;
+                let problem = if g.teams.contains(&t) {
+                    format!("team \"{name}\" is already one of the group's own teams")
+                } else if g.role != Role::Agent {
+                    "applies to role = \"agent\": supervisors and admins receive no chats automatically".into()
+                } else if !capacity(t) {
+                    format!("team \"{name}\" must have distribution = \"capacity\" to overflow")
+                } else if let Some(&own) = g.teams.iter().find(|&&o| !capacity(o)) {
+                    format!(
+                        "needs the group's own teams under distribution = \"capacity\", so that its agents take their own chats first; team \"{}\" is not",
+                        teams[own.0 as usize].name
+                    )
+                } else {
+                    continue;
+                };
+                failures.push((k.index(j), problem));
+            }
+        }
+        for (i, team) in teams.iter_mut().enumerate() {
+            let listed = groups
+                .iter()
+                .any(|g| g.overflow_teams.contains(&TeamId(i as u32)));
+            match (team.overflow_after, listed) {
+                (Some(_), false) => failures.push((
+                    KeyPath::root().key("teams").index(i).key("overflow_after"),
+                    format!(
+                        "no [[agents]] group lists team \"{}\" in `overflow_teams`, so its chats have nowhere to overflow to",
+                        team.name
+                    ),
+                )),
+                (None, true) => team.overflow_after = Some(0),
+                _ => {}
+            }
+        }
+        for (key, problem) in failures {
+            self.fail(key, problem);
+        }
     }
 
     pub(super) fn team_ref(&mut self, key: KeyPath, name: &str, names: &[&str]) -> Option<TeamId> {

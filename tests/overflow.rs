@@ -1,0 +1,230 @@
+//! Skills with ranks and overflow (README `[[agents]]` `overflow_teams`) against the exact
+//! continuous-time Markov chain of a two-team, two-group centre. Group A has `N_A` agents
+//! at speed 1; it serves team A and takes team B's chats as a secondary team. Group B has
+//! `N_B` agents at speed 1.5 and does the other way round. One chat each, exponential work
+//! and patience, no wait before overflowing. A chat goes to a free agent of its own group
+//! first, then to a free agent of the other; a freed agent takes its own team's oldest
+//! waiting chat first, then the other team's. Since work depends only on the group, the
+//! state is (busy in A, busy in B, waiting for A, waiting for B). Each simulated mean must
+//! lie within its 99.9% interval of the exact value, and that interval must be narrow.
+
+use std::collections::HashMap;
+
+use ccsim::scenario::scopes::Scopes;
+use ccsim::stats::metrics::Metric;
+
+use crate::scenario;
+
+const N_A: usize = 2;
+const N_B: usize = 3;
+/// Rates per minute: arrivals of each team, work at speed 1 (4-minute chats), patience.
+const LAMBDA: [f64; 2] = [0.6, 0.5];
+const MU: f64 = 0.25;
+const SPEED_B: f64 = 1.5;
+const THETA: f64 = 0.1;
+/// Waiting customers of one team beyond which the chain is cut (probability below 1e-15).
+const QUEUE_CUT: usize = 80;
+
+type State = (usize, usize, usize, usize);
+
+/// The transitions out of `s`, with their rates.
+fn moves((a, b, qa, qb): State) -> Vec<(State, f64)> {
+    let mut out = Vec::new();
+    // Arrivals: own group, then the other, then the queue.
+    for (team, lambda) in LAMBDA.iter().enumerate() {
+        let (own_free, other_free) = match team {
+            0 => (a < N_A, b < N_B),
+            _ => (b < N_B, a < N_A),
+        };
+        let to = match (team, own_free, other_free) {
+            (0, true, _) | (1, false, true) => (a + 1, b, qa, qb),
+            (1, true, _) | (0, false, true) => (a, b + 1, qa, qb),
+            (0, ..) if qa < QUEUE_CUT => (a, b, qa + 1, qb),
+            (1, ..) if qb < QUEUE_CUT => (a, b, qa, qb + 1),
+            _ => continue,
+        };
+        out.push((to, *lambda));
+    }
+    // Completions: the freed agent takes its own team's chat, then the other's.
+    if a > 0 {
+        let to = match (qa, qb) {
+            (1.., _) => (a, b, qa - 1, qb),
+            (0, 1..) => (a, b, qa, qb - 1),
+            _ => (a - 1, b, qa, qb),
+        };
+        out.push((to, a as f64 * MU));
+    }
+    if b > 0 {
+        let to = match (qb, qa) {
+            (1.., _) => (a, b, qa, qb - 1),
+            (0, 1..) => (a, b, qa - 1, qb),
+            _ => (a, b - 1, qa, qb),
+        };
+        out.push((to, b as f64 * MU * SPEED_B));
+    }
+    if qa > 0 {
+        out.push(((a, b, qa - 1, qb), qa as f64 * THETA));
+    }
+    if qb > 0 {
+        out.push(((a, b, qa, qb - 1), qb as f64 * THETA));
+    }
+    out
+}
+
+/// The stationary distribution by Gauss–Seidel on the balance equations.
+fn stationary() -> HashMap<State, f64> {
+    let mut states = Vec::new();
+    for a in 0..=N_A {
+        for b in 0..=N_B {
+            if a == N_A && b == N_B {
+                for qa in 0..=QUEUE_CUT {
+                    for qb in 0..=QUEUE_CUT {
+                        states.push((a, b, qa, qb));
+                    }
+                }
+            } else {
+                states.push((a, b, 0, 0));
+            }
+        }
+    }
+    let index: HashMap<State, usize> = states.iter().enumerate().map(|(i, &s)| (s, i)).collect();
+    let mut incoming: Vec<Vec<(usize, f64)>> = vec![Vec::new(); states.len()];
+    let mut out_rate = vec![0.0; states.len()];
+    for (i, &s) in states.iter().enumerate() {
+        for (to, rate) in moves(s) {
+            incoming[index[&to]].push((i, rate));
+            out_rate[i] += rate;
+        }
+    }
+    let mut p = vec![1.0 / states.len() as f64; states.len()];
+    for _ in 0..20_000 {
+        let mut change: f64 = 0.0;
+        for i in 0..states.len() {
+            let v = incoming[i].iter().map(|&(j, r)| p[j] * r).sum::<f64>() / out_rate[i];
+            change = change.max((v - p[i]).abs());
+            p[i] = v;
+        }
+        let total: f64 = p.iter().sum();
+        p.iter_mut().for_each(|x| *x /= total);
+        if change < 1e-15 {
+            break;
+        }
+    }
+    states.into_iter().zip(p).collect()
+}
+
+/// Each team's exact mean wait (minutes) and abandon rate, by Little's law.
+fn exact() -> [(f64, f64); 2] {
+    let p = stationary();
+    let tail: f64 = p
+        .iter()
+        .filter(|((.., qa, qb), _)| *qa == QUEUE_CUT || *qb == QUEUE_CUT)
+        .map(|(_, x)| x)
+        .sum();
+    assert!(tail < 1e-12, "the cut queue is reached: {tail}");
+    [0, 1].map(|team| {
+        let queue: f64 = p
+            .iter()
+            .map(|(&(_, _, qa, qb), x)| [qa, qb][team] as f64 * x)
+            .sum();
+        (queue / LAMBDA[team], THETA * queue / LAMBDA[team])
+    })
+}
+
+#[test]
+fn two_teams_that_overflow_to_each_other_match_the_exact_chain() {
+    let s = scenario(&format!(
+        r#"
+name = "overflow"
+[simulation]
+horizon = "100d"
+warmup = "2d"
+interval = "1d"
+replications = 20
+seed = 29
+[[teams]]
+name = "a"
+[[teams]]
+name = "b"
+[[agents]]
+name = "group-a"
+team = "a"
+count = {N_A}
+overflow_teams = ["b"]
+[[agents]]
+name = "group-b"
+team = "b"
+count = {N_B}
+speed = {SPEED_B}
+overflow_teams = ["a"]
+[[arrivals]]
+name = "to-a"
+team = "a"
+rate = "{}/min"
+[[arrivals]]
+name = "to-b"
+team = "b"
+rate = "{}/min"
+[customers]
+patience = {{ dist = "exponential", mean = "{}m" }}
+[conversation]
+handle_time = {{ dist = "exponential", mean = "{}m" }}
+"#,
+        LAMBDA[0],
+        LAMBDA[1],
+        1.0 / THETA,
+        1.0 / MU
+    ));
+    let parts = Scopes::of(&s);
+    let runs = crate::replications(&s);
+    for (team, (wait, abandon)) in ["a", "b"].into_iter().zip(exact()) {
+        let scope = parts.position(&format!("team:{team}")).unwrap();
+        for (name, m, theory) in [
+            ("mean_wait", Metric::MeanWait, wait),
+            ("abandon_rate", Metric::AbandonRate, abandon),
+        ] {
+            let (sim, half) = crate::at_999(&runs, scope, m);
+            println!(
+                "team {team} {name}: simulated {sim:.4} ± {half:.4} (99.9%), exact {theory:.4}"
+            );
+            assert!(
+                half <= 0.05 * theory,
+                "{name} of {team}: ±{half} too wide for {theory}"
+            );
+            assert!(
+                (sim - theory).abs() <= half,
+                "{name} of {team}: {sim} ± {half} (99.9%) excludes the exact {theory}"
+            );
+        }
+    }
+}
+
+#[test]
+fn overflowing_sooner_serves_sales_better_at_supports_expense_as_the_readme_says() {
+    // README "Overflow" and scenarios/overflow.toml: each claim beyond both 95% intervals.
+    let at = |after: &str| {
+        let text = std::fs::read_to_string(crate::repo("scenarios/overflow.toml"))
+            .unwrap()
+            .replace(
+                "overflow_after = \"60s\"",
+                &format!("overflow_after = \"{after}\""),
+            );
+        let s = scenario(&text);
+        let parts = Scopes::of(&s);
+        let runs = crate::replications(&s);
+        ["team:sales", "team:support"].map(|team| {
+            let scope = parts.position(team).unwrap();
+            ccsim::stats::pooled::metric_in(&runs, scope, Metric::ServiceLevel)
+        })
+    };
+    let [sales_soon, support_soon] = at("0s");
+    let [sales_late, support_late] = at("30m");
+    assert!(
+        sales_soon.ci_low > sales_late.ci_high,
+        "{sales_soon:?} vs {sales_late:?}"
+    );
+    assert!(
+        support_soon.ci_high < support_late.ci_low,
+        "{support_soon:?} vs {support_late:?}"
+    );
+}
