@@ -53,7 +53,7 @@ impl Sim<'_> {
 
     /// A customer contacts the center (a new arrival or a return). Everything about them is
     /// drawn now, from their source's streams, so that routing never changes who they are.
-    pub(super) fn new_contact(&mut self, source: u32, returns: u32) {
+    pub(super) fn new_contact(&mut self, source: u32, returns: u32, reopen_with: u32) {
         let returning = returns > 0;
         let s = source as usize;
         let scenario = self.scenario;
@@ -143,7 +143,9 @@ impl Sim<'_> {
                 offer: 0,
                 offer_agent: 0,
                 answer: Answer::Accept,
-                returns,
+                // At most `MAX_RETURNS` (100).
+                returns: returns as u16,
+                reopen_with,
             },
             talk,
         );
@@ -257,9 +259,23 @@ impl Sim<'_> {
         };
         self.note_queued(id, queue);
         self.open_episode(id, kind);
-        self.router
-            .enqueue_away(id, queue, avoid, fall_back, self.now, &mut self.decisions);
+        match self.chats[id.index as usize].reopen_with {
+            NO_AGENT => {
+                self.router
+                    .enqueue_away(id, queue, avoid, fall_back, self.now, &mut self.decisions)
+            }
+            agent => self.reopen(id, queue, AgentId(agent)),
+        }
         self.carry_out();
+    }
+
+    /// The first routing of a returning customer's chat, to the agent who resolved its last
+    /// one (README `[customers]` `reopen_window`); later routings follow the team's rule.
+    #[cold]
+    fn reopen(&mut self, id: ChatId, queue: QueueId, agent: AgentId) {
+        self.chats[id.index as usize].reopen_with = NO_AGENT;
+        self.router
+            .enqueue_to(id, queue, agent, self.now, &mut self.decisions);
     }
 
     /// `--chats-log`: the chat is (back) in `queue`.
@@ -331,7 +347,7 @@ impl Sim<'_> {
     pub(super) fn patience_ends(&mut self, id: ChatId) {
         let Some(chat) = self.chat(id) else { return };
         let (window, wait, source) = (chat.window, self.now - chat.queued_at, chat.source as usize);
-        let returns = chat.returns + 1;
+        let returns = chat.returns as u32 + 1;
         if self.first_replied(id) {
             return;
         }
@@ -350,17 +366,32 @@ impl Sim<'_> {
             && self.return_rng[source].random_bool(self.scenario.customers.return_probability)
         {
             let delay = after.sample(&mut self.return_rng[source]);
-            self.come_back(source, returns, delay);
+            self.come_back(source, returns, delay, None);
         }
     }
 
     /// The customer of `source` contacts the center again, for the `returns`-th time, `delay`
-    /// milliseconds from now; a return after the horizon is dropped with the other arrivals.
-    pub(super) fn come_back(&mut self, source: usize, returns: u32, delay: f64) {
+    /// milliseconds from now, to be offered first to `agent` if it names one; a return after
+    /// the horizon is dropped with the other arrivals.
+    pub(super) fn come_back(
+        &mut self,
+        source: usize,
+        returns: u32,
+        delay: f64,
+        agent: Option<AgentId>,
+    ) {
         let t = self.now + round_ms(delay).min(MAX_AHEAD);
         if t < self.scenario.simulation.horizon {
             let source = source as u32;
-            self.events.schedule(t, Event::Return { source, returns });
+            let agent = agent.map_or(NO_AGENT, |a| a.0);
+            self.events.schedule(
+                t,
+                Event::Return {
+                    source,
+                    returns,
+                    agent,
+                },
+            );
         }
     }
 }
@@ -491,7 +522,7 @@ handle_time = { dist = "constant", value = "1m" }
 "#,
         );
         let mut sim = quiet(&s);
-        sim.new_contact(0, 0);
+        sim.new_contact(0, 0, NO_AGENT);
         assert_eq!(sim.stats.levels.queue_length, 0.0);
         assert_eq!(run_until(&mut sim, 10 * MINUTE), vec![MINUTE]);
         assert_eq!(sim.stats.levels.busy_slots, 0.0);

@@ -518,18 +518,24 @@ impl Sim<'_> {
             self.stats.resolved(group, tag);
         }
         let source = self.chats[chat.index as usize].source as usize;
-        let returns = self.chats[chat.index as usize].returns + 1;
+        let returns = self.chats[chat.index as usize].returns as u32 + 1;
+        let resolver = match self.reopens {
+            true => self.router.holder(chat),
+            false => None,
+        };
         self.router.release(chat, self.now, &mut self.decisions);
         self.carry_out();
         self.release(chat, Outcome::Resolved);
         // README `[[teams]]`: once a chat is concluded the bot takes over again, and a customer who
-        // writes again is routed like a new contact.
-        if let Some((p, after)) = &self.return_after_resolution
+        // writes again is routed like a new contact — first to the agent who resolved it
+        // when it writes within the reopen window (README `[customers]`).
+        if let Some((p, after, window)) = &self.return_after_resolution
             && returns <= scenario.customers.max_returns
             && self.resolved_rng[source].random_bool(*p)
         {
             let delay = after.sample(&mut self.resolved_rng[source]);
-            self.come_back(source, returns, delay);
+            let within = window.is_some_and(|w| round_ms(delay) <= w);
+            self.come_back(source, returns, delay, resolver.filter(|_| within));
         }
     }
 }
@@ -674,5 +680,70 @@ wrap_up = { dist = "constant", value = "5s" }
         let mut sim = quiet(&s);
         inject_talk(&mut sim, 2);
         assert_eq!(run_until(&mut sim, 10 * MINUTE), vec![47_500]);
+    }
+}
+
+#[cfg(test)]
+mod reopen_tests {
+    use super::super::testkit::*;
+    use super::*;
+    use crate::time::{MINUTE, SECOND};
+
+    /// Two agents; a customer whose chat is resolved always writes again 5 minutes later.
+    fn returning(window: &str) -> Scenario {
+        parse(&format!(
+            r#"
+[[teams]]
+name = "a"
+[[agents]]
+name = "g"
+team = "a"
+count = 2
+capacity = 2
+[[arrivals]]
+name = "in"
+team = "a"
+rate = "1/d"
+[customers]
+return_after_resolution = {{ probability = 1, after = {{ dist = "constant", value = "5m" }}{window} }}
+max_returns = 1
+[conversation]
+handle_time = {{ dist = "constant", value = "1m" }}
+"#
+        ))
+    }
+
+    /// Who holds a chat 30 s after the customer of a chat agent 0 resolved at 1 min writes
+    /// again.
+    fn taken_by(window: &str) -> Vec<u32> {
+        let s = returning(window);
+        let mut sim = quiet(&s);
+        inject(&mut sim, MINUTE);
+        assert_eq!(
+            sim.router.agent(AgentId(0)).held,
+            1,
+            "the first agent, by index"
+        );
+        run_until(&mut sim, 6 * MINUTE + 30 * SECOND);
+        assert_eq!(sim.arrived, 1, "the return is the only arrival");
+        (0..2).map(|a| sim.router.agent(AgentId(a)).held).collect()
+    }
+
+    #[test]
+    fn a_customer_back_within_the_reopen_window_goes_to_the_agent_who_resolved_its_chat() {
+        // README `[customers]` `reopen_window` (LiveChat's preferred recent agent): agent 1,
+        // never assigned, is idle the longest and would win under `capacity`; within the
+        // window the chat goes to agent 0, who resolved the customer's chat.
+        assert_eq!(
+            taken_by(""),
+            vec![0, 1],
+            "without a window: the team's rule"
+        );
+        assert_eq!(taken_by(", reopen_window = \"10m\""), vec![1, 0]);
+        assert_eq!(
+            taken_by(", reopen_window = \"4m\""),
+            vec![0, 1],
+            "back after the window closed: the team's rule"
+        );
     }
 }

@@ -39,7 +39,7 @@ use crate::scenario::{
 use crate::stats::collector::{Collector, Measure, ReplicationStats, Tag};
 use crate::time::{MAX_AHEAD, Millis, ceil_ms, round_ms};
 use log::{ChatLog, LogFormat, Outcome};
-use queue::{Event, EventQueue};
+use queue::{Event, EventQueue, NO_AGENT};
 
 use arrivals::CustomerStreams;
 use chat::{Answer, Chat, ChatState};
@@ -94,7 +94,10 @@ struct Sim<'a> {
     return_rng: Vec<ChaCha8Rng>,
     /// Per source: whether and when a customer whose chat was resolved comes back.
     resolved_rng: Vec<ChaCha8Rng>,
-    return_after_resolution: Option<(f64, Sampler)>,
+    /// The probability, the time to come back and the reopen window.
+    return_after_resolution: Option<(f64, Sampler, Option<Millis>)>,
+    /// Whether returning customers go first to the agent who resolved their chat.
+    reopens: bool,
     agent_rng: ChaCha8Rng,
     pickup_rng: ChaCha8Rng,
     patience: Option<Sampler>,
@@ -202,10 +205,14 @@ impl Sim<'_> {
     fn handle(&mut self, event: Event) {
         match event {
             Event::Arrival(source) => {
-                self.new_contact(source, 0);
+                self.new_contact(source, 0, NO_AGENT);
                 self.schedule_arrival(source);
             }
-            Event::Return { source, returns } => self.new_contact(source, returns),
+            Event::Return {
+                source,
+                returns,
+                agent,
+            } => self.new_contact(source, returns, agent),
             Event::BotDone(chat) => self.bot_done(chat),
             Event::Patience(chat) => self.patience_ends(chat),
             Event::BotResolves(chat) => self.bot_resolves(chat),

@@ -97,7 +97,7 @@ impl Sim<'_> {
         c.offer = c.offer.wrapping_add(1);
         c.offer_agent = agent.0;
         c.answer = answer;
-        let offer = c.offer;
+        let offer = c.offer as u32;
         self.events.schedule(
             self.now + after.min(MAX_AHEAD),
             Event::OfferAnswer { chat, offer },
@@ -106,7 +106,7 @@ impl Sim<'_> {
 
     pub(super) fn offer_answered(&mut self, id: ChatId, offer: u32) {
         let Some(c) = self.chat(id) else { return };
-        if c.offer != offer || c.state != ChatState::Waiting {
+        if c.offer as u32 != offer || c.state != ChatState::Waiting {
             return;
         }
         let (agent, answer, queue) = (c.offer_agent as usize, c.answer, c.queue.0 as usize);

@@ -12,8 +12,13 @@ pub enum Event {
     /// The next customer of arrival source `n`.
     Arrival(u32),
     /// A customer of `source` who gave up, or whose chat was resolved, contacts the center
-    /// again, for the `returns`-th time.
-    Return { source: u32, returns: u32 },
+    /// again, for the `returns`-th time; within the reopen window, `agent` resolved its chat
+    /// (else `NO_AGENT`).
+    Return {
+        source: u32,
+        returns: u32,
+        agent: u32,
+    },
     /// The bot is done with the chat: resolved, or on to a human queue.
     BotDone(ChatId),
     /// A waiting customer's patience runs out (ignored if an agent took the chat first).
@@ -58,6 +63,9 @@ pub enum Event {
     /// The drain period is over: whatever is open is `unfinished`.
     DrainEnd,
 }
+
+/// `Event::Return` of a customer routed like anyone.
+pub const NO_AGENT: u32 = u32::MAX;
 
 /// `key` packs (time, sequence) into one integer so that ordering is a single comparison,
 /// which the heap's sift loops compile without unpredictable branches.
@@ -264,6 +272,16 @@ impl Timers {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_event_stays_two_words_long() {
+        // Every heap entry carries one: a larger event slows every sift of the heap.
+        assert!(
+            std::mem::size_of::<Event>() <= 16,
+            "{}",
+            std::mem::size_of::<Event>()
+        );
+    }
 
     #[test]
     fn earliest_first_and_same_instant_in_scheduling_order() {

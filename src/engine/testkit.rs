@@ -71,6 +71,7 @@ pub(super) fn chat(sim: &Sim, work: Millis) -> Chat {
         offer_agent: 0,
         answer: Answer::Accept,
         returns: 0,
+        reopen_with: NO_AGENT,
     }
 }
 

@@ -390,26 +390,7 @@ impl Router {
         now: Millis,
         out: &mut Vec<Decision>,
     ) {
-        let i = chat.index as usize;
-        if i >= self.chats.len() {
-            self.chats.resize_with(i + 1, || ChatRecord {
-                generation: 0,
-                place: Place::Gone,
-                team: TeamId(0),
-                refused: Vec::new(),
-                ticket: 0,
-                entered: 0,
-            });
-        }
-        // Each entry into a queue is a new routing: earlier refusals no longer count.
-        let ticket = self.priorities.ticket(chat, self.next_ticket, now);
-        self.next_ticket += 1;
-        let r = &mut self.chats[i];
-        r.generation = chat.generation;
-        r.refused.clear();
-        r.team = TeamId(queue.0);
-        r.ticket = ticket;
-        r.entered = now;
+        let i = self.admit(chat, queue, now);
         let distribution = self.teams[queue.0 as usize].distribution;
         let pick = match (distribution, avoid) {
             (Distribution::Manual, _) => None,
@@ -434,6 +415,54 @@ impl Router {
                 }
             }
         }
+    }
+
+    /// A chat enters `queue`: a new routing, its earlier refusals forgotten, its place in the
+    /// queue's order taken now. Returns its index in `chats`.
+    #[inline(always)]
+    fn admit(&mut self, chat: ChatId, queue: QueueId, now: Millis) -> usize {
+        let i = chat.index as usize;
+        if i >= self.chats.len() {
+            self.chats.resize_with(i + 1, || ChatRecord {
+                generation: 0,
+                place: Place::Gone,
+                team: TeamId(0),
+                refused: Vec::new(),
+                ticket: 0,
+                entered: 0,
+            });
+        }
+        let ticket = self.priorities.ticket(chat, self.next_ticket, now);
+        self.next_ticket += 1;
+        let r = &mut self.chats[i];
+        r.generation = chat.generation;
+        r.refused.clear();
+        r.team = TeamId(queue.0);
+        r.ticket = ticket;
+        r.entered = now;
+        i
+    }
+
+    /// `enqueue` for a returning customer whose chat `agent` resolved within the reopen
+    /// window (README `[customers]` `return_after_resolution`): the chat is offered to that
+    /// agent first when it is an agent of the queue's team, online, Ready and with a free
+    /// slot; otherwise, or if it refuses, the team's rule routes it.
+    #[cold]
+    pub fn enqueue_to(
+        &mut self,
+        chat: ChatId,
+        queue: QueueId,
+        agent: AgentId,
+        now: Millis,
+        out: &mut Vec<Decision>,
+    ) {
+        let a = self.agent(agent);
+        let member = a.role == Role::Agent && a.teams.contains(&TeamId(queue.0));
+        if !member || !self.can_take(agent) || queue == self.waiting_box() {
+            return self.enqueue(chat, queue, now, out);
+        }
+        self.admit(chat, queue, now);
+        self.offer(chat, agent, false, now, out);
     }
 
     /// A chat left waiting in a `sequential` team's queue waits for a manual take: say why.

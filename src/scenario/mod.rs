@@ -229,6 +229,9 @@ pub struct Snooze {
 pub struct ResolvedReturn {
     pub probability: f64,
     pub after: Dist,
+    /// A customer who writes again within this time of the resolution goes first to the
+    /// agent who resolved the chat (README `[customers]`); `None`: routed like anyone.
+    pub reopen_window: Option<Millis>,
 }
 
 #[derive(Clone, Debug)]

@@ -356,6 +356,7 @@ pub struct RawCustomers {
 pub struct RawResolvedReturn {
     pub probability: RawShare,
     pub after: RawDist,
+    pub reopen_window: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

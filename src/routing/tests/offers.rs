@@ -409,3 +409,34 @@ fn chats_of_lists_everything_an_agent_holds_and_release_frees_it() {
     let a = r.agent(AgentId(0));
     assert_eq!((a.held, a.assigned, a.backlog()), (0, 0, 0));
 }
+
+#[test]
+fn a_reopened_chat_goes_to_its_last_agent_only_when_that_agent_can_take_it_now() {
+    // README `[customers]` `reopen_window`: first to the agent who resolved the customer's
+    // chat, if it is an agent of the team, online, Ready and with a free slot; else the
+    // team's rule (here `capacity`: agent 1, with more free slots).
+    let mut r = one_team(CAP, &[2, 3]);
+    let mut out = Vec::new();
+    r.enqueue_to(chat(0), queue(0), AgentId(0), 0, &mut out);
+    assert_eq!(
+        accept_all(&mut r, &mut out),
+        vec![(0, 0)],
+        "preferred over more free slots"
+    );
+    r.enqueue_to(chat(1), queue(0), AgentId(0), 1, &mut out);
+    assert_eq!(accept_all(&mut r, &mut out), vec![(1, 0)]);
+    r.enqueue_to(chat(2), queue(0), AgentId(0), 2, &mut out);
+    assert_eq!(
+        accept_all(&mut r, &mut out),
+        vec![(2, 1)],
+        "agent 0 is full"
+    );
+    set_ready(&mut r, AgentId(1), false, 3, &mut out);
+    r.enqueue_to(chat(3), queue(0), AgentId(1), 4, &mut out);
+    assert_eq!(
+        accept_all(&mut r, &mut out),
+        vec![],
+        "Not ready, and agent 0 is full"
+    );
+    assert_eq!(r.waiting(queue(0)), 1);
+}

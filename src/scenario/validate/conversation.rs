@@ -44,7 +44,15 @@ impl Validator<'_> {
             let rk = key.key("return_after_resolution");
             let probability = self.probability(rk.key("probability"), Some(&r.probability));
             let after = self.dist(rk.key("after"), &r.after)?;
-            Some(ResolvedReturn { probability, after })
+            let reopen_window = r
+                .reopen_window
+                .as_deref()
+                .map(|w| self.positive_duration(rk.key("reopen_window"), Some(w), 0));
+            Some(ResolvedReturn {
+                probability,
+                after,
+                reopen_window,
+            })
         });
         let max_returns = self.whole(
             key.key("max_returns"),
