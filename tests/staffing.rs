@@ -658,3 +658,29 @@ fn a_search_tells_where_it_stands_after_each_simulation() {
         "{line}"
     );
 }
+
+#[test]
+fn a_faster_group_is_staffed_as_erlang_a_says_for_its_speed() {
+    // README `[[agents]]` `speed`: agents at speed 2 on 6-minute chats do 3-minute chats;
+    // both the simulated requirement and the Erlang column must see it (n* = 6 as above,
+    // where 6-minute chats at speed 1 would need about twice as many).
+    let exact = erlang_a(60.0, 3.0, 1.0);
+    let text = stationary_text(30, "6m", "1m", 60).replace("count = 1\n", "count = 1\nspeed = 2\n");
+    let s = scenario(&text);
+    let found = planning::staff(&s, plan_of(&s)).unwrap();
+    assert_eq!(
+        found.groups[0].handle_time, 3.0,
+        "Erlang is given the group's own handle time"
+    );
+    assert!(found.slots.iter().all(|slot| slot.erlang == Some(exact)));
+    let equal = found
+        .slots
+        .iter()
+        .filter(|slot| slot.required == exact)
+        .count();
+    assert!(
+        equal as f64 >= 0.95 * found.slots.len() as f64,
+        "{equal} of {}",
+        found.slots.len()
+    );
+}

@@ -23,6 +23,7 @@ mod priorities;
 mod seed_rules;
 mod shards;
 mod shifts;
+mod speeds;
 mod spreadsheets;
 mod staffing;
 mod synthetic_log;

@@ -32,6 +32,8 @@ struct Params {
     /// Under `capacity`: the group "other" serves team "b" and takes team "a"'s chats after
     /// this `overflow_after`, instead of serving both teams.
     overflow: Option<&'static str>,
+    /// Group "other" works at 1.5 and, under `capacity`, team "a" ranks faster agents first.
+    faster: bool,
 }
 
 fn params() -> impl Strategy<Value = Params> {
@@ -61,6 +63,7 @@ fn params() -> impl Strategy<Value = Params> {
             ]),
             any::<bool>(),
             prop::sample::select(vec![None, Some("0s"), Some("1m")]),
+            any::<bool>(),
         ),
     )
         .prop_map(
@@ -76,7 +79,7 @@ fn params() -> impl Strategy<Value = Params> {
                 auto_close,
                 patience,
                 requeue,
-                (transfer, transfer_to, on_hold, silent_leavers, overflow),
+                (transfer, transfer_to, on_hold, silent_leavers, overflow, faster),
             )| Params {
                 distribution,
                 agents,
@@ -94,6 +97,7 @@ fn params() -> impl Strategy<Value = Params> {
                 on_hold,
                 silent_leavers,
                 overflow,
+                faster,
             },
         )
 }
@@ -116,6 +120,7 @@ name = "a"
 distribution = "{distribution}"
 {hand_back_to}
 {overflow_after}
+{faster_first}
 [[teams]]
 name = "b"
 [[agents]]
@@ -131,6 +136,7 @@ pickup = {{ every = {{ dist = "exponential", mean = "5m" }} }}
 [[agents]]
 name = "other"
 {other_teams}
+{other_speed}
 count = 1
 capacity = 2
 [[arrivals]]
@@ -183,6 +189,12 @@ resume_after = {{ dist = "exponential", mean = "2m" }}
             ""
         },
         rate = p.rate_per_hour,
+        faster_first = if p.faster && p.distribution == "capacity" {
+            "faster_first = true"
+        } else {
+            ""
+        },
+        other_speed = if p.faster { "speed = 1.5" } else { "" },
         overflow_after = overflow.map_or(String::new(), |o| format!("overflow_after = \"{o}\"")),
         other_teams = match overflow {
             Some(_) => "teams = [\"b\"]\noverflow_teams = [\"a\"]",

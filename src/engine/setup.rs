@@ -15,7 +15,12 @@ impl<'a> Sim<'a> {
         let mut specs = Vec::new();
         let mut desks = Vec::new();
         let mut group_agents = Vec::new();
+        // Each group's place among the centre's distinct speeds, slower first.
+        let mut speeds: Vec<f64> = scenario.agent_groups.iter().map(|g| g.speed).collect();
+        speeds.sort_by(f64::total_cmp);
+        speeds.dedup();
         for (g, group) in scenario.agent_groups.iter().enumerate() {
+            let speed_rank = speeds.partition_point(|&s| s < group.speed).min(255) as u8;
             let first = specs.len() as u32;
             for _ in 0..group.count {
                 specs.push(AgentSpec {
@@ -24,6 +29,7 @@ impl<'a> Sim<'a> {
                     role: group.role,
                     manual_over_capacity: group.manual_over_capacity,
                     overflow_teams: group.overflow_teams.clone(),
+                    speed_rank,
                 });
                 desks.push(Desk {
                     group: g,
@@ -50,6 +56,9 @@ impl<'a> Sim<'a> {
         for (t, team) in scenario.teams.iter().enumerate() {
             if let Some(after) = team.overflow_after {
                 router.set_overflow_after(TeamId(t as u32), after);
+            }
+            if team.faster_first {
+                router.prefer_faster(TeamId(t as u32));
             }
         }
         router.priorities = Priorities::new(

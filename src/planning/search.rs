@@ -347,13 +347,16 @@ impl<'a> Search<'a> {
     }
 
     /// The handle time (minutes) Erlang is given for group `gi`: the scenario's for the block
-    /// model, as a planner reads it off a spreadsheet; for the turn model, the slot time per
+    /// model, as a planner reads it off a spreadsheet, over the group's speed; for the turn model, the slot time per
     /// chat the group spent in the first simulation, as a platform would report it. And the
     /// mean patience when it is exponential (Erlang A), else `None` (Erlang C).
     pub fn erlang_inputs(&self, runs: &[RunOutput], gi: usize) -> (f64, Option<f64>) {
         let g = self.staffing.groups[gi];
         let handle = match &self.base.conversation.model {
-            WorkModel::Block { handle_time } => handle_time.mean() / MINUTE as f64,
+            // A faster group does the same work in less time (README `[[agents]]` `speed`).
+            WorkModel::Block { handle_time } => {
+                handle_time.mean() / MINUTE as f64 / self.base.agent_groups[g].speed
+            }
             WorkModel::Turns(_) => {
                 let busy: f64 = runs.iter().map(|r| r.stats.slot_minutes[g]).sum();
                 let chats: f64 = runs

@@ -16,8 +16,11 @@ pub const MAX_TIME: Millis = (1 << 40) - 2;
 pub const MAX_MEMBERS: usize = 1 << 16;
 
 /// The standing of the member at `position` of a team: larger is better; 0 for an agent who
-/// cannot take a chat (offline, Not ready or full).
-pub fn key(a: &AgentState, position: usize) -> u64 {
+/// cannot take a chat (offline, Not ready or full). In a team that prefers faster agents
+/// (README `[[teams]]` `faster_first`), the agent's speed rank comes between free slots and
+/// idleness, which then counts in whole seconds to leave it room.
+#[inline(always)]
+pub fn key(a: &AgentState, position: usize, faster: bool) -> u64 {
     if !a.available() || a.held >= a.capacity {
         return 0;
     }
@@ -26,7 +29,10 @@ pub fn key(a: &AgentState, position: usize) -> u64 {
     let since = a.last_assigned.map_or(0, |t| t + 1) as u64;
     let idle = (MAX_TIME as u64 + 1) - since;
     let rank = (MAX_MEMBERS - 1 - position) as u64;
-    (free << 56) | (idle << 16) | rank
+    match faster {
+        false => (free << 56) | (idle << 16) | rank,
+        true => (free << 56) | ((a.speed_rank as u64) << 48) | ((idle / 1000) << 16) | rank,
+    }
 }
 
 /// The members' keys in a tournament tree: each inner node holds the larger key of its two
@@ -82,6 +88,7 @@ mod tests {
             role: Role::Agent,
             manual_over_capacity: false,
             overflow_teams: Vec::new(),
+            speed_rank: 0,
         });
         a.held = held;
         a.online = true;
@@ -94,7 +101,7 @@ mod tests {
         let pick = |agents: &[AgentState]| {
             let mut s = Standings::new(agents.len());
             for (i, a) in agents.iter().enumerate() {
-                s.set(i, key(a, i));
+                s.set(i, key(a, i, false));
             }
             s.best()
         };
@@ -113,17 +120,45 @@ mod tests {
     }
 
     #[test]
+    fn faster_first_ranks_speed_after_free_slots_and_before_idleness() {
+        // README `[[teams]]` `faster_first`.
+        let fast = |held, last| {
+            let mut a = agent(3, held, last);
+            a.speed_rank = 2;
+            a
+        };
+        let pick = |agents: &[AgentState]| {
+            let mut s = Standings::new(agents.len());
+            for (i, a) in agents.iter().enumerate() {
+                s.set(i, key(a, i, true));
+            }
+            s.best()
+        };
+        // Equal free slots: the faster agent, although the other has idled longer.
+        assert_eq!(pick(&[agent(3, 1, None), fast(1, Some(60_000))]), Some(1));
+        // More free slots still come first.
+        assert_eq!(pick(&[agent(3, 0, None), fast(1, None)]), Some(0));
+        // Equal speed: idle the longest, counted in seconds.
+        assert_eq!(pick(&[fast(1, Some(9_000)), fast(1, Some(3_000))]), Some(1));
+        assert_eq!(
+            pick(&[fast(1, Some(3_100)), fast(1, Some(3_900))]),
+            Some(0),
+            "the same second: position"
+        );
+    }
+
+    #[test]
     fn full_and_offline_agents_are_never_picked() {
         let mut off = agent(2, 0, None);
         off.online = false;
-        assert_eq!(key(&off, 0), 0);
+        assert_eq!(key(&off, 0, false), 0);
         let mut away = agent(2, 0, None);
         away.ready = false;
-        assert_eq!(key(&away, 0), 0);
-        assert_eq!(key(&agent(2, 2, None), 0), 0);
+        assert_eq!(key(&away, 0, true), 0);
+        assert_eq!(key(&agent(2, 2, None), 0, false), 0);
         let mut s = Standings::new(5);
         assert_eq!(s.best(), None);
-        s.set(3, key(&agent(1, 0, None), 3));
+        s.set(3, key(&agent(1, 0, None), 3, false));
         assert_eq!(s.best(), Some(3));
         s.set(3, 0);
         assert_eq!(s.best(), None, "a key falling back to 0 leaves nobody");

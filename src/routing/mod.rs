@@ -117,6 +117,9 @@ pub struct AgentSpec {
     /// Teams whose chats the agent takes only after they waited the team's overflow time,
     /// and only when none of its own teams' chats wait (README `[[agents]]` `overflow_teams`).
     pub overflow_teams: Vec<TeamId>,
+    /// The agent's place among the centre's speeds, faster higher: what teams that prefer
+    /// faster agents rank by (README `[[teams]]` `faster_first`).
+    pub speed_rank: u8,
 }
 
 /// What routing knows of an agent.
@@ -136,6 +139,7 @@ pub struct AgentState {
     /// Ready, not on a break or set Not ready.
     pub ready: bool,
     pub last_assigned: Option<Millis>,
+    pub speed_rank: u8,
     /// The agent's queue: accepted chats beyond its capacity, in arrival order (README `[[teams]]`).
     backlog: VecDeque<ChatId>,
 }
@@ -152,6 +156,7 @@ impl AgentState {
             online: false,
             ready: true,
             last_assigned: None,
+            speed_rank: spec.speed_rank,
             backlog: VecDeque::new(),
         }
     }
@@ -197,11 +202,13 @@ struct ChatRecord {
     entered: Millis,
 }
 
-/// An agent's place in a `capacity` team: the team, and its position among the members.
+/// An agent's place in a `capacity` team: the team, its position among the members, and
+/// whether the team ranks faster agents first.
 #[derive(Clone, Copy, Debug)]
 struct Standing {
     team: u32,
     position: u32,
+    faster: bool,
 }
 
 struct TeamState {
@@ -216,6 +223,8 @@ struct TeamState {
     overflow: Option<overflow::Overflow>,
     /// For a pool of secondary agents: the team whose chats it takes.
     source: Option<TeamId>,
+    /// Whether the team ranks faster agents first among equal free slots.
+    faster: bool,
 }
 
 pub struct Router {
@@ -260,6 +269,7 @@ impl Router {
                 queue: TeamQueue::default(),
                 overflow: None,
                 source: None,
+                faster: false,
             })
             .collect();
         let waiting_box = teams.len() as u32 - 1;
@@ -274,6 +284,7 @@ impl Router {
                         standings_of.push(Standing {
                             team: t.0,
                             position: team.members.len() as u32,
+                            faster: false,
                         });
                     }
                     team.members.push(AgentId(i as u32));
@@ -286,6 +297,7 @@ impl Router {
                     standings_of.push(Standing {
                         team: pool,
                         position: teams[pool as usize].members.len() as u32,
+                        faster: false,
                     });
                     teams[pool as usize].members.push(AgentId(i as u32));
                 }
@@ -308,6 +320,19 @@ impl Router {
             priorities: Priorities::default(),
             arrived: Vec::new(),
             open_queues: Vec::new(),
+        }
+    }
+
+    /// Team `team` (and the pool of its secondary agents) ranks faster agents first among
+    /// those with the same free slots (README `[[teams]]` `faster_first`). Set before anyone
+    /// comes online.
+    pub fn prefer_faster(&mut self, team: TeamId) {
+        let pool = self.teams[team.0 as usize].overflow.map(|o| o.pool);
+        for t in std::iter::once(team.0).chain(pool) {
+            self.teams[t as usize].faster = true;
+        }
+        for s in &mut self.standings_of {
+            s.faster |= s.team == team.0 || Some(s.team) == pool;
         }
     }
 
@@ -503,7 +528,7 @@ impl Router {
                 .iter()
                 .enumerate()
                 .filter(|(_, a)| !refused.contains(a))
-                .map(|(p, &a)| (capacity::key(&agents[a.0 as usize], p), a))
+                .map(|(p, &a)| (capacity::key(&agents[a.0 as usize], p, t.faster), a))
                 .filter(|&(k, _)| k > 0)
                 .max()
                 .map(|(_, a)| a),
@@ -747,11 +772,16 @@ impl Router {
     #[inline(always)]
     fn refresh_keys(&mut self, agent: AgentId) {
         let a = &self.agents[agent.0 as usize];
-        for &Standing { team, position } in &self.standings_of[self.standings(agent)] {
+        for &Standing {
+            team,
+            position,
+            faster,
+        } in &self.standings_of[self.standings(agent)]
+        {
             let position = position as usize;
             self.teams[team as usize]
                 .standings
-                .set(position, capacity::key(a, position));
+                .set(position, capacity::key(a, position, faster));
         }
     }
 

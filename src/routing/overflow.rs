@@ -35,6 +35,7 @@ pub(super) fn pool_of(teams: &mut Vec<TeamState>, team: TeamId) -> u32 {
         queue: TeamQueue::default(),
         overflow: None,
         source: Some(team),
+        faster: false,
     });
     teams[team.0 as usize].overflow = Some(Overflow { after: 0, pool });
     pool
@@ -159,7 +160,7 @@ impl Router {
             .iter()
             .enumerate()
             .filter(|(_, a)| !r.refused.contains(a))
-            .map(|(p, &a)| (capacity::key(&self.agents[a.0 as usize], p), a))
+            .map(|(p, &a)| (capacity::key(&self.agents[a.0 as usize], p, pool.faster), a))
             .filter(|&(k, _)| k > 0)
             .max()
             .map(|(_, a)| a)

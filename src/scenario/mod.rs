@@ -264,6 +264,8 @@ pub struct Team {
     /// How long its chats wait before the groups that list it in `overflow_teams` may take
     /// them (README `[[agents]]`); `None` when no group does.
     pub overflow_after: Option<Millis>,
+    /// Among agents with the same free slots, the faster group's first (README `[[teams]]`).
+    pub faster_first: bool,
 }
 
 /// Where a team's chats go when their agent hands them back (README `[[teams]]`, Chatwoot's

@@ -205,6 +205,7 @@ pub struct RawTeam {
     pub not_ready_for: Option<RawDist>,
     pub hand_back_to: Option<String>,
     pub overflow_after: Option<String>,
+    pub faster_first: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]

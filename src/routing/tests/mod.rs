@@ -27,6 +27,7 @@ pub(super) fn spec(teams: &[u32], capacity: u32, role: Role) -> AgentSpec {
         role,
         manual_over_capacity: false,
         overflow_teams: Vec::new(),
+        speed_rank: 0,
     }
 }
 

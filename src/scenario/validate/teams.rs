@@ -86,7 +86,14 @@ impl Validator<'_> {
                     .overflow_after
                     .as_deref()
                     .map(|o| self.duration(k.key("overflow_after"), Some(o), 0)),
+                faster_first: t.faster_first.unwrap_or(false),
             });
+            if t.faster_first == Some(true) && distribution != Distribution::Capacity {
+                self.fail(
+                    k.key("faster_first"),
+                    "ranks agents among those with free slots: it applies to distribution = \"capacity\"",
+                );
+            }
         }
         teams
     }
