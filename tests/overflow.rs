@@ -71,7 +71,7 @@ fn moves((a, b, qa, qb): State) -> Vec<(State, f64)> {
     out
 }
 
-/// The stationary distribution by Gauss–Seidel on the balance equations.
+/// The stationary distribution over the reachable states.
 fn stationary() -> HashMap<State, f64> {
     let mut states = Vec::new();
     for a in 0..=N_A {
@@ -88,28 +88,16 @@ fn stationary() -> HashMap<State, f64> {
         }
     }
     let index: HashMap<State, usize> = states.iter().enumerate().map(|(i, &s)| (s, i)).collect();
-    let mut incoming: Vec<Vec<(usize, f64)>> = vec![Vec::new(); states.len()];
-    let mut out_rate = vec![0.0; states.len()];
-    for (i, &s) in states.iter().enumerate() {
-        for (to, rate) in moves(s) {
-            incoming[index[&to]].push((i, rate));
-            out_rate[i] += rate;
-        }
-    }
-    let mut p = vec![1.0 / states.len() as f64; states.len()];
-    for _ in 0..20_000 {
-        let mut change: f64 = 0.0;
-        for i in 0..states.len() {
-            let v = incoming[i].iter().map(|&(j, r)| p[j] * r).sum::<f64>() / out_rate[i];
-            change = change.max((v - p[i]).abs());
-            p[i] = v;
-        }
-        let total: f64 = p.iter().sum();
-        p.iter_mut().for_each(|x| *x /= total);
-        if change < 1e-15 {
-            break;
-        }
-    }
+    let rates: Vec<Vec<(usize, f64)>> = states
+        .iter()
+        .map(|&s| {
+            moves(s)
+                .into_iter()
+                .map(|(to, r)| (index[&to], r))
+                .collect()
+        })
+        .collect();
+    let p = crate::stationary(&rates);
     states.into_iter().zip(p).collect()
 }
 

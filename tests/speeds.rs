@@ -37,28 +37,7 @@ fn exact(fast_first: bool) -> (f64, f64) {
             rates[s].push((s - 1, mf + ms + n as f64 * THETA));
         }
     }
-    let mut incoming: Vec<Vec<(usize, f64)>> = vec![Vec::new(); states];
-    let mut out = vec![0.0; states];
-    for (from, moves) in rates.iter().enumerate() {
-        for &(to, r) in moves {
-            incoming[to].push((from, r));
-            out[from] += r;
-        }
-    }
-    let mut p = vec![1.0 / states as f64; states];
-    for _ in 0..100_000 {
-        let mut change: f64 = 0.0;
-        for i in 0..states {
-            let v = incoming[i].iter().map(|&(j, r)| p[j] * r).sum::<f64>() / out[i];
-            change = change.max((v - p[i]).abs());
-            p[i] = v;
-        }
-        let total: f64 = p.iter().sum();
-        p.iter_mut().for_each(|x| *x /= total);
-        if change < 1e-16 {
-            break;
-        }
-    }
+    let p = crate::stationary(&rates);
     assert!(p[3 + CUT] < 1e-14, "the cut queue is reached");
     let queue: f64 = (0..=CUT).map(|n| n as f64 * p[3 + n]).sum();
     (queue / LAMBDA, THETA * queue / LAMBDA)

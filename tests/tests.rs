@@ -97,3 +97,33 @@ pub fn at_999(
     let t = ccsim::stats::summary::t_quantile(0.999, e.n - 1);
     (e.mean, t * e.std / (e.n as f64).sqrt())
 }
+
+/// The stationary distribution of a continuous-time Markov chain given each state's
+/// transitions `(to, rate)`, by Gauss–Seidel on the balance equations: what the exact-answer
+/// tests of routing rules compare the simulator with.
+pub fn stationary(moves: &[Vec<(usize, f64)>]) -> Vec<f64> {
+    let n = moves.len();
+    let mut incoming: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n];
+    let mut out = vec![0.0; n];
+    for (from, list) in moves.iter().enumerate() {
+        for &(to, rate) in list {
+            incoming[to].push((from, rate));
+            out[from] += rate;
+        }
+    }
+    let mut p = vec![1.0 / n as f64; n];
+    for _ in 0..100_000 {
+        let mut change: f64 = 0.0;
+        for i in 0..n {
+            let v = incoming[i].iter().map(|&(j, r)| p[j] * r).sum::<f64>() / out[i];
+            change = change.max((v - p[i]).abs());
+            p[i] = v;
+        }
+        let total: f64 = p.iter().sum();
+        p.iter_mut().for_each(|x| *x /= total);
+        if change < 1e-16 {
+            break;
+        }
+    }
+    p
+}
