@@ -347,8 +347,9 @@ impl<'a> Search<'a> {
     }
 
     /// The handle time (minutes) Erlang is given for group `gi`: the scenario's for the block
-    /// model, as a planner reads it off a spreadsheet, over the group's speed; for the turn model, the slot time per
-    /// chat the group spent in the first simulation, as a platform would report it. And the
+    /// model, as a planner reads it off a spreadsheet, over the group's speed; for the turn
+    /// model, the slot time per chat the group spent in the first simulation, as a platform
+    /// would report it. And the
     /// mean patience when it is exponential (Erlang A), else `None` (Erlang C).
     pub fn erlang_inputs(&self, runs: &[RunOutput], gi: usize) -> (f64, Option<f64>) {
         let g = self.staffing.groups[gi];

@@ -10,8 +10,11 @@
 //! `scenarios/bench-mmn.toml` by about a tenth.
 
 pub mod capacity;
+mod handoffs;
 mod offers;
 mod overflow;
+mod pickup;
+mod presence;
 pub mod priority;
 pub mod queue;
 pub mod sequential;
@@ -348,19 +351,6 @@ impl Router {
         self.teams[queue.0 as usize].queue.waiting()
     }
 
-    /// The queues an agent may take from by hand (README `[[agents]]`, `[[teams]]`).
-    pub fn pickup_scope(&self, agent: AgentId, waiting_box: bool) -> Vec<QueueId> {
-        let a = self.agent(agent);
-        let mut scope: Vec<QueueId> = match a.role {
-            Role::Admin => (0..self.waiting_box).map(QueueId).collect(),
-            Role::Agent | Role::Supervisor => a.teams.iter().map(|t| QueueId(t.0)).collect(),
-        };
-        if waiting_box {
-            scope.push(self.waiting_box());
-        }
-        scope
-    }
-
     fn record(&mut self, chat: ChatId) -> Option<&mut ChatRecord> {
         self.chats
             .get_mut(chat.index as usize)
@@ -556,84 +546,6 @@ impl Router {
         self.vacate(chat, agent, now, out, |r, _| r.set_place(chat, Place::Gone));
     }
 
-    /// A transfer to another agent: only to one who is available, online and Ready (README `[[teams]]`:
-    /// "para transferir um atendimento para outro analista ele precisa estar disponível").
-    /// Among `candidates` it goes to the available one with the most free slots (the first
-    /// listed on a tie), into a slot or, if full, its queue; the sender's freed slot then
-    /// refills like any other. Returns the receiving agent, or `None`, changing nothing, when
-    /// nobody is available.
-    pub fn transfer_to_agent(
-        &mut self,
-        chat: ChatId,
-        candidates: impl IntoIterator<Item = AgentId>,
-        now: Millis,
-        out: &mut Vec<Decision>,
-    ) -> Option<AgentId> {
-        let Place::Slot(from) = self.place(chat) else {
-            return None;
-        };
-        let free = |a: &AgentState| a.capacity as i64 - a.held as i64;
-        let to = candidates
-            .into_iter()
-            .filter(|&c| c != from && self.agent(c).available())
-            .max_by(|&x, &y| {
-                free(self.agent(x))
-                    .cmp(&free(self.agent(y)))
-                    .then(y.0.cmp(&x.0))
-            })?;
-        self.vacate(chat, from, now, out, |r, out| {
-            let a = &mut r.agents[to.0 as usize];
-            a.assigned += 1;
-            if a.held < a.capacity {
-                a.held += 1;
-                r.set_place(chat, Place::Slot(to));
-                out.push(Decision::Start { chat, agent: to });
-            } else {
-                a.backlog.push_back(chat);
-                r.set_place(chat, Place::Backlog(to));
-                out.push(Decision::Backlog { chat, agent: to });
-            }
-            r.refresh_keys(to);
-        });
-        Some(to)
-    }
-
-    /// Whether the agent could take one more chat into a slot now: online, Ready, a slot free.
-    pub fn can_take(&self, agent: AgentId) -> bool {
-        let a = self.agent(agent);
-        a.available() && a.held < a.capacity
-    }
-
-    /// A chat that left every agent (put on hold, README `[inactivity.on_hold]`) goes back
-    /// straight into a slot of `agent`, its agent before: only when that agent is online,
-    /// Ready and has a free slot. Returns whether it did; otherwise nothing changes and the
-    /// caller queues the chat.
-    pub fn resume_with(
-        &mut self,
-        chat: ChatId,
-        agent: AgentId,
-        now: Millis,
-        out: &mut Vec<Decision>,
-    ) -> bool {
-        if self.place(chat) != Place::Gone || !self.can_take(agent) || self.record(chat).is_none() {
-            return false;
-        }
-        self.seat(chat, agent, now, out);
-        true
-    }
-
-    /// The agent takes the chat into a slot of its own accord (a manual take, a resumed
-    /// hold): no offer, the slot and the assignment counted at once.
-    fn seat(&mut self, chat: ChatId, agent: AgentId, now: Millis, out: &mut Vec<Decision>) {
-        let a = &mut self.agents[agent.0 as usize];
-        a.held += 1;
-        a.assigned += 1;
-        a.last_assigned = Some(now);
-        self.set_place(chat, Place::Slot(agent));
-        self.refresh_keys(agent);
-        out.push(Decision::Start { chat, agent });
-    }
-
     /// The one way a chat leaves an agent (it ended, was refused, withdrawn, transferred or
     /// handed back): the chat is taken off, `place` says where it goes, and then the agent's
     /// freed place refills — its own queue first, then waiting chats of `capacity` teams.
@@ -688,73 +600,6 @@ impl Router {
                 });
             }
         }
-    }
-
-    /// Presence changes that happen at the same instant (a shift start, the end of a break, an
-    /// agent back from Not ready). All of them are applied first and only then are waiting
-    /// chats handed out, so that agents who come online together share the backlog evenly
-    /// (README `[[teams]]`: "distribuídos igualmente para atendentes que estão on-line") instead of the
-    /// first one sweeping it up to its capacity. Going offline keeps the agent's chats
-    /// (`on_shift_end = "keep"`, README `[[agents]]`). Under `sequential` an agent who comes online must
-    /// take the backlog by hand (README `[[teams]]`): only `capacity` teams hand it out.
-    pub fn update_presence(&mut self, changes: &[Presence], now: Millis, out: &mut Vec<Decision>) {
-        let mut arrived = std::mem::take(&mut self.arrived);
-        for p in changes {
-            let a = &mut self.agents[p.agent.0 as usize];
-            if (a.online, a.ready) != (p.online, p.ready) {
-                let was = a.available();
-                a.online = p.online;
-                a.ready = p.ready;
-                if !was && a.available() {
-                    arrived.push(p.agent);
-                }
-                self.refresh_keys(p.agent);
-            }
-        }
-        for &agent in &arrived {
-            self.dispatch_for(agent, now, out);
-        }
-        arrived.clear();
-        self.arrived = arrived;
-    }
-
-    /// A manual take ("assumir", "atribuir a mim", README `[[teams]]`): the agent takes the oldest
-    /// chat waiting in the queues of `scope`, and goes on while it has a free slot. Beyond
-    /// capacity only with `manual_over_capacity`, and then one chat (README `[[agents]]`).
-    pub fn pickup(
-        &mut self,
-        agent: AgentId,
-        scope: &[QueueId],
-        now: Millis,
-        out: &mut Vec<Decision>,
-    ) {
-        let mut taken = 0;
-        loop {
-            let a = &self.agents[agent.0 as usize];
-            let room = a.held < a.capacity || (a.manual_over_capacity && taken == 0);
-            if !a.available() || !room {
-                return;
-            }
-            let Some((queue, chat)) = self.oldest(scope) else {
-                return;
-            };
-            self.teams[queue.0 as usize].queue.pop_head();
-            self.seat(chat, agent, now, out);
-            taken += 1;
-        }
-    }
-
-    /// The oldest chat waiting in any of `queues`.
-    fn oldest(&mut self, queues: &[QueueId]) -> Option<(QueueId, ChatId)> {
-        let mut best: Option<(u64, QueueId, ChatId)> = None;
-        for &q in queues {
-            if let Some((ticket, chat)) = self.head(q)
-                && best.is_none_or(|b| ticket < b.0)
-            {
-                best = Some((ticket, q, chat));
-            }
-        }
-        best.map(|(_, q, c)| (q, c))
     }
 
     /// The ticket and chat at the head of a queue, skipping customers who left.
