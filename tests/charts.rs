@@ -129,6 +129,35 @@ fn charts_say_what_they_show() {
 }
 
 #[test]
+fn a_sweep_line_draws_the_shares_it_was_asked_for() {
+    // README "Overflow": the planner asks for each team's service level; the chart draws
+    // those, not the centre's service level and abandon rate.
+    let tmp = tempfile::tempdir().unwrap();
+    run(
+        &[
+            "sweep",
+            "scenarios/overflow.toml",
+            "--set",
+            "teams.sales.overflow_after=0s,3m",
+            "--metrics",
+            "service_level@team:sales,service_level@team:support,mean_wait",
+        ],
+        tmp.path(),
+    );
+    let svg = std::fs::read_to_string(tmp.path().join("sweep.svg")).unwrap();
+    for text in [
+        "The shares asked for as teams.sales.overflow_after varies",
+        "\nteam:sales\n",
+        "\nteam:support\n",
+    ] {
+        assert!(svg.contains(text), "sweep.svg lacks {text:?}");
+    }
+    // The key wraps each name after "of".
+    assert_eq!(svg.matches("\nservice level of\n").count(), 2);
+    assert!(!svg.contains("abandon rate"), "only the shares asked for");
+}
+
+#[test]
 fn the_page_is_self_contained() {
     let tmp = tempfile::tempdir().unwrap();
     run(&["compare", "scenarios/loja.toml", "-r", "3"], tmp.path());

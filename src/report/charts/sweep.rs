@@ -20,6 +20,8 @@ pub(super) struct Asked {
     pub(super) best: Option<usize>,
     /// The trade-off's two metrics, each with whether more is better.
     pub(super) tradeoff: Option<[(String, bool); 2]>,
+    /// `--metrics`, as `SweepPoint::metrics` names them.
+    pub(super) metrics: Vec<String>,
 }
 
 impl Asked {
@@ -55,6 +57,12 @@ impl Asked {
             more_is_better,
             best: decision["best"]["point"].as_u64().map(|b| b as usize),
             tradeoff,
+            metrics: decision["metrics"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|m| m.as_str().map(str::to_string))
+                .collect(),
         }
     }
 }
@@ -212,14 +220,29 @@ impl Draw for SweepLine<'_> {
                 (a.min(x), b.max(x))
             });
         let pad = ((hi - lo) * 0.06).max(0.5);
-        let series = [
-            ("service_level", "service level"),
-            ("abandon_rate", "abandon rate"),
-        ];
+        // The shares `--metrics` asked for (they share the axis), else the two every run has.
+        let asked: Vec<(String, String)> = self
+            .asked
+            .metrics
+            .iter()
+            .filter(|m| is_share(m) && self.points.iter().any(|p| p.metrics.contains_key(*m)))
+            .take(6)
+            .map(|m| (m.clone(), m.replace('_', " ").replace('@', " of ")))
+            .collect();
+        let (series, caption) = match asked.is_empty() {
+            true => (
+                vec![
+                    ("service_level".to_string(), "service level".to_string()),
+                    ("abandon_rate".to_string(), "abandon rate".to_string()),
+                ],
+                "Service level and abandon rate",
+            ),
+            false => (asked, "The shares asked for"),
+        };
         let mut keys: Vec<Key> = series
             .iter()
             .enumerate()
-            .map(|(k, (_, name))| Key::new(*name, color(k), Mark::Line))
+            .map(|(k, (_, name))| Key::new(name.as_str(), color(k), Mark::Line))
             .collect();
         keys.extend(mark_keys(self.points, self.asked));
         let root = &with_key(root, &keys)?;
@@ -229,7 +252,7 @@ impl Draw for SweepLine<'_> {
         };
         let mut chart = ChartBuilder::on(root)
             .caption(
-                format!("Service level and abandon rate as {} varies", self.path),
+                format!("{caption} as {} varies", self.path),
                 (FONT, fitted_caption(self.path)),
             )
             .margin(16)
@@ -258,7 +281,7 @@ impl Draw for SweepLine<'_> {
             .draw()
             .map_err(fail)?;
         let half = (hi + 2.0 * pad - lo) / 120.0;
-        for (k, (metric, _)) in series.into_iter().enumerate() {
+        for (k, (metric, _)) in series.iter().enumerate() {
             let c = color(k);
             let mut bands: Vec<(f64, Band, bool, usize)> = self
                 .points
@@ -267,7 +290,7 @@ impl Draw for SweepLine<'_> {
                 .enumerate()
                 .filter_map(|(i, (p, x))| {
                     p.metrics
-                        .get(metric)
+                        .get(metric.as_str())
                         .map(|b| (*x, *b, p.feasible == "no", i))
                 })
                 .collect();
