@@ -7,7 +7,7 @@ use clap::{Args, Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(
     name = "ccsim",
-    version,
+    version = concat!(env!("CARGO_PKG_VERSION"), " (", env!("CCSIM_COMMIT"), ")"),
     about = "Discrete-event simulator of chat contact centers"
 )]
 pub struct Cli {
@@ -86,6 +86,7 @@ pub enum Command {
     /// pattern search on a grid, common random numbers, replications doubled until the best
     /// beats its neighbours at 95%; writes tune.csv, tuned.toml and the sweep report of
     /// every point evaluated.
+    #[command(mut_arg("out", |a| a.help(OUT_UNSHARDED)))]
     Tune {
         /// The scenario file (TOML).
         scenario: PathBuf,
@@ -144,6 +145,7 @@ pub enum Command {
     /// target, found by simulation, and the cheapest roster of the candidate shifts, breaks
     /// placed; writes staffing.csv, roster.csv, costs.csv and plan.toml beside the plan's
     /// report.
+    #[command(mut_arg("out", |a| a.help(OUT_UNSHARDED)))]
     Staff {
         /// The scenario file (TOML), with a [staffing] table.
         scenario: PathBuf,
@@ -175,6 +177,7 @@ pub enum Command {
     },
     /// Replay a chat log's arrivals through a scenario's teams, agents and rules, and set the
     /// simulated intervals against the log's: backtest.csv, a chart and the run report.
+    #[command(mut_arg("out", |a| a.help(OUT_UNSHARDED)))]
     Backtest {
         /// The chat log (CSV: id,team,arrived_at,first_reply_at,ended_at,outcome).
         log: PathBuf,
@@ -251,6 +254,9 @@ impl From<ChatsLog> for ccsim::engine::log::LogFormat {
         }
     }
 }
+
+/// `--out` of the commands that cannot be split into shards.
+const OUT_UNSHARDED: &str = "Report directory (default: reports/<scenario name>/)";
 
 /// Options every simulating command takes; they override `[simulation]`.
 #[derive(Debug, Args)]

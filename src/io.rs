@@ -19,6 +19,49 @@ pub const MAX_LINE_BYTES: u64 = 1 << 20;
 
 /// `text` as a message may quote it: in quotes, control characters escaped, cut to 80
 /// characters, so that no input can write to the terminal through an error or flood it.
+/// `n` of a thing, in the plural unless one: `1 replication`, `3 threads`.
+pub fn counted(n: impl Into<u64>, noun: &str) -> String {
+    match n.into() {
+        1 => format!("1 {noun}"),
+        n => format!("{n} {noun}s"),
+    }
+}
+
+/// `x` to `decimals` places, never a negative zero (`-0.000` is `0.000`): a difference that
+/// rounds to nothing has no sign.
+pub fn fixed(x: f64, decimals: usize) -> String {
+    let s = format!("{x:.decimals$}");
+    match s.strip_prefix('-') {
+        Some(rest) if rest.chars().all(|c| c == '0' || c == '.') => rest.to_string(),
+        _ => s,
+    }
+}
+
+/// `fixed` with a sign, `+` for a positive value; a zero has none.
+pub fn signed(x: f64, decimals: usize) -> String {
+    let s = fixed(x, decimals);
+    match s.chars().all(|c| c == '0' || c == '.') || s.starts_with('-') {
+        true => s,
+        false => format!("+{s}"),
+    }
+}
+
+/// A span of time as a reader says it, in its largest whole unit: `21 days`, `12 hours`,
+/// `90 minutes`, `45 seconds`.
+pub fn period(ms: i64) -> String {
+    let ms = ms.max(0) as u64;
+    for (unit, noun) in [
+        (crate::time::DAY as u64, "day"),
+        (crate::time::HOUR as u64, "hour"),
+        (crate::time::MINUTE as u64, "minute"),
+    ] {
+        if ms >= unit && ms.is_multiple_of(unit) {
+            return counted(ms / unit, noun);
+        }
+    }
+    counted(ms.div_ceil(1000), "second")
+}
+
 pub fn quoted(text: &str) -> String {
     const MOST: usize = 80;
     let cut: String = text.chars().take(MOST).collect();
@@ -260,6 +303,23 @@ fn create_beside(path: &Path) -> io::Result<(std::path::PathBuf, std::fs::File)>
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_said_without_negative_zeros_and_counts_in_the_right_number() {
+        assert_eq!(fixed(-0.0004, 3), "0.000");
+        assert_eq!(fixed(-0.0, 2), "0.00");
+        assert_eq!(fixed(-0.681, 3), "-0.681");
+        assert_eq!(signed(-0.0004, 3), "0.000");
+        assert_eq!(signed(0.5, 2), "+0.50");
+        assert_eq!(signed(-0.5, 2), "-0.50");
+        assert_eq!(counted(1u32, "replication"), "1 replication");
+        assert_eq!(counted(3u32, "thread"), "3 threads");
+        assert_eq!(period(21 * crate::time::DAY), "21 days");
+        assert_eq!(period(crate::time::DAY), "1 day");
+        assert_eq!(period(36 * crate::time::HOUR), "36 hours");
+        assert_eq!(period(90 * crate::time::MINUTE), "90 minutes");
+    }
 
     #[test]
     fn a_semicolon_file_is_told_by_its_header_and_reads_decimal_commas() {
@@ -275,7 +335,6 @@ mod tests {
         let row = rows.records().next().unwrap().unwrap();
         assert_eq!(row.get(1), Some("12,5"));
     }
-    use super::*;
 
     #[test]
     fn an_endless_file_is_refused_after_the_cap() {

@@ -72,6 +72,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
+use ccsim::io::counted;
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -142,13 +143,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Validate { scenario } => {
             let s = load(&scenario, &WhatIf::default())?;
             say!(
-                "{}: ok — {} teams, {} agent groups ({} agents), {} arrival streams, {} variants",
+                "{}: ok — {}, {} ({}), {}, {}",
                 scenario.display(),
-                s.teams.len(),
-                s.agent_groups.len(),
-                s.agent_groups.iter().map(|g| g.count).sum::<u32>(),
-                s.arrivals.len(),
-                s.variants.len(),
+                counted(s.teams.len() as u64, "team"),
+                counted(s.agent_groups.len() as u64, "agent group"),
+                counted(s.agent_groups.iter().map(|g| g.count).sum::<u32>(), "agent"),
+                counted(s.arrivals.len() as u64, "arrival stream"),
+                counted(s.variants.len() as u64, "variant"),
             );
             Ok(ExitCode::SUCCESS)
         }
@@ -588,7 +589,8 @@ fn backtest(
         "{}",
         terminal::kpi_table(
             &terminal::title(&b.scenario, &plan),
-            &report::csv::kpis(&b.outcome.runs)
+            &report::csv::kpis(&b.outcome.runs),
+            b.scenario.conversation.model.is_turns(),
         )
     );
     say!("{}", report::backtest::whole_log_line(&b));
@@ -697,7 +699,8 @@ fn staff(path: &Path, what_if: &WhatIf, args: &SimArgs) -> anyhow::Result<ExitCo
         "{}",
         terminal::kpi_table(
             &format!("The plan, simulated: {}", terminal::title(&scenario, &plan)),
-            &report::csv::kpis(&found.outcome.runs)
+            &report::csv::kpis(&found.outcome.runs),
+            scenario.conversation.model.is_turns(),
         )
     );
     write(
@@ -727,11 +730,10 @@ fn with_progress(scenarios: &[&Scenario], plan: Plan, items: Range<usize>) -> an
         if chats >= LONG_RUN_CHATS {
             let whole = experiment::items(scenarios.len(), plan);
             tell!(
-                "ccsim: simulating about {:.0} chats ({} scenario{} × {} replications{}); a few million chats take a second per core",
+                "ccsim: simulating about {:.0} chats ({} × {}{}); a few million chats take a second per core",
                 chats,
-                scenarios.len(),
-                if scenarios.len() == 1 { "" } else { "s" },
-                plan.replications,
+                counted(scenarios.len() as u64, "scenario"),
+                counted(plan.replications, "replication"),
                 if items.len() < whole {
                     format!(", this shard's {} of the {whole} runs", items.len())
                 } else {

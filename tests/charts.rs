@@ -118,6 +118,8 @@ fn charts_say_what_they_show() {
         "arrivals per 30 min",
         "agents online",
         "d4 fri",
+        // The day labels count from the clock's start, and the axis title says so.
+        "day of the run, counted from the clock",
     ] {
         assert!(
             arrivals.contains(text),

@@ -15,11 +15,15 @@ fn run_writes_the_report_and_prints_kpis_and_throughput() {
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "erlang-a (3 replications, seed 1)",
+            "erlang-a (3 replications of 29 days, seed 1)",
         ))
         .stdout(predicate::str::contains("abandon_rate"))
         .stdout(predicate::str::contains("chats/s"))
-        .stdout(predicate::str::contains("events/s"));
+        .stdout(predicate::str::contains("events/s"))
+        .stdout(predicate::str::contains("on 1 thread:").or(predicate::str::contains("threads:")))
+        // The note on staffing to answer_level is for the turn model only.
+        .stdout(predicate::str::contains("answer_level: taken by an agent"))
+        .stdout(predicate::str::contains("Staff to answer_level").not());
     let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
     let mut lines = summary.lines();
     assert_eq!(
@@ -66,6 +70,30 @@ fn run_writes_the_report_and_prints_kpis_and_throughput() {
 }
 
 #[test]
+fn one_replication_on_one_thread_is_said_in_the_singular() {
+    let tmp = tempfile::tempdir().unwrap();
+    ccsim()
+        .current_dir(repo(""))
+        .args([
+            "run",
+            "scenarios/erlang-a.toml",
+            "-r",
+            "1",
+            "--threads",
+            "1",
+            "--out",
+        ])
+        .arg(tmp.path().join("r"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "erlang-a (1 replication of 29 days, seed 1)",
+        ))
+        .stdout(predicate::str::contains("1 replication, "))
+        .stdout(predicate::str::contains(" on 1 thread: "));
+}
+
+#[test]
 fn run_defaults_to_reports_named_after_the_scenario() {
     let tmp = tempfile::tempdir().unwrap();
     std::fs::copy(repo("scenarios/erlang-a.toml"), tmp.path().join("x.toml")).unwrap();
@@ -85,7 +113,7 @@ fn validate_checks_without_simulating() {
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "ok — 1 teams, 1 agent groups (5 agents), 1 arrival streams",
+            "ok — 1 team, 1 agent group (5 agents), 1 arrival stream, 0 variants",
         ));
 }
 
@@ -172,4 +200,27 @@ fn the_chats_log_accounts_for_every_chat_and_agrees_with_the_summary() {
         first_alerts >= mean("first_alerts"),
         "warm-up is 0, drain chats add alerts"
     );
+}
+
+#[test]
+fn help_of_a_command_that_cannot_shard_does_not_offer_shards() {
+    for command in ["staff", "tune", "backtest"] {
+        ccsim()
+            .args([command, "--help"])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("Report directory"))
+            .stdout(predicate::str::contains("with --shard").not());
+    }
+}
+
+#[test]
+fn the_version_names_the_commit_it_was_built_from() {
+    let out = ccsim().arg("--version").assert().success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(
+        text.starts_with(&format!("ccsim {} (", env!("CARGO_PKG_VERSION"))),
+        "{text}"
+    );
+    assert!(text.contains("commit"), "{text}");
 }

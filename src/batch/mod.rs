@@ -257,7 +257,11 @@ impl Batch {
         match &self.job {
             Job::Run { by, .. } => Presented {
                 text: {
-                    let table = terminal::kpi_table(&title, &report::csv::kpis(&outcomes[0].runs));
+                    let table = terminal::kpi_table(
+                        &title,
+                        &report::csv::kpis(&outcomes[0].runs),
+                        self.scenario.conversation.model.is_turns(),
+                    );
                     match terminal::parts_table(&results[0], *by) {
                         parts if parts.is_empty() => table,
                         parts => format!("{table}{parts}"),

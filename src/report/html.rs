@@ -22,12 +22,12 @@ fn unit(metric: &str) -> (&'static str, f64) {
 fn cell(b: Option<Band>, scale: f64) -> String {
     match b {
         Some(b) if b.mean.is_finite() && b.low.is_finite() => format!(
-            "{:.3} <span class=ci>[{:.3}, {:.3}]</span>",
-            b.mean * scale,
-            b.low * scale,
-            b.high * scale
+            "{} <span class=ci>[{}, {}]</span>",
+            crate::io::fixed(b.mean * scale, 3),
+            crate::io::fixed(b.low * scale, 3),
+            crate::io::fixed(b.high * scale, 3)
         ),
-        Some(b) if b.mean.is_finite() => format!("{:.3}", b.mean * scale),
+        Some(b) if b.mean.is_finite() => crate::io::fixed(b.mean * scale, 3),
         _ => "–".to_string(),
     }
 }
@@ -52,16 +52,20 @@ pub fn page(d: &ReportData, charts: &[Chart]) -> String {
     // Every value read back from run.json is escaped or read as the number it must be; the
     // wall time stays in run.json, so that the same run always gives the same page.
     let count = |key: &str| run[key].as_u64().map_or("?".to_string(), |n| n.to_string());
+    let nouns = |key: &str, noun: &str| match run[key].as_u64() {
+        Some(n) => crate::io::counted(n, noun),
+        None => format!("? {noun}s"),
+    };
     let _ = writeln!(
         h,
-        "<p class=meta>Scenario <code>{}</code> ({}), seed {}, {} replications {}, ccsim {}, {} chats and {} events{}.</p>",
+        "<p class=meta>Scenario <code>{}</code> ({}), seed {}, {} {}, ccsim {}, {} chats and {} events{}.</p>",
         esc(run["scenario"].as_str().unwrap_or("?")),
         esc(run["scenario_hash"].as_str().unwrap_or("?")),
         count("seed"),
-        count("replications"),
+        nouns("replications", "replication"),
         match run["shards"].as_u64() {
-            Some(n) => format!("in {n} shards of up to {} threads", count("threads")),
-            None => format!("on {} threads", count("threads")),
+            Some(n) => format!("in {n} shards of up to {}", nouns("threads", "thread")),
+            None => format!("on {}", nouns("threads", "thread")),
         },
         esc(run["version"].as_str().unwrap_or("?")),
         count("chats"),

@@ -6,7 +6,9 @@ use crate::experiment::Outcome;
 use crate::stats::metrics::Metric;
 use crate::stats::summary::Estimate;
 
-pub fn kpi_table(title: &str, kpis: &[(Metric, Estimate)]) -> String {
+/// The whole centre's table; `turns` (the turn model, where service level and answer level
+/// differ by the agent's typing) adds the note on which of them to staff to.
+pub fn kpi_table(title: &str, kpis: &[(Metric, Estimate)], turns: bool) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{title}");
     let _ = writeln!(
@@ -36,7 +38,10 @@ pub fn kpi_table(title: &str, kpis: &[(Metric, Estimate)]) -> String {
             unit
         );
     }
-    out.push_str(STAFFING_NOTE);
+    out.push_str(LEVELS_NOTE);
+    if turns {
+        out.push_str(TURNS_NOTE);
+    }
     out
 }
 
@@ -172,14 +177,20 @@ fn aligned(rows: &[Vec<String>], left: usize) -> String {
 }
 
 /// Which service level a staffing target should use, under every KPI table.
-pub const STAFFING_NOTE: &str = "  service_level: first human reply within the target; answer_level: taken by an agent within it.\n  Staff to answer_level: in the turn model service_level also counts the agent's typing, which more agents cannot shorten.\n";
+pub const LEVELS_NOTE: &str = "  service_level: first human reply within the target; answer_level: taken by an agent within it.\n";
+pub const TURNS_NOTE: &str = "  Staff to answer_level: in the turn model service_level also counts the agent's typing, which more agents cannot shorten.\n";
 
 /// `name (R replications, seed S)`: the heading of every table, and the what-ifs applied
 /// to the file on a line of their own.
 pub fn title(scenario: &crate::scenario::Scenario, plan: &crate::experiment::Plan) -> String {
+    // What the counts cover: each replication's counted days, after its warm-up.
+    let counted = scenario.simulation.horizon - scenario.simulation.warmup;
     let mut title = format!(
-        "{} ({} replications, seed {})",
-        scenario.name, plan.replications, plan.seed
+        "{} ({} of {}, seed {})",
+        scenario.name,
+        crate::io::counted(plan.replications, "replication"),
+        crate::io::period(counted),
+        plan.seed
     );
     if !scenario.overrides.is_empty() {
         let _ = write!(
@@ -201,8 +212,9 @@ pub fn throughput(outcomes: &[Outcome]) -> String {
     let chats: u64 = outcomes.iter().map(Outcome::chats).sum();
     let events: u64 = outcomes.iter().map(Outcome::events).sum();
     format!(
-        "{runs} replications, {chats} chats, {events} events in {secs:.3} s on {} threads: {:.0} chats/s, {:.0} events/s",
-        first.threads,
+        "{}, {chats} chats, {events} events in {secs:.3} s on {}: {:.0} chats/s, {:.0} events/s",
+        crate::io::counted(runs as u64, "replication"),
+        crate::io::counted(first.threads as u64, "thread"),
         chats as f64 / secs,
         events as f64 / secs,
     )
@@ -245,8 +257,8 @@ pub fn compare_table(variants: &[crate::report::Results]) -> String {
                 "-".to_string()
             } else {
                 format!(
-                    "{:+.3} ± {:.3}{}",
-                    d.mean * scale,
+                    "{} ± {:.3}{}",
+                    crate::io::signed(d.mean * scale, 3),
                     d.half_width() * scale,
                     if significant { " *" } else { "  " }
                 )
@@ -438,9 +450,9 @@ pub fn sweep_decision(
             "  runner-up: {} ({}); difference {} [{}, {}] {unit}, paired on the same customers: {verdict}",
             name(r),
             value(r),
-            signed(d.mean * scale),
-            unsigned_zero(d.ci_low * scale),
-            unsigned_zero(d.ci_high * scale),
+            crate::io::signed(d.mean * scale, 2),
+            crate::io::fixed(d.ci_low * scale, 2),
+            crate::io::fixed(d.ci_high * scale, 2),
         );
     }
     out
@@ -619,21 +631,6 @@ pub(super) fn trim_number(x: f64) -> String {
 }
 
 pub use super::staffing::{staffing_progress, staffing_summary};
-
-/// Two decimals, `-0.00` written as `0.00`.
-fn unsigned_zero(x: f64) -> String {
-    let s = format!("{x:.2}");
-    if s == "-0.00" { "0.00".into() } else { s }
-}
-
-/// Two decimals with a sign, a zero without one.
-fn signed(x: f64) -> String {
-    match unsigned_zero(x).as_str() {
-        "0.00" => "0.00".into(),
-        s if x > 0.0 => format!("+{s}"),
-        s => s.to_string(),
-    }
-}
 
 /// An aim's metric among a point's KPIs, as mean ± 95% half-width in its unit.
 pub fn aim_value(

@@ -225,12 +225,12 @@ fn summary(axes: &[Axis], aim: &Aim, tuned: &Tuned, expects: &[Expect]) -> Strin
     for (n, d) in &tuned.neighbours {
         let _ = writeln!(
             out,
-            "    neighbour {} ({}): {:+.2} [{:.2}, {:.2}]{points} against the best",
+            "    neighbour {} ({}): {} [{}, {}]{points} against the best",
             name(*n),
             value(*n),
-            d.mean * scale,
-            d.ci_low * scale,
-            d.ci_high * scale
+            crate::io::signed(d.mean * scale, 2),
+            crate::io::fixed(d.ci_low * scale, 2),
+            crate::io::fixed(d.ci_high * scale, 2)
         );
     }
     let _ = writeln!(

@@ -455,6 +455,12 @@ pub enum WorkModel {
     Turns(TurnModel),
 }
 
+impl WorkModel {
+    pub fn is_turns(&self) -> bool {
+        matches!(self, WorkModel::Turns(_))
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct TurnModel {
     /// Agent messages in the conversation, the first reply included; at least 1.
@@ -714,6 +720,10 @@ fn friendly(message: &str) -> String {
         ("expected struct ", "expected a table "),
     ] {
         m = m.replace(serde, plain);
+    }
+    if m.contains("expected a string") && (m.contains("integer") || m.contains("floating point")) {
+        // Durations and rates are the strings a bare number most often stands for.
+        m.push_str("; a duration or a rate takes its unit, in quotes: \"6m\", \"90s\", \"2/min\"");
     }
     m
 }

@@ -126,7 +126,8 @@ pub fn parse_share(raw: &RawShare) -> Result<f64, String> {
     }
 }
 
-/// Minutes as a duration a scenario takes: `4m32.5s`, `45.2s`.
+/// Minutes as a duration a scenario takes, in the largest units that divide it: `4m32.5s`,
+/// `45.2s`, `4h`, `1h30m`, `2d`.
 pub fn duration(minutes: f64) -> String {
     let tenths = (minutes * MINUTE as f64 / (SECOND as f64 / 10.0)).round() as i64;
     let (m, rest) = (tenths / 600, tenths % 600);
@@ -135,9 +136,15 @@ pub fn duration(minutes: f64) -> String {
     } else {
         format!("{}.{}s", rest / 10, rest % 10)
     };
+    let whole = match (m / 1440, m % 1440 / 60, m % 60) {
+        (d, 0, 0) if d > 0 => format!("{d}d"),
+        (0, h, 0) if h > 0 => format!("{h}h"),
+        (0, h, mm) if h > 0 => format!("{h}h{mm}m"),
+        _ => format!("{m}m"),
+    };
     match (m, rest) {
         (0, _) => s,
-        (_, 0) => format!("{m}m"),
+        (_, 0) => whole,
         _ => format!("{m}m{s}"),
     }
 }
@@ -145,6 +152,25 @@ pub fn duration(minutes: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_are_written_in_the_largest_units_that_divide_them() {
+        for (minutes, text) in [
+            (240.0, "4h"),
+            (90.0, "1h30m"),
+            (2880.0, "2d"),
+            (1500.0, "1500m"),
+            (45.0, "45m"),
+            (4.5, "4m30s"),
+            (0.754, "45.2s"),
+        ] {
+            assert_eq!(duration(minutes), text);
+            assert_eq!(
+                parse_duration(text),
+                Ok((minutes * 600.0).round() as i64 * 100)
+            );
+        }
+    }
 
     #[test]
     fn durations_in_every_unit_and_compound() {

@@ -306,7 +306,7 @@ impl Draw for Curves<'_> {
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()> {
-        let x_desc = "days since the first interval (day number and weekday at each day's start)";
+        let x_desc = "day of the run, counted from the clock's start (day number and weekday at each day's start)";
         if self.multiples() > 0 {
             return self.draw_multiples(root);
         }

@@ -26,11 +26,14 @@ impl Validator<'_> {
                 "sequential" => Distribution::Sequential { max_chats },
                 "manual" => Distribution::Manual,
                 other => {
+                    let round_robin =
+                        other.to_lowercase().replace(['-', '_', ' '], "") == "roundrobin";
                     self.fail(
                         k.key("distribution"),
                         format!(
-                            "unknown distribution {}; expected \"sequential\", \"capacity\" or \"manual\"",
-                            crate::io::quoted(other)
+                            "unknown distribution {}; {}expected \"sequential\", \"capacity\" or \"manual\"",
+                            crate::io::quoted(other),
+                            if round_robin { "round robin is called \"sequential\"; " } else { "" }
                         ),
                     );
                     Distribution::Capacity
