@@ -22,7 +22,10 @@ fn main() {
         // path that does not exist would rerun this script on every build.
         let head = std::fs::read_to_string(".git/HEAD").unwrap_or_default();
         if let Some(reference) = head.strip_prefix("ref: ") {
-            for path in [format!(".git/{}", reference.trim()), ".git/packed-refs".into()] {
+            for path in [
+                format!(".git/{}", reference.trim()),
+                ".git/packed-refs".into(),
+            ] {
                 if Path::new(&path).exists() {
                     println!("cargo:rerun-if-changed={path}");
                 }

@@ -214,6 +214,14 @@ pub enum Command {
         /// The scenario file (TOML).
         scenario: PathBuf,
     },
+    /// Print the shell completion script for ccsim's commands and options, e.g.
+    /// `ccsim completions bash > ~/.local/share/bash-completion/completions/ccsim`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print ccsim's manual page (roff), e.g. `ccsim man > ~/.local/share/man/man1/ccsim.1`.
+    Man,
 }
 
 /// `run --by`: the parts of the centre tabulated apart.

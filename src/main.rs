@@ -73,7 +73,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use ccsim::io::counted;
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use ccsim::batch::part::{self, Manifest};
@@ -140,6 +140,20 @@ fn clean_up_on_signals() {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "ccsim", &mut script);
+            say_raw!("{}", String::from_utf8_lossy(&script));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut page)
+                .context("cannot write the manual page")?;
+            say_raw!("{}", String::from_utf8_lossy(&page));
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Validate { scenario } => {
             let s = load(&scenario, &WhatIf::default())?;
             say!(

@@ -224,3 +224,29 @@ fn the_version_names_the_commit_it_was_built_from() {
     );
     assert!(text.contains("commit"), "{text}");
 }
+
+#[test]
+fn completions_and_the_manual_page_come_from_the_commands_themselves() {
+    for shell in ["bash", "zsh", "fish"] {
+        let out = ccsim().args(["completions", shell]).assert().success();
+        let script = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+        for word in ["sweep", "staff", "replications"] {
+            assert!(script.contains(word), "{shell} completions lack {word}");
+        }
+        if shell == "bash" {
+            let tmp = tempfile::tempdir().unwrap();
+            let path = tmp.path().join("ccsim.bash");
+            std::fs::write(&path, &script).unwrap();
+            let status = std::process::Command::new("bash")
+                .arg("-n")
+                .arg(&path)
+                .status();
+            assert!(status.is_ok_and(|s| s.success()), "bash cannot parse it");
+        }
+    }
+    ccsim().args(["completions", "tcsh"]).assert().code(2);
+    let out = ccsim().arg("man").assert().success();
+    let page = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(page.contains(".TH ccsim 1"), "{page}");
+    assert!(page.contains("SUBCOMMANDS") && page.contains("sweep"));
+}
