@@ -250,3 +250,33 @@ fn completions_and_the_manual_page_come_from_the_commands_themselves() {
     assert!(page.contains(".TH ccsim 1"), "{page}");
     assert!(page.contains("SUBCOMMANDS") && page.contains("sweep"));
 }
+
+#[test]
+fn the_ci_workflow_example_calls_check_with_options_it_has() {
+    // docs/ci/github-actions.yml cannot run here; what it asks of ccsim can be checked.
+    let workflow = std::fs::read_to_string(repo("docs/ci/github-actions.yml")).unwrap();
+    let help = ccsim().args(["check", "--help"]).assert().success();
+    let help = String::from_utf8(help.get_output().stdout.clone()).unwrap();
+    let mut calls = 0;
+    let lines: Vec<&str> = workflow.lines().collect();
+    for (i, line) in lines.iter().enumerate() {
+        if !line.contains("target/release/ccsim check") {
+            continue;
+        }
+        calls += 1;
+        // The call and its continuation lines.
+        let mut call = line.to_string();
+        let mut j = i;
+        while call.trim_end().ends_with('\\') {
+            j += 1;
+            call.push_str(lines[j]);
+        }
+        for option in call.split_whitespace().filter(|w| w.starts_with("--")) {
+            assert!(help.contains(option), "check has no {option}");
+        }
+    }
+    assert_eq!(
+        calls, 3,
+        "baseline, against the report, against main's scenario"
+    );
+}
