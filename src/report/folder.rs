@@ -171,7 +171,10 @@ fn parent_and_name(dir: &Path) -> (PathBuf, String) {
 /// again before writing, which finds the lock already held. Returns whether `dir` exists.
 pub fn claim(dir: &Path) -> Result<bool, ReportError> {
     let existing = replaceable(dir)?;
-    if held().locks.iter().any(|(d, _, _)| d == dir) {
+    // Held until the lock is on the list: a signal's `abandon` waits for it, and so finds
+    // and removes a lock file made a moment before, instead of leaving it behind.
+    let mut h = held();
+    if h.locks.iter().any(|(d, _, _)| d == dir) {
         return Ok(existing);
     }
     let (parent, name) = parent_and_name(dir);
@@ -188,7 +191,7 @@ pub fn claim(dir: &Path) -> Result<bool, ReportError> {
             error,
         },
     })?;
-    held().locks.push((dir.to_path_buf(), path, file));
+    h.locks.push((dir.to_path_buf(), path, file));
     Ok(existing)
 }
 
