@@ -622,29 +622,35 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_conversation_ends_after_its_last_reply_and_wrap_up() {
-        // README `[conversation]` turn model: first reply, customer message, reply (the last of 2), wrap-up.
-        let s = parse(
+    /// One agent of group `g` (with `agent_keys`) and a two-turn conversation: 10 s first
+    /// reply, 30 s customer answer, 20 s last reply, 5 s wrap-up.
+    fn two_turns(agent_keys: &str) -> Scenario {
+        parse(&format!(
             r#"
 [[teams]]
 name = "a"
 [[agents]]
 name = "g"
 team = "a"
-capacity = 2
+{agent_keys}
 [[arrivals]]
 name = "in"
 team = "a"
 rate = "1/d"
 [conversation]
 turns = 2
-first_reply = { dist = "constant", value = "10s" }
-agent_reply = { dist = "constant", value = "20s" }
-customer_reply = { dist = "constant", value = "30s" }
-wrap_up = { dist = "constant", value = "5s" }
-"#,
-        );
+first_reply = {{ dist = "constant", value = "10s" }}
+agent_reply = {{ dist = "constant", value = "20s" }}
+customer_reply = {{ dist = "constant", value = "30s" }}
+wrap_up = {{ dist = "constant", value = "5s" }}
+"#
+        ))
+    }
+
+    #[test]
+    fn a_conversation_ends_after_its_last_reply_and_wrap_up() {
+        // README `[conversation]` turn model: first reply, customer message, reply (the last of 2), wrap-up.
+        let s = two_turns("capacity = 2");
         let mut sim = quiet(&s);
         let id = inject_talk(&mut sim, 2);
         assert_eq!(sim.chats[id.index as usize].state, ChatState::InService);
@@ -657,26 +663,7 @@ wrap_up = { dist = "constant", value = "5s" }
     fn a_faster_group_writes_and_wraps_up_in_less_time_but_its_customers_do_not() {
         // README `[[agents]]` `speed = 2`: the agent's replies and wrap-up take half the
         // time; the customer's answer does not change. 5 s, 30 s, 10 s and 2.5 s.
-        let s = parse(
-            r#"
-[[teams]]
-name = "a"
-[[agents]]
-name = "g"
-team = "a"
-speed = 2.0
-[[arrivals]]
-name = "in"
-team = "a"
-rate = "1/d"
-[conversation]
-turns = 2
-first_reply = { dist = "constant", value = "10s" }
-agent_reply = { dist = "constant", value = "20s" }
-customer_reply = { dist = "constant", value = "30s" }
-wrap_up = { dist = "constant", value = "5s" }
-"#,
-        );
+        let s = two_turns("speed = 2.0");
         let mut sim = quiet(&s);
         inject_talk(&mut sim, 2);
         assert_eq!(run_until(&mut sim, 10 * MINUTE), vec![47_500]);

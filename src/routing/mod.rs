@@ -473,7 +473,8 @@ impl Router {
     ) {
         let a = self.agent(agent);
         let member = a.role == Role::Agent && a.teams.contains(&TeamId(queue.0));
-        if !member || !self.can_take(agent) || queue == self.waiting_box() {
+        // The Waiting box is no agent's team, so a chat bound there is never a member's.
+        if !member || !self.can_take(agent) {
             return self.enqueue(chat, queue, now, out);
         }
         self.admit(chat, queue, now);
