@@ -1,4 +1,5 @@
-//! `cargo bench`: the engine's speed on one thread, as the README reports it.
+//! `cargo bench`: the engine's speed on one thread, as the guide reports it (guide
+//! `performance.md`).
 //!
 //! 1. The block-model benchmark (scenarios/bench-mmn.toml — M/M/50+M at load 0.9, about five
 //!    million chats), three times.

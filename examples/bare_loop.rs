@@ -4,8 +4,8 @@
 //! heap of arrivals, completions and abandonments on integer milliseconds, the same ChaCha8
 //! generators, one FIFO queue, and no routing rules, presence, statistics or reports.
 //!
-//! `cargo run --release --example bare_loop` prints chats per second; the README's
-//! performance section compares it with `ccsim run scenarios/bench-mmn.toml --threads 1`.
+//! `cargo run --release --example bare_loop` prints chats per second; the user guide's
+//! performance chapter (`docs/src/performance.md`) compares it with `ccsim run scenarios/bench-mmn.toml --threads 1`.
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};

@@ -1,6 +1,7 @@
-//! Simulated time: every instant and duration is an integer number of milliseconds, so that
-//! event order is exact and a run is a pure function of its inputs (README "Determinism and statistics"). A leaf module:
-//! the routing core, the scenario and the engine all count time in these units.
+//! Simulated time: every instant and duration is an integer number of milliseconds, so that event
+//! order is exact and a run is a pure function of its inputs (guide
+//! `statistics.md#determinism-and-statistics`). A leaf module: the routing core, the scenario and
+//! the engine all count time in these units.
 
 /// A point in simulated time or a duration, in milliseconds.
 pub type Millis = i64;

@@ -1,6 +1,6 @@
-//! `ccsim staff` for a whole centre (README "Staffing a whole centre"): several groups planned
-//! together, breaks the plan places, each day staffed on its own or in weekly patterns, costs,
-//! and the roster against a straight per-day cover of the same requirement.
+//! `ccsim staff` for a whole centre (guide `staffing.md#staffing-a-whole-centre`): several groups
+//! planned together, breaks the plan places, each day staffed on its own or in weekly patterns,
+//! costs, and the roster against a straight per-day cover of the same requirement.
 
 use ccsim::experiment::{Overrides, Plan};
 use ccsim::planning::{self, StaffingPlan};

@@ -132,7 +132,7 @@ fn charts_say_what_they_show() {
 
 #[test]
 fn a_sweep_line_draws_the_shares_it_was_asked_for() {
-    // README "Overflow": the planner asks for each team's service level; the chart draws
+    // guide `routing.md#overflow`: the planner asks for each team's service level; the chart draws
     // those, not the centre's service level and abandon rate.
     let tmp = tempfile::tempdir().unwrap();
     run(

@@ -1,8 +1,8 @@
-//! A speed per number of chats held (README `[conversation]` `concurrency_speed`) against the
-//! exact birth-death chain of one agent: with `n` customers, `k = min(n, K)` chats progress at
-//! `s(k)` each, so chats leave at `k·s(k)·μ`, and the `n − K` waiting leave at `θ` each.
-//! Each simulated mean must lie within its 99.9% interval of the exact value, and the
-//! interval must be narrow.
+//! A speed per number of chats held (guide `scenarios.md#conversation` `concurrency_speed`) against
+//! the exact birth-death chain of one agent: with `n` customers, `k = min(n, K)` chats progress at
+//! `s(k)` each, so chats leave at `k·s(k)·μ`, and the `n − K` waiting leave at `θ` each. Each
+//! simulated mean must lie within its 99.9% interval of the exact value, and the interval must be
+//! narrow.
 
 use ccsim::stats::metrics::Metric;
 
@@ -94,6 +94,7 @@ fn a_peaked_speed_table_matches_the_exact_chain_and_six_chats_are_worse_than_fou
         }
         waits.push(wait);
     }
-    // The README's example: 5 chats each is the best; 6 is worse than 4.
+    // The guide's example (guide `scenarios.md#conversation`): 5 chats each is the best; 6 is worse
+    // than 4.
     assert!(waits[1] < waits[0] && waits[2] > waits[0], "{waits:?}");
 }

@@ -1,5 +1,5 @@
-//! README "Determinism and statistics": same scenario and seed → byte-identical CSVs, whatever
-//! `--threads`.
+//! guide `statistics.md#determinism-and-statistics`: same scenario and seed → byte-identical CSVs,
+//! whatever `--threads`.
 
 use std::path::Path;
 

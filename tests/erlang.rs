@@ -1,6 +1,6 @@
-//! Agreement with queueing theory (README "Agreement with theory"): n agents of capacity c with
-//! load-independent chat times and exponential patience form an M/M/(n·c)+M queue (Erlang A,
-//! "Palm"); without patience, M/M/(n·c) (Erlang C).
+//! Agreement with queueing theory (guide `statistics.md#agreement-with-theory`): n agents of
+//! capacity c with load-independent chat times and exponential patience form an M/M/(n·c)+M queue
+//! (Erlang A, "Palm"); without patience, M/M/(n·c) (Erlang C).
 //!
 //! The reference values come from the birth-death chain of the queue, written out here. Each
 //! simulated mean must lie within its 99.9% Student-t confidence interval over replications of
@@ -190,7 +190,8 @@ handle_time = {{ dist = "exponential", mean = "{handle}" }}
 
 #[test]
 fn the_spec_example_matches_erlang_a() {
-    // The README's minimal scenario, as shipped: M/M/5+M, λ = 2/min, 2 min work, 5 min patience.
+    // The guide's smallest scenario (guide `scenarios.md`), as shipped: M/M/5+M, λ = 2/min, 2 min
+    // work, 5 min patience.
     let s = Scenario::load(&repo("scenarios/erlang-a.toml")).unwrap();
     let q = Queue {
         lambda: 2.0,
@@ -347,7 +348,7 @@ handle_time = { dist = "exponential", mean = "2m" }
 
 #[test]
 fn agents_twice_as_fast_make_the_erlang_c_queue_of_half_the_work() {
-    // README `[[agents]]` `speed`: 3 agents at speed 2 on 4-minute chats are M/M/3 with
+    // guide `scenarios.md#agents` `speed`: 3 agents at speed 2 on 4-minute chats are M/M/3 with
     // 2-minute chats, λ 1.2/min (load 0.8).
     let s = scenario(
         r#"

@@ -1,5 +1,5 @@
-//! `compare`, `sweep` and `check` as a user runs them (README "Running"), and the statistics that
-//! make them worth running: paired differences on common random numbers.
+//! `compare`, `sweep` and `check` as a user runs them (guide `experiments.md`), and the statistics
+//! that make them worth running: paired differences on common random numbers.
 
 use std::path::{Path, PathBuf};
 

@@ -61,10 +61,11 @@ fn count(rows: &[Row], what: &str, who: &str, from: f64, to: f64) -> usize {
 
 #[test]
 fn a_refused_chat_is_never_forced_on_an_agent_who_is_no_longer_there() {
-    // README `[[teams]]`: refused, the chat "retorna para você" only because you are still
-    // available. x refuses at 08:10 (its shift over, its break begun) or misses the offer and is
-    // set Not ready: the chat goes back to the queue and y takes it at 08:30. Before, it was forced
-    // on x: "refuse x#1; forced_offer x#1; start x#1" after x had gone.
+    // guide `routing.md#offers-refusals-and-timeouts`: refused, the chat "retorna para você" only
+    // because you are still available. x refuses at 08:10 (its shift over, its break begun) or
+    // misses the offer and is set Not ready: the chat goes back to the queue and y takes it at
+    // 08:30. Before, it was forced on x: "refuse x#1; forced_offer x#1; start x#1" after x had
+    // gone.
     let refuses = r#"refuse_probability = 1.0"#;
     // (case, x's keys, the team's keys, when x is gone, when x is back)
     let cases = [
@@ -155,10 +156,11 @@ action = {{ after = "3m", transfer_to = "w" }}
 
 #[test]
 fn a_chat_moved_out_of_an_agents_queue_is_not_handed_straight_back_to_that_agent() {
-    // README `[inactivity.*]` moves the chat "para um outro time". The agent does not answer within
-    // 3 minutes; the chat moves to w, which the same two agents serve: it goes to the other
-    // agent whenever that one has a free slot. Capacity distribution alone would hand it
-    // straight back to `big`, whose slots are the most free once the chat has left it.
+    // guide `inactivity.md#actions-move-close-reassign` moves the chat "para um outro time". The
+    // agent does not answer within 3 minutes; the chat moves to w, which the same two agents serve:
+    // it goes to the other agent whenever that one has a free slot. Capacity distribution alone
+    // would hand it straight back to `big`, whose slots are the most free once the chat has left
+    // it.
     let s = scenario(&moved(
         "exceptions = [{ teams = [\"w\"], first_alert = \"1m\", second_alert = \"2m\" }]",
     ));
@@ -276,10 +278,10 @@ handle_time = {{ dist = "constant", value = "3h" }}
 
 #[test]
 fn a_supervisor_distributes_stranded_chats_instead_of_taking_them() {
-    // README `[[teams]]`: chats that came before anyone was online "não serão distribuídas
-    // automaticamente. Um supervisor poderá distribuí-las". With `assign`, the supervisor's
-    // first look at the queue hands one to each idle agent; without it, the supervisor takes
-    // one itself (its capacity) and the agents, online and idle, get nothing.
+    // guide `routing.md#capacity-distribution`: chats that came before anyone was online "não serão
+    // distribuídas automaticamente. Um supervisor poderá distribuí-las". With `assign`, the
+    // supervisor's first look at the queue hands one to each idle agent; without it, the supervisor
+    // takes one itself (its capacity) and the agents, online and idle, get nothing.
     let first_look = |rows: &[Row], who: &str| -> Vec<f64> {
         rows.iter()
             .flat_map(|r| r.items())
@@ -309,10 +311,10 @@ fn a_supervisor_distributes_stranded_chats_instead_of_taking_them() {
 
 #[test]
 fn a_snoozed_chat_stays_with_its_agent_past_the_shift_end_until_the_snooze_ends() {
-    // README `[inactivity.*]`: "a conversa permanecerá com o vendedor até que o tempo de adiamento
-    // seja finalizado". a hands its chats back at 09:00 (`requeue`) and snoozes every chat for
-    // 20 minutes after each reply: the snoozed ones go back to the queue (and to b) when their
-    // snooze ends, not at 09:00. Before, all were requeued at 09:00.
+    // guide `inactivity.md#snooze`: "a conversa permanecerá com o vendedor até que o tempo de
+    // adiamento seja finalizado". a hands its chats back at 09:00 (`requeue`) and snoozes every
+    // chat for 20 minutes after each reply: the snoozed ones go back to the queue (and to b) when
+    // their snooze ends, not at 09:00. Before, all were requeued at 09:00.
     let s = scenario(
         r#"
 name = "snooze-shift"

@@ -1,5 +1,5 @@
-//! Inactivity management end to end (README `[inactivity.*]`): alert times, actions,
-//! exceptions, auto-close and snooze, on conversations whose timing is known exactly.
+//! Inactivity management end to end (guide `inactivity.md#flows-per-queue-kind`): alert times,
+//! actions, exceptions, auto-close and snooze, on conversations whose timing is known exactly.
 
 use ccsim::stats::collector::ReplicationStats;
 use ccsim::stats::metrics::{GroupMetric, IntervalMetric, Metric};
@@ -131,9 +131,9 @@ capacity = 3
 
 #[test]
 fn silent_chats_hold_their_slot_until_auto_close() {
-    // README `[inactivity.*]`: conversations "que ficarem muito tempo sem interação" are closed. A
-    // customer who never writes again keeps the agent's slot until auto-close, 10 minutes after the
-    // first reply.
+    // guide `inactivity.md#auto-close`: conversations "que ficarem muito tempo sem interação" are
+    // closed. A customer who never writes again keeps the agent's slot until auto-close, 10 minutes
+    // after the first reply.
     let conversation =
         "agent_reply = { dist = \"constant\", value = \"45s\" }\ncustomer_silent_probability = 1.0";
     for r in run(
@@ -155,8 +155,8 @@ fn silent_chats_hold_their_slot_until_auto_close() {
 fn a_snoozed_chat_is_left_alone_and_its_clock_restarts_when_the_snooze_ends() {
     // Every reply takes 3 minutes and the flow closes chats unanswered for 4. Each customer message
     // is snoozed for 10 minutes: counted from the message the chat would be closed, but the episode
-    // restarts at the snooze's end (README `[inactivity.*]`), so the reply comes 3 minutes into it,
-    // after both alerts and before the action.
+    // restarts at the snooze's end (guide `inactivity.md#flows-per-queue-kind`), so the reply comes
+    // 3 minutes into it, after both alerts and before the action.
     let flow = |p: f64| {
         format!(
             "[inactivity.agent_queue]\nfirst_alert = \"1m\"\nsecond_alert = \"2m\"\naction = {{ after = \"4m\", close = true }}\n\
@@ -189,8 +189,8 @@ fn a_snoozed_chat_is_left_alone_and_its_clock_restarts_when_the_snooze_ends() {
     }
 }
 
-/// The README's WhatsApp store ("Tuning inactivity: a WhatsApp store") with its on-hold
-/// threshold set to `after_silence`: the whole centre's estimates of `metrics`.
+/// The guide's WhatsApp store (guide `inactivity.md#tuning-inactivity-a-whatsapp-store`) with its
+/// on-hold threshold set to `after_silence`: the whole centre's estimates of `metrics`.
 fn whatsapp(after_silence: &str, metrics: &[Metric]) -> Vec<ccsim::stats::summary::Estimate> {
     let text = std::fs::read_to_string(crate::repo("scenarios/whatsapp.toml"))
         .unwrap()
@@ -206,11 +206,11 @@ fn whatsapp(after_silence: &str, metrics: &[Metric]) -> Vec<ccsim::stats::summar
 }
 
 #[test]
-fn on_hold_trades_service_level_against_customers_cut_off_as_the_readme_says() {
-    // README "Tuning inactivity: a WhatsApp store": holding silent chats early frees the
-    // slots silent leavers hold (better service level, fewer slot-hours for nobody) and
-    // cuts off more slow customers; holding after auto-close has fired is worse on both.
-    // Each claim must hold beyond both 95% intervals (10 replications each).
+fn on_hold_trades_service_level_against_customers_cut_off_as_the_guide_says() {
+    // guide `inactivity.md#tuning-inactivity-a-whatsapp-store`: holding silent chats early frees
+    // the slots silent leavers hold (better service level, fewer slot-hours for nobody) and cuts
+    // off more slow customers; holding after auto-close has fired is worse on both. Each claim must
+    // hold beyond both 95% intervals (10 replications each).
     let m = [
         Metric::ServiceLevel,
         Metric::AutoClosed,

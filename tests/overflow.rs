@@ -1,4 +1,4 @@
-//! Skills with ranks and overflow (README `[[agents]]` `overflow_teams`) against the exact
+//! Skills with ranks and overflow (guide `routing.md#overflow` `overflow_teams`) against the exact
 //! continuous-time Markov chain of a two-team, two-group centre. Group A has `N_A` agents
 //! at speed 1; it serves team A and takes team B's chats as a secondary team. Group B has
 //! `N_B` agents at speed 1.5 and does the other way round. One chat each, exponential work
@@ -188,8 +188,9 @@ handle_time = {{ dist = "exponential", mean = "{}m" }}
 }
 
 #[test]
-fn overflowing_sooner_serves_sales_better_at_supports_expense_as_the_readme_says() {
-    // README "Overflow" and scenarios/overflow.toml: each claim beyond both 95% intervals.
+fn overflowing_sooner_serves_sales_better_at_supports_expense_as_the_guide_says() {
+    // guide `routing.md#overflow` and scenarios/overflow.toml: each claim beyond both 95%
+    // intervals.
     let at = |after: &str| {
         let text = std::fs::read_to_string(crate::repo("scenarios/overflow.toml"))
             .unwrap()

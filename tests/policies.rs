@@ -28,8 +28,9 @@ service_level_target = "1m"
 
 #[test]
 fn sequential_gives_each_of_n_agents_every_nth_chat() {
-    // README `[[teams]]`: with N identical, always-online agents and no cap, the ring hands agent i
-    // exactly the chats i, i + N, i + 2N, ...: their counts differ by at most one.
+    // guide `routing.md#capacity-distribution`: with N identical, always-online agents and no cap,
+    // the ring hands agent i exactly the chats i, i + N, i + 2N, ...: their counts differ by at
+    // most one.
     let agents: String = (0..4)
         .map(|i| format!("[[agents]]\nname = \"a{i}\"\nteam = \"t\"\ncapacity = 2\n"))
         .collect();
@@ -85,9 +86,9 @@ handle_time = {{ dist = "exponential", mean = "5m" }}
 
 #[test]
 fn sequential_strands_the_night_and_capacity_serves_it_in_the_morning() {
-    // README `[[teams]]`: with agents online 08:00-20:00 and chats all day, sequential distribution
-    // leaves the chats that arrive with nobody online in the team queue (half of them here),
-    // while capacity distribution hands them out when the shift starts.
+    // guide `routing.md#capacity-distribution`: with agents online 08:00-20:00 and chats all day,
+    // sequential distribution leaves the chats that arrive with nobody online in the team queue
+    // (half of them here), while capacity distribution hands them out when the shift starts.
     let seq = run(&off_hours("sequential"));
     let share: Vec<f64> = seq
         .iter()
@@ -118,7 +119,8 @@ fn sequential_strands_the_night_and_capacity_serves_it_in_the_morning() {
 
 #[test]
 fn a_supervisor_sweep_takes_the_stranded_chats() {
-    // README `[[teams]]`: "A supervisor sweep is how stranded sequential chats get out."
+    // guide `routing.md#manual-takes-supervisors-and-admins`: "A supervisor sweep is how stranded
+    // sequential chats get out."
     let s = scenario(&format!(
         r#"
 name = "sweep"
@@ -186,9 +188,9 @@ handle_time = {{ dist = "exponential", mean = "3m" }}
 
 #[test]
 fn timed_out_offers_go_round_and_come_back_forced() {
-    // README `[[teams]]`: every answer takes 60 s but offers time out at 30 s, so each chat
-    // times out with both agents (2 refusals) and returns to the second, who must accept and
-    // does so after 60 s: every first reply comes exactly 2 minutes after arrival.
+    // guide `routing.md#offers-refusals-and-timeouts`: every answer takes 60 s but offers time out
+    // at 30 s, so each chat times out with both agents (2 refusals) and returns to the second, who
+    // must accept and does so after 60 s: every first reply comes exactly 2 minutes after arrival.
     let s = offers(
         "offer_timeout = \"30s\"",
         "accept_delay = { dist = \"constant\", value = \"60s\" }",
@@ -227,13 +229,14 @@ fn refusals_follow_the_refuse_probability() {
 
 #[test]
 fn an_agent_who_lets_an_offer_time_out_is_not_ready_for_a_while_then_ready_again() {
-    // README `[[teams]]`: agents switch their status back to "Pronto" to receive chats, so a missed
-    // offer (README `[[teams]]`, `not_ready_on_timeout`) sets the agent Not ready for
-    // `not_ready_for`, not for the rest of the shift. Agent a answers after 60 s and offers time
-    // out at 30 s: every offer it gets times out and goes to b, who answers at once (or back to the
-    // queue until b is free: a, Not ready, takes no forced offer). a has one offer at a time and
-    // none while Not ready, so each timeout costs exactly 10 minutes, and agents.csv shows that
-    // time as Not ready caused by timeouts. No drain: every timeout falls within the measured time.
+    // guide `routing.md#offers-refusals-and-timeouts`: agents switch their status back to "Pronto"
+    // to receive chats, so a missed offer (guide `routing.md#offers-refusals-and-timeouts`,
+    // `not_ready_on_timeout`) sets the agent Not ready for `not_ready_for`, not for the rest of the
+    // shift. Agent a answers after 60 s and offers time out at 30 s: every offer it gets times out
+    // and goes to b, who answers at once (or back to the queue until b is free: a, Not ready, takes
+    // no forced offer). a has one offer at a time and none while Not ready, so each timeout costs
+    // exactly 10 minutes, and agents.csv shows that time as Not ready caused by timeouts. No drain:
+    // every timeout falls within the measured time.
     let s = scenario(
         r#"
 name = "not-ready"
@@ -287,8 +290,9 @@ handle_time = { dist = "exponential", mean = "3m" }
 
 #[test]
 fn the_waiting_box_is_emptied_by_pickups() {
-    // README `[[arrivals]]`: chats routed to the Waiting box wait for someone to take them by hand;
-    // an admin who looks every 10 minutes makes them wait half of that on average.
+    // guide `routing.md#the-waiting-box-and-weighted-routes`: chats routed to the Waiting box wait
+    // for someone to take them by hand; an admin who looks every 10 minutes makes them wait half of
+    // that on average.
     let s = scenario(&format!(
         r#"
 name = "waiting"
@@ -452,9 +456,9 @@ handle_time = {{ dist = "constant", value = "90m" }}
 
 #[test]
 fn requeue_hands_open_chats_to_the_next_shift() {
-    // README `[[agents]]`: with "keep" the morning finishes what it started (chats from before
-    // 12:00); with "requeue" chats still open at 12:00 go back to the queue and the afternoon takes
-    // them, so the morning finishes only chats started before 10:30.
+    // guide `routing.md#shift-ends-breaks-and-hand-backs`: with "keep" the morning finishes what it
+    // started (chats from before 12:00); with "requeue" chats still open at 12:00 go back to the
+    // queue and the afternoon takes them, so the morning finishes only chats started before 10:30.
     let keep = handover("keep");
     let requeue = handover("requeue");
     for (k, q) in keep.iter().zip(&requeue) {
@@ -501,8 +505,8 @@ handle_time = {{ dist = "exponential", mean = "2m" }}
 
 #[test]
 fn the_bot_resolves_its_share_and_patience_starts_after_it() {
-    // README `[customers]`: patience runs from entering the human queue, after the bot. The bot
-    // takes 10 minutes and patience is 1 minute, yet with agents free nobody abandons.
+    // guide `scenarios.md#customers`: patience runs from entering the human queue, after the bot.
+    // The bot takes 10 minutes and patience is 1 minute, yet with agents free nobody abandons.
     let runs = bot(0.25);
     let share: Vec<f64> = runs
         .iter()
@@ -620,9 +624,9 @@ handle_time = {{ dist = "exponential", mean = "5m" }}
 
 #[test]
 fn a_transfer_to_an_agent_group_happens_only_when_one_is_available() {
-    // README `[[teams]]`: a chat can be transferred to an agent only if that agent is available.
-    // The specialists work 08:00-12:00, a sixth of the day, so a sixth of the 30% of chats that
-    // would be transferred are; the rest are finished by the agent who has them.
+    // guide `routing.md#transfers`: a chat can be transferred to an agent only if that agent is
+    // available. The specialists work 08:00-12:00, a sixth of the day, so a sixth of the 30% of
+    // chats that would be transferred are; the rest are finished by the agent who has them.
     let s = scenario(&format!(
         r#"
 name = "to-agents"

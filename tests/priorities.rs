@@ -1,9 +1,9 @@
-//! Priority classes (README `[[priorities]]`) against the exact mean waits of the
-//! non-preemptive priority M/M/c queue (Cobham, 1954): with `c` servers of rate `μ`, classes
-//! served in order of level and first come first served within one,
-//! `W_k = C(c, λ/μ) / (cμ (1 − σ_{k−1})(1 − σ_k))`, where `C` is Erlang C and `σ_k` the load
-//! of classes 1..k over `cμ`. Each simulated mean must lie within its 99.9% interval of the
-//! exact value, and that interval must be narrow (a few per cent).
+//! Priority classes (guide `routing.md#priority-classes-and-sla-order`) against the exact mean
+//! waits of the non-preemptive priority M/M/c queue (Cobham, 1954): with `c` servers of rate `μ`,
+//! classes served in order of level and first come first served within one, `W_k = C(c, λ/μ) / (cμ
+//! (1 − σ_{k−1})(1 − σ_k))`, where `C` is Erlang C and `σ_k` the load of classes 1..k over `cμ`.
+//! Each simulated mean must lie within its 99.9% interval of the exact value, and that interval
+//! must be narrow (a few per cent).
 
 use ccsim::scenario::scopes::Scopes;
 use ccsim::stats::metrics::Metric;

@@ -72,10 +72,11 @@ pub fn m(s: &Scenario, metric: Metric) -> Vec<f64> {
 
 #[test]
 fn a_transfer_to_an_agent_frees_the_senders_slot_for_the_queue() {
-    // README `[[teams]]` lets an agent hand a chat to another available analyst. The sender's slot
-    // is free from then on and, under capacity distribution (README `[[teams]]`), the oldest
-    // waiting chat takes it. Before, nothing re-dispatched: 10 of 19 chats of replication 0 stayed
-    // `unfinished` with the history "arrive; queue t".
+    // guide `routing.md#transfers` lets an agent hand a chat to another available analyst. The
+    // sender's slot is free from then on and, under capacity distribution (guide
+    // `routing.md#capacity-distribution`), the oldest waiting chat takes it. Before, nothing
+    // re-dispatched: 10 of 19 chats of replication 0 stayed `unfinished` with the history "arrive;
+    // queue t".
     let s = scenario(
         r#"
 name = "transfer-refill"
@@ -120,11 +121,11 @@ transfer_to = { group = "b" }
 
 #[test]
 fn a_chat_in_an_agents_own_queue_is_timed_by_the_agent_queue_flow() {
-    // README `[inactivity.*]`: "Fila do vendedor: o que deve acontecer com uma conversa quando ela
-    // é transferida ou assumida por alguém". Sequential distribution gives the single agent every
-    // chat, beyond its capacity; those wait in its own queue. The team-queue flow (action at 3 min)
-    // must not touch them; the agent-queue flow (alerts at 20 and 40 min, no action) does. Before,
-    // the team-queue action pulled them out to the on-call team.
+    // guide `inactivity.md#episodes-when-the-clock-runs`: "Fila do vendedor: o que deve acontecer
+    // com uma conversa quando ela é transferida ou assumida por alguém". Sequential distribution
+    // gives the single agent every chat, beyond its capacity; those wait in its own queue. The
+    // team-queue flow (action at 3 min) must not touch them; the agent-queue flow (alerts at 20 and
+    // 40 min, no action) does. Before, the team-queue action pulled them out to the on-call team.
     let s = scenario(
         r#"
 name = "agent-queue"
@@ -178,11 +179,11 @@ second_alert = "40m"
 
 #[test]
 fn agents_starting_together_share_the_night_backlog_evenly() {
-    // README `[[teams]]`, capacity distribution: chats that arrived before anyone was online "serão
-    // distribuídas automaticamente", and chats "são distribuídos igualmente para atendentes
-    // que estão on-line". Three agents of two groups start at 08:00 with capacity 10 and the
-    // chats of 07:00-08:00 waiting: each gets a third. Before, the first agent switched on
-    // swept up to its capacity.
+    // guide `routing.md#capacity-distribution`, capacity distribution: chats that arrived before
+    // anyone was online "serão distribuídas automaticamente", and chats "são distribuídos
+    // igualmente para atendentes que estão on-line". Three agents of two groups start at 08:00 with
+    // capacity 10 and the chats of 07:00-08:00 waiting: each gets a third. Before, the first agent
+    // switched on swept up to its capacity.
     let s = scenario(
         r#"
 name = "even"
@@ -225,10 +226,10 @@ handle_time = { dist = "constant", value = "3h" }
 
 #[test]
 fn inactivity_transfers_that_go_round_are_refused() {
-    // README `[inactivity.*]`: the action moves the chat "para um outro time". A main flow that
-    // sends chats to a team it governs itself, or flows that send them round between teams, would
-    // move an unanswered chat forever (80 moves for 2 chats before): refused, naming flow and
-    // teams.
+    // guide `inactivity.md#actions-move-close-reassign`: the action moves the chat "para um outro
+    // time". A main flow that sends chats to a team it governs itself, or flows that send them
+    // round between teams, would move an unanswered chat forever (80 moves for 2 chats before):
+    // refused, naming flow and teams.
     let base = r#"
 name = "loop"
 [simulation]
@@ -314,10 +315,10 @@ second_alert = "4m"
 
 #[test]
 fn an_agent_may_resume_a_snoozed_chat_before_the_snooze_ends() {
-    // README `[inactivity.*]`: the chat stays with the agent "até que o tempo de adiamento seja
-    // finalizado ou ele retome o controle da conversa" ("continuar"). Every customer message is
-    // snoozed for 20 minutes and resumed after 1: each chat lasts 30 s + 2 × (1 m + 1 m + 30 s) =
-    // 330 s.
+    // guide `inactivity.md#snooze`: the chat stays with the agent "até que o tempo de adiamento
+    // seja finalizado ou ele retome o controle da conversa" ("continuar"). Every customer message
+    // is snoozed for 20 minutes and resumed after 1: each chat lasts 30 s + 2 × (1 m + 1 m + 30 s)
+    // = 330 s.
     let s = snoozing(
         "30s",
         "probability = 1.0\nduration = { dist = \"constant\", value = \"20m\" }\nresume_probability = 1.0\nresume_after = { dist = \"constant\", value = \"1m\" }",
@@ -337,11 +338,11 @@ fn an_agent_may_resume_a_snoozed_chat_before_the_snooze_ends() {
 
 #[test]
 fn an_agent_may_snooze_the_chat_it_has_just_answered() {
-    // README `[inactivity.*]`: "se durante o atendimento o vendedor precisar se ausentar ... deverá
-    // adiar a conversa, assim, a gestão de inatividade não é acionada". The agent snoozes for 5
-    // minutes right after each reply the customer is to answer: the customer's message (1 minute
-    // later) waits unanswered for 4 minutes, past the 2-minute alert, yet raises none; the agent
-    // answers 30 s after the snooze: 30 s + 2 × 5 m 30 s = 690 s per chat.
+    // guide `inactivity.md#snooze`: "se durante o atendimento o vendedor precisar se ausentar ...
+    // deverá adiar a conversa, assim, a gestão de inatividade não é acionada". The agent snoozes
+    // for 5 minutes right after each reply the customer is to answer: the customer's message (1
+    // minute later) waits unanswered for 4 minutes, past the 2-minute alert, yet raises none; the
+    // agent answers 30 s after the snooze: 30 s + 2 × 5 m 30 s = 690 s per chat.
     let snooze = "after_reply = 1.0\nduration = { dist = \"constant\", value = \"5m\" }";
     let s = snoozing("30s", snooze);
     assert!(m(&s, Metric::FirstAlerts).iter().all(|&a| a == 0.0));
@@ -376,11 +377,11 @@ breaks = [{ at = "12:00", length = "1h" }]"#;
 
 #[test]
 fn stranded_counts_chats_nobody_was_online_for_and_unplaced_the_rest() {
-    // README `[[teams]]`: sequential chats that arrive "antes que qualquer atendente estivesse
-    // online" wait for a manual take: `stranded`. Chats that arrive while the agents are online but
-    // all Not ready (a 1-hour break at 12:00) also wait, for another reason: `unplaced`. The agents
-    // work 08:00-20:00, so about 12 / 24 of the chats are stranded and 1 / 24 unplaced (before,
-    // both were counted as stranded: 13 / 24).
+    // guide `routing.md#sequential-distribution-round-robin`: sequential chats that arrive "antes
+    // que qualquer atendente estivesse online" wait for a manual take: `stranded`. Chats that
+    // arrive while the agents are online but all Not ready (a 1-hour break at 12:00) also wait, for
+    // another reason: `unplaced`. The agents work 08:00-20:00, so about 12 / 24 of the chats are
+    // stranded and 1 / 24 unplaced (before, both were counted as stranded: 13 / 24).
     let s = scenario(&format!(
         r#"
 name = "stranded"
@@ -475,11 +476,11 @@ handle_time = {{ dist = "exponential", mean = "5m" }}
 
 #[test]
 fn auto_close_spares_chats_that_arrived_before_its_activation() {
-    // README `[inactivity.*]`: "A partir da data de ativação (casos anteriores a esta data não
-    // serão impactados por esta ação)". Silent customers' chats are closed after 10 minutes without
-    // a message, but only those that arrived from day 3 on; the earlier ones end exactly as they
-    // would with no auto-close (the agent wraps up). Before, they were neither closed nor ended:
-    // each held its agent's slot to the end of the run (`unfinished`).
+    // guide `inactivity.md#auto-close`: "A partir da data de ativação (casos anteriores a esta data
+    // não serão impactados por esta ação)". Silent customers' chats are closed after 10 minutes
+    // without a message, but only those that arrived from day 3 on; the earlier ones end exactly as
+    // they would with no auto-close (the agent wraps up). Before, they were neither closed nor
+    // ended: each held its agent's slot to the end of the run (`unfinished`).
     let text = |auto_close: &str| {
         format!(
             r#"
@@ -533,11 +534,11 @@ customer_silent_probability = 0.5
 
 #[test]
 fn a_waiting_box_flow_that_moves_chats_to_a_team_is_a_way_out_of_the_box() {
-    // README `[inactivity.*]`: "Fila aguardando: se a sua loja não tem um bot ou uma configuração
-    // de roteamento ... Aqui você pode configurar o que deve acontecer com elas". Nobody takes
-    // chats from the Waiting box by hand; its flow moves each to team t after 3 minutes, where an
-    // agent answers it. Before, the scenario was refused ("nobody takes chats from the Waiting
-    // box").
+    // guide `inactivity.md#actions-move-close-reassign`: "Fila aguardando: se a sua loja não tem um
+    // bot ou uma configuração de roteamento ... Aqui você pode configurar o que deve acontecer com
+    // elas". Nobody takes chats from the Waiting box by hand; its flow moves each to team t after 3
+    // minutes, where an agent answers it. Before, the scenario was refused ("nobody takes chats
+    // from the Waiting box").
     let text = r#"
 name = "waiting-flow"
 [simulation]
@@ -614,10 +615,10 @@ handle_time = {{ dist = "constant", value = "1m" }}
 
 #[test]
 fn the_bot_keeps_answering_while_the_chat_waits_and_may_resolve_it() {
-    // README `[[arrivals]]` (`bot`): "a automação continuará até que esse atendente interaja pela
-    // primeira vez". The bot writes every minute to the waiting customer and resolves the chat with
-    // probability 1/2 each time: after 10 s with the bot and a geometric number of minutes (mean
-    // 2), i.e. 130 s on average, every chat is resolved by the bot.
+    // guide `routing.md#the-bot` (`bot`): "a automação continuará até que esse atendente interaja
+    // pela primeira vez". The bot writes every minute to the waiting customer and resolves the chat
+    // with probability 1/2 each time: after 10 s with the bot and a geometric number of minutes
+    // (mean 2), i.e. 130 s on average, every chat is resolved by the bot.
     let s = waiting_for_nobody(
         r#"{ duration = { dist = "constant", value = "10s" }, while_waiting = { resolve_probability = "50%", every = "1m" } }"#,
     );
@@ -642,7 +643,7 @@ fn the_bot_keeps_answering_while_the_chat_waits_and_may_resolve_it() {
 
 #[test]
 fn the_bot_goes_on_after_an_agent_took_the_chat_until_the_agents_first_message() {
-    // README `[[arrivals]]` (`bot`): the bot continues "até que esse atendente interaja pela
+    // guide `routing.md#the-bot` (`bot`): the bot continues "até que esse atendente interaja pela
     // primeira vez". Agents are free but take 10 minutes to write their first reply; the bot, every
     // minute with probability 1/2, resolves almost every chat first (all but 1/2^10). Those chats
     // had been taken by an agent: they stay among the chats that reached a human, as service-level
@@ -711,8 +712,8 @@ fn without_while_waiting_the_bot_changes_nothing() {
 
 #[test]
 fn customers_write_again_after_a_resolved_chat() {
-    // README `[[arrivals]]` (`bot`): "ao marcar a conversa como concluída, a automação do robô será
-    // reativada ... se o cliente voltar a entrar em contato após o atendimento, a conversa poderá
+    // guide `routing.md#customers-who-come-back-and-reopened-chats`: "ao marcar a conversa como
+    // concluída, a automação do robô será reativada ... se o cliente voltar a entrar em contato após o atendimento, a conversa poderá
     // ser atribuída novamente". With probability 1/2 a resolved customer comes back (through the
     // bot) 10 minutes later on average, and may come back again: every new customer brings 1 / (1 -
     // 1/2) = 2 contacts when returns are unbounded (here up to 100), and 1 + 1/2 + 1/4 + 1/8 =

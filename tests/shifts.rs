@@ -1,6 +1,6 @@
 //! The weekly calendar end to end: shifts take agents on and off line, profiles shape traffic,
 //! `start` places the clock, and capacity distribution serves the night's backlog in the
-//! morning (README `[[teams]]`).
+//! morning (guide `routing.md`).
 
 use ccsim::scenario::Scenario;
 use ccsim::stats::collector::ReplicationStats;
@@ -78,9 +78,10 @@ fn start_sets_where_in_the_week_the_clock_begins() {
 
 #[test]
 fn capacity_serves_the_night_backlog_when_the_shift_starts() {
-    // README `[[teams]]`: under capacity distribution, chats that arrived while nobody was online
-    // are handed out automatically. Nobody abandons here, so every chat must be served, the queue
-    // must be long before 08:00 and gone soon after, and no chat is stranded at the end.
+    // guide `routing.md#capacity-distribution`: under capacity distribution, chats that arrived
+    // while nobody was online are handed out automatically. Nobody abandons here, so every chat
+    // must be served, the queue must be long before 08:00 and gone soon after, and no chat is
+    // stranded at the end.
     let runs = replications(&desk("mon 00:00", ""));
     for r in &runs {
         let arrivals = r.all().metrics[Metric::Arrivals as usize];

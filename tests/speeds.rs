@@ -1,4 +1,4 @@
-//! Agents who differ (README `[[agents]]` `speed`, `[[teams]]` `faster_first`) against the
+//! Agents who differ (guide `scenarios.md#agents` `speed`, `[[teams]]` `faster_first`) against the
 //! exact Markov chain of two agents of one chat each, one at speed 2 and one at speed 1, with
 //! exponential work and patience. With `faster_first` a chat that finds both free goes to the
 //! faster agent (fastest server first); the state is then (fast agent busy, slow agent busy,

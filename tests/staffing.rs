@@ -661,7 +661,7 @@ fn a_search_tells_where_it_stands_after_each_simulation() {
 
 #[test]
 fn a_faster_group_is_staffed_as_erlang_a_says_for_its_speed() {
-    // README `[[agents]]` `speed`: agents at speed 2 on 6-minute chats do 3-minute chats;
+    // guide `scenarios.md#agents` `speed`: agents at speed 2 on 6-minute chats do 3-minute chats;
     // both the simulated requirement and the Erlang column must see it (n* = 6 as above,
     // where 6-minute chats at speed 1 would need about twice as many).
     let exact = erlang_a(60.0, 3.0, 1.0);

@@ -14,6 +14,7 @@ mod experiments;
 mod fit_logs;
 mod from_data;
 mod gate;
+mod guide;
 mod handoffs;
 mod inactivity;
 mod layers;

@@ -1,5 +1,5 @@
-//! The turn model of README `[conversation]` end to end: conversations of timed messages, replies
-//! stretched by the agent's load, the real first reply, patience before it and during the
+//! The turn model of guide `scenarios.md#conversation` end to end: conversations of timed messages,
+//! replies stretched by the agent's load, the real first reply, patience before it and during the
 //! conversation.
 
 use ccsim::stats::collector::ReplicationStats;
@@ -82,9 +82,9 @@ fn a_conversation_takes_its_messages_and_the_first_reply_is_the_real_one() {
 
 #[test]
 fn a_busy_agent_replies_more_slowly() {
-    // README `[conversation]`: replies stretch by 1 + s(k - 1). One agent of capacity 10 with s =
-    // 1: a chat that starts while another is open gets its first reply after 60 s, not 30 s, and
-    // misses the 40 s target.
+    // guide `scenarios.md#conversation`: replies stretch by 1 + s(k - 1). One agent of capacity 10
+    // with s = 1: a chat that starts while another is open gets its first reply after 60 s, not 30
+    // s, and misses the 40 s target.
     let alone = talk(1, 10, "", "", 0.0);
     let busy = talk(1, 10, "", "", 1.0);
     for (a, b) in alone.iter().zip(&busy) {
@@ -97,9 +97,9 @@ fn a_busy_agent_replies_more_slowly() {
 
 #[test]
 fn patience_runs_until_the_first_reply_not_just_until_an_agent_starts() {
-    // README `[customers]`: in the turn model a customer waiting for the first reply may leave
-    // while the agent is writing it. Patience 20 s < the 30 s first reply: every customer leaves,
-    // none waited for an agent.
+    // guide `scenarios.md#customers`: in the turn model a customer waiting for the first reply may
+    // leave while the agent is writing it. Patience 20 s < the 30 s first reply: every customer
+    // leaves, none waited for an agent.
     let customers = "[customers]\npatience = { dist = \"constant\", value = \"20s\" }";
     for r in talk(20, 3, "", customers, 0.0) {
         assert_eq!(m(&r, Metric::Abandoned), m(&r, Metric::Arrivals));

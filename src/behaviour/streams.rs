@@ -1,8 +1,8 @@
-//! Random streams (README "Determinism and statistics"): replication `r` of a run with seed `s` draws from ChaCha8 keyed by
-//! `s` on stream numbers derived from `r`, one stream per purpose and per arrival source, and one per customer attribute so
-//! that removing one attribute (no patience) leaves the others' draws unchanged. A
-//! policy change therefore never changes who the customers are (common random numbers), and
-//! no stream depends on the thread that runs it.
+//! Random streams (guide `statistics.md#determinism-and-statistics`): replication `r` of a run with
+//! seed `s` draws from ChaCha8 keyed by `s` on stream numbers derived from `r`, one stream per
+//! purpose and per arrival source, and one per customer attribute so that removing one attribute
+//! (no patience) leaves the others' draws unchanged. A policy change therefore never changes who
+//! the customers are (common random numbers), and no stream depends on the thread that runs it.
 
 use rand::SeedableRng;
 use rand::rngs::ChaCha8Rng;

@@ -114,7 +114,8 @@ impl Sim<'_> {
                 .as_ref()
                 .map_or(0.0, |w| w.sample(&mut streams.work))
         });
-        // README `[[priorities]]`: a stream's chats are of one class, or of several by share.
+        // guide `routing.md#priority-classes-and-sla-order`: a stream's chats are of one class, or
+        // of several by share.
         let class = match stream.classes.is_empty() {
             true => None,
             false => Some(class_of(&stream.classes, route)),
@@ -184,7 +185,7 @@ impl Sim<'_> {
     }
 
     /// The chat leaves the bot for a human queue: its wait and its customer's patience start
-    /// now (README `[customers]`).
+    /// now (guide `scenarios.md#customers`).
     #[inline(always)]
     pub(super) fn enter_human_queue(&mut self, id: ChatId) {
         let c = &mut self.chats[id.index as usize];
@@ -269,8 +270,9 @@ impl Sim<'_> {
         self.carry_out();
     }
 
-    /// The first routing of a returning customer's chat, to the agent who resolved its last
-    /// one (README `[customers]` `reopen_window`); later routings follow the team's rule.
+    /// The first routing of a returning customer's chat, to the agent who resolved its last one
+    /// (guide `routing.md#customers-who-come-back-and-reopened-chats` `reopen_window`); later
+    /// routings follow the team's rule.
     #[cold]
     fn reopen(&mut self, id: ChatId, queue: QueueId, agent: AgentId) {
         self.chats[id.index as usize].reopen_with = NO_AGENT;
@@ -466,8 +468,9 @@ mod tests {
 
     #[test]
     fn a_customer_whose_patience_runs_out_leaves_the_queue_and_may_return() {
-        // README `[customers]`: patience runs from entry into the human queue; the customer who gives up
-        // comes back after `return_after` when the return draw says so (here always).
+        // guide `scenarios.md#customers`: patience runs from entry into the human queue; the
+        // customer who gives up comes back after `return_after` when the return draw says so (here
+        // always).
         let s = parse(
             r#"
 [[teams]]

@@ -13,7 +13,7 @@ pub(super) enum ChatState {
     Waiting,
     InService,
     /// On hold, off every agent's slots, until its customer writes or its timer closes it
-    /// (README `[inactivity.on_hold]`).
+    /// (guide `inactivity.md#on-hold`).
     OnHold,
 }
 
@@ -37,7 +37,7 @@ pub(super) struct Chat {
     /// When it entered the human queue; its wait runs from here to its first start.
     pub(super) queued_at: Millis,
     pub(super) started: bool,
-    /// Work left on the current part (README `[conversation]` block model).
+    /// Work left on the current part (guide `scenarios.md#conversation` block model).
     pub(super) work: f64,
     /// Work at the team it will be transferred to when this part is done, if it will be.
     pub(super) transfer: Option<f64>,
@@ -51,8 +51,9 @@ pub(super) struct Chat {
     pub(super) answer: Answer,
     /// How many times this customer had contacted the center before this chat.
     pub(super) returns: u16,
-    /// The agent its first routing offers it to first: who resolved the customer's previous
-    /// chat, within the reopen window (README `[customers]`); else `NO_AGENT`.
+    /// The agent its first routing offers it to first: who resolved the customer's previous chat,
+    /// within the reopen window (guide `routing.md#customers-who-come-back-and-reopened-chats`);
+    /// else `NO_AGENT`.
     pub(super) reopen_with: u32,
 }
 

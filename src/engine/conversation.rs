@@ -3,7 +3,7 @@
 
 use super::*;
 
-/// A conversation in the turn model (README `[conversation]`).
+/// A conversation in the turn model (guide `scenarios.md#conversation`).
 #[derive(Clone, Debug)]
 pub(super) struct Talk {
     /// The chat's own stream: its reply times and silences are the same whoever handles it.
@@ -16,9 +16,11 @@ pub(super) struct Talk {
     /// Numbers the scheduled step: older steps are stale.
     pub(super) version: u32,
     pub(super) next: Step,
-    /// A customer message waits for an agent's reply (arrival counts as one, README `[inactivity.*]`).
+    /// A customer message waits for an agent's reply (arrival counts as one, guide
+    /// `inactivity.md#snooze`).
     pub(super) unanswered: bool,
-    /// The agent snoozed the chat: inactivity management leaves it alone (README `[inactivity.*]`).
+    /// The agent snoozed the chat: inactivity management leaves it alone (guide
+    /// `inactivity.md#snooze`).
     pub(super) snoozed: bool,
     /// Numbers the scheduled end of the snooze: older ends are stale.
     pub(super) snooze_version: u32,
@@ -38,8 +40,8 @@ pub(super) struct Talk {
     pub(super) hold_version: u32,
     pub(super) held_by: u32,
     pub(super) after_hold: Option<f64>,
-    /// The customer left without a word (README `[customers]`); since when the chat holds a
-    /// slot for nobody (`None` once off the slot), and the slot time so held before.
+    /// The customer left without a word (guide `scenarios.md#customers`); since when the chat holds
+    /// a slot for nobody (`None` once off the slot), and the slot time so held before.
     pub(super) silent: bool,
     pub(super) silent_since: Option<Millis>,
     pub(super) silent_held: Millis,
@@ -81,7 +83,7 @@ pub(super) enum Step {
     CustomerLeaves,
     /// The agent finishes the chat.
     WrapUp,
-    /// The customer's silence puts the chat on hold (README `[inactivity.on_hold]`).
+    /// The customer's silence puts the chat on hold (guide `inactivity.md#on-hold`).
     Hold,
     /// The agent closes a chat whose customer left without a word.
     Close,
@@ -137,7 +139,7 @@ pub(super) struct OnDesk {
 
 impl Sim<'_> {
     /// An agent starts on a chat. The first time, the customer's wait ends (the block model's
-    /// first reply, README `[customers]`).
+    /// first reply, guide `scenarios.md#customers`).
     pub(super) fn start(&mut self, id: ChatId, agent: AgentId) {
         self.note_agent(id, "start", agent.0 as usize);
         let now = self.now;
@@ -193,8 +195,8 @@ impl Sim<'_> {
         }
     }
 
-    /// Turn model: the agent starts writing a reply, which takes the sampled reply time
-    /// stretched by the chats it holds: `reply × (1 + s(k - 1))` (README `[conversation]`).
+    /// Turn model: the agent starts writing a reply, which takes the sampled reply time stretched
+    /// by the chats it holds: `reply × (1 + s(k - 1))` (guide `scenarios.md#conversation`).
     pub(super) fn agent_writes(&mut self, id: ChatId, agent: usize, first: bool) {
         let Some(turns) = self.turns.as_ref() else {
             return;
@@ -244,7 +246,7 @@ impl Sim<'_> {
         );
     }
 
-    /// The next step of a conversation in the turn model (README `[conversation]`).
+    /// The next step of a conversation in the turn model (guide `scenarios.md#conversation`).
     pub(super) fn talk(&mut self, id: ChatId, version: u32) {
         let Some(c) = self.chat(id) else { return };
         let Some(talk) = self.talks.get(id.index as usize) else {
@@ -319,7 +321,7 @@ impl Sim<'_> {
                         turns.customer_reply.sample(&mut talk.rng),
                     ))
                 };
-                // README `[inactivity.on_hold]`: the agent may put the chat on hold now, or
+                // guide `inactivity.md#on-hold`: the agent may put the chat on hold now, or
                 // the customer's silence will, unless the customer (or the agent's close)
                 // comes first.
                 let waits_on_customer = next
@@ -338,8 +340,8 @@ impl Sim<'_> {
                         next = Some((Step::Hold, silence));
                     }
                 }
-                // README `[inactivity.*]`: the agent may snooze ("adiar") the chat it has just answered, so
-                // that the customer's next message raises no alert while it is away.
+                // guide `inactivity.md#snooze`: the agent may snooze ("adiar") the chat it has just
+                // answered, so that the customer's next message raises no alert while it is away.
                 let snooze_now = !hold_now
                     && next.is_none_or(|(step, _)| step == Step::CustomerMessage)
                     && self.snooze.as_ref().is_some_and(|s| {
@@ -408,8 +410,8 @@ impl Sim<'_> {
         }
     }
 
-    /// Brings the agent's remaining work up to now at the speed its current load allows
-    /// (limited processor sharing, README `[conversation]`). Call before the load changes.
+    /// Brings the agent's remaining work up to now at the speed its current load allows (limited
+    /// processor sharing, guide `scenarios.md#conversation`). Call before the load changes.
     pub(super) fn drain_work(&mut self, agent: usize) {
         let desk = &mut self.desks[agent];
         let dt = (self.now - desk.last) as f64;
@@ -526,9 +528,10 @@ impl Sim<'_> {
         self.router.release(chat, self.now, &mut self.decisions);
         self.carry_out();
         self.release(chat, Outcome::Resolved);
-        // README `[[teams]]`: once a chat is concluded the bot takes over again, and a customer who
-        // writes again is routed like a new contact — first to the agent who resolved it
-        // when it writes within the reopen window (README `[customers]`).
+        // guide `routing.md`: once a chat is concluded the bot takes over again, and a customer who
+        // writes again is routed like a new contact — first to the agent who resolved it when it
+        // writes within the reopen window (guide
+        // `routing.md#customers-who-come-back-and-reopened-chats`).
         if let Some((p, after, window)) = &self.return_after_resolution
             && returns <= scenario.customers.max_returns
             && self.resolved_rng[source].random_bool(*p)
@@ -580,8 +583,8 @@ mod tests {
 
     #[test]
     fn a_speed_table_gives_each_level_its_speed_and_its_last_entry_beyond() {
-        // README `[conversation]` `concurrency_speed`: the k-th entry is each chat's speed
-        // with k chats held; past the table, its last entry.
+        // guide `scenarios.md#conversation` `concurrency_speed`: the k-th entry is each chat's
+        // speed with k chats held; past the table, its last entry.
         let table = [1.0, 0.8, 0.5];
         assert_eq!(
             (1..=5)
@@ -598,7 +601,7 @@ mod tests {
 
     #[test]
     fn chats_without_slowdown_do_not_delay_each_other() {
-        // README `[conversation]`: with s = 0 chats do not slow each other.
+        // guide `scenarios.md#conversation`: with s = 0 chats do not slow each other.
         let s = block(2, 0.0, "mon-sun 00:00-24:00", "capacity", "keep");
         let mut sim = quiet(&s);
         inject(&mut sim, MINUTE);
@@ -608,7 +611,8 @@ mod tests {
 
     #[test]
     fn slowdown_shares_the_agent_and_recomputes_finishing_times() {
-        // README `[conversation]`: each chat drains at 1 / (1 + s(k - 1)); finishing times change with k.
+        // guide `scenarios.md#conversation`: each chat drains at 1 / (1 + s(k - 1)); finishing
+        // times change with k.
         let s = block(2, 1.0, "mon-sun 00:00-24:00", "capacity", "keep");
         let mut sim = quiet(&s);
         inject(&mut sim, 60 * SECOND);
@@ -649,7 +653,8 @@ wrap_up = {{ dist = "constant", value = "5s" }}
 
     #[test]
     fn a_conversation_ends_after_its_last_reply_and_wrap_up() {
-        // README `[conversation]` turn model: first reply, customer message, reply (the last of 2), wrap-up.
+        // guide `scenarios.md#conversation` turn model: first reply, customer message, reply (the
+        // last of 2), wrap-up.
         let s = two_turns("capacity = 2");
         let mut sim = quiet(&s);
         let id = inject_talk(&mut sim, 2);
@@ -661,7 +666,7 @@ wrap_up = {{ dist = "constant", value = "5s" }}
 
     #[test]
     fn a_faster_group_writes_and_wraps_up_in_less_time_but_its_customers_do_not() {
-        // README `[[agents]]` `speed = 2`: the agent's replies and wrap-up take half the
+        // guide `scenarios.md#agents` `speed = 2`: the agent's replies and wrap-up take half the
         // time; the customer's answer does not change. 5 s, 30 s, 10 s and 2.5 s.
         let s = two_turns("speed = 2.0");
         let mut sim = quiet(&s);
@@ -718,9 +723,9 @@ handle_time = {{ dist = "constant", value = "1m" }}
 
     #[test]
     fn a_customer_back_within_the_reopen_window_goes_to_the_agent_who_resolved_its_chat() {
-        // README `[customers]` `reopen_window` (LiveChat's preferred recent agent): agent 1,
-        // never assigned, is idle the longest and would win under `capacity`; within the
-        // window the chat goes to agent 0, who resolved the customer's chat.
+        // guide `routing.md#customers-who-come-back-and-reopened-chats` `reopen_window` (LiveChat's
+        // preferred recent agent): agent 1, never assigned, is idle the longest and would win under
+        // `capacity`; within the window the chat goes to agent 0, who resolved the customer's chat.
         assert_eq!(
             taken_by(""),
             vec![0, 1],

@@ -1,4 +1,4 @@
-//! On-hold and silent customers (README `[inactivity.on_hold]`, `[customers]`): a chat put
+//! On-hold and silent customers (guide `inactivity.md#on-hold`, `[customers]`): a chat put
 //! aside off its agent's slot until its customer writes or its own timer closes it, and a
 //! chat whose customer left without a word, which ends as such whoever closes it.
 
@@ -24,7 +24,7 @@ impl Sim<'_> {
         true
     }
 
-    /// The chat goes on hold (README `[inactivity.on_hold]`): off its agent's slot, which
+    /// The chat goes on hold (guide `inactivity.md#on-hold`): off its agent's slot, which
     /// refills from the queue, with no inactivity clock but its own close timer.
     pub(super) fn put_on_hold(&mut self, id: ChatId) {
         let Some(h) = self.scenario.inactivity.on_hold else {

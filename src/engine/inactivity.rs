@@ -14,8 +14,9 @@ pub(super) struct SnoozeSamplers {
 }
 
 impl Sim<'_> {
-    /// The chat's unanswered message is now in a queue of `kind`: a new inactivity episode
-    /// under that queue's flow (README `[inactivity.*]`). Nothing when no message waits or it is snoozed.
+    /// The chat's unanswered message is now in a queue of `kind`: a new inactivity episode under
+    /// that queue's flow (guide `inactivity.md#snooze`). Nothing when no message waits or it is
+    /// snoozed.
     #[inline(always)]
     pub(super) fn open_episode(&mut self, id: ChatId, kind: QueueKind) {
         self.end_episode(id);
@@ -63,7 +64,8 @@ impl Sim<'_> {
         }
     }
 
-    /// An inactivity deadline: an alert, or the flow's action (README `[inactivity.*]`).
+    /// An inactivity deadline: an alert, or the flow's action (guide
+    /// `inactivity.md#episodes-when-the-clock-runs`).
     pub(super) fn inactivity_due(&mut self, id: ChatId, version: u32) {
         if self.chat(id).is_none() {
             return;
@@ -105,8 +107,9 @@ impl Sim<'_> {
         }
     }
 
-    /// Closed with reason "inactivity of the team or agent" (README `[inactivity.*]`). A
-    /// chat whose customer had left silently counts as that instead.
+    /// Closed with reason "inactivity of the team or agent" (guide
+    /// `inactivity.md#episodes-when-the-clock-runs`). A chat whose customer had left silently
+    /// counts as that instead.
     pub(super) fn close_for_inactivity(&mut self, id: ChatId) {
         if self.end_silent(id) {
             return;
@@ -119,7 +122,8 @@ impl Sim<'_> {
         self.release(id, Outcome::AutoClosed);
     }
 
-    /// A message of either side: the auto-close clock starts again (README `[inactivity.*]`).
+    /// A message of either side: the auto-close clock starts again (guide
+    /// `inactivity.md#auto-close`).
     #[inline(always)]
     pub(super) fn touch(&mut self, id: ChatId) {
         let Some(after) = self.scenario.inactivity.auto_close else {
@@ -165,9 +169,9 @@ impl Sim<'_> {
         self.close_for_inactivity(id);
     }
 
-    /// The agent snoozes the chat (README `[inactivity.*]`: "ele deverá adiar a conversa, assim, a gestão de
-    /// inatividade não é acionada"): no episode runs until the snooze ends or the agent
-    /// resumes it early ("continuar").
+    /// The agent snoozes the chat (guide `inactivity.md#snooze`: "ele deverá adiar a conversa,
+    /// assim, a gestão de inatividade não é acionada"): no episode runs until the snooze ends or
+    /// the agent resumes it early ("continuar").
     pub(super) fn start_snooze(&mut self, id: ChatId) {
         let Some(snooze) = self.snooze.as_ref() else {
             return;
@@ -195,9 +199,9 @@ impl Sim<'_> {
         );
     }
 
-    /// The snooze is over, or the agent resumed the chat: inactivity management acts again,
-    /// with a new episode from now (README `[inactivity.*]`), and a message that came in meanwhile gets its
-    /// reply.
+    /// The snooze is over, or the agent resumed the chat: inactivity management acts again, with a
+    /// new episode from now (guide `inactivity.md#snooze`), and a message that came in meanwhile
+    /// gets its reply.
     pub(super) fn snooze_ends(&mut self, id: ChatId, version: u32, early: bool) {
         let Some(c) = self.chat(id) else { return };
         let Some(talk) = self.talks.get(id.index as usize) else {
@@ -261,8 +265,8 @@ exceptions = [{{ teams = ["b"], first_alert = "3m", second_alert = "6m" }}]
 
     #[test]
     fn an_unanswered_chat_raises_its_alerts_in_turn_and_is_closed_by_the_action() {
-        // README `[inactivity.*]`: first alert, then second (the first one clears), then the
-        // flow's action closes the chat.
+        // guide `inactivity.md#flows-per-queue-kind`: first alert, then second (the first one
+        // clears), then the flow's action closes the chat.
         let s = unattended("close = true");
         let mut sim = quiet(&s);
         inject_talk(&mut sim, 2);
@@ -326,8 +330,8 @@ action = {{ after = "3m", {action} }}
 
     #[test]
     fn reassign_hands_a_chat_its_agent_left_unanswered_to_another_agent_of_the_team() {
-        // README `[inactivity.*]` (Rocket.Chat's auto-transfer): no reply within the
-        // action's time, and the chat goes to another agent of the same team.
+        // guide `inactivity.md#actions-move-close-reassign` (Rocket.Chat's auto-transfer): no reply
+        // within the action's time, and the chat goes to another agent of the same team.
         let s = slow_agents(2, "reassign = true");
         let mut sim = quiet(&s);
         run_until(&mut sim, 0);

@@ -38,7 +38,7 @@ pub enum Outcome {
     BotResolved,
     Abandoned,
     AbandonedInConversation,
-    /// The customer left the conversation without a word (README `[customers]`).
+    /// The customer left the conversation without a word (guide `scenarios.md#customers`).
     SilentAbandoned,
     AutoClosed,
     Resolved,

@@ -116,7 +116,7 @@ struct Sim<'a> {
     pickups: Vec<Option<Sampler>>,
     return_after: Option<Sampler>,
     slowdown: f64,
-    /// `concurrency_speed`, if given (README `[conversation]`).
+    /// `concurrency_speed`, if given (guide `scenarios.md#conversation`).
     speeds: Vec<f64>,
     stats: Collector,
     decisions: Vec<Decision>,

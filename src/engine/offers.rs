@@ -24,7 +24,8 @@ impl Sim<'_> {
                 } => self.offer(chat, agent, forced),
                 Decision::Start { chat, agent } => self.start(chat, agent),
                 Decision::Backlog { chat, agent } => {
-                    // README `[inactivity.*]`: the agent's queue ("fila do vendedor") has its own flow.
+                    // guide `inactivity.md#episodes-when-the-clock-runs`: the agent's queue ("fila
+                    // do vendedor") has its own flow.
                     self.note_agent(chat, "agent_queue", agent.0 as usize);
                     self.open_episode(chat, QueueKind::Agent);
                 }
@@ -58,7 +59,7 @@ impl Sim<'_> {
 
     /// The agent sees the offer and answers after its `accept_delay`: it refuses with its
     /// `refuse_probability` (never a forced offer), and an answer later than the team's
-    /// `offer_timeout` is a timeout (README `[[teams]]`).
+    /// `offer_timeout` is a timeout (guide `routing.md#offers-refusals-and-timeouts`).
     pub(super) fn offer(&mut self, chat: ChatId, agent: AgentId, forced: bool) {
         self.note_agent(
             chat,
@@ -126,8 +127,9 @@ impl Sim<'_> {
             if answer == Answer::Timeout
                 && let Some(Some(away)) = self.not_ready_for.get(queue)
             {
-                // Not ready for a while, then Ready again (README `[[teams]]`: agents switch their
-                // status back to "Pronto" to receive chats).
+                // Not ready for a while, then Ready again (guide
+                // `routing.md#offers-refusals-and-timeouts`: agents switch their status back to
+                // "Pronto" to receive chats).
                 let back = round_ms(away.sample(&mut self.agent_rng)).clamp(1, MAX_AHEAD);
                 let desk = &mut self.desks[agent];
                 desk.away = true;
@@ -178,8 +180,8 @@ handle_time = {{ dist = "constant", value = "10m" }}
 
     #[test]
     fn a_chat_everyone_refuses_comes_back_to_the_last_refuser_who_must_take_it() {
-        // README `[[teams]]`: refused by both, the chat returns to the last agent who refused
-        // it, as a forced offer that cannot be refused.
+        // guide `routing.md#offers-refusals-and-timeouts`: refused by both, the chat returns to the
+        // last agent who refused it, as a forced offer that cannot be refused.
         let s = offers(
             r#"refuse_probability = "100%"
 accept_delay = { dist = "constant", value = "5s" }"#,
@@ -200,8 +202,8 @@ accept_delay = { dist = "constant", value = "5s" }"#,
 
     #[test]
     fn a_missed_offer_sets_the_agent_not_ready_until_it_comes_back() {
-        // README `[[teams]]`: an offer that times out goes to the next agent, and the agent who missed
-        // it is Not ready for `not_ready_for`.
+        // guide `routing.md#offers-refusals-and-timeouts`: an offer that times out goes to the next
+        // agent, and the agent who missed it is Not ready for `not_ready_for`.
         let s = offers(
             r#"accept_delay = { dist = "constant", value = "1m" }"#,
             r#"offer_timeout = "30s"

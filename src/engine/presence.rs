@@ -36,11 +36,11 @@ impl Sim<'_> {
         }
     }
 
-    /// Shifts and breaks change. Every group's changes at this instant are applied together
-    /// and only then are chats handed out, so agents who start together share the backlog
-    /// (README `[[teams]]`). At a shift start each agent may be absent for the whole shift
-    /// (absenteeism, drawn per agent and shift); at an end the agent keeps or hands back its
-    /// chats (README `[[agents]]`); a new shift clears a missed offer's Not ready.
+    /// Shifts and breaks change. Every group's changes at this instant are applied together and
+    /// only then are chats handed out, so agents who start together share the backlog (guide
+    /// `routing.md#offers-refusals-and-timeouts`). At a shift start each agent may be absent for
+    /// the whole shift (absenteeism, drawn per agent and shift); at an end the agent keeps or hands
+    /// back its chats (guide `scenarios.md#agents`); a new shift clears a missed offer's Not ready.
     pub(super) fn calendar(&mut self) {
         let scenario = self.scenario;
         let start = scenario.simulation.start;
@@ -102,7 +102,7 @@ impl Sim<'_> {
 
     /// `on_shift_end = "requeue"`: every chat the agent holds goes back to its queue, except
     /// a snoozed one, which stays with the agent until its snooze ends or the agent resumes
-    /// it (README, `[inactivity.snooze]`), and goes back then (see `snooze_ends`).
+    /// it (guide `inactivity.md#snooze`), and goes back then (see `snooze_ends`).
     pub(super) fn hand_back(&mut self, agent: usize) {
         let mut held = std::mem::take(&mut self.held);
         self.router.chats_of(AgentId(agent as u32), &mut held);
@@ -128,7 +128,7 @@ impl Sim<'_> {
         self.route_to(id, queue);
     }
 
-    /// `hand_back_to = "agent"` (README `[[teams]]`): a chat in its agent's slot goes straight
+    /// `hand_back_to = "agent"` (guide `routing.md`): a chat in its agent's slot goes straight
     /// to another available agent of its team, with a fresh inactivity clock. Returns whether
     /// it did; with nobody available, or for a chat not yet started, the caller queues it.
     fn hand_to_agent(&mut self, id: ChatId) -> bool {
@@ -216,7 +216,7 @@ impl Sim<'_> {
             return;
         }
         // Gone Not ready on shift: the group may hand its chats back after a grace time
-        // (README `[[agents]]` `on_not_ready`).
+        // (guide `routing.md#shift-ends-breaks-and-hand-backs` `on_not_ready`).
         if matches!(presence, Presence::NotReady | Presence::Away)
             && desk.presence == Presence::Ready
             && self.scenario.agent_groups[desk.group].on_not_ready == OnShiftEnd::Requeue
@@ -261,7 +261,8 @@ mod tests {
 
     #[test]
     fn an_agent_keeps_its_chat_past_shift_end() {
-        // README `[[agents]]` on_shift_end = "keep": the open chat is finished after the shift.
+        // guide `routing.md#shift-ends-breaks-and-hand-backs` on_shift_end = "keep": the open chat
+        // is finished after the shift.
         let s = block(1, 0.0, "mon 00:00-01:00", "capacity", "keep");
         let mut sim = quiet(&s);
         let group = &s.agent_groups[0];
@@ -283,9 +284,9 @@ mod tests {
 
     #[test]
     fn with_a_grace_time_the_agent_finishes_what_it_can_and_hands_back_the_rest() {
-        // README `[[agents]]` shift_end_grace (Chatwoot's offline reassignment): off shift at
-        // 01:00, the agent keeps its chats for 10 minutes; the one done by then ends with
-        // it, the other goes back to the team's queue at 01:10.
+        // guide `routing.md#shift-ends-breaks-and-hand-backs` shift_end_grace (Chatwoot's offline
+        // reassignment): off shift at 01:00, the agent keeps its chats for 10 minutes; the one done
+        // by then ends with it, the other goes back to the team's queue at 01:10.
         let s = parse(
             r#"
 [[teams]]
@@ -326,9 +327,10 @@ handle_time = { dist = "constant", value = "1m" }
 
     #[test]
     fn requeue_hands_back_every_chat_and_only_the_started_one_counts_as_started() {
-        // README `[[agents]]` on_shift_end = "requeue"; `[[teams]]`: sequential gives the agent chats beyond its
-        // capacity, which wait in its queue. At the shift end all three go back to the team queue;
-        // the two that never reached a slot must not count as started on the way out.
+        // guide `routing.md#shift-ends-breaks-and-hand-backs` on_shift_end = "requeue";
+        // `[[teams]]`: sequential gives the agent chats beyond its capacity, which wait in its
+        // queue. At the shift end all three go back to the team queue; the two that never reached a
+        // slot must not count as started on the way out.
         let s = block(1, 0.0, "mon 00:00-01:00", "sequential", "requeue");
         let mut sim = quiet(&s);
         if let Some(t) = s.agent_groups[0].schedule(0).next_change(0, 0) {
@@ -405,8 +407,9 @@ customer_reply = {{ dist = "constant", value = "5h" }}
 
     #[test]
     fn a_not_ready_agent_hands_its_chats_back_after_the_grace_time() {
-        // README `[[agents]]` `on_not_ready = "requeue"` (Chatwoot): 5 minutes into the
-        // break the open chat goes back to the queue, which gives it to the other agent.
+        // guide `routing.md#shift-ends-breaks-and-hand-backs` `on_not_ready = "requeue"`
+        // (Chatwoot): 5 minutes into the break the open chat goes back to the queue, which gives it
+        // to the other agent.
         let s = breaking(
             "30m",
             "on_not_ready = \"requeue\"\nnot_ready_grace = \"5m\"",
@@ -448,9 +451,9 @@ customer_reply = {{ dist = "constant", value = "5h" }}
 
     #[test]
     fn hand_back_to_agent_gives_the_chat_to_a_busy_colleague_rather_than_the_queue() {
-        // README `[[teams]]` `hand_back_to`: "agent" hands the chat to another available
-        // agent of the team even when full (into its own queue); "queue" leaves it waiting in
-        // the team's queue.
+        // guide `routing.md#shift-ends-breaks-and-hand-backs` `hand_back_to`: "agent" hands the
+        // chat to another available agent of the team even when full (into its own queue); "queue"
+        // leaves it waiting in the team's queue.
         let requeue = "on_not_ready = \"requeue\"";
         let s = breaking("30m", requeue, "hand_back_to = \"agent\"", 1);
         let (mut sim, id) = on_break(&s, 1);

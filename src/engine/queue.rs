@@ -1,5 +1,5 @@
-//! The future event list: a binary heap ordered by (time, sequence number), so events at the
-//! same instant run in the order they were scheduled (README "Determinism and statistics").
+//! The future event list: a binary heap ordered by (time, sequence number), so events at the same
+//! instant run in the order they were scheduled (guide `statistics.md#determinism-and-statistics`).
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;

@@ -4,10 +4,10 @@
 use super::*;
 
 impl Sim<'_> {
-    /// The agent, done with its part, hands the chat on with `work` still to do. Returns
-    /// whether it did: a transfer to agents needs one of them available (README `[[teams]]`: "para
-    /// transferir um atendimento para outro analista ele precisa estar disponível"), and
-    /// otherwise the agent finishes the chat itself.
+    /// The agent, done with its part, hands the chat on with `work` still to do. Returns whether it
+    /// did: a transfer to agents needs one of them available (guide `routing.md#transfers`: "para
+    /// transferir um atendimento para outro analista ele precisa estar disponível"), and otherwise
+    /// the agent finishes the chat itself.
     pub(super) fn transfer(&mut self, chat: ChatId, work: f64, counted: Option<Tag>) -> bool {
         let scenario = self.scenario;
         match scenario.conversation.transfer_to {
@@ -47,16 +47,16 @@ impl Sim<'_> {
         }
     }
 
-    /// An inactivity flow's action moves the chat, wherever it is, to `team`'s queue (README `[inactivity.*]`).
-    /// A chat moved away from an agent is not handed straight back to that agent while
-    /// another can take it.
+    /// An inactivity flow's action moves the chat, wherever it is, to `team`'s queue (guide
+    /// `inactivity.md#actions-move-close-reassign`). A chat moved away from an agent is not handed
+    /// straight back to that agent while another can take it.
     pub(super) fn move_to_team(&mut self, chat: ChatId, team: TeamId) {
         self.move_away(chat, QueueId(team.0), "inactivity_transfer", true);
     }
 
-    /// The agent-queue action `reassign` (README `[inactivity.*]`): the chat leaves its
-    /// silent agent for another of the queue it came through, or waits there again; it
-    /// counts as an inactivity transfer.
+    /// The agent-queue action `reassign` (guide `inactivity.md#actions-move-close-reassign`): the
+    /// chat leaves its silent agent for another of the queue it came through, or waits there again;
+    /// it counts as an inactivity transfer.
     pub(super) fn reassign(&mut self, chat: ChatId) {
         let queue = self.chats[chat.index as usize].queue;
         self.move_away(chat, queue, "inactivity_reassign", false);
@@ -128,7 +128,7 @@ transfer_to = {to}
 
     #[test]
     fn with_no_agent_of_the_group_available_the_sender_finishes_the_chat() {
-        // README `[[teams]]`: a transfer to an agent needs one who is available.
+        // guide `routing.md#transfers`: a transfer to an agent needs one who is available.
         let s = transferring(r#"{ group = "other" }"#);
         let mut sim = quiet(&s);
         transferred_chat(&mut sim);

@@ -1,10 +1,9 @@
-//! `ccsim check`: KPI bounds judged with their confidence intervals (README "Running"), and a run held
-//! against a baseline report or, paired on the same customers, against an older version of
-//! the scenario. Every comparison one `check` makes is a test, and the whole family is held
-//! to a 5% chance of a false alarm (Holm's step-down procedure): a change that only redraws
-//! the random numbers fails about one build in twenty at most, however many bounds and
-//! variants there are. A difference smaller than the expectation's tolerance is never a
-//! regression, however sure.
+//! `ccsim check`: KPI bounds judged with their confidence intervals (guide `experiments.md`), and a
+//! run held against a baseline report or, paired on the same customers, against an older version of
+//! the scenario. Every comparison one `check` makes is a test, and the whole family is held to a 5%
+//! chance of a false alarm (Holm's step-down procedure): a change that only redraws the random
+//! numbers fails about one build in twenty at most, however many bounds and variants there are. A
+//! difference smaller than the expectation's tolerance is never a regression, however sure.
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -1,5 +1,5 @@
-//! A sweep that decides (README "Deciding from a sweep"): which metrics a sweep's table
-//! shows, which points the scenario's `[[expect]]` bounds rule out, which points no other
+//! A sweep that decides (guide `experiments.md#deciding-from-a-sweep`): which metrics a sweep's
+//! table shows, which points the scenario's `[[expect]]` bounds rule out, which points no other
 //! beats on a trade-off of two metrics, and which feasible point is best for an objective.
 
 use crate::scenario::{Expect, Scenario};

@@ -1,6 +1,6 @@
 //! Replications in parallel. Each replication draws only from its own streams and results are
 //! collected in replication order before anything is summed, so the output is bit-identical
-//! whatever the number of threads (README "Determinism and statistics").
+//! whatever the number of threads (guide `statistics.md#determinism-and-statistics`).
 
 pub mod check;
 pub mod decide;
@@ -137,10 +137,11 @@ pub fn run(
     Ok(all.remove(0))
 }
 
-/// Runs every replication of every scenario (variants, sweep points) as one pool of work, so
-/// that both cores stay busy however the replications divide among them. Replication `r` of
-/// every scenario draws from the same streams (seed, r): common random numbers, the same
-/// customers in every variant (README "Determinism and statistics"). Each outcome's wall time is the whole run's.
+/// Runs every replication of every scenario (variants, sweep points) as one pool of work, so that
+/// both cores stay busy however the replications divide among them. Replication `r` of every
+/// scenario draws from the same streams (seed, r): common random numbers, the same customers in
+/// every variant (guide `statistics.md#determinism-and-statistics`). Each outcome's wall time is
+/// the whole run's.
 pub fn run_all(
     scenarios: &[&Scenario],
     plan: Plan,

@@ -1,10 +1,10 @@
-//! `ccsim tune` (README "Tuning with `ccsim tune`"): where a grid is too big to sweep, a
-//! pattern search over a box of settings on a grid of the given steps. From the box's centre
-//! it moves to the best neighbour (one step along one path) that keeps the `[[expect]]`
-//! bounds, while one is better on the objective's mean; at a point no neighbour beats it
-//! asks whether the point beats every feasible neighbour at 95%, paired on the same customers
-//! (every point runs the same replications: common random numbers), and doubles the
-//! replications of the neighbourhood while it does not, up to a limit.
+//! `ccsim tune` (guide `experiments.md#tuning-with-ccsim-tune`): where a grid is too big to sweep,
+//! a pattern search over a box of settings on a grid of the given steps. From the box's centre it
+//! moves to the best neighbour (one step along one path) that keeps the `[[expect]]` bounds, while
+//! one is better on the objective's mean; at a point no neighbour beats it asks whether the point
+//! beats every feasible neighbour at 95%, paired on the same customers (every point runs the same
+//! replications: common random numbers), and doubles the replications of the neighbourhood while it
+//! does not, up to a limit.
 
 use std::collections::BTreeMap;
 

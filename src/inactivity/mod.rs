@@ -1,12 +1,13 @@
-//! Inactivity management ("Gestão de inatividade", README `[inactivity.*]`) as deterministic rules: which
-//! flow governs a waiting chat, when its alerts fire, what the action does, when a silent
-//! chat is closed. No randomness and no clock of its own: the engine opens episodes, asks
-//! for the next deadline and reports what happened.
+//! Inactivity management ("Gestão de inatividade", guide `inactivity.md#flows-per-queue-kind`) as
+//! deterministic rules: which flow governs a waiting chat, when its alerts fire, what the action
+//! does, when a silent chat is closed. No randomness and no clock of its own: the engine opens
+//! episodes, asks for the next deadline and reports what happened.
 
 use crate::routing::TeamId;
 use crate::time::Millis;
 
-/// The three queue kinds a flow is configured for (README `[inactivity.*]`).
+/// The three queue kinds a flow is configured for (guide
+/// `inactivity.md#episodes-when-the-clock-runs`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum QueueKind {
     /// "Fila do time": the chat waits in a team's queue.
@@ -19,19 +20,20 @@ pub enum QueueKind {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ActionKind {
-    /// Move the chat to this team's queue, taking it from the agent (README `[inactivity.*]`).
+    /// Move the chat to this team's queue, taking it from the agent (guide `inactivity.md`).
     Transfer(TeamId),
     /// Close the chat, reason "inactivity".
     Close,
-    /// Take the chat from its silent agent and offer it to another of the same team, or put
-    /// it back in the team's queue when none is free (README `[inactivity.*]`: Rocket.Chat's
-    /// auto-transfer, Chatwoot's reassignment). Only for chats an agent holds.
+    /// Take the chat from its silent agent and offer it to another of the same team, or put it back
+    /// in the team's queue when none is free (guide `inactivity.md#actions-move-close-reassign`:
+    /// Rocket.Chat's auto-transfer, Chatwoot's reassignment). Only for chats an agent holds.
     Reassign,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Action {
-    /// Time since the episode started; by default the second alert's (README `[inactivity.*]`).
+    /// Time since the episode started; by default the second alert's (guide
+    /// `inactivity.md#actions-move-close-reassign`).
     pub after: Millis,
     pub kind: ActionKind,
 }
@@ -52,7 +54,7 @@ pub struct FlowSet {
 }
 
 impl FlowSet {
-    /// The alternative flow that lists `team`, or the main flow (README `[inactivity.*]`: "Fluxo
+    /// The alternative flow that lists `team`, or the main flow (guide `inactivity.md`: "Fluxo
     /// alternativo: ... exceções para os casos que não se encaixam no fluxo principal").
     pub fn flow_for(&self, team: Option<TeamId>) -> &InactivityFlow {
         team.and_then(|t| {
@@ -72,11 +74,11 @@ pub struct Rules {
     pub waiting_queue: Option<FlowSet>,
     /// Close a chat with no message from either side for this long.
     pub auto_close: Option<Millis>,
-    /// Auto-close applies to chats that arrived from this instant on (README `[inactivity.*]`: "a partir da
-    /// data de ativação").
+    /// Auto-close applies to chats that arrived from this instant on (guide
+    /// `inactivity.md#auto-close`: "a partir da data de ativação").
     pub auto_close_from: Millis,
-    /// Chats waiting on their customer put aside, off the agent's slots (README
-    /// `[inactivity.on_hold]`).
+    /// Chats waiting on their customer put aside, off the agent's slots (guide
+    /// `inactivity.md#on-hold`).
     pub on_hold: Option<OnHold>,
 }
 
@@ -90,7 +92,7 @@ pub enum Resume {
     Queue,
 }
 
-/// The timing rules of on-hold (README `[inactivity.on_hold]`, Rocket.Chat's "place chats
+/// The timing rules of on-hold (guide `inactivity.md#on-hold`, Rocket.Chat's "place chats
 /// on hold"): a chat whose agent has replied and whose customer has not is put on hold
 /// after `after_silence` (or by hand, which the engine samples); on hold it frees the
 /// agent's slot, general auto-close leaves it alone and its own timer closes it after
@@ -155,7 +157,8 @@ pub enum Step {
     Act(ActionKind),
 }
 
-/// The inactivity clock of one unanswered customer message in one queue (README `[inactivity.*]`).
+/// The inactivity clock of one unanswered customer message in one queue (guide
+/// `inactivity.md#episodes-when-the-clock-runs`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Episode {
     pub kind: QueueKind,

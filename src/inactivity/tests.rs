@@ -1,4 +1,5 @@
-//! Rule-by-rule tests of inactivity management, citing README `[inactivity.*]`.
+//! Rule-by-rule tests of inactivity management, citing guide
+//! `inactivity.md#actions-move-close-reassign`.
 
 use super::*;
 use crate::time::MINUTE;
@@ -42,8 +43,9 @@ fn steps(mut e: Episode) -> Vec<(Millis, Step)> {
 
 #[test]
 fn alerts_then_the_action_fire_at_their_times_from_the_episode_start() {
-    // README `[inactivity.*]`: "tempo limite para que a Omni mude o status da conversa e alerte o vendedor
-    // pela 1ª vez", then the 2nd, then "uma ação ... quando a conversa passar do tempo limite".
+    // guide `inactivity.md#flows-per-queue-kind`: "tempo limite para que a Omni mude o status da
+    // conversa e alerte o vendedor pela 1ª vez", then the 2nd, then "uma ação ... quando a conversa
+    // passar do tempo limite".
     let e = rules()
         .open(QueueKind::Team, Some(TeamId(0)), 5 * MINUTE)
         .unwrap();
@@ -59,7 +61,8 @@ fn alerts_then_the_action_fire_at_their_times_from_the_episode_start() {
 
 #[test]
 fn an_alternative_flow_replaces_the_main_one_for_its_teams() {
-    // README `[inactivity.*]`: "Fluxo alternativo ... definir quais times devem ser tratados como exceção".
+    // guide `inactivity.md#flows-per-queue-kind`: "Fluxo alternativo ... definir quais times devem
+    // ser tratados como exceção".
     let e = rules().open(QueueKind::Team, Some(TeamId(2)), 0).unwrap();
     assert_eq!(
         steps(e),
@@ -72,7 +75,8 @@ fn an_alternative_flow_replaces_the_main_one_for_its_teams() {
 
 #[test]
 fn each_queue_kind_has_its_own_flow_and_none_runs_without_one() {
-    // README `[inactivity.*]`: three queues — "Fila do time", "Fila do vendedor", "Fila aguardando".
+    // guide `inactivity.md#episodes-when-the-clock-runs`: three queues — "Fila do time", "Fila do
+    // vendedor", "Fila aguardando".
     let r = rules();
     let agent = r.open(QueueKind::Agent, Some(TeamId(0)), 0).unwrap();
     assert_eq!(
@@ -87,7 +91,7 @@ fn each_queue_kind_has_its_own_flow_and_none_runs_without_one() {
 
 #[test]
 fn after_a_snooze_the_clock_starts_again_from_its_end() {
-    // README `[inactivity.*]`: while snoozed ("adiar") inactivity management does not act,
+    // guide `inactivity.md#snooze`: while snoozed ("adiar") inactivity management does not act,
     // and the episode restarts from the snooze's end, not from its old start. The engine drops
     // the episode at the snooze and opens one when it ends: green again, counted from then.
     let mut before = rules().open(QueueKind::Agent, Some(TeamId(0)), 0).unwrap();
@@ -102,8 +106,8 @@ fn after_a_snooze_the_clock_starts_again_from_its_end() {
 
 #[test]
 fn auto_close_counts_from_the_last_message() {
-    // README `[inactivity.*]`: auto-close closes conversations left long without interaction,
-    // counting the time since the last message of either side.
+    // guide `inactivity.md#auto-close`: auto-close closes conversations left long without
+    // interaction, counting the time since the last message of either side.
     assert_eq!(rules().auto_close_at(7 * MINUTE), Some(37 * MINUTE));
     assert_eq!(Rules::default().auto_close_at(7 * MINUTE), None);
 }
@@ -118,7 +122,7 @@ fn hold(after_silence: Option<i64>, resume: Resume) -> OnHold {
 
 #[test]
 fn a_chat_is_put_on_hold_when_its_customer_stays_silent_past_the_threshold() {
-    // README `[inactivity.on_hold]`: placed on hold automatically after N minutes without a
+    // guide `inactivity.md#on-hold`: placed on hold automatically after N minutes without a
     // customer message, counted from the agent's last reply.
     let h = hold(Some(5), Resume::Agent);
     assert_eq!(h.hold_at(10 * MINUTE, None), Some(15 * MINUTE));
@@ -142,7 +146,7 @@ fn a_chat_is_put_on_hold_when_its_customer_stays_silent_past_the_threshold() {
 
 #[test]
 fn a_held_chat_has_its_own_close_timer_from_the_moment_it_was_held() {
-    // README `[inactivity.on_hold]`: held chats are closed after `close_after` on hold,
+    // guide `inactivity.md#on-hold`: held chats are closed after `close_after` on hold,
     // whatever general auto-close says.
     assert_eq!(
         hold(Some(5), Resume::Agent).close_at(15 * MINUTE),
@@ -152,7 +156,7 @@ fn a_held_chat_has_its_own_close_timer_from_the_moment_it_was_held() {
 
 #[test]
 fn a_resumed_chat_goes_back_to_its_agent_only_if_that_agent_can_take_it() {
-    // README `[inactivity.on_hold]`: `resume = "agent"` returns it to the same agent when
+    // guide `inactivity.md#on-hold`: `resume = "agent"` returns it to the same agent when
     // online with a free slot, else to the team's queue; `resume = "queue"` always queues.
     let agent = hold(Some(5), Resume::Agent);
     assert_eq!(agent.resume_to(true), ResumeTo::Agent);

@@ -354,7 +354,7 @@ impl<'a> Search<'a> {
     pub fn erlang_inputs(&self, runs: &[RunOutput], gi: usize) -> (f64, Option<f64>) {
         let g = self.staffing.groups[gi];
         let handle = match &self.base.conversation.model {
-            // A faster group does the same work in less time (README `[[agents]]` `speed`).
+            // A faster group does the same work in less time (guide `scenarios.md#agents` `speed`).
             WorkModel::Block { handle_time } => {
                 handle_time.mean() / MINUTE as f64 / self.base.agent_groups[g].speed
             }

@@ -1,5 +1,5 @@
-//! The CSV files of README "Outputs", each rendered to bytes so that it can be tested without files.
-//! Numbers are written with six decimals and an undefined value (no chat to average over) as
+//! The CSV files of guide `outputs.md`, each rendered to bytes so that it can be tested without
+//! files. Numbers are written with six decimals and an undefined value (no chat to average over) as
 //! an empty cell, so that the same run always gives the same bytes.
 
 use crate::engine::RunOutput;
@@ -277,8 +277,9 @@ pub fn week(variants: &[Results]) -> Vec<u8> {
     finish(w)
 }
 
-/// The paired difference of `metric` between a variant and the base, replication by
-/// replication: common random numbers make the pairs share their customers (README "Determinism and statistics").
+/// The paired difference of `metric` between a variant and the base, replication by replication:
+/// common random numbers make the pairs share their customers (guide
+/// `statistics.md#determinism-and-statistics`).
 pub fn paired(base: &[RunOutput], other: &[RunOutput], m: Metric) -> Estimate {
     paired_scopes(base, ALL, other, ALL, m)
 }

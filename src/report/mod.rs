@@ -1,4 +1,4 @@
-//! The report directory (README "Outputs"). Every file is rendered to bytes first, then the whole
+//! The report directory (guide `outputs.md`). Every file is rendered to bytes first, then the whole
 //! folder is written beside the old one and swapped in (`folder`), so that a folder always
 //! holds the files of exactly one command.
 

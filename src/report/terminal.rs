@@ -54,7 +54,7 @@ pub enum By {
     Auto,
     Team,
     Stream,
-    /// Priority classes (README `[[priorities]]`).
+    /// Priority classes (guide `routing.md#priority-classes-and-sla-order`).
     Priority,
     /// The whole centre only.
     None,

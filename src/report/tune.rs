@@ -1,6 +1,6 @@
 //! What `ccsim tune` writes besides the sweep report of the points it evaluated:
-//! `tune.csv`, `tuned.toml` and the lines the terminal shows (README "Tuning with
-//! `ccsim tune`").
+//! `tune.csv`, `tuned.toml` and the lines the terminal shows (guide
+//! `experiments.md#tuning-with-ccsim-tune`).
 
 use std::fmt::Write;
 use std::path::Path;

@@ -1,6 +1,7 @@
-//! The report as a workbook a planner opens in a spreadsheet program (README "`report.xlsx`
-//! and `plan.xlsx`"): numbers as numbers, shares formatted as percentages, times in minutes,
-//! the header row frozen. The CSVs stay the files to compute with; the workbook is for reading.
+//! The report as a workbook a planner opens in a spreadsheet program (guide
+//! `outputs.md#reportxlsx-and-planxlsx`): numbers as numbers, shares formatted as percentages,
+//! times in minutes, the header row frozen. The CSVs stay the files to compute with; the workbook
+//! is for reading.
 
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 

@@ -1,6 +1,6 @@
-//! `capacity` distribution (README `[[teams]]`): a chat goes to the eligible agent with the
-//! most free slots; ties go to the agent idle the longest since their last assignment, then to
-//! the lowest index. Never above capacity.
+//! `capacity` distribution (guide `routing.md#capacity-distribution`): a chat goes to the eligible
+//! agent with the most free slots; ties go to the agent idle the longest since their last
+//! assignment, then to the lowest index. Never above capacity.
 //!
 //! The rule is a lexicographic order, so each member's standing packs into one `u64` — free
 //! slots, then idleness, then position — and a pick is the maximum of those keys.
@@ -15,9 +15,9 @@ pub const MAX_TIME: Millis = (1 << 40) - 2;
 /// A team has at most 2^16 members.
 pub const MAX_MEMBERS: usize = 1 << 16;
 
-/// The standing of the member at `position` of a team: larger is better; 0 for an agent who
-/// cannot take a chat (offline, Not ready or full). In a team that prefers faster agents
-/// (README `[[teams]]` `faster_first`), the agent's speed rank comes between free slots and
+/// The standing of the member at `position` of a team: larger is better; 0 for an agent who cannot
+/// take a chat (offline, Not ready or full). In a team that prefers faster agents (guide
+/// `routing.md#faster-first` `faster_first`), the agent's speed rank comes between free slots and
 /// idleness, which then counts in whole seconds to leave it room.
 #[inline(always)]
 pub fn key(a: &AgentState, position: usize, faster: bool) -> u64 {
@@ -121,7 +121,7 @@ mod tests {
 
     #[test]
     fn faster_first_ranks_speed_after_free_slots_and_before_idleness() {
-        // README `[[teams]]` `faster_first`.
+        // guide `routing.md#faster-first` `faster_first`.
         let fast = |held, last| {
             let mut a = agent(3, held, last);
             a.speed_rank = 2;

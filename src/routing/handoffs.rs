@@ -1,14 +1,15 @@
-//! A chat that changes hands outside the team's rule: a transfer to a named agent (README
-//! `[[teams]]`), and a held chat that resumes with its agent (README `[inactivity.on_hold]`).
+//! A chat that changes hands outside the team's rule: a transfer to a named agent (guide
+//! `routing.md#transfers`), and a held chat that resumes with its agent (guide
+//! `inactivity.md#on-hold`).
 
 use super::*;
 
 impl Router {
-    /// A transfer to another agent: only to one who is available, online and Ready (README `[[teams]]`:
-    /// "para transferir um atendimento para outro analista ele precisa estar disponível").
-    /// Among `candidates` it goes to the available one with the most free slots (the first
-    /// listed on a tie), into a slot or, if full, its queue; the sender's freed slot then
-    /// refills like any other. Returns the receiving agent, or `None`, changing nothing, when
+    /// A transfer to another agent: only to one who is available, online and Ready (guide
+    /// `routing.md#transfers`: "para transferir um atendimento para outro analista ele precisa
+    /// estar disponível"). Among `candidates` it goes to the available one with the most free slots
+    /// (the first listed on a tie), into a slot or, if full, its queue; the sender's freed slot
+    /// then refills like any other. Returns the receiving agent, or `None`, changing nothing, when
     /// nobody is available.
     pub fn transfer_to_agent(
         &mut self,
@@ -52,7 +53,7 @@ impl Router {
         a.available() && a.held < a.capacity
     }
 
-    /// A chat that left every agent (put on hold, README `[inactivity.on_hold]`) goes back
+    /// A chat that left every agent (put on hold, guide `inactivity.md#on-hold`) goes back
     /// straight into a slot of `agent`, its agent before: only when that agent is online,
     /// Ready and has a free slot. Returns whether it did; otherwise nothing changes and the
     /// caller queues the chat.

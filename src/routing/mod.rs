@@ -1,8 +1,8 @@
-//! The routing rules of README "How it works" and `[[teams]]` as a deterministic state machine: no randomness, no I/O, no
-//! clock of its own. The engine tells it what happened (a chat entered a queue, an agent
-//! answered an offer, a customer left, a chat ended, an agent's presence changed, an agent
-//! picked up work by hand) and it answers with the decisions the platform would make. A real
-//! platform could embed this module as it is.
+//! The routing rules of guide `routing.md#offers-refusals-and-timeouts` and `[[teams]]` as a
+//! deterministic state machine: no randomness, no I/O, no clock of its own. The engine tells it
+//! what happened (a chat entered a queue, an agent answered an offer, a customer left, a chat
+//! ended, an agent's presence changed, an agent picked up work by hand) and it answers with the
+//! decisions the platform would make. A real platform could embed this module as it is.
 //!
 //! The steps every chat takes (`enqueue`, `pick`, `offer`, `accept`, `release`, `unassign`,
 //! `refresh_keys`, `dispatch_for`) are `#[inline(always)]`: left to the compiler they stayed
@@ -37,16 +37,19 @@ pub struct TeamId(pub u32);
 /// How a team hands out its chats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Distribution {
-    /// Most free slots first, waiting chats handed out automatically (README `[[teams]]`).
+    /// Most free slots first, waiting chats handed out automatically (guide
+    /// `routing.md#capacity-distribution`).
     Capacity,
-    /// Round robin, load ignored unless `max_chats` is set; no sweep (README `[[teams]]`).
+    /// Round robin, load ignored unless `max_chats` is set; no sweep (guide
+    /// `routing.md#sequential-distribution-round-robin`).
     Sequential { max_chats: Option<u32> },
     /// Nothing automatic: agents take chats from the queue themselves.
     Manual,
 }
 
-/// A queue chats wait in: a team's, or the Waiting box ("Aguardando", README "How it works"), where chats go
-/// when no route sends them to a team. The Waiting box is numbered after the teams.
+/// A queue chats wait in: a team's, or the Waiting box ("Aguardando", guide
+/// `routing.md#the-waiting-box-and-weighted-routes`), where chats go when no route sends them to a
+/// team. The Waiting box is numbered after the teams.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct QueueId(pub u32);
 
@@ -61,8 +64,9 @@ pub struct ChatId {
 /// What the platform does; the engine carries it out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Decision {
-    /// The chat is offered to the agent, who accepts or refuses (README `[[teams]]`). A `forced` offer
-    /// comes back to an agent who refused when nobody else could take it: it must be accepted.
+    /// The chat is offered to the agent, who accepts or refuses (guide
+    /// `routing.md#offers-refusals-and-timeouts`). A `forced` offer comes back to an agent who
+    /// refused when nobody else could take it: it must be accepted.
     Offer {
         chat: ChatId,
         agent: AgentId,
@@ -70,19 +74,20 @@ pub enum Decision {
     },
     /// The chat now sits in one of the agent's slots: the agent is working on it.
     Start { chat: ChatId, agent: AgentId },
-    /// The agent accepted the chat into its own queue ("fila do vendedor", README `[inactivity.*]`): it is
-    /// the agent's from now on, and waits there for one of its slots to free (README `[[teams]]`).
+    /// The agent accepted the chat into its own queue ("fila do vendedor", guide `inactivity.md`):
+    /// it is the agent's from now on, and waits there for one of its slots to free (guide
+    /// `routing.md#capacity-distribution`).
     Backlog { chat: ChatId, agent: AgentId },
-    /// A `sequential` chat found no eligible agent: it stays in the team queue until someone
-    /// takes it by hand (README `[[teams]]`). `nobody_online` tells the case README `[[teams]]`
-    /// describes (no member of the team was online) from the one where members were online
-    /// but all Not ready or at `max_chats`.
+    /// A `sequential` chat found no eligible agent: it stays in the team queue until someone takes
+    /// it by hand (guide `routing.md#capacity-distribution`). `nobody_online` tells the case guide
+    /// `routing.md#capacity-distribution` describes (no member of the team was online) from the one
+    /// where members were online but all Not ready or at `max_chats`.
     Stranded { chat: ChatId, nobody_online: bool },
     /// A refused chat found nobody to take it, not even an agent who refused it (they went
     /// offline, on a break or Not ready): it is back in its queue, in its place by age, and
     /// waits there like any other chat.
     Returned { chat: ChatId, queue: QueueId },
-    /// The chat waits in `queue`, a team queue that overflows (README `[[agents]]`
+    /// The chat waits in `queue`, a team queue that overflows (guide `routing.md#overflow`
     /// `overflow_teams`): once it has waited `Router::overflow_wait` there, the team's
     /// secondary agents may take it, and the engine calls `Router::overflow_due` then.
     /// (The time is not carried here, to keep every decision two words long.)
@@ -97,8 +102,8 @@ pub struct Presence {
     pub ready: bool,
 }
 
-/// Who may take chats from which queues by hand (README `[[agents]]`, `[[teams]]`), and whether routing hands
-/// the agent chats automatically.
+/// Who may take chats from which queues by hand (guide `scenarios.md#agents`, `[[teams]]`), and
+/// whether routing hands the agent chats automatically.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Role {
     /// Receives its teams' chats and may take from their queues.
@@ -115,13 +120,13 @@ pub struct AgentSpec {
     pub teams: Vec<TeamId>,
     pub capacity: u32,
     pub role: Role,
-    /// May a manual take exceed capacity (README `[[agents]]`)?
+    /// May a manual take exceed capacity (guide `routing.md#manual-takes-supervisors-and-admins`)?
     pub manual_over_capacity: bool,
-    /// Teams whose chats the agent takes only after they waited the team's overflow time,
-    /// and only when none of its own teams' chats wait (README `[[agents]]` `overflow_teams`).
+    /// Teams whose chats the agent takes only after they waited the team's overflow time, and only
+    /// when none of its own teams' chats wait (guide `routing.md#overflow` `overflow_teams`).
     pub overflow_teams: Vec<TeamId>,
     /// The agent's place among the centre's speeds, faster higher: what teams that prefer
-    /// faster agents rank by (README `[[teams]]` `faster_first`).
+    /// faster agents rank by (guide `routing.md#faster-first` `faster_first`).
     pub speed_rank: u8,
 }
 
@@ -137,13 +142,14 @@ pub struct AgentState {
     pub held: u32,
     /// Everything the agent owns: offers, its queue and its slots (for `max_chats`).
     pub assigned: u32,
-    /// On shift: only online agents receive chats (README "How it works").
+    /// On shift: only online agents receive chats (guide `routing.md#capacity-distribution`).
     pub online: bool,
     /// Ready, not on a break or set Not ready.
     pub ready: bool,
     pub last_assigned: Option<Millis>,
     pub speed_rank: u8,
-    /// The agent's queue: accepted chats beyond its capacity, in arrival order (README `[[teams]]`).
+    /// The agent's queue: accepted chats beyond its capacity, in arrival order (guide
+    /// `routing.md#capacity-distribution`).
     backlog: VecDeque<ChatId>,
 }
 
@@ -241,16 +247,18 @@ pub struct Router {
     /// they come after its own teams' and run to the next agent's start.
     pools_from: Vec<u32>,
     /// The teams' queues, then the Waiting box, then the pools of secondary agents of teams
-    /// that overflow (README `[[agents]]` `overflow_teams`): a pool ranks its agents as a
+    /// that overflow (guide `routing.md#overflow` `overflow_teams`): a pool ranks its agents as a
     /// `capacity` team does, and its own queue stays empty.
     teams: Vec<TeamState>,
     /// Index of the Waiting box in `teams`.
     waiting_box: u32,
-    /// Whether any team overflows to secondary agents (README `[[agents]]` `overflow_teams`).
+    /// Whether any team overflows to secondary agents (guide `routing.md#overflow`
+    /// `overflow_teams`).
     overflows: bool,
     chats: Vec<ChatRecord>,
     next_ticket: u64,
-    /// Classes that order the queues (README `[[priorities]]`); none by default.
+    /// Classes that order the queues (guide `routing.md#priority-classes-and-sla-order`); none by
+    /// default.
     pub priorities: Priorities,
     /// Scratch list of agents who became available in one presence update.
     arrived: Vec<AgentId>,
@@ -326,8 +334,8 @@ impl Router {
         }
     }
 
-    /// Team `team` (and the pool of its secondary agents) ranks faster agents first among
-    /// those with the same free slots (README `[[teams]]` `faster_first`). Set before anyone
+    /// Team `team` (and the pool of its secondary agents) ranks faster agents first among those
+    /// with the same free slots (guide `routing.md#faster-first` `faster_first`). Set before anyone
     /// comes online.
     pub fn prefer_faster(&mut self, team: TeamId) {
         let pool = self.teams[team.0 as usize].overflow.map(|o| o.pool);
@@ -458,10 +466,10 @@ impl Router {
         i
     }
 
-    /// `enqueue` for a returning customer whose chat `agent` resolved within the reopen
-    /// window (README `[customers]` `return_after_resolution`): the chat is offered to that
-    /// agent first when it is an agent of the queue's team, online, Ready and with a free
-    /// slot; otherwise, or if it refuses, the team's rule routes it.
+    /// `enqueue` for a returning customer whose chat `agent` resolved within the reopen window
+    /// (guide `routing.md#customers-who-come-back-and-reopened-chats` `return_after_resolution`):
+    /// the chat is offered to that agent first when it is an agent of the queue's team, online,
+    /// Ready and with a free slot; otherwise, or if it refuses, the team's rule routes it.
     #[cold]
     pub fn enqueue_to(
         &mut self,
@@ -536,8 +544,9 @@ impl Router {
         }
     }
 
-    /// The chat leaves its agent: it ended, or it is being transferred or handed back. The
-    /// freed slot takes the agent's own queue first, then waiting chats (README `[[teams]]`).
+    /// The chat leaves its agent: it ended, or it is being transferred or handed back. The freed
+    /// slot takes the agent's own queue first, then waiting chats (guide
+    /// `routing.md#capacity-distribution`).
     #[inline(always)]
     pub fn release(&mut self, chat: ChatId, now: Millis, out: &mut Vec<Decision>) {
         let agent = match self.place(chat) {
@@ -631,9 +640,10 @@ impl Router {
         }
     }
 
-    /// Something changed for `agent` (a slot freed, it came online or Ready): the agent's own
-    /// queue fills the slot first; then `capacity` teams hand out waiting chats, oldest first,
-    /// while anyone eligible can take them. `sequential` never sweeps (README `[[teams]]`).
+    /// Something changed for `agent` (a slot freed, it came online or Ready): the agent's own queue
+    /// fills the slot first; then `capacity` teams hand out waiting chats, oldest first, while
+    /// anyone eligible can take them. `sequential` never sweeps (guide
+    /// `routing.md#capacity-distribution`).
     #[inline(always)]
     fn dispatch_for(&mut self, agent: AgentId, now: Millis, out: &mut Vec<Decision>) {
         loop {

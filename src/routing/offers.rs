@@ -1,6 +1,6 @@
-//! Offers (README `[[teams]]`): a chat offered to an agent, who accepts or refuses it; a
-//! refused chat goes to the next agent not yet tried, and back to a refuser only when
-//! nobody else is left.
+//! Offers (guide `routing.md#offers-refusals-and-timeouts`): a chat offered to an agent, who
+//! accepts or refuses it; a refused chat goes to the next agent not yet tried, and back to a
+//! refuser only when nobody else is left.
 
 use super::*;
 
@@ -34,7 +34,8 @@ impl Router {
     }
 
     /// The agent accepted the offer: the chat takes a slot, or waits in the agent's queue when
-    /// `sequential` gave the agent more chats than its capacity (README `[[teams]]`).
+    /// `sequential` gave the agent more chats than its capacity (guide
+    /// `routing.md#offers-refusals-and-timeouts`).
     #[inline(always)]
     pub fn accept(&mut self, chat: ChatId, out: &mut Vec<Decision>) {
         let Place::Offered { agent, reserved } = self.place(chat) else {
@@ -62,7 +63,7 @@ impl Router {
     /// must accept — but only to a refuser who is still there, online and Ready (the last one
     /// first). When every refuser has gone (shift over, on a break, Not ready after a missed
     /// offer), the chat goes back to its queue, in its place by age, and waits like any other
-    /// (README, "Offers").
+    /// (guide `routing.md#offers-refusals-and-timeouts`).
     pub fn refuse(&mut self, chat: ChatId, now: Millis, out: &mut Vec<Decision>) {
         let Place::Offered { agent, .. } = self.place(chat) else {
             return;
@@ -103,8 +104,8 @@ impl Router {
         self.strand(chat, queue, out);
     }
 
-    /// The customer left before an agent started on the chat (README `[customers]`). Returns whether it
-    /// was still waiting: in a queue, on offer, or in an agent's queue.
+    /// The customer left before an agent started on the chat (guide `scenarios.md#customers`).
+    /// Returns whether it was still waiting: in a queue, on offer, or in an agent's queue.
     pub fn withdraw(&mut self, chat: ChatId, now: Millis, out: &mut Vec<Decision>) -> bool {
         match self.place(chat) {
             Place::Queued(q) => {

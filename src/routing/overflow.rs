@@ -1,4 +1,4 @@
-//! Skills with ranks and overflow after a wait (README `[[agents]]` `overflow_teams`): a
+//! Skills with ranks and overflow after a wait (guide `routing.md#overflow` `overflow_teams`): a
 //! team's chats go first to its own agents; an agent group that lists the team in
 //! `overflow_teams` takes them only once they have waited the team's `overflow_after`, and
 //! only when no chat of its own teams waits (an agent with a free slot under `capacity` has

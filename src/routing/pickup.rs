@@ -1,10 +1,12 @@
-//! Manual takes ("assumir", "atribuir a mim", README `[[teams]]`, `[[agents]]` `pickup`):
-//! which queues an agent may take from by hand, and the oldest chats it takes from them.
+//! Manual takes ("assumir", "atribuir a mim", guide
+//! `routing.md#manual-takes-supervisors-and-admins`, `[[agents]]` `pickup`): which queues an agent
+//! may take from by hand, and the oldest chats it takes from them.
 
 use super::*;
 
 impl Router {
-    /// The queues an agent may take from by hand (README `[[agents]]`, `[[teams]]`).
+    /// The queues an agent may take from by hand (guide
+    /// `routing.md#manual-takes-supervisors-and-admins`, `[[teams]]`).
     pub fn pickup_scope(&self, agent: AgentId, waiting_box: bool) -> Vec<QueueId> {
         let a = self.agent(agent);
         let mut scope: Vec<QueueId> = match a.role {
@@ -17,9 +19,10 @@ impl Router {
         scope
     }
 
-    /// A manual take ("assumir", "atribuir a mim", README `[[teams]]`): the agent takes the oldest
-    /// chat waiting in the queues of `scope`, and goes on while it has a free slot. Beyond
-    /// capacity only with `manual_over_capacity`, and then one chat (README `[[agents]]`).
+    /// A manual take ("assumir", "atribuir a mim", guide `routing.md#capacity-distribution`): the
+    /// agent takes the oldest chat waiting in the queues of `scope`, and goes on while it has a
+    /// free slot. Beyond capacity only with `manual_over_capacity`, and then one chat (guide
+    /// `routing.md#manual-takes-supervisors-and-admins`).
     pub fn pickup(
         &mut self,
         agent: AgentId,

@@ -1,9 +1,9 @@
-//! Priority classes and SLA order (README `[[priorities]]`; Rocket.Chat's priorities with
-//! an estimated due time, Salesforce's `routingPriority`): a team queue serves the lowest
-//! level first, then the earliest due time — when the chat entered the queue plus its
-//! class's SLA — then the oldest. The order is folded into the ticket that already orders
-//! queues by age, so that every place that compares tickets (a queue's head, the oldest
-//! chat across an agent's teams, a refused chat's way back) follows it unchanged.
+//! Priority classes and SLA order (guide `routing.md#priority-classes-and-sla-order`; Rocket.Chat's
+//! priorities with an estimated due time, Salesforce's `routingPriority`): a team queue serves the
+//! lowest level first, then the earliest due time — when the chat entered the queue plus its
+//! class's SLA — then the oldest. The order is folded into the ticket that already orders queues by
+//! age, so that every place that compares tickets (a queue's head, the oldest chat across an
+//! agent's teams, a refused chat's way back) follows it unchanged.
 
 use crate::time::Millis;
 
@@ -98,8 +98,8 @@ mod tests {
 
     #[test]
     fn a_lower_level_goes_first_then_the_earlier_due_time_then_the_older_chat() {
-        // README `[[priorities]]`: ordered by level, then by due time (entry + SLA), then
-        // by entry.
+        // guide `routing.md#priority-classes-and-sla-order`: ordered by level, then by due time
+        // (entry + SLA), then by entry.
         let mut p = Priorities::new(vec![
             Class {
                 level: 1,

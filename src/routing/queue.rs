@@ -18,7 +18,7 @@ pub struct TeamQueue {
 
 impl TeamQueue {
     /// A chat joins: at the back, or where its ticket places it when priorities order the
-    /// queue (README `[[priorities]]`).
+    /// queue (guide `routing.md#priority-classes-and-sla-order`).
     pub fn push(&mut self, ticket: u64, chat: ChatId) {
         if ticket < self.last {
             return self.insert(ticket, chat);

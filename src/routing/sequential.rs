@@ -1,7 +1,8 @@
-//! `sequential` distribution — round robin (README `[[teams]]`): one ring per team holding
-//! all its members; the pick is the next eligible agent after the last one picked. Agents
-//! skipped (offline, Not ready, at `max_chats`) keep their place. Load is ignored unless
-//! `max_chats` is set, so an agent can be given more chats than its capacity.
+//! `sequential` distribution — round robin (guide
+//! `routing.md#sequential-distribution-round-robin`): one ring per team holding all its members;
+//! the pick is the next eligible agent after the last one picked. Agents skipped (offline, Not
+//! ready, at `max_chats`) keep their place. Load is ignored unless `max_chats` is set, so an agent
+//! can be given more chats than its capacity.
 
 /// Where the ring stands: the position (among the team's members) of the last agent picked.
 #[derive(Clone, Debug, Default)]
@@ -28,7 +29,8 @@ mod tests {
 
     #[test]
     fn goes_round_in_order_and_skipped_agents_keep_their_place() {
-        // README `[[teams]]`: "ineligible agents are skipped but keep their place".
+        // guide `routing.md#sequential-distribution-round-robin`: "ineligible agents are skipped
+        // but keep their place".
         let mut ring = Ring::default();
         let all = |_| true;
         assert_eq!(ring.pick(3, all), Some(0));

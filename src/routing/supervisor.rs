@@ -1,9 +1,9 @@
 //! A supervisor or admin who distributes chats instead of taking them: the platforms let a
-//! supervisor hand stranded chats to the team's agents, or a chat to a colleague, rather than
-//! only take them (README, `[[agents]]` `pickup`). At each of its looks at the queues, the
-//! chats waiting in the team queues it watches are offered, oldest first, to the team's
-//! online, Ready agents with a free slot, the team's own rule picking who; the supervisor's own
-//! slots stay free.
+//! supervisor hand stranded chats to the team's agents, or a chat to a colleague, rather than only
+//! take them (guide `routing.md#manual-takes-supervisors-and-admins` `pickup`). At each of its
+//! looks at the queues, the chats waiting in the team queues it watches are offered, oldest first,
+//! to the team's online, Ready agents with a free slot, the team's own rule picking who; the
+//! supervisor's own slots stay free.
 
 use std::cmp::Reverse;
 

@@ -42,11 +42,12 @@ pub struct Scenario {
     pub arrivals: Vec<ArrivalStream>,
     pub customers: Customers,
     pub conversation: Conversation,
-    /// Inactivity management (README `[inactivity.*]`); empty when the scenario has no `[inactivity]`.
+    /// Inactivity management (guide `inactivity.md#snooze`); empty when the scenario has no
+    /// `[inactivity]`.
     pub inactivity: crate::inactivity::Rules,
     pub snooze: Option<Snooze>,
     /// Per agent reply the customer is to answer: the chance the agent puts the chat on hold
-    /// by hand (README `[inactivity.on_hold]`); 0 without on-hold.
+    /// by hand (guide `inactivity.md#on-hold`); 0 without on-hold.
     pub hold_after_reply: f64,
     /// `[[variants]]`, for `compare` and `check` (`run` ignores them).
     pub variants: Vec<Variant>,
@@ -70,8 +71,9 @@ pub struct Scenario {
 /// The most a `[[calendar]]` day multiplies its arrivals by.
 pub const MAX_EVENT_FACTOR: f64 = 100.0;
 
-/// A class of chats (README `[[priorities]]`): team queues serve lower `level`s first, then
-/// earlier due times (when the chat entered the queue plus `sla`), then older chats.
+/// A class of chats (guide `routing.md#priority-classes-and-sla-order`): team queues serve lower
+/// `level`s first, then earlier due times (when the chat entered the queue plus `sla`), then older
+/// chats.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PriorityClass {
     pub name: String,
@@ -210,7 +212,8 @@ impl Tolerance {
     }
 }
 
-/// When agents snooze ("adiar") chats, and how they come back to them (README `[inactivity.*]`).
+/// When agents snooze ("adiar") chats, and how they come back to them (guide
+/// `inactivity.md#snooze`).
 #[derive(Clone, Debug)]
 pub struct Snooze {
     /// Per customer message: the agent snoozes instead of answering.
@@ -223,14 +226,15 @@ pub struct Snooze {
     pub resume_after: Option<Dist>,
 }
 
-/// Customers whose chat was resolved who write again (README `[[teams]]`: the bot takes over again and
-/// the new message is routed like any other).
+/// Customers whose chat was resolved who write again (guide `routing.md`: the bot takes over again
+/// and the new message is routed like any other).
 #[derive(Clone, Debug)]
 pub struct ResolvedReturn {
     pub probability: f64,
     pub after: Dist,
-    /// A customer who writes again within this time of the resolution goes first to the
-    /// agent who resolved the chat (README `[customers]`); `None`: routed like anyone.
+    /// A customer who writes again within this time of the resolution goes first to the agent who
+    /// resolved the chat (guide `routing.md#customers-who-come-back-and-reopened-chats`); `None`:
+    /// routed like anyone.
     pub reopen_window: Option<Millis>,
 }
 
@@ -254,22 +258,25 @@ pub struct Simulation {
 pub struct Team {
     pub name: String,
     pub distribution: Distribution,
-    /// How long an offer may go unanswered before it counts as a refusal (README `[[teams]]`).
+    /// How long an offer may go unanswered before it counts as a refusal (guide
+    /// `routing.md#offers-refusals-and-timeouts`).
     pub offer_timeout: Option<Millis>,
     /// With `not_ready_on_timeout`: how long an agent who lets an offer time out stays Not
-    /// ready before switching back to Ready (README `[[teams]]`).
+    /// ready before switching back to Ready (guide `routing.md#shift-ends-breaks-and-hand-backs`).
     pub not_ready_for: Option<Dist>,
     /// Where the chats an agent hands back (at a shift end, or Not ready) go.
     pub hand_back_to: HandBackTo,
     /// How long its chats wait before the groups that list it in `overflow_teams` may take
-    /// them (README `[[agents]]`); `None` when no group does.
+    /// them (guide `routing.md#overflow`); `None` when no group does.
     pub overflow_after: Option<Millis>,
-    /// Among agents with the same free slots, the faster group's first (README `[[teams]]`).
+    /// Among agents with the same free slots, the faster group's first (guide
+    /// `routing.md#faster-first`).
     pub faster_first: bool,
 }
 
-/// Where a team's chats go when their agent hands them back (README `[[teams]]`, Chatwoot's
-/// reassignment of an offline agent's conversations).
+/// Where a team's chats go when their agent hands them back (guide
+/// `routing.md#manual-takes-supervisors-and-admins`, Chatwoot's reassignment of an offline agent's
+/// conversations).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum HandBackTo {
     /// Back to the team's queue, routed like any waiting chat.
@@ -322,18 +329,18 @@ pub struct AgentGroup {
     pub pickup: Option<Pickup>,
     pub on_shift_end: OnShiftEnd,
     /// With `requeue`: how long an agent off shift keeps its chats before handing back the
-    /// ones still open (README `[[agents]]`); 0: at once.
+    /// ones still open (guide `routing.md#shift-ends-breaks-and-hand-backs`); 0: at once.
     pub shift_end_grace: Millis,
-    /// Whether the agent hands back its chats when it goes Not ready (a break, a missed
-    /// offer) and stays so for `not_ready_grace` (README `[[agents]]`).
+    /// Whether the agent hands back its chats when it goes Not ready (a break, a missed offer) and
+    /// stays so for `not_ready_grace` (guide `routing.md#shift-ends-breaks-and-hand-backs`).
     pub on_not_ready: OnShiftEnd,
     pub not_ready_grace: Millis,
     pub manual_over_capacity: bool,
     /// How fast its agents work against the scenario's times: 1.3 does a chat's work (or
-    /// writes a reply) in 1/1.3 of the time (README `[[agents]]`).
+    /// writes a reply) in 1/1.3 of the time (guide `scenarios.md#agents`).
     pub speed: f64,
     /// Teams whose chats the group takes once they have waited the team's `overflow_after`,
-    /// after its own teams' (README `[[agents]]`).
+    /// after its own teams' (guide `routing.md#overflow`).
     pub overflow_teams: Vec<TeamId>,
 }
 
@@ -385,7 +392,7 @@ pub struct Bot {
 }
 
 /// A bot that keeps the customer company while the chat waits: the automation goes on until
-/// the agent's first message (README, `[[arrivals]]` `bot`). Every `every` it may resolve the
+/// the agent's first message (guide `routing.md#the-bot` `bot`). Every `every` it may resolve the
 /// chat, with `resolve_probability` each time.
 #[derive(Clone, Copy, Debug)]
 pub struct BotWhileWaiting {
@@ -424,7 +431,7 @@ pub struct Customers {
     /// without a bound, customers who give up at once and come straight back never stop.
     pub max_returns: u32,
     /// Of the customers who give up during the conversation, the share who leave without a
-    /// word (README `[customers]`): their chat stays open on the agent's slot.
+    /// word (guide `scenarios.md#customers`): their chat stays open on the agent's slot.
     pub silent_abandonment: f64,
     /// How long after its reply an agent closes a chat whose customer left silently; `None`:
     /// the platform's timers (on-hold, auto-close) end it.
@@ -434,11 +441,11 @@ pub struct Customers {
 #[derive(Clone, Debug)]
 pub struct Conversation {
     pub model: WorkModel,
-    /// `s`: the block model drains each chat at `1 / (1 + s(k - 1))`; the turn model
-    /// stretches each agent reply by `1 + s(k - 1)`, for `k` chats held (README `[conversation]`).
+    /// `s`: the block model drains each chat at `1 / (1 + s(k - 1))`; the turn model stretches each
+    /// agent reply by `1 + s(k - 1)`, for `k` chats held (guide `scenarios.md#conversation`).
     pub concurrency_slowdown: f64,
     /// Instead of the linear slowdown: each chat's speed while the agent holds `k` chats,
-    /// `k` from 1, the last entry for every `k` past the table (README `[conversation]`);
+    /// `k` from 1, the last entry for every `k` past the table (guide `scenarios.md#conversation`);
     /// empty: the linear form.
     pub concurrency_speed: Vec<f64>,
     /// Share of chats the agent hands to `transfer_to` when done with its part.
@@ -446,7 +453,7 @@ pub struct Conversation {
     pub transfer_to: Option<TransferTarget>,
 }
 
-/// How the work of a chat is modelled (README `[conversation]`).
+/// How the work of a chat is modelled (guide `scenarios.md#conversation`).
 #[derive(Clone, Debug)]
 pub enum WorkModel {
     /// An amount of work per chat, drawn at arrival.
@@ -492,7 +499,8 @@ pub enum Count {
 pub enum TransferTarget {
     /// Another team's queue.
     Team(TeamId),
-    /// An available agent of the agent group with this index (README `[[teams]]`), or nowhere.
+    /// An available agent of the agent group with this index (guide
+    /// `routing.md#sequential-distribution-round-robin`), or nowhere.
     Agents(usize),
 }
 

@@ -1,6 +1,6 @@
-//! The parts of the centre every chat KPI is reported for beside the whole centre (README
-//! "Results per team and per stream"): each team (and the Waiting box), each arrival stream
-//! and each priority class.
+//! The parts of the centre every chat KPI is reported for beside the whole centre (guide
+//! `outputs.md#results-per-team-and-per-stream`): each team (and the Waiting box), each arrival
+//! stream and each priority class.
 //!
 //! A chat counts toward the team whose queue it was in when its wait for a first agent ended
 //! (an agent took it, or it left): a chat that inactivity moves before anybody takes it
@@ -16,7 +16,7 @@ pub enum Kind {
     Team,
     WaitingBox,
     Stream,
-    /// A priority class (README `[[priorities]]`).
+    /// A priority class (guide `routing.md#priority-classes-and-sla-order`).
     Priority,
 }
 

@@ -1,4 +1,4 @@
-//! The names of every reported number, in report order (README "Outputs").
+//! The names of every reported number, in report order (guide `outputs.md`).
 
 use super::summary::Scale;
 

@@ -1,6 +1,6 @@
-//! Combining replications: mean, sample standard deviation and a Student-t 95% interval
-//! (README "Determinism and statistics"). Replications where a metric is undefined (no chat to average over) are left out
-//! and the count says so.
+//! Combining replications: mean, sample standard deviation and a Student-t 95% interval (guide
+//! `statistics.md#determinism-and-statistics`). Replications where a metric is undefined (no chat
+//! to average over) are left out and the count says so.
 
 use statrs::distribution::{ContinuousCDF, StudentsT};
 

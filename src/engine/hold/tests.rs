@@ -1,4 +1,4 @@
-//! On-hold and silent abandonment, rule by rule (README `[inactivity.on_hold]`, `[customers]`).
+//! On-hold and silent abandonment, rule by rule (guide `inactivity.md#on-hold`, `[customers]`).
 
 use super::super::testkit::*;
 use super::*;
@@ -37,7 +37,7 @@ fn metric(sim: Sim, m: Metric) -> f64 {
 
 #[test]
 fn a_silent_customer_puts_the_chat_on_hold_which_frees_the_slot_until_they_write() {
-    // README `[inactivity.on_hold]`: after `after_silence` without a customer message the
+    // guide `inactivity.md#on-hold`: after `after_silence` without a customer message the
     // chat goes on hold, off the agent's slot; when the customer writes it comes back to the
     // same agent, who has a free slot.
     let s = held(
@@ -69,7 +69,7 @@ close_after = "1h""#,
 
 #[test]
 fn a_held_chat_whose_agent_is_full_resumes_through_the_queue() {
-    // README `[inactivity.on_hold]`: `resume = "agent"` returns the chat to its agent only
+    // guide `inactivity.md#on-hold`: `resume = "agent"` returns the chat to its agent only
     // when that agent has a free slot; otherwise the chat waits in the team's queue.
     let s = held(
         "10m",
@@ -130,7 +130,7 @@ resume = "queue""#,
 
 #[test]
 fn a_held_chat_is_closed_by_its_own_timer_and_counted_as_auto_closed() {
-    // README `[inactivity.on_hold]`: held chats have their own auto-close timer.
+    // guide `inactivity.md#on-hold`: held chats have their own auto-close timer.
     let s = held(
         "5h",
         r#"after_silence = "2m"
@@ -184,7 +184,7 @@ customer_reply = {{ dist = "constant", value = "30s" }}
 
 #[test]
 fn a_customer_who_leaves_silently_keeps_the_slot_until_the_agent_notices() {
-    // README `[customers]`: a silent leaver's chat stays on the agent's slot; the agent
+    // guide `scenarios.md#customers`: a silent leaver's chat stays on the agent's slot; the agent
     // replies at 5m40s, then closes it 10 min later. The slot was held 14 min for nobody
     // (from the leaving at 1m40s).
     let s = leaving(
@@ -223,7 +223,7 @@ fn a_customer_who_says_they_leave_frees_the_slot_at_once() {
 
 #[test]
 fn auto_close_ends_a_silent_leavers_chat_which_counts_as_silent_not_auto_closed() {
-    // README `[customers]`: auto-close fires 20 min after the agent's last reply; the
+    // guide `scenarios.md#customers`: auto-close fires 20 min after the agent's last reply; the
     // chat ends as a silent abandonment, since its customer had gone.
     let s = leaving("100%", "[inactivity.auto_close]\nafter = \"20m\"");
     let mut sim = quiet(&s);
@@ -241,7 +241,7 @@ fn auto_close_ends_a_silent_leavers_chat_which_counts_as_silent_not_auto_closed(
 
 #[test]
 fn on_hold_frees_a_silent_leavers_slot_early() {
-    // README `[inactivity.on_hold]` against silent abandonment: held 3 min after the 5m40s
+    // guide `inactivity.md#on-hold` against silent abandonment: held 3 min after the 5m40s
     // reply, the slot was held 7 min for nobody, not until the 1 h timer.
     let s = leaving(
         "100%",

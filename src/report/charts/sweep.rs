@@ -1,7 +1,7 @@
 //! Charts of a sweep: a line over one swept path, a heat map over two (small multiples of
 //! it over the values of any further paths). Points that
-//! break an `[[expect]]` bound are grey, and the objective's best is outlined (README
-//! "Deciding from a sweep").
+//! break an `[[expect]]` bound are grey, and the objective's best is outlined (guide
+//! `experiments.md#deciding-from-a-sweep`).
 
 use plotters::coord::Shift;
 use plotters::prelude::*;

@@ -1,6 +1,6 @@
 //! A sweep of two or more paths as lines: the heat map's metric against the first path, one
 //! line per value of the second, one panel per combination of the others' values — the
-//! shape of each curve, which a heat map's colours hide (README "Charts and `report.html`").
+//! shape of each curve, which a heat map's colours hide (guide `outputs.md#charts-and-reporthtml`).
 
 use plotters::coord::Shift;
 use plotters::prelude::*;

@@ -1,5 +1,5 @@
-//! The trade-off of two metrics over a sweep's points, with the Pareto frontier (README
-//! "Deciding from a sweep").
+//! The trade-off of two metrics over a sweep's points, with the Pareto frontier (guide
+//! `experiments.md#deciding-from-a-sweep`).
 
 use plotters::coord::Shift;
 use plotters::prelude::*;

@@ -124,11 +124,11 @@ fn offered_to(out: &[Decision]) -> Option<(u32, bool)> {
     })
 }
 
-// ---- capacity (README `[[teams]]`) ----
+// ---- capacity (guide `routing.md#capacity-distribution`) ----
 
 #[test]
 fn capacity_goes_to_the_agent_with_most_free_slots() {
-    // README `[[teams]]`: "the eligible agent with the most free slots".
+    // guide `routing.md#capacity-distribution`: "the eligible agent with the most free slots".
     let mut r = one_team(CAP, &[2, 3]);
     assert_eq!(arrive(&mut r, 0, 0), Some(1));
     // Both now have 2 free; agent 0 was never assigned, so it has been idle the longest.
@@ -139,7 +139,7 @@ fn capacity_goes_to_the_agent_with_most_free_slots() {
 
 #[test]
 fn capacity_ties_go_to_the_lowest_index_when_idle_times_match() {
-    // README `[[teams]]`: "then to the lowest index".
+    // guide `routing.md#capacity-distribution`: "then to the lowest index".
     let mut r = one_team(CAP, &[1, 1, 1]);
     assert_eq!(arrive(&mut r, 0, 0), Some(0));
     assert_eq!(arrive(&mut r, 1, 0), Some(1));
@@ -147,7 +147,7 @@ fn capacity_ties_go_to_the_lowest_index_when_idle_times_match() {
 
 #[test]
 fn capacity_never_exceeds_capacity_and_queues_the_rest() {
-    // README "How it works": "never above capacity".
+    // guide `routing.md#capacity-distribution`: "never above capacity".
     let mut r = one_team(CAP, &[2]);
     assert!(arrive(&mut r, 0, 0).is_some());
     assert!(arrive(&mut r, 1, 0).is_some());
@@ -158,7 +158,8 @@ fn capacity_never_exceeds_capacity_and_queues_the_rest() {
 
 #[test]
 fn a_freed_slot_takes_the_oldest_waiting_chat() {
-    // README `[[teams]]`: runs "when a slot frees; the oldest waiting chat goes first".
+    // guide `routing.md#capacity-distribution`: runs "when a slot frees; the oldest waiting chat
+    // goes first".
     let mut r = one_team(CAP, &[1]);
     arrive(&mut r, 0, 0);
     arrive(&mut r, 1, 1);
@@ -171,8 +172,8 @@ fn a_freed_slot_takes_the_oldest_waiting_chat() {
 
 #[test]
 fn capacity_hands_out_the_backlog_when_an_agent_comes_online() {
-    // README `[[teams]]`: under capacity distribution, chats that arrived before anyone was online
-    // "serão distribuídas automaticamente".
+    // guide `routing.md#capacity-distribution`: under capacity distribution, chats that arrived
+    // before anyone was online "serão distribuídas automaticamente".
     let mut r = Router::new(&[CAP], &[spec(&[0], 2, Role::Agent)]);
     let mut out = Vec::new();
     for c in 0..3 {
@@ -193,7 +194,8 @@ fn capacity_hands_out_the_backlog_when_an_agent_comes_online() {
 
 #[test]
 fn an_offline_agent_receives_nothing_and_keeps_its_chats() {
-    // README "How it works": only online agents receive chats; `[[agents]]`: on_shift_end = "keep".
+    // guide `routing.md#capacity-distribution`: only online agents receive chats; `[[agents]]`:
+    // on_shift_end = "keep".
     let mut r = one_team(CAP, &[2, 2]);
     assert_eq!(arrive(&mut r, 0, 0), Some(0));
     let mut out = Vec::new();
@@ -215,7 +217,7 @@ fn an_offline_agent_receives_nothing_and_keeps_its_chats() {
 
 #[test]
 fn a_not_ready_agent_is_skipped_and_takes_waiting_chats_when_ready_again() {
-    // README "How it works": only Ready agents receive chats; `[[teams]]`: the pick runs when an agent
+    // guide `routing.md`: only Ready agents receive chats; `[[teams]]`: the pick runs when an agent
     // becomes Ready.
     let mut r = one_team(CAP, &[1]);
     let mut out = Vec::new();
@@ -227,7 +229,8 @@ fn a_not_ready_agent_is_skipped_and_takes_waiting_chats_when_ready_again() {
 
 #[test]
 fn a_customer_who_left_is_skipped_in_the_queue() {
-    // README `[customers]`: abandonment removes the chat from the queue before anyone takes it.
+    // guide `scenarios.md#customers`: abandonment removes the chat from the queue before anyone
+    // takes it.
     let mut r = one_team(CAP, &[1]);
     arrive(&mut r, 0, 0);
     arrive(&mut r, 1, 1);
@@ -260,8 +263,8 @@ fn a_reused_slot_is_not_confused_with_a_stale_queue_entry() {
 
 #[test]
 fn an_agent_of_two_teams_takes_the_oldest_chat_across_them() {
-    // README "How it works": agents belong to one or more teams; `[[teams]]`: the oldest waiting chat
-    // goes first.
+    // guide `routing.md#capacity-distribution`: agents belong to one or more teams; `[[teams]]`:
+    // the oldest waiting chat goes first.
     let mut r = Router::new(&[CAP, CAP], &[spec(&[0, 1], 1, Role::Agent)]);
     let mut out = Vec::new();
     set_online(&mut r, AgentId(0), true, 0, &mut out);
@@ -277,11 +280,12 @@ fn an_agent_of_two_teams_takes_the_oldest_chat_across_them() {
     );
 }
 
-// ---- sequential (README `[[teams]]`) ----
+// ---- sequential (guide `routing.md#sequential-distribution-round-robin`) ----
 
 #[test]
 fn sequential_gives_each_of_n_agents_every_nth_chat() {
-    // README `[[teams]]`: "the pick is the next eligible agent after the last one picked".
+    // guide `routing.md#capacity-distribution`: "the pick is the next eligible agent after the last
+    // one picked".
     let mut r = one_team(SEQ, &[1, 1, 1]);
     let got: Vec<_> = (0..9).map(|c| arrive(&mut r, c, c as Millis)).collect();
     let want: Vec<_> = (0..9).map(|c| Some(c % 3)).collect();
@@ -293,8 +297,8 @@ fn sequential_gives_each_of_n_agents_every_nth_chat() {
 
 #[test]
 fn sequential_skips_a_not_ready_agent_who_keeps_its_place() {
-    // README `[[teams]]`: "ineligible agents (offline, Not ready, at max_chats) are skipped but keep
-    // their place".
+    // guide `routing.md#offers-refusals-and-timeouts`: "ineligible agents (offline, Not ready, at
+    // max_chats) are skipped but keep their place".
     let mut r = one_team(SEQ, &[5, 5, 5]);
     let mut out = Vec::new();
     assert_eq!(arrive(&mut r, 0, 0), Some(0));
@@ -308,8 +312,9 @@ fn sequential_skips_a_not_ready_agent_who_keeps_its_place() {
 
 #[test]
 fn sequential_ignores_load_and_extra_chats_wait_in_the_agents_queue() {
-    // README `[[teams]]`: without max_chats "an agent can be given more chats than its capacity, and
-    // those beyond capacity wait in the agent's queue, in arrival order, until a slot frees".
+    // guide `routing.md#sequential-distribution-round-robin`: without max_chats "an agent can be
+    // given more chats than its capacity, and those beyond capacity wait in the agent's queue, in
+    // arrival order, until a slot frees".
     let mut r = one_team(SEQ, &[1]);
     assert_eq!(arrive(&mut r, 0, 0), Some(0));
     assert_eq!(
@@ -334,7 +339,8 @@ fn sequential_ignores_load_and_extra_chats_wait_in_the_agents_queue() {
 
 #[test]
 fn sequential_max_chats_skips_an_agent_at_the_limit() {
-    // README `[[teams]]`: `max_chats` makes an agent at the limit ineligible.
+    // guide `routing.md#sequential-distribution-round-robin`: `max_chats` makes an agent at the
+    // limit ineligible.
     let mut r = one_team(Distribution::Sequential { max_chats: Some(1) }, &[3, 3]);
     assert_eq!(arrive(&mut r, 0, 0), Some(0));
     assert_eq!(arrive(&mut r, 1, 1), Some(1));
@@ -351,8 +357,8 @@ fn sequential_max_chats_skips_an_agent_at_the_limit() {
 
 #[test]
 fn sequential_strands_chats_that_arrive_with_nobody_online() {
-    // README `[[teams]]`: "as conversas que chegaram ao time antes que qualquer atendente estivesse
-    // online ... não serão distribuídas automaticamente".
+    // guide `routing.md#capacity-distribution`: "as conversas que chegaram ao time antes que
+    // qualquer atendente estivesse online ... não serão distribuídas automaticamente".
     let mut r = Router::new(&[SEQ], &[spec(&[0], 2, Role::Agent)]);
     let out = arrive_raw(&mut r, 0, 0);
     assert_eq!(
@@ -385,7 +391,8 @@ fn sequential_strands_chats_that_arrive_with_nobody_online() {
 
 #[test]
 fn manual_distribution_hands_out_nothing() {
-    // README "How it works": `manual`: "nothing is automatic; agents take chats from the queue themselves".
+    // guide `routing.md#manual-takes-supervisors-and-admins`: `manual`: "nothing is automatic;
+    // agents take chats from the queue themselves".
     let mut r = one_team(Distribution::Manual, &[3]);
     let out = arrive_raw(&mut r, 0, 0);
     assert!(out.is_empty());
@@ -409,7 +416,7 @@ mod offers;
 #[test]
 fn a_held_chat_resumes_in_its_agents_free_slot_and_frees_it_for_others_meanwhile() {
     use crate::time::MINUTE;
-    // README `[inactivity.on_hold]`: a chat on hold frees its agent's slot; when the customer
+    // guide `inactivity.md#on-hold`: a chat on hold frees its agent's slot; when the customer
     // writes it goes back to that agent if online, Ready and with a free slot.
     let mut r = one_team(CAP, &[1]);
     let me = AgentId(0);
@@ -441,7 +448,8 @@ fn a_held_chat_resumes_in_its_agents_free_slot_and_frees_it_for_others_meanwhile
 
 #[test]
 fn a_freed_slot_takes_the_highest_priority_chat_whatever_its_age() {
-    // README `[[priorities]]`: the queue is ordered by level, then due time, then age.
+    // guide `routing.md#priority-classes-and-sla-order`: the queue is ordered by level, then due
+    // time, then age.
     use crate::routing::priority::{Class, Priorities};
     use crate::time::MINUTE;
     let mut r = one_team(CAP, &[1]);

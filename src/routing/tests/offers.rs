@@ -2,11 +2,12 @@
 
 use super::*;
 
-// ---- offers (README `[[teams]]`) ----
+// ---- offers (guide `routing.md#offers-refusals-and-timeouts`) ----
 
 #[test]
 fn a_refused_chat_goes_to_the_next_agent_not_yet_tried() {
-    // README `[[teams]]`: "caso recuse a plataforma busca por outro analista disponível".
+    // guide `routing.md#offers-refusals-and-timeouts`: "caso recuse a plataforma busca por outro
+    // analista disponível".
     let mut r = one_team(CAP, &[1, 1, 1]);
     let out = arrive_raw(&mut r, 0, 0);
     assert_eq!(offered_to(&out), Some((0, false)));
@@ -24,7 +25,8 @@ fn a_refused_chat_goes_to_the_next_agent_not_yet_tried() {
 
 #[test]
 fn with_nobody_left_the_chat_returns_to_the_refusing_agent_who_must_accept() {
-    // README `[[teams]]`: "Caso não tenha, o chamado retorna para você."
+    // guide `routing.md#offers-refusals-and-timeouts`: "Caso não tenha, o chamado retorna para
+    // você."
     let mut r = one_team(SEQ, &[1, 1]);
     let out = arrive_raw(&mut r, 0, 0);
     assert_eq!(offered_to(&out), Some((0, false)));
@@ -51,8 +53,8 @@ fn with_nobody_left_the_chat_returns_to_the_refusing_agent_who_must_accept() {
 
 #[test]
 fn a_capacity_offer_holds_its_slot_until_answered() {
-    // README `[[teams]]` picks by free slots: an offer in flight must not let a second chat into the
-    // same slot.
+    // guide `routing.md#capacity-distribution` picks by free slots: an offer in flight must not let
+    // a second chat into the same slot.
     let mut r = one_team(CAP, &[1]);
     assert_eq!(offered_to(&arrive_raw(&mut r, 0, 0)), Some((0, false)));
     assert!(
@@ -67,10 +69,11 @@ fn a_capacity_offer_holds_its_slot_until_answered() {
 
 #[test]
 fn a_refused_chat_is_forced_only_on_a_refuser_still_there() {
-    // With nobody else, the refused chat comes back to the agent who refused it — only to an
-    // agent who is still available (README, "Offers"). Agent 0's shift ends while its offer is open, agent 1 goes on a break while
-    // its own is: neither can take it back, so it returns to the queue, where nobody online
-    // is Ready (unplaced). Before, it was forced on agent 1 on its break.
+    // With nobody else, the refused chat comes back to the agent who refused it — only to an agent
+    // who is still available (guide `routing.md#offers-refusals-and-timeouts`). Agent 0's shift
+    // ends while its offer is open, agent 1 goes on a break while its own is: neither can take it
+    // back, so it returns to the queue, where nobody online is Ready (unplaced). Before, it was
+    // forced on agent 1 on its break.
     let mut r = one_team(SEQ, &[1, 1]);
     let out = arrive_raw(&mut r, 0, 0);
     assert_eq!(offered_to(&out), Some((0, false)));
@@ -117,9 +120,9 @@ fn with_the_last_refuser_gone_an_earlier_refuser_still_there_takes_the_chat() {
 
 #[test]
 fn a_returned_chat_keeps_its_place_ahead_of_younger_chats() {
-    // Oldest first (README, "capacity"): the chat refused by a Not-ready agent goes back
-    // ahead of the chat that arrived while it was on offer, and is the first handed out when
-    // the agent is Ready again (as a plain offer, which it may refuse).
+    // Oldest first (guide `routing.md#capacity-distribution`): the chat refused by a Not-ready
+    // agent goes back ahead of the chat that arrived while it was on offer, and is the first handed
+    // out when the agent is Ready again (as a plain offer, which it may refuse).
     let mut r = one_team(CAP, &[1]);
     assert_eq!(offered_to(&arrive_raw(&mut r, 0, 0)), Some((0, false)));
     assert!(arrive_raw(&mut r, 1, 1).is_empty());
@@ -169,8 +172,8 @@ fn a_chat_moved_away_from_its_agent_goes_to_another_when_one_is_eligible() {
 
 #[test]
 fn a_reassigned_chat_waits_in_the_queue_rather_than_go_back_to_its_agent() {
-    // README `[inactivity.*]`, `reassign`: with agent 1 away, agent 0 is the only one who
-    // could take it; the chat waits for somebody instead.
+    // guide `inactivity.md#actions-move-close-reassign`, `reassign`: with agent 1 away, agent 0 is
+    // the only one who could take it; the chat waits for somebody instead.
     let mut r = one_team(CAP, &[2, 1]);
     let mut out = Vec::new();
     set_ready(&mut r, AgentId(1), false, 0, &mut out);
@@ -185,11 +188,13 @@ fn a_reassigned_chat_waits_in_the_queue_rather_than_go_back_to_its_agent() {
     assert_eq!(offered_to(&out), Some((1, false)));
 }
 
-// ---- manual takes and roles (README `[[agents]]`, `[[teams]]`) ----
+// ---- manual takes and roles (guide `routing.md#manual-takes-supervisors-and-admins`, `[[teams]]`)
+// ----
 
 #[test]
 fn pickup_takes_the_oldest_chat_while_slots_are_free() {
-    // README `[[teams]]`/004: an agent opens a queue and takes the oldest chat ("assumir").
+    // guide `routing.md#capacity-distribution`/004: an agent opens a queue and takes the oldest
+    // chat ("assumir").
     let mut r = Router::new(
         &[Distribution::Manual, Distribution::Manual],
         &[spec(&[0, 1], 2, Role::Agent)],
@@ -211,7 +216,8 @@ fn pickup_takes_the_oldest_chat_while_slots_are_free() {
 
 #[test]
 fn manual_over_capacity_allows_one_more_chat() {
-    // README `[[agents]]`: a manual take may exceed capacity only if manual_over_capacity = true.
+    // guide `routing.md#manual-takes-supervisors-and-admins`: a manual take may exceed capacity
+    // only if manual_over_capacity = true.
     let mut s = spec(&[0], 1, Role::Agent);
     s.manual_over_capacity = true;
     let mut r = Router::new(&[Distribution::Manual], &[s]);
@@ -238,8 +244,10 @@ fn an_unavailable_agent_takes_nothing() {
 
 #[test]
 fn roles_decide_which_queues_a_take_may_come_from() {
-    // README `[[agents]]`: admins see every conversation, supervisors only their teams'; agents take from
-    // their own teams (README `[[teams]]`). The Waiting box only when the pickup includes it (README `[[teams]]`).
+    // guide `routing.md#manual-takes-supervisors-and-admins`: admins see every conversation,
+    // supervisors only their teams'; agents take from their own teams (guide
+    // `routing.md#the-waiting-box-and-weighted-routes`). The Waiting box only when the pickup
+    // includes it (guide `routing.md#manual-takes-supervisors-and-admins`).
     let specs = [
         spec(&[0], 1, Role::Agent),
         spec(&[1], 1, Role::Supervisor),
@@ -277,7 +285,8 @@ fn supervisors_receive_no_chats_automatically() {
 
 #[test]
 fn the_waiting_box_is_never_distributed_automatically() {
-    // README "How it works": the Waiting box holds chats no rule sent to a team; someone takes them by hand.
+    // guide `routing.md#the-waiting-box-and-weighted-routes`: the Waiting box holds chats no rule
+    // sent to a team; someone takes them by hand.
     let mut r = one_team(CAP, &[3]);
     let mut out = Vec::new();
     let wb = r.waiting_box();
@@ -295,12 +304,12 @@ fn the_waiting_box_is_never_distributed_automatically() {
     );
 }
 
-// ---- handing chats back (README `[[agents]]` requeue, transfers) ----
+// ---- handing chats back (guide `routing.md#shift-ends-breaks-and-hand-backs`, transfers) ----
 
 #[test]
 fn a_transfer_to_an_agent_needs_that_agent_available() {
-    // README `[[teams]]`: "para transferir um atendimento para outro analista ele precisa estar
-    // disponível ... Caso o usuário esteja com a bolinha vermelha ou cinza, o atendimento não
+    // guide `routing.md#transfers`: "para transferir um atendimento para outro analista ele precisa
+    // estar disponível ... Caso o usuário esteja com a bolinha vermelha ou cinza, o atendimento não
     // poderá ser transferido."
     let mut r = one_team(CAP, &[2, 1, 2]);
     assert_eq!(arrive(&mut r, 0, 0), Some(0));
@@ -329,9 +338,10 @@ fn a_transfer_to_an_agent_needs_that_agent_available() {
 
 #[test]
 fn a_transfer_to_an_agent_refills_the_senders_slot() {
-    // README `[[teams]]` (transfer to another analyst) with the README's `[[teams]]` capacity rule: the sender's
-    // freed slot is like any other, so the oldest waiting chat takes it at once. Before this
-    // rule went through the one exit path, chats queued behind the transfer waited for good.
+    // guide `routing.md#transfers` (transfer to another analyst) with guide
+    // `routing.md#capacity-distribution`: the sender's freed slot is like any other, so the oldest
+    // waiting chat takes it at once. Before this rule went through the one exit path, chats queued
+    // behind the transfer waited for good.
     let agents = [spec(&[0], 1, Role::Agent), spec(&[1], 5, Role::Agent)];
     let mut r = Router::new(&[CAP, CAP], &agents);
     let mut out = Vec::new();
@@ -351,9 +361,10 @@ fn a_transfer_to_an_agent_refills_the_senders_slot() {
 
 #[test]
 fn accepting_beyond_capacity_puts_the_chat_in_the_agents_queue_and_says_so() {
-    // README `[inactivity.*]`: "Fila do vendedor: ... quando é transferida ou assumida por alguém": an
-    // accepted chat is the agent's even while it waits behind the agent's capacity, so the
-    // engine must time it by the agent-queue flow from this moment.
+    // guide `inactivity.md#episodes-when-the-clock-runs`: "Fila do vendedor: ... quando é
+    // transferida ou assumida por alguém": an accepted chat is the agent's even while it waits
+    // behind the agent's capacity, so the engine must time it by the agent-queue flow from this
+    // moment.
     let mut r = one_team(SEQ, &[1]);
     assert_eq!(arrive(&mut r, 0, 0), Some(0));
     let mut out = arrive_raw(&mut r, 1, 1);
@@ -369,10 +380,10 @@ fn accepting_beyond_capacity_puts_the_chat_in_the_agents_queue_and_says_so() {
 
 #[test]
 fn agents_who_come_online_together_share_the_backlog_evenly() {
-    // README `[[teams]]`: under capacity distribution "os atendimentos são distribuídos igualmente para
-    // atendentes que estão on-line" and those that arrived before anyone was online "serão
-    // distribuídas automaticamente". Two agents of capacity 10 start together with 9 chats
-    // waiting: 5 and 4, not 9 to whoever was switched on first.
+    // guide `routing.md#capacity-distribution`: under capacity distribution "os atendimentos são
+    // distribuídos igualmente para atendentes que estão on-line" and those that arrived before
+    // anyone was online "serão distribuídas automaticamente". Two agents of capacity 10 start
+    // together with 9 chats waiting: 5 and 4, not 9 to whoever was switched on first.
     let mut r = Router::new(
         &[CAP],
         &[spec(&[0], 10, Role::Agent), spec(&[0], 10, Role::Agent)],
@@ -412,9 +423,9 @@ fn chats_of_lists_everything_an_agent_holds_and_release_frees_it() {
 
 #[test]
 fn a_reopened_chat_goes_to_its_last_agent_only_when_that_agent_can_take_it_now() {
-    // README `[customers]` `reopen_window`: first to the agent who resolved the customer's
-    // chat, if it is an agent of the team, online, Ready and with a free slot; else the
-    // team's rule (here `capacity`: agent 1, with more free slots).
+    // guide `routing.md#customers-who-come-back-and-reopened-chats` `reopen_window`: first to the
+    // agent who resolved the customer's chat, if it is an agent of the team, online, Ready and with
+    // a free slot; else the team's rule (here `capacity`: agent 1, with more free slots).
     let mut r = one_team(CAP, &[2, 3]);
     let mut out = Vec::new();
     r.enqueue_to(chat(0), queue(0), AgentId(0), 0, &mut out);

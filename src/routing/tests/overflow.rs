@@ -1,4 +1,4 @@
-//! Skills with ranks and overflow after a wait (README `[[agents]]` `overflow_teams`).
+//! Skills with ranks and overflow after a wait (guide `routing.md#overflow` `overflow_teams`).
 
 use super::*;
 use crate::time::{MINUTE, SECOND};

@@ -333,7 +333,8 @@ impl Validator<'_> {
         inactivity: &Rules,
     ) {
         // The Waiting box's inactivity flow is a way out of the box too, when its action moves
-        // chats to a team (README, `[[arrivals]]`, on the Waiting box).
+        // chats to a team (guide `routing.md#the-waiting-box-and-weighted-routes`, on the Waiting
+        // box).
         let flow_moves_out = inactivity.waiting_queue.as_ref().is_some_and(|f| {
             matches!(
                 f.main.action.map(|a| a.kind),

@@ -1,4 +1,5 @@
-//! `[inactivity]`: the flows of the three queue kinds, auto-close and snooze (README `[inactivity.*]`).
+//! `[inactivity]`: the flows of the three queue kinds, auto-close and snooze (guide
+//! `inactivity.md#actions-move-close-reassign`).
 
 use super::Validator;
 use crate::inactivity::{Action, ActionKind, FlowSet, InactivityFlow, OnHold, Resume, Rules};
@@ -155,7 +156,8 @@ impl Validator<'_> {
         );
     }
 
-    /// `[inactivity.on_hold]` (README): by hand, automatically, or both; a timer of its own.
+    /// `[inactivity.on_hold]` (guide `inactivity.md#on-hold`): by hand, automatically, or both; a
+    /// timer of its own.
     fn on_hold(&mut self, key: &KeyPath, h: &RawOnHold) -> (OnHold, f64) {
         let after_reply = self.probability(key.key("after_reply"), h.after_reply.as_ref());
         let after_silence = h
@@ -189,13 +191,14 @@ impl Validator<'_> {
         (rules, after_reply)
     }
 
-    /// An inactivity action moves a chat to another team (README, `[inactivity.*]`). A flow
-    /// whose action leads, directly or through other teams' flows of the same queue kind, back
-    /// to a team it governs would move an unanswered chat round forever, so such a chain is
-    /// refused, naming every step of it. Team-queue flows govern a team's queue; agent-queue flows
-    /// govern the chats of a team once an agent holds them, so a move "to its own team" hands
-    /// the chat back to the same agents. The Waiting box's flow cannot loop: its action leads
-    /// to a team, never back to the box, and that team's chain is checked here.
+    /// An inactivity action moves a chat to another team (guide
+    /// `inactivity.md#actions-move-close-reassign`). A flow whose action leads, directly or through
+    /// other teams' flows of the same queue kind, back to a team it governs would move an
+    /// unanswered chat round forever, so such a chain is refused, naming every step of it.
+    /// Team-queue flows govern a team's queue; agent-queue flows govern the chats of a team once an
+    /// agent holds them, so a move "to its own team" hands the chat back to the same agents. The
+    /// Waiting box's flow cannot loop: its action leads to a team, never back to the box, and that
+    /// team's chain is checked here.
     fn no_transfer_loops(&mut self, key: &KeyPath, flows: &FlowSet, names: &[&str], kind: &str) {
         // Each team's queue is governed by one flow; its action sends chats to at most one team.
         let governing = |t: usize| -> (KeyPath, Option<TeamId>) {

@@ -1,4 +1,5 @@
-//! `[[priorities]]` and each stream's `priority` (README `[[priorities]]`).
+//! `[[priorities]]` and each stream's `priority` (guide
+//! `routing.md#priority-classes-and-sla-order`).
 
 use super::*;
 use crate::scenario::PriorityClass;

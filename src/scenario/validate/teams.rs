@@ -101,7 +101,7 @@ impl Validator<'_> {
         teams
     }
 
-    /// Overflow (README `[[agents]]` `overflow_teams`): a group's secondary teams are other
+    /// Overflow (guide `routing.md#overflow` `overflow_teams`): a group's secondary teams are other
     /// teams than its own, it receives chats automatically, and every team involved hands its
     /// chats out by `capacity`, where an agent with a free slot has none of its own teams'
     /// chats waiting, so that it takes them first. A team's `overflow_after` needs a group

@@ -1,6 +1,7 @@
-//! Streams one replication's numbers as the engine runs: counters, fixed-size histograms and
-//! time integrals. Chat statistics cover chats that arrived in `[warmup, horizon)`, attributed
-//! to the interval they arrived in; time statistics cover `[warmup, horizon)` (README `[simulation]`).
+//! Streams one replication's numbers as the engine runs: counters, fixed-size histograms and time
+//! integrals. Chat statistics cover chats that arrived in `[warmup, horizon)`, attributed to the
+//! interval they arrived in; time statistics cover `[warmup, horizon)` (guide
+//! `scenarios.md#simulation`).
 
 mod finish;
 mod parts;
@@ -99,8 +100,8 @@ struct ChatCounts {
     hold_closed: u64,
 }
 
-/// A team's or a stream's own counts (README "Results per team and per stream"), beside the
-/// whole centre's: its chats' counts and waits, and how many of its chats wait now, which is
+/// A team's or a stream's own counts (guide `outputs.md#results-per-team-and-per-stream`), beside
+/// the whole centre's: its chats' counts and waits, and how many of its chats wait now, which is
 /// integrated only when it changes.
 #[derive(Clone, Debug)]
 struct ScopeAcc {
@@ -543,8 +544,9 @@ impl Collector {
         });
     }
 
-    /// A `sequential` chat nobody could be given: with nobody of the team online (the
-    /// README's `[[teams]]` case), or with members online but none eligible (`unplaced`).
+    /// A `sequential` chat nobody could be given: with nobody of the team online
+    /// (`stranded`, guide `routing.md#sequential-distribution-round-robin`), or with members online
+    /// but none eligible (`unplaced`).
     pub fn stranded(&mut self, tag: Tag, nobody_online: bool) {
         if nobody_online {
             self.counts.stranded += 1;
@@ -620,7 +622,7 @@ impl Collector {
         });
     }
 
-    /// An agent started on the chat: its wait is over (README "Outputs" `mean_wait`).
+    /// An agent started on the chat: its wait is over (guide `outputs.md` `mean_wait`).
     pub fn started(&mut self, tag: Tag, wait: Millis) {
         let hit = (wait <= self.sl_target) as u64;
         self.counts.answer_hits += hit;
@@ -629,8 +631,9 @@ impl Collector {
         self.waited(tag, wait);
     }
 
-    /// The first human reply, `ttfr` after the chat entered the human queue, which it had
-    /// waited `wait` of. In the block model it comes when the agent starts (README `[customers]`).
+    /// The first human reply, `ttfr` after the chat entered the human queue, which it had waited
+    /// `wait` of. In the block model it comes when the agent starts (guide
+    /// `scenarios.md#customers`).
     #[inline(always)]
     pub fn first_reply(&mut self, tag: Tag, wait: Millis, ttfr: Millis) {
         let hit = (ttfr <= self.sl_target) as u64;
@@ -684,7 +687,7 @@ impl Collector {
     }
 
     /// The customer had left the conversation silently and the chat is now closed: its slot
-    /// was held `held` ms for nobody (README `[customers]`).
+    /// was held `held` ms for nobody (guide `scenarios.md#customers`).
     pub fn silent_abandoned(&mut self, tag: Tag, held: Millis) {
         let held = held as f64;
         let add = |c: &mut ChatCounts| {
@@ -695,7 +698,7 @@ impl Collector {
         self.count_scoped(Some(tag), add);
     }
 
-    /// The chat was put on hold (README `[inactivity.on_hold]`).
+    /// The chat was put on hold (guide `inactivity.md#on-hold`).
     pub fn held(&mut self, tag: Option<Tag>) {
         self.counts.holds += 1;
         self.count_scoped(tag, |c| c.holds += 1);

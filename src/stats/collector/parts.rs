@@ -1,4 +1,4 @@
-//! The teams' and streams' own numbers (README "Results per team and per stream"): the
+//! The teams' and streams' own numbers (guide `outputs.md#results-per-team-and-per-stream`): the
 //! accumulators of each part past the whole centre, a chat moved between teams before its
 //! wait ended, and each part's queue, integrated only when it changes.
 
