@@ -278,10 +278,10 @@ handle_time = {{ dist = "constant", value = "3h" }}
 
 #[test]
 fn a_supervisor_distributes_stranded_chats_instead_of_taking_them() {
-    // guide `routing.md#capacity-distribution`: chats that came before anyone was online "não serão
-    // distribuídas automaticamente. Um supervisor poderá distribuí-las". With `assign`, the
-    // supervisor's first look at the queue hands one to each idle agent; without it, the supervisor
-    // takes one itself (its capacity) and the agents, online and idle, get nothing.
+    // guide `routing.md#manual-takes-supervisors-and-admins`: chats that came before anyone was
+    // online "não serão distribuídas automaticamente. Um supervisor poderá distribuí-las". With
+    // `assign`, the supervisor's first look at the queue hands one to each idle agent; without it,
+    // the supervisor takes one itself (its capacity) and the agents, online and idle, get nothing.
     let first_look = |rows: &[Row], who: &str| -> Vec<f64> {
         rows.iter()
             .flat_map(|r| r.items())

@@ -155,7 +155,7 @@ fn silent_chats_hold_their_slot_until_auto_close() {
 fn a_snoozed_chat_is_left_alone_and_its_clock_restarts_when_the_snooze_ends() {
     // Every reply takes 3 minutes and the flow closes chats unanswered for 4. Each customer message
     // is snoozed for 10 minutes: counted from the message the chat would be closed, but the episode
-    // restarts at the snooze's end (guide `inactivity.md#flows-per-queue-kind`), so the reply comes
+    // restarts at the snooze's end (guide `inactivity.md#snooze`), so the reply comes
     // 3 minutes into it, after both alerts and before the action.
     let flow = |p: f64| {
         format!(

@@ -28,9 +28,9 @@ service_level_target = "1m"
 
 #[test]
 fn sequential_gives_each_of_n_agents_every_nth_chat() {
-    // guide `routing.md#capacity-distribution`: with N identical, always-online agents and no cap,
-    // the ring hands agent i exactly the chats i, i + N, i + 2N, ...: their counts differ by at
-    // most one.
+    // guide `routing.md#sequential-distribution-round-robin`: with N identical, always-online
+    // agents and no cap, the ring hands agent i exactly the chats i, i + N, i + 2N, ...: their
+    // counts differ by at most one.
     let agents: String = (0..4)
         .map(|i| format!("[[agents]]\nname = \"a{i}\"\nteam = \"t\"\ncapacity = 2\n"))
         .collect();
@@ -86,9 +86,10 @@ handle_time = {{ dist = "exponential", mean = "5m" }}
 
 #[test]
 fn sequential_strands_the_night_and_capacity_serves_it_in_the_morning() {
-    // guide `routing.md#capacity-distribution`: with agents online 08:00-20:00 and chats all day,
-    // sequential distribution leaves the chats that arrive with nobody online in the team queue
-    // (half of them here), while capacity distribution hands them out when the shift starts.
+    // guide `routing.md#sequential-distribution-round-robin`: with agents online 08:00-20:00 and
+    // chats all day, sequential distribution leaves the chats that arrive with nobody online in the
+    // team queue (half of them here), while capacity distribution hands them out when the shift
+    // starts.
     let seq = run(&off_hours("sequential"));
     let share: Vec<f64> = seq
         .iter()

@@ -179,7 +179,7 @@ second_alert = "40m"
 
 #[test]
 fn agents_starting_together_share_the_night_backlog_evenly() {
-    // guide `routing.md#capacity-distribution`, capacity distribution: chats that arrived before
+    // guide `routing.md#capacity-distribution`: chats that arrived before
     // anyone was online "serão distribuídas automaticamente", and chats "são distribuídos
     // igualmente para atendentes que estão on-line". Three agents of two groups start at 08:00 with
     // capacity 10 and the chats of 07:00-08:00 waiting: each gets a third. Before, the first agent

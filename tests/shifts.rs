@@ -1,6 +1,6 @@
 //! The weekly calendar end to end: shifts take agents on and off line, profiles shape traffic,
 //! `start` places the clock, and capacity distribution serves the night's backlog in the
-//! morning (guide `routing.md`).
+//! morning (guide `routing.md#capacity-distribution`).
 
 use ccsim::scenario::Scenario;
 use ccsim::stats::collector::ReplicationStats;

@@ -528,9 +528,9 @@ impl Sim<'_> {
         self.router.release(chat, self.now, &mut self.decisions);
         self.carry_out();
         self.release(chat, Outcome::Resolved);
-        // guide `routing.md`: once a chat is concluded the bot takes over again, and a customer who
-        // writes again is routed like a new contact — first to the agent who resolved it when it
-        // writes within the reopen window (guide
+        // guide `routing.md#customers-who-come-back-and-reopened-chats`: once a chat is concluded
+        // the bot takes over again, and a customer who writes again is routed like a new contact —
+        // first to the agent who resolved it when it writes within the reopen window (guide
         // `routing.md#customers-who-come-back-and-reopened-chats`).
         if let Some((p, after, window)) = &self.return_after_resolution
             && returns <= scenario.customers.max_returns

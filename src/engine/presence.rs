@@ -128,9 +128,10 @@ impl Sim<'_> {
         self.route_to(id, queue);
     }
 
-    /// `hand_back_to = "agent"` (guide `routing.md`): a chat in its agent's slot goes straight
-    /// to another available agent of its team, with a fresh inactivity clock. Returns whether
-    /// it did; with nobody available, or for a chat not yet started, the caller queues it.
+    /// `hand_back_to = "agent"` (guide `routing.md#shift-ends-breaks-and-hand-backs`): a chat in
+    /// its agent's slot goes straight to another available agent of its team, with a fresh
+    /// inactivity clock. Returns whether it did; with nobody available, or for a chat not yet
+    /// started, the caller queues it.
     fn hand_to_agent(&mut self, id: ChatId) -> bool {
         let queue = self.chats[id.index as usize].queue;
         let team = queue.0 as usize;

@@ -20,7 +20,8 @@ pub enum QueueKind {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ActionKind {
-    /// Move the chat to this team's queue, taking it from the agent (guide `inactivity.md`).
+    /// Move the chat to this team's queue, taking it from the agent (guide
+    /// `inactivity.md#actions-move-close-reassign`).
     Transfer(TeamId),
     /// Close the chat, reason "inactivity".
     Close,

@@ -1,8 +1,8 @@
-//! The routing rules of guide `routing.md#offers-refusals-and-timeouts` and `[[teams]]` as a
-//! deterministic state machine: no randomness, no I/O, no clock of its own. The engine tells it
-//! what happened (a chat entered a queue, an agent answered an offer, a customer left, a chat
-//! ended, an agent's presence changed, an agent picked up work by hand) and it answers with the
-//! decisions the platform would make. A real platform could embed this module as it is.
+//! The routing rules (guide `routing.md`) as a deterministic state machine: no randomness, no
+//! I/O, no clock of its own. The engine tells it what happened (a chat entered a queue, an agent
+//! answered an offer, a customer left, a chat ended, an agent's presence changed, an agent picked
+//! up work by hand) and it answers with the decisions the platform would make. A real platform
+//! could embed this module as it is.
 //!
 //! The steps every chat takes (`enqueue`, `pick`, `offer`, `accept`, `release`, `unassign`,
 //! `refresh_keys`, `dispatch_for`) are `#[inline(always)]`: left to the compiler they stayed
@@ -76,12 +76,12 @@ pub enum Decision {
     Start { chat: ChatId, agent: AgentId },
     /// The agent accepted the chat into its own queue ("fila do vendedor", guide `inactivity.md`):
     /// it is the agent's from now on, and waits there for one of its slots to free (guide
-    /// `routing.md#capacity-distribution`).
+    /// `routing.md#sequential-distribution-round-robin`).
     Backlog { chat: ChatId, agent: AgentId },
     /// A `sequential` chat found no eligible agent: it stays in the team queue until someone takes
-    /// it by hand (guide `routing.md#capacity-distribution`). `nobody_online` tells the case guide
-    /// `routing.md#capacity-distribution` describes (no member of the team was online) from the one
-    /// where members were online but all Not ready or at `max_chats`.
+    /// it by hand (guide `routing.md#sequential-distribution-round-robin`). `nobody_online` tells
+    /// `stranded` (no member of the team was online) from `unplaced` (members were online but all
+    /// Not ready or at `max_chats`).
     Stranded { chat: ChatId, nobody_online: bool },
     /// A refused chat found nobody to take it, not even an agent who refused it (they went
     /// offline, on a break or Not ready): it is back in its queue, in its place by age, and
@@ -102,8 +102,9 @@ pub struct Presence {
     pub ready: bool,
 }
 
-/// Who may take chats from which queues by hand (guide `scenarios.md#agents`, `[[teams]]`), and
-/// whether routing hands the agent chats automatically.
+/// Who may take chats from which queues by hand (guide
+/// `routing.md#manual-takes-supervisors-and-admins`), and whether routing hands the agent chats
+/// automatically.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Role {
     /// Receives its teams' chats and may take from their queues.

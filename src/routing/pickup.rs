@@ -19,9 +19,10 @@ impl Router {
         scope
     }
 
-    /// A manual take ("assumir", "atribuir a mim", guide `routing.md#capacity-distribution`): the
-    /// agent takes the oldest chat waiting in the queues of `scope`, and goes on while it has a
-    /// free slot. Beyond capacity only with `manual_over_capacity`, and then one chat (guide
+    /// A manual take ("assumir", "atribuir a mim", guide
+    /// `routing.md#manual-takes-supervisors-and-admins`): the agent takes the oldest chat waiting
+    /// in the queues of `scope`, and goes on while it has a free slot. Beyond capacity only with
+    /// `manual_over_capacity`, and then one chat (guide
     /// `routing.md#manual-takes-supervisors-and-admins`).
     pub fn pickup(
         &mut self,

@@ -1,6 +1,6 @@
-//! Presence changes (guide `routing.md#capacity-distribution`): agents coming online, going on a
-//! break, back to Ready, and the waiting chats handed out once all the changes of one instant are
-//! in.
+//! Presence changes (guide `routing.md#shift-ends-breaks-and-hand-backs`): agents coming online,
+//! going on a break, back to Ready, and the waiting chats handed out once all the changes of one
+//! instant are in.
 
 use super::*;
 
@@ -10,9 +10,10 @@ impl Router {
     /// handed out, so that agents who come online together share the backlog evenly (guide
     /// `routing.md#capacity-distribution`: "distribuídos igualmente para atendentes que estão
     /// on-line") instead of the first one sweeping it up to its capacity. Going offline keeps the
-    /// agent's chats (`on_shift_end = "keep"`, guide `scenarios.md#agents`). Under `sequential` an
-    /// agent who comes online must take the backlog by hand (guide
-    /// `routing.md#capacity-distribution`): only `capacity` teams hand it out.
+    /// agent's chats (`on_shift_end = "keep"`, guide
+    /// `routing.md#shift-ends-breaks-and-hand-backs`). Under `sequential` an agent who comes online
+    /// must take the backlog by hand (guide `routing.md#capacity-distribution`): only `capacity`
+    /// teams hand it out.
     pub fn update_presence(&mut self, changes: &[Presence], now: Millis, out: &mut Vec<Decision>) {
         let mut arrived = std::mem::take(&mut self.arrived);
         for p in changes {

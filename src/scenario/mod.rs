@@ -42,7 +42,7 @@ pub struct Scenario {
     pub arrivals: Vec<ArrivalStream>,
     pub customers: Customers,
     pub conversation: Conversation,
-    /// Inactivity management (guide `inactivity.md#snooze`); empty when the scenario has no
+    /// Inactivity management (guide `inactivity.md`); empty when the scenario has no
     /// `[inactivity]`.
     pub inactivity: crate::inactivity::Rules,
     pub snooze: Option<Snooze>,
@@ -226,8 +226,9 @@ pub struct Snooze {
     pub resume_after: Option<Dist>,
 }
 
-/// Customers whose chat was resolved who write again (guide `routing.md`: the bot takes over again
-/// and the new message is routed like any other).
+/// Customers whose chat was resolved who write again (guide
+/// `routing.md#customers-who-come-back-and-reopened-chats`: the bot takes over again and the new
+/// message is routed like any other).
 #[derive(Clone, Debug)]
 pub struct ResolvedReturn {
     pub probability: f64,

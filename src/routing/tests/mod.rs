@@ -284,8 +284,8 @@ fn an_agent_of_two_teams_takes_the_oldest_chat_across_them() {
 
 #[test]
 fn sequential_gives_each_of_n_agents_every_nth_chat() {
-    // guide `routing.md#capacity-distribution`: "the pick is the next eligible agent after the last
-    // one picked".
+    // guide `routing.md#sequential-distribution-round-robin`: "the pick is the next eligible agent
+    // after the last one picked".
     let mut r = one_team(SEQ, &[1, 1, 1]);
     let got: Vec<_> = (0..9).map(|c| arrive(&mut r, c, c as Millis)).collect();
     let want: Vec<_> = (0..9).map(|c| Some(c % 3)).collect();
@@ -297,8 +297,8 @@ fn sequential_gives_each_of_n_agents_every_nth_chat() {
 
 #[test]
 fn sequential_skips_a_not_ready_agent_who_keeps_its_place() {
-    // guide `routing.md#offers-refusals-and-timeouts`: "ineligible agents (offline, Not ready, at
-    // max_chats) are skipped but keep their place".
+    // guide `routing.md#sequential-distribution-round-robin`: "ineligible agents (offline, Not
+    // ready, at max_chats) are skipped but keep their place".
     let mut r = one_team(SEQ, &[5, 5, 5]);
     let mut out = Vec::new();
     assert_eq!(arrive(&mut r, 0, 0), Some(0));
@@ -357,8 +357,8 @@ fn sequential_max_chats_skips_an_agent_at_the_limit() {
 
 #[test]
 fn sequential_strands_chats_that_arrive_with_nobody_online() {
-    // guide `routing.md#capacity-distribution`: "as conversas que chegaram ao time antes que
-    // qualquer atendente estivesse online ... não serão distribuídas automaticamente".
+    // guide `routing.md#sequential-distribution-round-robin`: "as conversas que chegaram ao time
+    // antes que qualquer atendente estivesse online ... não serão distribuídas automaticamente".
     let mut r = Router::new(&[SEQ], &[spec(&[0], 2, Role::Agent)]);
     let out = arrive_raw(&mut r, 0, 0);
     assert_eq!(

@@ -193,8 +193,8 @@ fn a_reassigned_chat_waits_in_the_queue_rather_than_go_back_to_its_agent() {
 
 #[test]
 fn pickup_takes_the_oldest_chat_while_slots_are_free() {
-    // guide `routing.md#capacity-distribution`/004: an agent opens a queue and takes the oldest
-    // chat ("assumir").
+    // guide `routing.md#manual-takes-supervisors-and-admins`: an agent opens a queue and takes the
+    // oldest chat ("assumir").
     let mut r = Router::new(
         &[Distribution::Manual, Distribution::Manual],
         &[spec(&[0, 1], 2, Role::Agent)],
