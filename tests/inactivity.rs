@@ -246,7 +246,13 @@ fn on_hold_trades_service_level_against_customers_cut_off_as_the_guide_says() {
 #[test]
 fn the_new_rules_numbers_appear_only_in_the_files_of_scenarios_that_use_them() {
     let tmp = tempfile::tempdir().unwrap();
-    for (file, has) in [("whatsapp", true), ("loja", false)] {
+    let on_hold = [
+        "silent_abandoned",
+        "silent_held_hours",
+        "holds",
+        "hold_closed",
+    ];
+    for (file, rule) in [("whatsapp", true), ("overflow", false), ("loja", false)] {
         let out = tmp.path().join(file);
         let run = crate::ccsim()
             .arg("run")
@@ -261,14 +267,11 @@ fn the_new_rules_numbers_appear_only_in_the_files_of_scenarios_that_use_them() {
             String::from_utf8_lossy(&run.stderr)
         );
         let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
-        for metric in [
-            "silent_abandoned",
-            "silent_held_hours",
-            "holds",
-            "hold_closed",
-        ] {
-            let row = format!(",all,{metric},");
-            assert_eq!(summary.contains(&row), has, "{file}: {metric}");
+        let has = |metric: &str| summary.contains(&format!(",all,{metric},"));
+        for metric in on_hold {
+            assert_eq!(has(metric), rule, "{file}: {metric}");
         }
+        // Chats taken as a secondary skill: only a centre whose groups overflow counts them.
+        assert_eq!(has("overflowed"), file == "overflow", "{file}: overflowed");
     }
 }

@@ -101,8 +101,14 @@ fn stationary() -> HashMap<State, f64> {
     states.into_iter().zip(p).collect()
 }
 
-/// Each team's exact mean wait (minutes) and abandon rate, by Little's law.
-fn exact() -> [(f64, f64); 2] {
+/// Minutes of arrivals counted per replication: the horizon (100 days) after the warm-up (2).
+const COUNTED_MIN: f64 = 98.0 * 1440.0;
+
+/// Each team's exact mean wait (minutes) and abandon rate, by Little's law, and the rate
+/// (per minute) at which the other group's agents take its chats: an arrival that finds its
+/// own group full and the other with a free agent, or the other group's agent who frees up
+/// with none of its own team's chats waiting and one of this team's.
+fn exact() -> [(f64, f64, f64); 2] {
     let p = stationary();
     let tail: f64 = p
         .iter()
@@ -115,7 +121,27 @@ fn exact() -> [(f64, f64); 2] {
             .iter()
             .map(|(&(_, _, qa, qb), x)| [qa, qb][team] as f64 * x)
             .sum();
-        (queue / LAMBDA[team], THETA * queue / LAMBDA[team])
+        let overflow: f64 = p
+            .iter()
+            .map(|(&(a, b, qa, qb), x)| {
+                let (own_full, other_free, other_busy, own_q, other_q, other_rate) = match team {
+                    0 => (a == N_A, b < N_B, b, qa, qb, MU * SPEED_B),
+                    _ => (b == N_B, a < N_A, a, qb, qa, MU),
+                };
+                let on_arrival = if own_full && other_free {
+                    LAMBDA[team]
+                } else {
+                    0.0
+                };
+                let on_release = if other_q == 0 && own_q > 0 {
+                    other_busy as f64 * other_rate
+                } else {
+                    0.0
+                };
+                x * (on_arrival + on_release)
+            })
+            .sum();
+        (queue / LAMBDA[team], THETA * queue / LAMBDA[team], overflow)
     })
 }
 
@@ -165,11 +191,12 @@ handle_time = {{ dist = "exponential", mean = "{}m" }}
     ));
     let parts = Scopes::of(&s);
     let runs = crate::replications(&s);
-    for (team, (wait, abandon)) in ["a", "b"].into_iter().zip(exact()) {
+    for (team, (wait, abandon, overflow)) in ["a", "b"].into_iter().zip(exact()) {
         let scope = parts.position(&format!("team:{team}")).unwrap();
         for (name, m, theory) in [
             ("mean_wait", Metric::MeanWait, wait),
             ("abandon_rate", Metric::AbandonRate, abandon),
+            ("overflowed", Metric::Overflowed, overflow * COUNTED_MIN),
         ] {
             let (sim, half) = crate::at_999(&runs, scope, m);
             println!(

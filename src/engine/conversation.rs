@@ -160,6 +160,13 @@ impl Sim<'_> {
             let wait = now - chat.queued_at;
             if let Some(k) = chat.window {
                 self.stats.started(k, wait);
+                if self.overflows {
+                    let team = crate::scenario::TeamId(chat.queue.0);
+                    let group = &self.scenario.agent_groups[self.desks[agent.0 as usize].group];
+                    if group.overflow_teams.contains(&team) {
+                        self.stats.overflowed(k);
+                    }
+                }
                 if self.talks.is_empty() {
                     self.stats.first_reply(k, wait, wait);
                 }

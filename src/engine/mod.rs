@@ -112,6 +112,9 @@ struct Sim<'a> {
     bots: Vec<Option<Sampler>>,
     /// Some stream's bot answers while its chats wait (`while_waiting`).
     waiting_bots: bool,
+    /// Some agent group takes other teams' chats as a secondary skill (`overflow_teams`),
+    /// so a chat's first start is checked for overflowing; other centres skip the check.
+    overflows: bool,
     accept_delays: Vec<Option<Sampler>>,
     pickups: Vec<Option<Sampler>>,
     return_after: Option<Sampler>,

@@ -84,6 +84,10 @@ impl<'a> Sim<'a> {
             (0..sources).map(|i| rng(seed, replication, s(i))).collect()
         };
         let group_sizes: Vec<u32> = scenario.agent_groups.iter().map(|g| g.count).collect();
+        let overflows = scenario
+            .agent_groups
+            .iter()
+            .any(|g| !g.overflow_teams.is_empty());
         let mut s = Sim {
             scenario,
             now: 0,
@@ -194,6 +198,7 @@ impl<'a> Sim<'a> {
                 .arrivals
                 .iter()
                 .any(|a| a.bot.as_ref().is_some_and(|b| b.while_waiting.is_some())),
+            overflows,
             accept_delays: scenario
                 .agent_groups
                 .iter()
@@ -219,6 +224,7 @@ impl<'a> Sim<'a> {
                     scopes: parts.len(),
                     silent_abandonment: scenario.customers.silent_abandonment > 0.0,
                     on_hold: scenario.inactivity.on_hold.is_some(),
+                    overflow: overflows,
                     origins: parts.origins(),
                 },
             ),

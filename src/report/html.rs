@@ -260,12 +260,18 @@ fn parts_section(h: &mut String, d: &ReportData) {
         return;
     }
     h.push_str("<h2>Per team and per stream</h2>\n<p>A chat counts for the team whose queue it was in when its wait for an agent ended (an agent took it or the customer left): a chat an inactivity rule moved before anybody took it counts for the team it was moved to. A team's arrivals are the chats that reached its queue; a stream's, every chat that came by it. Occupancy is per agent group (below), as agents may serve several teams.</p>\n");
+    // A centre whose groups overflow also shows how many of each team's chats went to them.
+    let overflowed = d.scoped.keys().any(|(_, _, m)| m == "overflowed");
+    let metrics: Vec<&str> = PART_METRICS
+        .into_iter()
+        .chain(overflowed.then_some("overflowed"))
+        .collect();
     for v in &d.variants {
         if d.variants.len() > 1 {
             let _ = writeln!(h, "<h3>{}</h3>", esc(v));
         }
         h.push_str("<table><tr><th>part</th>");
-        for m in PART_METRICS {
+        for &m in &metrics {
             let (u, _) = unit(m);
             let u = if u.is_empty() {
                 String::new()
@@ -277,7 +283,7 @@ fn parts_section(h: &mut String, d: &ReportData) {
         h.push_str("</tr>\n");
         for scope in &d.scopes {
             let _ = write!(h, "<tr><td>{}</td>", esc(scope));
-            for m in PART_METRICS {
+            for &m in &metrics {
                 let (_, scale) = unit(m);
                 let b = d
                     .scoped

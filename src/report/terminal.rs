@@ -98,9 +98,19 @@ pub fn parts_table(results: &crate::report::Results, by: By) -> String {
         Kind::Priority => "priority",
         _ => "team",
     };
+    // A centre whose groups overflow also sees how many of each team's chats went to them.
+    let overflows = results
+        .scenario
+        .agent_groups
+        .iter()
+        .any(|g| !g.overflow_teams.is_empty());
+    let kpis: Vec<Metric> = PART_KPIS
+        .into_iter()
+        .chain(overflows.then_some(Metric::Overflowed))
+        .collect();
     let mut cells = vec![{
         let mut h = vec![heading.to_string()];
-        h.extend(PART_KPIS.iter().map(|m| {
+        h.extend(kpis.iter().map(|m| {
             let (unit, _) = m.unit().display();
             let name = if *m == Metric::Arrivals {
                 "chats"
@@ -118,12 +128,12 @@ pub fn parts_table(results: &crate::report::Results, by: By) -> String {
                 .map_or("Waiting box", |(_, n)| n)
                 .to_string(),
         ];
-        for m in PART_KPIS {
+        for &m in &kpis {
             let e = crate::stats::pooled::metric_in(results.runs.iter().map(|r| &r.stats), s, m);
             let (_, scale) = m.unit().display();
             line.push(if e.mean.is_nan() {
                 "-".to_string()
-            } else if m == Metric::Arrivals || m == Metric::Stranded {
+            } else if m.unit() == crate::stats::metrics::Unit::Count {
                 format!("{:.1}", e.mean)
             } else {
                 let digits = if m.unit() == crate::stats::metrics::Unit::Minutes {

@@ -63,6 +63,7 @@ metric_enum!(
         HoldClosed => "hold_closed" in Count,
         Refusals => "refusals" in Count,
         Transfers => "transfers" in Count,
+        Overflowed => "overflowed" in Count,
         Stranded => "stranded" in Count,
         Unplaced => "unplaced" in Count,
     }
@@ -128,6 +129,7 @@ impl Metric {
         match self {
             Metric::SilentAbandoned | Metric::SilentHeldHours => Some(Feature::SilentAbandonment),
             Metric::Holds | Metric::HoldClosed => Some(Feature::OnHold),
+            Metric::Overflowed => Some(Feature::Overflow),
             _ => None,
         }
     }
@@ -140,6 +142,8 @@ pub enum Feature {
     SilentAbandonment,
     /// `[inactivity.on_hold]`.
     OnHold,
+    /// `[[agents]] overflow_teams`.
+    Overflow,
 }
 
 impl IntervalMetric {
@@ -251,7 +255,9 @@ impl Metric {
             | Refusals
             | Stranded
             | Unplaced => Better::Lower,
-            Arrivals | BotResolved | Occupancy | AutoClosed | Transfers | Holds => Better::Neither,
+            Arrivals | BotResolved | Occupancy | AutoClosed | Transfers | Overflowed | Holds => {
+                Better::Neither
+            }
         }
     }
 }

@@ -252,6 +252,7 @@ fn run_metrics(
             Metric::SilentAbandoned => count(c.silent_abandoned as f64),
             Metric::SilentHeldHours => count(c.silent_held / time::HOUR as f64),
             Metric::Holds => count(c.holds as f64),
+            Metric::Overflowed => count(c.overflowed as f64),
             Metric::HoldClosed => count(c.hold_closed as f64),
             Metric::ServiceLevel => share(c.sl_hits as f64, reached),
             Metric::ServiceLevelAnswered => share(c.sl_hits as f64, served),

@@ -97,6 +97,7 @@ struct ChatCounts {
     silent_held: f64,
     /// Times chats were put on hold, and held chats closed by the on-hold timer.
     holds: u64,
+    overflowed: u64,
     hold_closed: u64,
 }
 
@@ -245,6 +246,7 @@ pub struct Measure {
     /// The optional rules in use, whose metrics are reported (`Metric::feature`).
     pub silent_abandonment: bool,
     pub on_hold: bool,
+    pub overflow: bool,
 }
 
 /// Which optional rules' metrics a replication reports; the others are left undefined
@@ -253,6 +255,7 @@ pub struct Measure {
 struct Features {
     silent_abandonment: bool,
     on_hold: bool,
+    overflow: bool,
 }
 
 impl Features {
@@ -260,6 +263,7 @@ impl Features {
         match f {
             Feature::SilentAbandonment => self.silent_abandonment,
             Feature::OnHold => self.on_hold,
+            Feature::Overflow => self.overflow,
         }
     }
 }
@@ -279,6 +283,7 @@ impl Collector {
             scopes,
             silent_abandonment,
             on_hold,
+            overflow,
             origins,
         } = measure;
         let n = ((horizon - warmup) + interval - 1) / interval;
@@ -330,6 +335,7 @@ impl Collector {
             features: Features {
                 silent_abandonment,
                 on_hold,
+                overflow,
             },
             group_levels: vec![GroupLevels::default(); group_sizes.len()],
             group_last: vec![0; group_sizes.len()],
@@ -696,6 +702,13 @@ impl Collector {
         };
         add(&mut self.counts);
         self.count_scoped(Some(tag), add);
+    }
+
+    /// An agent took the chat from a team it serves only as a secondary skill (guide
+    /// `routing.md#overflow`): the chat's wait ended by overflowing.
+    pub fn overflowed(&mut self, tag: Tag) {
+        self.counts.overflowed += 1;
+        self.count_scoped(Some(tag), |c| c.overflowed += 1);
     }
 
     /// The chat was put on hold (guide `inactivity.md#on-hold`).
