@@ -74,6 +74,16 @@ fn every_broken_scenario_is_refused_with_file_line_and_key() {
             "{name}: expected {:?} in {first}",
             expect.says
         );
+        if !expect.key.is_empty() {
+            // One mistake, one message: a key is not blamed twice for it.
+            let named = format!(": {}: ", expect.key);
+            let times = stderr.lines().filter(|l| l.contains(&named)).count();
+            assert_eq!(
+                times, 1,
+                "{name}: {} said {times} times:\n{stderr}",
+                expect.key
+            );
+        }
     }
 }
 

@@ -173,9 +173,12 @@ impl<'a> Validator<'a> {
         }
     }
 
+    /// A duration that must be longer than zero; one that does not parse (a negative one
+    /// included) is reported once, by `duration`, not a second time for its fallback.
     fn positive_duration(&mut self, key: KeyPath, text: Option<&str>, default: Millis) -> Millis {
+        let known = self.problems.len();
         let ms = self.duration(key.clone(), text, default);
-        if ms <= 0 {
+        if ms <= 0 && self.problems.len() == known {
             self.fail(key, "must be longer than zero");
             return default;
         }
