@@ -160,6 +160,38 @@ fn a_sweep_line_draws_the_shares_it_was_asked_for() {
 }
 
 #[test]
+fn a_sweep_line_asked_only_for_times_draws_them_in_minutes() {
+    // With no share among `--metrics`, the chart draws the times asked for on a minutes axis
+    // rather than falling back to the centre's service level and abandon rate.
+    let tmp = tempfile::tempdir().unwrap();
+    run(
+        &[
+            "sweep",
+            "scenarios/erlang-a.toml",
+            "--set",
+            "agents.support.count=4,6",
+            "--metrics",
+            "mean_wait,wait_p90,arrivals",
+            "-r",
+            "2",
+        ],
+        tmp.path(),
+    );
+    let svg = std::fs::read_to_string(tmp.path().join("sweep.svg")).unwrap();
+    for text in [
+        "The times asked for as agents.support.count varies",
+        "minutes",
+        "mean wait",
+        "wait p90",
+    ] {
+        assert!(svg.contains(text), "sweep.svg lacks {text:?}");
+    }
+    for text in ["service level", "abandon rate", "arrivals", "%"] {
+        assert!(!svg.contains(text), "sweep.svg draws {text:?}");
+    }
+}
+
+#[test]
 fn the_page_is_self_contained() {
     let tmp = tempfile::tempdir().unwrap();
     run(&["compare", "scenarios/loja.toml", "-r", "3"], tmp.path());

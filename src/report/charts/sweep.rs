@@ -198,8 +198,9 @@ pub(super) fn panels_height(panels: usize) -> u32 {
 /// Grey: a point that breaks a bound.
 pub(super) const RULED_OUT: RGBColor = RGBColor(160, 160, 160);
 
-/// One swept path: service level and abandon rate at each value, with 95% intervals; the
-/// values on a number line when they are numbers, durations or shares.
+/// One swept path: the metrics `--metrics` asks for (those of its first unit), else service
+/// level and abandon rate, at each value with 95% intervals; the values on a number line when
+/// they are numbers, durations or shares.
 pub(super) struct SweepLine<'a> {
     pub(super) path: &'a str,
     pub(super) points: &'a [SweepPoint],
@@ -220,24 +221,55 @@ impl Draw for SweepLine<'_> {
                 (a.min(x), b.max(x))
             });
         let pad = ((hi - lo) * 0.06).max(0.5);
-        // The shares `--metrics` asked for (they share the axis), else the two every run has.
+        // What `--metrics` asked for, of one unit so that they share the axis: its shares if
+        // any, else its times, else its counts; without any, the two shares every run has.
+        let drawn = |m: &String| self.points.iter().any(|p| p.metrics.contains_key(m));
+        let unit = [Unit::Fraction, Unit::Minutes, Unit::Hours, Unit::Count]
+            .into_iter()
+            .find(|u| {
+                self.asked
+                    .metrics
+                    .iter()
+                    .any(|m| metric_of(m).map(Metric::unit) == Some(*u) && drawn(m))
+            });
         let asked: Vec<(String, String)> = self
             .asked
             .metrics
             .iter()
-            .filter(|m| is_share(m) && self.points.iter().any(|p| p.metrics.contains_key(*m)))
+            .filter(|m| unit.is_some() && metric_of(m).map(Metric::unit) == unit && drawn(m))
             .take(6)
             .map(|m| (m.clone(), m.replace('_', " ").replace('@', " of ")))
             .collect();
-        let (series, caption) = match asked.is_empty() {
-            true => (
+        let (series, caption, unit) = match unit {
+            None => (
                 vec![
                     ("service_level".to_string(), "service level".to_string()),
                     ("abandon_rate".to_string(), "abandon rate".to_string()),
                 ],
                 "Service level and abandon rate",
+                Unit::Fraction,
             ),
-            false => (asked, "The shares asked for"),
+            Some(Unit::Fraction) => (asked, "The shares asked for", Unit::Fraction),
+            Some(Unit::Minutes) => (asked, "The times asked for", Unit::Minutes),
+            Some(u) => (asked, "The numbers asked for", u),
+        };
+        let (y_hi, y_desc) = match unit {
+            Unit::Fraction => (1.0, "share of chats that reached a human queue"),
+            _ => {
+                let top = self
+                    .points
+                    .iter()
+                    .flat_map(|p| series.iter().filter_map(|(m, _)| p.metrics.get(m)))
+                    .flat_map(|b| [b.mean, b.high])
+                    .filter(|v| v.is_finite())
+                    .fold(0.0f64, f64::max);
+                let desc = match unit {
+                    Unit::Minutes => "minutes",
+                    Unit::Hours => "hours per replication",
+                    _ => "count per replication",
+                };
+                (if top > 0.0 { top * 1.08 } else { 1.0 }, desc)
+            }
         };
         let mut keys: Vec<Key> = series
             .iter()
@@ -258,7 +290,7 @@ impl Draw for SweepLine<'_> {
             .margin(16)
             .x_label_area_size(60)
             .y_label_area_size(70)
-            .build_cartesian_2d((lo - pad)..(hi + pad), 0.0..1.0)
+            .build_cartesian_2d((lo - pad)..(hi + pad), 0.0..y_hi)
             .map_err(fail)?;
         let categories = labels.clone();
         let categorical = numbers.is_none();
@@ -273,9 +305,12 @@ impl Draw for SweepLine<'_> {
                     .unwrap_or_default(),
                 false => format!("{}", (x * 1000.0).round() / 1000.0),
             })
-            .y_label_formatter(&|y| format!("{:.0}%", y * 100.0))
+            .y_label_formatter(&|y| match unit {
+                Unit::Fraction => format!("{:.0}%", y * 100.0),
+                _ => format!("{}", (y * 100.0).round() / 100.0),
+            })
             .x_desc(x_desc)
-            .y_desc("share of chats that reached a human queue")
+            .y_desc(y_desc)
             .axis_desc_style((FONT, 18))
             .label_style((FONT, 15))
             .draw()
