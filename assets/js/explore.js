@@ -280,8 +280,9 @@
   }
 
   if (location.hash !== '#selftest') return;
-  // The page's own check, for a headless browser: every metric draws something, hiding a
-  // series changes the drawing, and so do the difference view and the sweep's choices.
+  // The page's own check, for a headless browser: the page fits its window, every metric draws
+  // something, hiding a series changes the drawing, and so do the difference view and the
+  // sweep's choices.
   function ink(where) {
     var c = (where || box).querySelector('canvas');
     var px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
@@ -293,6 +294,9 @@
   // uPlot draws after the current task: each step waits for the drawing before it looks.
   var result = [];
   var steps = [];
+  // Wide tables (a tune's many points) scroll in their own box, never the page.
+  var page = document.documentElement;
+  if (page.scrollWidth > page.clientWidth + 1) result.push('the page scrolls sideways');
   for (var k = 0; k < metricSel.options.length; k++) {
     (function (k) {
       steps.push(function () { metricSel.selectedIndex = k; build(); });

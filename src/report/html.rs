@@ -34,8 +34,8 @@ fn cell(b: Option<Band>, scale: f64) -> String {
 
 const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2rem auto;max-width:1100px;color:#222;padding:0 1rem}\
 h1{margin-bottom:.2rem}h2{margin-top:2.2rem;border-bottom:1px solid #ddd;padding-bottom:.3rem}\
-table{border-collapse:collapse;font-size:.92rem}td,th{padding:.25rem .7rem;border-bottom:1px solid #eee;text-align:right}\
-th{background:#f6f6f6}td:first-child,th:first-child,td.t{text-align:left}.ci{color:#777;font-size:.85em}\
+table{border-collapse:collapse;font-size:.92rem;display:block;max-width:100%;overflow-x:auto}td,th{padding:.25rem .7rem;border-bottom:1px solid #eee;text-align:right}\
+th{background:#f6f6f6}td:first-child,th:first-child,td.t{text-align:left}td:first-child,th:first-child{position:sticky;left:0}td:first-child{background:#fff}.ci{color:#777;font-size:.85em}\
 .meta{color:#555}.sig{font-weight:bold;color:#036}.better{font-weight:bold;color:#0a6}.worse{font-weight:bold;color:#c00}.fail{color:#c00;font-weight:bold}.pass{color:#0a6}.inc{color:#a60}\
 figure{margin:1.5rem 0}figure svg{max-width:100%;height:auto;border:1px solid #eee}figcaption{color:#555}";
 
