@@ -84,10 +84,7 @@ impl<'a> Sim<'a> {
             (0..sources).map(|i| rng(seed, replication, s(i))).collect()
         };
         let group_sizes: Vec<u32> = scenario.agent_groups.iter().map(|g| g.count).collect();
-        let overflows = scenario
-            .agent_groups
-            .iter()
-            .any(|g| !g.overflow_teams.is_empty());
+        let overflows = scenario.overflows();
         let mut s = Sim {
             scenario,
             now: 0,

@@ -99,14 +99,9 @@ pub fn parts_table(results: &crate::report::Results, by: By) -> String {
         _ => "team",
     };
     // A centre whose groups overflow also sees how many of each team's chats went to them.
-    let overflows = results
-        .scenario
-        .agent_groups
-        .iter()
-        .any(|g| !g.overflow_teams.is_empty());
     let kpis: Vec<Metric> = PART_KPIS
         .into_iter()
-        .chain(overflows.then_some(Metric::Overflowed))
+        .chain(results.scenario.overflows().then_some(Metric::Overflowed))
         .collect();
     let mut cells = vec![{
         let mut h = vec![heading.to_string()];

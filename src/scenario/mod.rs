@@ -92,6 +92,14 @@ pub struct CalendarEvent {
 }
 
 impl Scenario {
+    /// Whether some agent group takes other teams' chats as a secondary skill: only such a
+    /// centre counts and reports `overflowed`.
+    pub fn overflows(&self) -> bool {
+        self.agent_groups
+            .iter()
+            .any(|g| !g.overflow_teams.is_empty())
+    }
+
     /// Per simulated day up to the horizon's, the factor `[[calendar]]` puts on its arrivals
     /// (1 on ordinary days); empty without events.
     pub fn day_factors(&self) -> Vec<f64> {
