@@ -296,6 +296,58 @@ fn every_toml_example_parses_and_every_whole_scenario_validates() {
     assert!(scenarios >= 1, "no whole scenario among the examples");
 }
 
+/// Every `fn` name in the crate's sources and tests.
+fn function_names() -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    let mut stack = vec![repo("src"), repo("tests")];
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = fs::read_to_string(&path).unwrap();
+                for piece in text.split("fn ").skip(1) {
+                    let name: String = piece
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect();
+                    names.insert(name);
+                }
+            }
+        }
+    }
+    names
+}
+
+#[test]
+fn every_test_the_guide_names_as_holding_a_rule_exists() {
+    // A renamed or deleted test would leave a rule's example vouched for by nothing.
+    let functions = function_names();
+    let mut named = 0;
+    let mut missing = Vec::new();
+    for (page, text) in chapters() {
+        for (_, line) in prose(&text) {
+            for (i, piece) in line.split('`').enumerate() {
+                // Inside backquotes, a long snake_case name is a test's.
+                let test_like = i % 2 == 1
+                    && piece.matches('_').count() >= 4
+                    && piece
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c == '_' || c.is_ascii_digit());
+                if test_like {
+                    named += 1;
+                    if !functions.contains(piece) {
+                        missing.push(format!("{page}: `{piece}`"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(missing.is_empty(), "no such test:\n{}", missing.join("\n"));
+    assert!(named >= 30, "only {named} tests named");
+}
+
 /// The options `ccsim SUB --help` lists.
 fn options_of(sub: &str) -> String {
     let out = ccsim().args([sub, "--help"]).output().unwrap();
