@@ -222,6 +222,29 @@ fn every_link_of_the_guide_and_the_readme_leads_to_a_page_and_heading_that_exist
 }
 
 #[test]
+fn every_file_the_guide_includes_exists() {
+    // `{{#include …}}` shows a file of the repository (the CI workflow) as it is.
+    let mut included = 0;
+    for (page, text) in chapters() {
+        for line in text.lines() {
+            if let Some(path) = line
+                .trim()
+                .strip_prefix("{{#include ")
+                .and_then(|l| l.strip_suffix("}}"))
+            {
+                included += 1;
+                let file = normalise(&Path::new("docs/src").join(path));
+                assert!(
+                    on_disk(&file).is_some(),
+                    "{page} includes {path}: no such file"
+                );
+            }
+        }
+    }
+    assert!(included >= 1);
+}
+
+#[test]
 fn the_table_of_contents_lists_every_chapter_and_nothing_else() {
     let chapters = chapters();
     let summary = &chapters["SUMMARY.md"];
