@@ -528,17 +528,17 @@ impl Sim<'_> {
         }
         let source = self.chats[chat.index as usize].source as usize;
         let returns = self.chats[chat.index as usize].returns as u32 + 1;
-        let resolver = match self.reopens {
-            true => self.router.holder(chat),
-            false => None,
+        // Who resolved it, asked only when a reopen window could send the customer back there.
+        let resolver = match self.return_after_resolution {
+            Some((_, _, Some(_))) => self.router.holder(chat),
+            _ => None,
         };
         self.router.release(chat, self.now, &mut self.decisions);
         self.carry_out();
         self.release(chat, Outcome::Resolved);
         // guide `routing.md#customers-who-come-back-and-reopened-chats`: once a chat is concluded
         // the bot takes over again, and a customer who writes again is routed like a new contact —
-        // first to the agent who resolved it when it writes within the reopen window (guide
-        // `routing.md#customers-who-come-back-and-reopened-chats`).
+        // first to the agent who resolved it when it writes within the reopen window.
         if let Some((p, after, window)) = &self.return_after_resolution
             && returns <= scenario.customers.max_returns
             && self.resolved_rng[source].random_bool(*p)

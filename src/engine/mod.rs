@@ -96,8 +96,6 @@ struct Sim<'a> {
     resolved_rng: Vec<ChaCha8Rng>,
     /// The probability, the time to come back and the reopen window.
     return_after_resolution: Option<(f64, Sampler, Option<Millis>)>,
-    /// Whether returning customers go first to the agent who resolved their chat.
-    reopens: bool,
     agent_rng: ChaCha8Rng,
     pickup_rng: ChaCha8Rng,
     patience: Option<Sampler>,

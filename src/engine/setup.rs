@@ -139,11 +139,6 @@ impl<'a> Sim<'a> {
                 .return_after_resolution
                 .as_ref()
                 .map(|r| (r.probability, sampler(&r.after), r.reopen_window)),
-            reopens: scenario
-                .customers
-                .return_after_resolution
-                .as_ref()
-                .is_some_and(|r| r.reopen_window.is_some()),
             agent_rng: rng(seed, replication, Stream::Agents),
             pickup_rng: rng(seed, replication, Stream::Pickups),
             patience: scenario.customers.patience.as_ref().map(sampler),

@@ -223,20 +223,20 @@ impl Draw for SweepLine<'_> {
         let pad = ((hi - lo) * 0.06).max(0.5);
         // What `--metrics` asked for, of one unit so that they share the axis: its shares if
         // any, else its times, else its counts; without any, the two shares every run has.
-        let drawn = |m: &String| self.points.iter().any(|p| p.metrics.contains_key(m));
+        // A metric's unit, if the sweep has its values to draw.
+        let unit_of = |m: &String| {
+            metric_of(m)
+                .map(Metric::unit)
+                .filter(|_| self.points.iter().any(|p| p.metrics.contains_key(m)))
+        };
         let unit = [Unit::Fraction, Unit::Minutes, Unit::Hours, Unit::Count]
             .into_iter()
-            .find(|u| {
-                self.asked
-                    .metrics
-                    .iter()
-                    .any(|m| metric_of(m).map(Metric::unit) == Some(*u) && drawn(m))
-            });
+            .find(|u| self.asked.metrics.iter().any(|m| unit_of(m) == Some(*u)));
         let asked: Vec<(String, String)> = self
             .asked
             .metrics
             .iter()
-            .filter(|m| unit.is_some() && metric_of(m).map(Metric::unit) == unit && drawn(m))
+            .filter(|m| unit.is_some() && unit_of(m) == unit)
             .take(6)
             .map(|m| (m.clone(), m.replace('_', " ").replace('@', " of ")))
             .collect();
